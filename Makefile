@@ -1,0 +1,55 @@
+# VIK — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+PG_URL ?= postgres://postgres@127.0.0.1:5432/vik
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint bench install install-dev system-deps messages clean
+
+$(BIN)/.installed: pyproject.toml $(CONSTRAINTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
+
+## make demo: install, migrate the embedded SQLite database, load Kraj Vysočina, serve on :8000
+demo: install
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/vik demo
+
+## make test: the whole suite, on SQLite and again on PostgreSQL
+test: install-dev system-deps
+	$(BIN)/python scripts/check_postgres.py "$(PG_URL)"
+	VIK_DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider
+	VIK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+
+## make lint: ruff, formatting, mypy, template lint, missing migrations
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy vik config
+	$(BIN)/djlint --lint vik/templates vik/*/templates vik/channels/*/templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/vik makemigrations --check --dry-run
+
+## make bench: benchmarks against a real HTTP server and PostgreSQL
+bench: install-dev
+	$(BIN)/python bench/intake.py --database-url "$(PG_URL)_bench"
+
+## system packages the tests need (Chromium for browser tests), installed when missing
+system-deps:
+	scripts/system-deps.sh
+
+## compile the Czech and English message catalogues
+messages: install-dev
+	cd vik && ../$(BIN)/vik makemessages -l cs -l en --ignore 'static/*' && ../$(BIN)/vik compilemessages
+
+clean:
+	rm -rf $(VENV) var/test-media .pytest_cache

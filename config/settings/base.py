@@ -1,0 +1,192 @@
+"""VIK settings, read from the environment (see `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("VIK_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = env_secret("VIK_SECRET_KEY", VAR_DIR / "secret_key")
+DEBUG = env_bool("VIK_DEBUG", False)
+ALLOWED_HOSTS = env_list("VIK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("VIK_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("VIK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "vik.core",
+    "vik.territory",
+    "vik.tenancy",
+    "vik.topics",
+    "vik.contacts",
+    "vik.conversations",
+    "vik.channels",
+    "vik.channels.web",
+    "vik.audit",
+    "vik.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "vik" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+
+def database_config(url: str) -> dict[str, Any]:
+    """Parse VIK_DATABASE_URL; SQLite gets WAL, a busy timeout and immediate transactions.
+
+    Immediate transactions take the write lock at BEGIN, so two workers never deadlock on a
+    read-then-write upgrade ("database is locked" in the middle of a transaction).
+    """
+    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "timeout": env_int("VIK_SQLITE_BUSY_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+        }
+    else:
+        config["CONN_MAX_AGE"] = env_int("VIK_DB_CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {
+    "default": database_config(
+        env_str("VIK_DATABASE_URL", f"sqlite:///{VAR_DIR / 'vik.sqlite3'}"),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "tenancy.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:request_list"
+LOGOUT_REDIRECT_URL = "staff:login"
+
+LANGUAGE_CODE = "cs"
+LANGUAGES = [("cs", _("Czech")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "vik" / "locale"]
+TIME_ZONE = "Europe/Prague"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env_str("VIK_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served publicly: attachments go through permission-checked views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# The web form accepts attachments up to 10 MB each; the request as a whole may carry several.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+VIK_ATTACHMENT_MAX_BYTES = env_int("VIK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+VIK_ATTACHMENT_MAX_COUNT = env_int("VIK_ATTACHMENT_MAX_COUNT", 5)
+VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
+VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("VIK_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+TASKS_BACKEND = env_str("VIK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {
+    "default": {
+        "BACKEND": TASKS_BACKEND,
+        "QUEUES": ["default", "inbound", "outbound"],
+    }
+}
+
+EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("VIK_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("VIK_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("VIK_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("VIK_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("VIK_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("VIK_SMTP_TLS", False)
+EMAIL_TIMEOUT = env_int("VIK_SMTP_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("VIK_DEFAULT_FROM_EMAIL", "VIK <noreply@vik.localhost>")
+
+LOG_DIR = Path(env_str("VIK_LOG_DIR", str(VAR_DIR / "log")))
+LOG_LEVEL = env_str("VIK_LOG_LEVEL", "INFO")
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
+}
+
+# Jobs every `vik worker` runs beside its tasks, once per housekeeping interval (15 s).
+VIK_PERIODIC_JOBS = ["vik.channels.services.channels_sweep"]

@@ -1,0 +1,28 @@
+"""URL wiring: `/staff/` for the workspace, `/` for the public portal; each app lists its own."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from vik.channels.web import urls as web_urls
+from vik.contacts import urls as contacts_urls
+from vik.conversations import urls as conversations_urls
+from vik.core import views as core_views
+from vik.tenancy import urls as tenancy_urls
+
+staff_urlpatterns = [
+    *tenancy_urls.staff_urlpatterns,
+    *conversations_urls.staff_urlpatterns,
+    *contacts_urls.staff_urlpatterns,
+]
+portal_urlpatterns = [
+    *web_urls.portal_urlpatterns,
+    *conversations_urls.portal_urlpatterns,
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("staff/", include((staff_urlpatterns, "staff"))),
+    path("", include((portal_urlpatterns, "portal"))),
+]

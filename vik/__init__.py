@@ -1,0 +1,1 @@
+"""VIK — Virtuální informační kancelář."""

@@ -1,0 +1,3 @@
+from vik.cli import main
+
+main()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import ChannelAccount, InboundPayload, OutboundMessage
+
+
+@admin.register(ChannelAccount)
+class ChannelAccountAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "centre", "is_active"]
+    list_filter = ["kind", "region", "is_active"]
+
+
+@admin.register(InboundPayload)
+class InboundPayloadAdmin(admin.ModelAdmin):
+    list_display = ["id", "account", "state", "attempts", "received_at", "quarantine_reason"]
+    list_filter = ["state", "account"]
+    readonly_fields = [f.name for f in InboundPayload._meta.fields]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "recipient", "state", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "account"]
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]

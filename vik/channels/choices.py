@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelKind(models.TextChoices):
+    WEB = "web", _("web form")
+    EMAIL = "email", _("e-mail")
+    PHONE = "phone", _("phone")
+    FAX = "fax", _("fax")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("chat")
+    DATABOX = "databox", _("data box")
+    COUNTER = "counter", _("counter")
+    INTERNAL = "internal", _("internal")
+
+
+class PayloadState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PROCESSED = "processed", _("processed")
+    QUARANTINED = "quarantined", _("quarantined")
+
+
+class OutboundState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed permanently")

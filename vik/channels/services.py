@@ -1,0 +1,268 @@
+"""The one path between the outside world and `conversations`.
+
+Inbound: `inbound_accept` stores the raw payload durably and enqueues processing;
+`inbound_process` turns it into an interaction exactly once, retrying transient failures with
+backoff and quarantining what can never be processed. Outbound: `outbound_queue` puts a
+delivery in the outbox; `outbound_deliver` sends it through the channel's adapter, with retries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+
+from vik.core import clock
+from vik.core.tasks import enqueue_on_commit
+
+from .base import DeliveryError, PayloadRejected
+from .choices import OutboundState, PayloadState
+from .models import ChannelAccount, InboundPayload, OutboundMessage, PayloadFile
+from .registry import adapter_for
+
+log = logging.getLogger(__name__)
+
+# A worker that died mid-task leaves its claim; after this long the sweeper takes the row back.
+STALE_CLAIM = dt.timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min, … capped at one hour."""
+    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def inbound_accept(
+    *,
+    account: ChannelAccount,
+    idempotency_key: str,
+    body: bytes,
+    content_type: str,
+    metadata: dict[str, Any] | None = None,
+    files: Iterable[UploadedFile] = (),
+) -> tuple[InboundPayload, bool]:
+    """Store what arrived, once per (account, key), and enqueue its processing after commit.
+
+    Returns (payload, created). A second delivery of the same key returns the first payload
+    and stores nothing. The caller may acknowledge the sender as soon as this returns.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        payload, created = InboundPayload.objects.get_or_create(
+            account=account,
+            idempotency_key=idempotency_key,
+            defaults={
+                "body": body,
+                "content_type": content_type,
+                "metadata": metadata or {},
+                "received_at": now,
+                "next_attempt_at": now,
+            },
+        )
+        if created:
+            for upload in files:
+                PayloadFile.objects.create(
+                    payload=payload,
+                    file=ContentFile(upload.content, name=upload.filename),
+                    filename=upload.filename,
+                    content_type=upload.content_type,
+                    size=len(upload.content),
+                    sha256=hashlib.sha256(upload.content).hexdigest(),
+                )
+            from .tasks import inbound_process_task
+
+            enqueue_on_commit(inbound_process_task, payload.pk)
+    return payload, created
+
+
+def _claim_inbound(payload_id: int) -> bool:
+    """Count the attempt and push the next one out, in its own committed transaction, so that
+    a payload that crashes the worker every time still ends in quarantine."""
+    now = clock.now()
+    with transaction.atomic():
+        payload = InboundPayload.objects.select_for_update().filter(pk=payload_id).first()
+        if payload is None or payload.state != PayloadState.PENDING:
+            return False
+        if payload.next_attempt_at and payload.next_attempt_at > now and payload.attempts:
+            return False  # another worker holds it, or its retry is not due yet
+        payload.attempts += 1
+        payload.next_attempt_at = now + backoff(payload.attempts)
+        payload.save(update_fields=["attempts", "next_attempt_at"])
+    return True
+
+
+def inbound_process(*, payload_id: int) -> None:
+    """Turn one stored payload into one interaction, exactly once.
+
+    Idempotent: a processed or quarantined payload is left alone, and the interaction's unique
+    link to its payload makes a racing second run fail rather than duplicate.
+    """
+    from vik.conversations.services import inbound_apply
+
+    if not _claim_inbound(payload_id):
+        return
+    payload = InboundPayload.objects.select_related("account").get(pk=payload_id)
+    try:
+        with transaction.atomic():
+            message = adapter_for(payload.account.kind).parse(payload)
+            inbound_apply(account=payload.account, payload=payload, message=message)
+            InboundPayload.objects.filter(pk=payload.pk).update(
+                state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
+                last_error="",
+            )  # fmt: skip
+    except PayloadRejected as rejection:
+        inbound_quarantine(payload=payload, reason=str(rejection))
+    except Exception as error:
+        log.exception("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts)
+        _inbound_failed(payload, error)
+
+
+def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"
+    if payload.attempts >= settings.VIK_INBOUND_MAX_ATTEMPTS:
+        inbound_quarantine(
+            payload=payload, reason=f"gave up after {payload.attempts} attempts; last: {reason}"
+        )
+        return
+    InboundPayload.objects.filter(pk=payload.pk).update(last_error=reason)
+    from .tasks import inbound_process_task
+
+    with transaction.atomic():
+        enqueue_on_commit(inbound_process_task, payload.pk, run_after=payload.next_attempt_at)
+
+
+def inbound_quarantine(*, payload: InboundPayload, reason: str) -> None:
+    InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
+        state=PayloadState.QUARANTINED, quarantine_reason=reason, next_attempt_at=None
+    )
+
+
+def inbound_retry(*, payload: InboundPayload) -> None:
+    """Put a quarantined payload back for processing (after a fix)."""
+    with transaction.atomic():
+        InboundPayload.objects.filter(pk=payload.pk).update(
+            state=PayloadState.PENDING,
+            attempts=0,
+            next_attempt_at=clock.now(),
+            quarantine_reason="",
+        )
+        from .tasks import inbound_process_task
+
+        enqueue_on_commit(inbound_process_task, payload.pk)
+
+
+# Outbound ------------------------------------------------------------------------------------
+
+
+def outbound_queue(*, account: ChannelAccount, interaction: Any, recipient: str) -> OutboundMessage:
+    """Put one delivery in the outbox; it is sent by a task after the caller's commit."""
+    message = OutboundMessage.objects.create(
+        account=account, interaction=interaction, recipient=recipient, next_attempt_at=clock.now()
+    )
+    from .tasks import outbound_deliver_task
+
+    enqueue_on_commit(outbound_deliver_task, message.pk)
+    return message
+
+
+def _claim_outbound(message_id: int) -> bool:
+    now = clock.now()
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.state != OutboundState.QUEUED:
+            return False
+        if message.next_attempt_at and message.next_attempt_at > now:
+            return False
+        message.state = OutboundState.SENDING
+        message.attempts += 1
+        message.next_attempt_at = now + backoff(message.attempts)
+        message.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+    return True
+
+
+def outbound_deliver(*, message_id: int) -> None:
+    """Send one queued outbound message; retry transient failures; record permanent ones on the
+    request's timeline so that the clerk sees the citizen did not get the answer."""
+    if not _claim_outbound(message_id):
+        return
+    message = OutboundMessage.objects.select_related("account", "interaction__request").get(
+        pk=message_id
+    )
+    try:
+        external_id = adapter_for(message.account.kind).send(message)
+    except Exception as error:
+        permanent = isinstance(error, DeliveryError) and error.permanent
+        if not isinstance(error, DeliveryError):
+            log.exception("outbound message %s failed", message.pk)
+        _outbound_failed(message, error, permanent=permanent)
+        return
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state=OutboundState.SENT, sent_at=clock.now(), external_id=external_id[:255],
+        next_attempt_at=None, last_error="",
+    )  # fmt: skip
+
+
+def _outbound_failed(message: OutboundMessage, error: Exception, *, permanent: bool) -> None:
+    from vik.conversations import events
+
+    reason = str(error) or type(error).__name__
+    if permanent or message.attempts >= settings.VIK_OUTBOUND_MAX_ATTEMPTS:
+        with transaction.atomic():
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                state=OutboundState.FAILED, last_error=reason, next_attempt_at=None
+            )
+            events.delivery_failed(
+                request=message.interaction.request, recipient=message.recipient, reason=reason
+            )
+        return
+    from .tasks import outbound_deliver_task
+
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk).update(
+            state=OutboundState.QUEUED, last_error=reason
+        )
+        enqueue_on_commit(outbound_deliver_task, message.pk, run_after=message.next_attempt_at)
+
+
+def channels_sweep() -> tuple[int, int]:
+    """Re-enqueue work whose task was lost (a crash between commit and enqueue, a killed worker).
+
+    Returns (inbound, outbound) counts. Safe to run at any time: processing is idempotent.
+    """
+    from .tasks import inbound_process_task, outbound_deliver_task
+
+    stale = clock.now() - STALE_CLAIM
+    inbound_ids = list(
+        InboundPayload.objects.filter(state=PayloadState.PENDING)
+        .filter(Q(next_attempt_at__lte=stale) | Q(next_attempt_at__isnull=True))
+        .values_list("pk", flat=True)[:500]
+    )
+    with transaction.atomic():
+        InboundPayload.objects.filter(pk__in=inbound_ids).update(next_attempt_at=clock.now())
+        for pk in inbound_ids:
+            enqueue_on_commit(inbound_process_task, pk)
+        stuck = OutboundMessage.objects.filter(
+            Q(state=OutboundState.SENDING, next_attempt_at__lte=stale)
+            | Q(state=OutboundState.QUEUED, next_attempt_at__lte=stale)
+        )
+        outbound_ids = list(stuck.values_list("pk", flat=True)[:500])
+        OutboundMessage.objects.filter(pk__in=outbound_ids).update(
+            state=OutboundState.QUEUED, next_attempt_at=clock.now()
+        )
+        for pk in outbound_ids:
+            enqueue_on_commit(outbound_deliver_task, pk)
+    return len(inbound_ids), len(outbound_ids)

@@ -1,0 +1,191 @@
+"""The public web form and the follow-up form of the tracking page."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from vik.contacts.choices import IdentityKind
+from vik.contacts.identities import InvalidIdentity, normalise
+from vik.territory.models import Municipality
+from vik.territory.selectors import municipality_resolve
+from vik.topics.models import Topic
+
+# What a citizen may attach: documents and pictures. Executables and scripts never pass, even
+# renamed: their first bytes are checked as well.
+ALLOWED_EXTENSIONS = {
+    "pdf", "jpg", "jpeg", "png", "gif", "tif", "tiff", "heic", "webp", "txt", "rtf", "csv",
+    "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "zfo", "xml", "isdoc",
+}  # fmt: skip
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def check_attachments(files: list[UploadedFile]) -> list[UploadedFile]:
+    limit = settings.VIK_ATTACHMENT_MAX_BYTES
+    if len(files) > settings.VIK_ATTACHMENT_MAX_COUNT:
+        raise forms.ValidationError(
+            _("You can attach at most %(count)d files.")
+            % {"count": settings.VIK_ATTACHMENT_MAX_COUNT}
+        )
+    for upload in files:
+        name = upload.name or ""
+        if upload.size and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.")
+                % {
+                    "name": name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(limit),
+                }
+            )
+        extension = PurePath(name).suffix.lower().lstrip(".")
+        head = upload.read(4)
+        upload.seek(0)
+        if extension not in ALLOWED_EXTENSIONS or head.startswith(EXECUTABLE_MAGIC):
+            raise forms.ValidationError(
+                _("The file “%(name)s” is not allowed. Attach documents or pictures (%(types)s).")
+                % {"name": name, "types": ", ".join(sorted(ALLOWED_EXTENSIONS - {"isdoc", "zfo"}))}
+            )
+    return files
+
+
+class ContactChannelsMixin(forms.Form):
+    email = forms.CharField(
+        label=_("E-mail"), required=False, max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )  # fmt: skip
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )  # fmt: skip
+
+    def clean_email(self) -> str:
+        raw = self.cleaned_data["email"].strip()
+        try:
+            return normalise(IdentityKind.EMAIL, raw) if raw else ""
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        try:
+            return normalise(IdentityKind.PHONE, raw) if raw else ""
+        except InvalidIdentity as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class RequestForm(ContactChannelsMixin):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Your name"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )  # fmt: skip
+    municipality = forms.CharField(
+        label=_("Municipality your question concerns"),
+        max_length=200,
+        help_text=_("Start typing and choose from the list, e.g. “Jihlava”."),
+        widget=forms.TextInput(attrs={"list": "municipality-options", "autocomplete": "off"}),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("— I don't know —"),
+    )
+    message = forms.CharField(
+        label=_("Your question or message"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to 5 files, 10 MB each: documents or pictures."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the office processes my personal data to answer this request. The data "
+            "are kept for the period the law requires and are not passed to anyone else."
+        )
+    )
+    # A field people never see; bots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, region_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region_ids = region_ids
+        self.municipality_candidates: list[Municipality] = []
+        self.fields["topic"].label_from_instance = lambda topic: topic.path  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def clean_municipality(self) -> Municipality:
+        text = self.cleaned_data["municipality"]
+        found, candidates = municipality_resolve(text=text, region_ids=self.region_ids)
+        if found is not None:
+            return found
+        if candidates:
+            self.municipality_candidates = candidates
+            raise forms.ValidationError(
+                _("There are several municipalities called “%(name)s”; choose the one you mean.")
+                % {"name": text}
+            )
+        raise forms.ValidationError(
+            _("We do not know the municipality “%(name)s”. Choose one from the list.")
+            % {"name": text}
+        )
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return check_attachments(self.cleaned_data["attachments"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not cleaned.get("email")
+            and not cleaned.get("phone")
+            and not (self.errors.get("email") or self.errors.get("phone"))
+        ):
+            raise forms.ValidationError(
+                _("Give us an e-mail address or a phone number, so that we can answer you."),
+                code="no_contact",
+            )
+        return cleaned
+
+
+class FollowUpForm(forms.Form):
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("Your message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return check_attachments(self.cleaned_data["attachments"])

@@ -1,0 +1,118 @@
+"""Turning a submitted web form into a stored raw payload (processing happens in a task)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+
+from vik.channels.choices import ChannelKind
+from vik.channels.models import ChannelAccount, InboundPayload
+from vik.channels.services import UploadedFile as StoredFile
+from vik.channels.services import inbound_accept
+from vik.contacts.choices import IdentityKind
+from vik.conversations.models import Request
+from vik.core import clock
+from vik.territory.models import Municipality
+from vik.topics.models import Topic
+
+from .adapter import PAYLOAD_CONTENT_TYPE, payload_body
+
+
+def web_accounts() -> list[ChannelAccount]:
+    return list(ChannelAccount.objects.filter(kind=ChannelKind.WEB, is_active=True))
+
+
+def web_account_for(region_id: int) -> ChannelAccount | None:
+    return ChannelAccount.objects.filter(
+        kind=ChannelKind.WEB, is_active=True, region_id=region_id
+    ).first()
+
+
+def _stored(files: Iterable[UploadedFile]) -> list[StoredFile]:
+    return [
+        StoredFile(
+            filename=upload.name or "příloha",
+            content_type=upload.content_type or "application/octet-stream",
+            content=upload.read(),
+        )
+        for upload in files
+    ]
+
+
+def web_request_submit(
+    *,
+    account: ChannelAccount,
+    submission_id: uuid.UUID,
+    name: str,
+    email: str,
+    phone: str,
+    municipality: Municipality,
+    topic: Topic | None,
+    message: str,
+    files: Iterable[UploadedFile],
+    language: str,
+    client_ip: str | None,
+) -> InboundPayload:
+    body = payload_body(
+        {
+            "kind": "request",
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "municipality_code": municipality.code,
+            "topic_id": topic.pk if topic else None,
+            "message": message,
+            "language": language,
+            "consent": True,
+            "submitted_at": clock.now().isoformat(),
+        }
+    )
+    payload, _ = inbound_accept(
+        account=account,
+        idempotency_key=str(submission_id),
+        body=body,
+        content_type=PAYLOAD_CONTENT_TYPE,
+        metadata={"client_ip": client_ip},
+        files=_stored(files),
+    )
+    return payload
+
+
+def web_follow_up_submit(
+    *,
+    request: Request,
+    submission_id: uuid.UUID,
+    message: str,
+    files: Iterable[UploadedFile],
+    client_ip: str | None,
+) -> InboundPayload:
+    """A follow-up from the tracking page: the secret link proves it is the requester."""
+    account = request.origin_account if request.origin_channel == ChannelKind.WEB else None
+    account = account or web_account_for(request.region_id)
+    if account is None:
+        raise LookupError("This region has no web channel account.")
+    identities = {i.kind: i.value for i in request.requester.identities.all()}
+    body = payload_body(
+        {
+            "kind": "follow_up",
+            "public_token": request.public_token,
+            "name": request.requester.name,
+            "email": identities.get(IdentityKind.EMAIL, ""),
+            "phone": identities.get(IdentityKind.PHONE, ""),
+            "message": message,
+            "subject": request.subject,
+            "language": request.language,
+            "submitted_at": clock.now().isoformat(),
+        }
+    )
+    payload, _ = inbound_accept(
+        account=account,
+        idempotency_key=str(submission_id),
+        body=body,
+        content_type=PAYLOAD_CONTENT_TYPE,
+        metadata={"client_ip": client_ip},
+        files=_stored(files),
+    )
+    return payload

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+portal_urlpatterns = [
+    path("", views.request_form, name="home"),
+    path("podani/<uuid:submission_id>/", views.submitted, name="submitted"),
+    path("obce/", views.municipality_options, name="municipality_options"),
+]

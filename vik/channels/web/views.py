@@ -1,0 +1,77 @@
+"""The public portal's form, its confirmation, and the municipality chooser."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from vik.audit.services import client_ip
+from vik.channels.models import InboundPayload
+from vik.conversations.models import Request
+from vik.territory.selectors import municipality_search
+
+from .forms import RequestForm
+from .services import web_account_for, web_accounts, web_request_submit
+
+
+def _region_ids() -> list[int]:
+    return sorted({account.region_id for account in web_accounts()})
+
+
+def request_form(request: HttpRequest) -> HttpResponse:
+    region_ids = _region_ids()
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, region_ids=region_ids)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:  # the honeypot: answer as if accepted, store nothing
+                return redirect("portal:submitted", submission_id=data["submission_id"])
+            municipality = data["municipality"]
+            account = web_account_for(municipality.region_id)
+            assert account is not None  # the chooser offers only regions with an account
+            web_request_submit(
+                account=account,
+                submission_id=data["submission_id"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                municipality=municipality,
+                topic=data["topic"],
+                message=data["message"],
+                files=data["attachments"],
+                language=get_language() or "cs",
+                client_ip=client_ip(request),
+            )
+            return redirect("portal:submitted", submission_id=data["submission_id"])
+    else:
+        form = RequestForm(region_ids=region_ids, initial={"message": request.GET.get("q", "")})
+    return render(request, "web/request_form.html", {"form": form})
+
+
+def submitted(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    """The confirmation: the reference and tracking link once the worker has made the request.
+
+    The submission id is a random UUID only the submitter's browser knows.
+    """
+    payload = (
+        InboundPayload.objects.filter(idempotency_key=str(submission_id), account__kind="web")
+        .select_related("interaction__request")
+        .first()
+    )
+    tracked: Request | None = None
+    if payload is not None and hasattr(payload, "interaction"):
+        tracked = payload.interaction.request
+    return render(
+        request,
+        "web/submitted.html",
+        {"payload": payload, "tracked": tracked, "submission_id": submission_id},
+    )
+
+
+def municipality_options(request: HttpRequest) -> HttpResponse:
+    """The chooser's <option>s for what the citizen typed so far (htmx)."""
+    found = municipality_search(query=request.GET.get("municipality", ""), region_ids=_region_ids())
+    return render(request, "web/municipality_options.html", {"municipalities": found})

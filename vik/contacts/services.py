@@ -1,0 +1,121 @@
+"""Writing contacts: find-or-create by identity, add identities, merge two contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from vik.audit.services import audit_record
+from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.tenancy import permissions
+from vik.territory.models import Region
+
+from .choices import ContactKind, RequesterType
+from .identities import normalise
+from .models import Contact, Identity
+
+
+def contact_resolve(
+    *,
+    region: Region,
+    identities: Iterable[tuple[str, str]],
+    name: str = "",
+    requester_type: str = RequesterType.CITIZEN,
+) -> Contact:
+    """The contact that owns any of `identities` in `region`, or a new one.
+
+    Identities must already be normalised. Unknown identities are added to the found contact.
+    Safe against two workers resolving the same new sender at once: the unique constraint
+    decides, and the loser re-reads.
+    """
+    pairs = list(dict.fromkeys(identities))
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _resolve_once(region, pairs, name, requester_type)
+        except IntegrityError:
+            continue
+    return _resolve_once(region, pairs, name, requester_type)
+
+
+def _resolve_once(
+    region: Region, pairs: list[tuple[str, str]], name: str, requester_type: str
+) -> Contact:
+    existing = {
+        (i.kind, i.value): i
+        for i in Identity.objects.filter(region=region, kind__in={k for k, _ in pairs}).filter(
+            value__in=[v for _, v in pairs]
+        )
+        if (i.kind, i.value) in pairs
+    }
+    contact: Contact | None = None
+    for pair in pairs:  # the first identity given wins: the address the message came from
+        if pair in existing:
+            contact = existing[pair].contact
+            break
+    if contact is None:
+        kind = (
+            ContactKind.PERSON
+            if requester_type == RequesterType.CITIZEN
+            else ContactKind.ORGANISATION
+        )
+        contact = Contact.objects.create(
+            region=region, name=name.strip(), requester_type=requester_type, kind=kind
+        )
+    elif name and not contact.name:
+        contact.name = name.strip()
+        contact.save(update_fields=["name", "updated_at"])
+    for kind, value in pairs:
+        if (kind, value) not in existing:
+            Identity.objects.create(contact=contact, region=region, kind=kind, value=value)
+    return contact
+
+
+def identity_add(*, contact: Contact, kind: str, raw: str, by: Any) -> Identity:
+    if not permissions.can_change_contact(by, contact):
+        raise PermissionDenied("You may not change this contact.")
+    value = normalise(kind, raw)
+    owner = Identity.objects.filter(region_id=contact.region_id, kind=kind, value=value).first()
+    if owner is not None and owner.contact_id != contact.pk:
+        raise ValidationFailed(f"{value} already belongs to another contact; merge them instead.")
+    identity, _ = Identity.objects.get_or_create(
+        region_id=contact.region_id, kind=kind, value=value, defaults={"contact": contact}
+    )
+    audit_record(actor=by, action="contact.identity_add", target=contact, personal_data=True)
+    return identity
+
+
+@transaction.atomic
+def contact_merge(*, source: Contact, target: Contact, by: Any) -> Contact:
+    """Fold `source` into `target`: identities, requests and interactions move; nothing is lost.
+
+    `source` stays as a pointer (`merged_into`) so that old links still resolve.
+    """
+    from vik.conversations.models import Interaction, Request
+
+    if source.pk == target.pk:
+        raise ValidationFailed("A contact cannot be merged into itself.")
+    if source.region_id != target.region_id:
+        raise ValidationFailed("Contacts of different regions cannot be merged.")
+    if not (
+        permissions.can_change_contact(by, source) and permissions.can_change_contact(by, target)
+    ):
+        raise PermissionDenied("You may not merge these contacts.")
+    Identity.objects.filter(contact=source).update(contact=target)
+    Request.objects.filter(requester=source).update(requester=target)
+    Interaction.objects.filter(contact=source).update(contact=target)
+    if not target.name and source.name:
+        target.name = source.name
+        target.save(update_fields=["name", "updated_at"])
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    audit_record(
+        actor=by,
+        action="contact.merge",
+        target=target,
+        personal_data=True,
+        details={"merged_contact": source.pk},
+    )
+    return target

@@ -1,0 +1,36 @@
+"""The contact page: who the person is and every request of theirs the user may see."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from vik.audit.services import audit_record
+from vik.conversations.selectors import requests_for
+from vik.tenancy.decorators import staff_member_required
+
+from ..selectors import contacts_for
+
+
+@staff_member_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contacts_for(request.user).filter(pk=pk).first()
+    if contact is None:
+        raise Http404
+    if contact.merged_into_id:
+        return redirect("staff:contact_detail", pk=contact.merged_into_id)
+    audit_record(
+        actor=request.user, action="contact.view", target=contact, personal_data=True,
+        request=request,
+    )  # fmt: skip
+    requests = (
+        requests_for(request.user)
+        .filter(requester=contact)
+        .select_related("centre", "topic")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {"contact": contact, "identities": contact.identities.all(), "requests": requests},
+    )

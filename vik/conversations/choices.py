@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestKind(models.TextChoices):
+    INQUIRY = "inquiry", _("inquiry")
+    INFORMATION_REQUEST = "information_request", _("information request (Act 106/1999)")
+    COMPLAINT = "complaint", _("complaint")
+    SUGGESTION = "suggestion", _("suggestion")
+    SUPPORT_REQUEST = "support_request", _("support request")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    OPEN = "open", _("open")
+    WAITING_CITIZEN = "waiting_citizen", _("waiting for the citizen")
+    WAITING_OFFICE = "waiting_office", _("waiting for another office")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("low")
+    NORMAL = 2, _("normal")
+    HIGH = 3, _("high")
+    URGENT = 4, _("urgent")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", _("from the citizen")
+    OUTBOUND = "outbound", _("to the citizen")
+    INTERNAL = "internal", _("internal note")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public")
+    INTERNAL = "internal", _("internal")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("request created")
+    STATUS_CHANGED = "status_changed", _("status changed")
+    ASSIGNED = "assigned", _("assignee changed")
+    CENTRE_CHANGED = "centre_changed", _("centre changed")
+    TOPIC_CHANGED = "topic_changed", _("topic changed")
+    REPLIED = "replied", _("reply sent")
+    NOTE_ADDED = "note_added", _("internal note added")
+    CITIZEN_WROTE = "citizen_wrote", _("citizen wrote")
+    DELIVERY_FAILED = "delivery_failed", _("delivery failed")
+    REOPENED = "reopened", _("reopened")

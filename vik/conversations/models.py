@@ -1,0 +1,192 @@
+"""Requests (the unit of work), their interactions and timeline: the CRM core."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vik.contacts.models import Contact
+from vik.core.models import TimeStampedModel
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Municipality, Region
+from vik.topics.models import Topic
+
+from .choices import Direction, EventKind, Priority, RequestKind, Status, Visibility
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Tag(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=64)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="tag_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last number given out per region and year: VYS-2026-000123."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last_number}"
+
+
+class Request(TimeStampedModel):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="requests")
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=RequestKind.choices, default=RequestKind.INQUIRY
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="requests")
+    origin_channel = models.CharField(_("channel"), max_length=16)
+    origin_account = models.ForeignKey(
+        "channels.ChannelAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    centre = models.ForeignKey(
+        InformationCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_requests",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="requests")
+    language = models.CharField(_("language"), max_length=8, default="cs")
+    public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        # The staff list pages by (created_at, id) descending within a region or a centre.
+        indexes = [
+            models.Index(fields=["region", "-created_at", "-id"], name="request_region_recent"),
+            models.Index(fields=["centre", "-created_at", "-id"], name="request_centre_recent"),
+            models.Index(
+                fields=["centre", "status", "-created_at", "-id"], name="request_centre_status"
+            ),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="request_assignee"),
+            models.Index(fields=["-created_at", "-id"], name="request_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+
+class Interaction(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="interactions")
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    channel = models.CharField(_("channel"), max_length=16)
+    account = models.ForeignKey(
+        "channels.ChannelAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="interactions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("sanitised HTML"), blank=True)
+    # One inbound payload makes at most one interaction: this is what makes processing idempotent.
+    inbound_payload = models.OneToOneField(
+        "channels.InboundPayload",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interaction",
+    )
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} {self.direction} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+
+class Attachment(models.Model):
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TimelineEvent(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"

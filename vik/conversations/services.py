@@ -1,0 +1,307 @@
+"""Writing requests and interactions. Every channel's messages enter through `inbound_apply`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+
+from vik.audit.services import audit_record
+from vik.channels.base import InboundAttachment, NormalisedMessage, PayloadRejected
+from vik.channels.models import ChannelAccount, InboundPayload
+from vik.contacts.models import Contact
+from vik.contacts.services import contact_resolve
+from vik.core import clock
+from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.text import sanitize_html
+from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
+from vik.tenancy.selectors import centre_competent
+from vik.territory.models import Municipality, Region
+from vik.topics.models import Topic
+
+from . import events
+from .choices import Direction, RequestKind, Status, Visibility
+from .models import Attachment, Interaction, ReferenceCounter, Request
+from .states import ON_CITIZEN_MESSAGE, check_transition
+
+
+def reference_allocate(*, region: Region, year: int) -> str:
+    """The next reference of the region for the year, e.g. VYS-2026-000123.
+
+    Precondition: inside a transaction; the counter row is locked until it commits, so two
+    workers never hand out one number.
+    """
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
+        region=region, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    counter.refresh_from_db(fields=["last_number"])
+    return f"{region.abbreviation}-{year}-{counter.last_number:06d}"
+
+
+def request_open(
+    *,
+    region: Region,
+    requester: Contact,
+    subject: str,
+    channel: str,
+    account: ChannelAccount | None = None,
+    kind: str = RequestKind.INQUIRY,
+    topic: Topic | None = None,
+    municipality: Municipality | None = None,
+    centre: InformationCentre | None = None,
+    language: str = "cs",
+    follow_up_of: Request | None = None,
+    opened_at: Any = None,
+) -> Request:
+    """Create a request and route it: the given centre, else the account's, else the territory's
+    competent centre (routing rules come with the routing app)."""
+    opened_at = opened_at or clock.now()
+    if centre is None and account is not None and account.centre_id:
+        centre = account.centre
+    if centre is None:
+        centre = centre_competent(region=region, municipality=municipality, topic=topic)
+    request = Request.objects.create(
+        region=region,
+        reference=reference_allocate(region=region, year=opened_at.astimezone(clock.PRAGUE).year),
+        subject=subject[:300] or "(bez předmětu)",
+        kind=kind,
+        topic=topic,
+        municipality=municipality,
+        requester=requester,
+        origin_channel=channel,
+        origin_account=account,
+        centre=centre,
+        language=language,
+        follow_up_of=follow_up_of,
+        last_activity_at=opened_at,
+    )
+    if opened_at != request.created_at:
+        Request.objects.filter(pk=request.pk).update(created_at=opened_at)
+        request.created_at = opened_at
+    events.created(request=request, channel=channel)
+    return request
+
+
+def _find_thread(region: Region, message: NormalisedMessage) -> Request | None:
+    hint = message.thread
+    if hint.public_token:
+        found = Request.objects.filter(region=region, public_token=hint.public_token).first()
+        if found is None:
+            raise PayloadRejected("The tracking link does not belong to any request.")
+        return found
+    if hint.reference:
+        return Request.objects.filter(region=region, reference=hint.reference).first()
+    return None
+
+
+def inbound_apply(
+    *, account: ChannelAccount, payload: InboundPayload, message: NormalisedMessage
+) -> Interaction:
+    """Attach one normalised inbound message to its contact and request, creating them if new.
+
+    Precondition: inside the transaction that marks `payload` processed. The interaction's
+    one-to-one link to the payload makes a second application fail instead of duplicating.
+    """
+    region = account.region
+    contact = contact_resolve(
+        region=region,
+        identities=message.sender_identities,
+        name=message.sender_name,
+        requester_type=message.requester_type,
+    )
+    request = _find_thread(region, message)
+    if request is not None and request.status == Status.CLOSED:
+        request = request_open(
+            region=region, requester=contact, subject=request.subject, channel=account.kind,
+            account=account, kind=request.kind, topic=request.topic,
+            municipality=request.municipality, centre=request.centre, follow_up_of=request,
+            language=request.language, opened_at=message.occurred_at,
+        )  # fmt: skip
+    elif request is not None:
+        _wake(request)
+        events.citizen_wrote(request=request, channel=account.kind)
+    else:
+        municipality = None
+        if message.municipality_code:
+            municipality = Municipality.objects.filter(code=message.municipality_code).first()
+        topic = Topic.objects.filter(pk=message.topic_id).first() if message.topic_id else None
+        request = request_open(
+            region=region, requester=contact, subject=message.subject or message.text[:80],
+            channel=account.kind, account=account, kind=message.kind, topic=topic,
+            municipality=municipality, language=message.language, opened_at=message.occurred_at,
+        )  # fmt: skip
+    interaction = Interaction.objects.create(
+        request=request,
+        direction=Direction.INBOUND,
+        visibility=Visibility.PUBLIC,
+        channel=account.kind,
+        account=account,
+        contact=contact,
+        subject=message.subject[:300],
+        text=message.text,
+        html=sanitize_html(message.html) if message.html else "",
+        inbound_payload=payload,
+        occurred_at=message.occurred_at,
+    )
+    _store_attachments(interaction, message.attachments)
+    Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
+    return interaction
+
+
+def _wake(request: Request) -> None:
+    target = ON_CITIZEN_MESSAGE.get(request.status)
+    if target is None:
+        return
+    old = request.status
+    request.status = target
+    request.resolved_at = None if target == Status.OPEN else request.resolved_at
+    request.save(update_fields=["status", "resolved_at", "updated_at"])
+    if old == Status.RESOLVED:
+        events.reopened(request=request)
+    events.status_changed(request=request, old=old, new=target, by=None)
+
+
+def _store_attachments(interaction: Interaction, attachments: Iterable[InboundAttachment]) -> None:
+    for item in attachments:
+        Attachment.objects.create(
+            interaction=interaction,
+            file=ContentFile(item.content, name=item.filename),
+            filename=item.filename,
+            content_type=item.content_type,
+            size=len(item.content),
+            sha256=hashlib.sha256(item.content).hexdigest(),
+        )
+
+
+# Staff actions -------------------------------------------------------------------------------
+
+
+def _require_work(request: Request, by: Any) -> None:
+    if not permissions.can_work_request(by, request):
+        raise PermissionDenied("You may not change this request.")
+
+
+@transaction.atomic
+def request_reply(
+    *,
+    request: Request,
+    by: Any,
+    text: str,
+    status: str | None = None,
+    attachments: Iterable[InboundAttachment] = (),
+) -> Interaction:
+    """A public reply on the request's channel: shown on the tracking page and delivered through
+    the channel of origin wherever that channel has an address for the citizen."""
+    from vik.channels.registry import adapter_for
+    from vik.channels.services import outbound_queue
+
+    _require_work(request, by)
+    if not text.strip():
+        raise ValidationFailed("A reply cannot be empty.")
+    if status:
+        check_transition(request.status, status)
+    now = clock.now()
+    interaction = Interaction.objects.create(
+        request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
+        channel=request.origin_channel, account=request.origin_account, author=by,
+        contact=request.requester, text=text.strip(), occurred_at=now,
+    )  # fmt: skip
+    _store_attachments(interaction, attachments)
+    if request.origin_account is not None:
+        recipient = adapter_for(request.origin_account.kind).reply_recipient(request)
+        if recipient:
+            outbound_queue(
+                account=request.origin_account, interaction=interaction, recipient=recipient
+            )
+    fields = ["last_activity_at", "updated_at"]
+    request.last_activity_at = now
+    if request.first_response_at is None:
+        request.first_response_at = now
+        fields.append("first_response_at")
+    if request.status == Status.NEW and not status:
+        status = Status.OPEN
+    request.save(update_fields=fields)
+    events.replied(request=request, by=by)
+    if status and status != request.status:
+        request_set_status(request=request, status=status, by=by)
+    return interaction
+
+
+@transaction.atomic
+def request_note(*, request: Request, by: Any, text: str) -> Interaction:
+    _require_work(request, by)
+    if not text.strip():
+        raise ValidationFailed("A note cannot be empty.")
+    note = Interaction.objects.create(
+        request=request, direction=Direction.INTERNAL, visibility=Visibility.INTERNAL,
+        channel="internal", author=by, text=text.strip(), occurred_at=clock.now(),
+    )  # fmt: skip
+    events.note_added(request=request, by=by)
+    return note
+
+
+@transaction.atomic
+def request_set_status(*, request: Request, status: str, by: Any) -> Request:
+    _require_work(request, by)
+    check_transition(request.status, status)
+    old, now = request.status, clock.now()
+    request.status = status
+    if status == Status.RESOLVED:
+        request.resolved_at = now
+    elif status == Status.CLOSED:
+        request.closed_at = now
+        request.resolved_at = request.resolved_at or now
+    elif old == Status.RESOLVED:
+        request.resolved_at = None
+    request.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    events.status_changed(request=request, old=old, new=status, by=by)
+    return request
+
+
+@transaction.atomic
+def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
+    _require_work(request, by)
+    if assignee is not None and not permissions.can_be_assigned(assignee, request):
+        raise ValidationFailed(f"{assignee.display_name} does not work for this centre.")
+    request.assignee = assignee
+    request.save(update_fields=["assignee", "updated_at"])
+    events.assigned(request=request, assignee=assignee, by=by)
+    return request
+
+
+@transaction.atomic
+def request_move(*, request: Request, centre: InformationCentre, by: Any) -> Request:
+    """Hand the request to another centre of the region; the assignee is cleared unless they
+    also work there."""
+    if not permissions.can_move_request_to(by, request, centre):
+        raise PermissionDenied("You may not move this request to that centre.")
+    old = str(request.centre or "")
+    request.centre = centre
+    if request.assignee is not None and not permissions.can_be_assigned(request.assignee, request):
+        request.assignee = None
+    request.save(update_fields=["centre", "assignee", "updated_at"])
+    events.centre_changed(request=request, old=old, new=str(centre), by=by)
+    return request
+
+
+@transaction.atomic
+def request_set_topic(*, request: Request, topic: Topic | None, by: Any) -> Request:
+    _require_work(request, by)
+    old = str(request.topic or "")
+    request.topic = topic
+    request.save(update_fields=["topic", "updated_at"])
+    events.topic_changed(request=request, old=old, new=str(topic or ""), by=by)
+    return request
+
+
+def request_viewed(*, request: Request, by: Any, http_request: Any = None) -> None:
+    """Record that a member of staff opened the request (it carries personal data)."""
+    audit_record(
+        actor=by, action="request.view", target=request, personal_data=True, request=http_request
+    )

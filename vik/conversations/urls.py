@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import portal, staff
+
+staff_urlpatterns = [
+    path("requests/", staff.request_list, name="request_list"),
+    path("requests/<str:reference>/", staff.request_detail, name="request_detail"),
+    path("requests/<str:reference>/reply", staff.request_reply, name="request_reply"),
+    path("requests/<str:reference>/note", staff.request_note, name="request_note"),
+    path("requests/<str:reference>/status", staff.request_status, name="request_status"),
+    path("requests/<str:reference>/assign", staff.request_assign, name="request_assign"),
+    path("requests/<str:reference>/take", staff.request_take, name="request_take"),
+    path("requests/<str:reference>/topic", staff.request_topic, name="request_topic"),
+    path("requests/<str:reference>/centre", staff.request_centre, name="request_centre"),
+]
+
+portal_urlpatterns = [
+    path("sledovani/<str:token>/", portal.tracking, name="tracking"),
+]

@@ -1,0 +1,163 @@
+"""The staff workspace: the request list and the request page with its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vik.core.errors import VikError
+from vik.core.htmx import render_page_or_partial
+from vik.tenancy import permissions
+from vik.tenancy.decorators import staff_member_required
+from vik.tenancy.models import InformationCentre
+from vik.tenancy.selectors import assignable_users
+
+from .. import selectors, services
+from ..forms import (
+    AssignForm,
+    CentreForm,
+    NoteForm,
+    ReplyForm,
+    RequestFilterForm,
+    StatusForm,
+    TopicForm,
+)
+from ..models import Request
+
+
+@staff_member_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    centres = InformationCentre.objects.filter(permissions.centres_visible(request.user))
+    form = RequestFilterForm(request.GET or None, centres=centres)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.RequestFilters(
+        status=data.get("status") or "",
+        centre_id=data["centre"].pk if data.get("centre") else None,
+        channel=data.get("channel") or "",
+        topic_id=data["topic"].pk if data.get("topic") else None,
+        assignee=data.get("assignee") or "",
+        text=data.get("text") or "",
+    )
+    page = selectors.request_page(
+        user=request.user, filters=filters, cursor=request.GET.get("after", "")
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render_page_or_partial(request, "conversations/request_list.html", "rows", context)
+
+
+def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
+    can_work = permissions.can_work_request(request.user, item)
+    centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
+    return {
+        "item": item,
+        "timeline": selectors.request_timeline(request=item),
+        "can_work": can_work,
+        "reply_form": ReplyForm(current_status=item.status),
+        "note_form": NoteForm(),
+        "status_form": StatusForm(current_status=item.status),
+        "assign_form": AssignForm(
+            assignees=assignable_users(centre_id=item.centre_id, region_id=item.region_id),
+            initial={"assignee": item.assignee_id},
+        ),
+        "topic_form": TopicForm(initial={"topic": item.topic_id}),
+        "centre_form": CentreForm(centres=centres, initial={"centre": item.centre_id}),
+        "identities": list(item.requester.identities.all()),
+    }
+
+
+@staff_member_required
+def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    item = selectors.request_get(user=request.user, reference=reference)
+    services.request_viewed(request=item, by=request.user, http_request=request)
+    return render(request, "conversations/request_detail.html", _detail_context(request, item))
+
+
+def _action(
+    form_class: Callable[..., Any], perform: Callable[[Request, dict[str, Any], Any], Any]
+) -> Callable[..., HttpResponse]:
+    """A POST on the request page: validate one small form, call one service, go back."""
+
+    @staff_member_required
+    @require_POST
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        item = selectors.request_get(user=request.user, reference=reference)
+        form = form_class(request.POST, **_form_kwargs(form_class, item, request))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("staff:request_detail", reference=reference)
+        try:
+            perform(item, form.cleaned_data, request.user)
+        except VikError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("staff:request_detail", reference=reference)
+
+    return view
+
+
+def _form_kwargs(form_class: Any, item: Request, request: HttpRequest) -> dict[str, Any]:
+    if form_class in (ReplyForm, StatusForm):
+        return {"current_status": item.status}
+    if form_class is AssignForm:
+        return {"assignees": assignable_users(centre_id=item.centre_id, region_id=item.region_id)}
+    if form_class is CentreForm:
+        return {
+            "centres": InformationCentre.objects.filter(
+                permissions.centres_to_move_to(request.user)
+            )
+        }
+    return {}
+
+
+request_reply = _action(
+    ReplyForm,
+    lambda item, data, user: services.request_reply(
+        request=item, by=user, text=data["text"], status=data["status"] or None
+    ),
+)
+request_note = _action(
+    NoteForm,
+    lambda item, data, user: services.request_note(request=item, by=user, text=data["text"]),
+)
+request_status = _action(
+    StatusForm,
+    lambda item, data, user: services.request_set_status(
+        request=item, status=data["status"], by=user
+    ),
+)
+request_assign = _action(
+    AssignForm,
+    lambda item, data, user: services.request_assign(
+        request=item, assignee=data["assignee"], by=user
+    ),
+)
+request_topic = _action(
+    TopicForm,
+    lambda item, data, user: services.request_set_topic(request=item, topic=data["topic"], by=user),
+)
+request_centre = _action(
+    CentreForm,
+    lambda item, data, user: services.request_move(request=item, centre=data["centre"], by=user),
+)
+
+
+@staff_member_required
+@require_POST
+def request_take(request: HttpRequest, reference: str) -> HttpResponse:
+    item = selectors.request_get(user=request.user, reference=reference)
+    try:
+        services.request_assign(request=item, assignee=request.user, by=request.user)
+    except VikError as error:
+        messages.error(request, str(error))
+    return redirect("staff:request_detail", reference=reference)

@@ -1,0 +1,53 @@
+"""Operational endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from . import clock
+from .models import WorkerHeartbeat
+
+HEARTBEAT_STALE = dt.timedelta(seconds=60)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database state, pending work and the worker's last heartbeat, for monitoring."""
+    from django_tasks_db.models import DBTaskResult
+
+    from vik.channels.choices import OutboundState, PayloadState
+    from vik.channels.models import InboundPayload, OutboundMessage
+
+    body: dict[str, object] = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = {"status": "ok", "vendor": connection.vendor}
+        body["tasks"] = {"pending": DBTaskResult.objects.filter(status="READY").count()}
+        body["inbound"] = {
+            "pending": InboundPayload.objects.filter(state=PayloadState.PENDING).count(),
+            "quarantined": InboundPayload.objects.filter(state=PayloadState.QUARANTINED).count(),
+        }
+        body["outbound"] = {
+            "queued": OutboundMessage.objects.filter(state=OutboundState.QUEUED).count(),
+            "failed": OutboundMessage.objects.filter(state=OutboundState.FAILED).count(),
+        }
+        beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
+        age = (clock.now() - beat.beat_at).total_seconds() if beat else None
+        body["worker"] = {
+            "last_heartbeat": beat.beat_at.isoformat() if beat else None,
+            "seconds_ago": round(age, 1) if age is not None else None,
+            "status": "ok"
+            if age is not None and age < HEARTBEAT_STALE.total_seconds()
+            else "stale",
+        }
+        if body["worker"]["status"] != "ok":  # type: ignore[index]
+            body["status"] = "degraded"
+    except Exception as error:  # the point of /healthz is to answer even then
+        body = {"status": "error", "database": {"status": "error", "error": str(error)}}
+        return JsonResponse(body, status=503)
+    return JsonResponse(body)

@@ -1,0 +1,60 @@
+"""`vik demo`: migrate, load the Kraj Vysočina demo, then serve it with a worker on :8000.
+
+`--no-serve` only loads. Running it again keeps what is there and adds what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from vik.demo.services import demo_load, demo_summary
+
+
+class Command(BaseCommand):
+    help = "Load the Kraj Vysočina demo and serve it on http://127.0.0.1:8000"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="only load the demo data")
+        parser.add_argument("--requests", type=int, default=300)
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("Migrating the database …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Loading the territory, topics, centres, staff and requests …")
+        report = demo_load(requests=options["requests"])
+        self.stdout.write(demo_summary(report))
+        if options["no_serve"]:
+            return
+        self.serve(options["addr"])
+
+    def serve(self, addr: str) -> None:
+        url = f"http://{addr}/"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nVIK runs on {url}\n"
+                f"  public portal (ask a question):  {url}\n"
+                f"  staff workspace:                 {url}staff/  (log in as agent.jihlava)\n"
+                f"  administration:                  {url}admin/  (log in as admin)\n"
+                f"  health:                          {url}healthz\n"
+                "Press Ctrl+C to stop.\n"
+            )
+        )
+        env = {**os.environ}
+        vik = [sys.executable, "-m", "vik.cli"]
+        worker = subprocess.Popen([*vik, "worker"], env=env)
+        try:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,355 @@
+"""Building the Kraj Vysočina demo: centres, staff for every role, and ~300 requests.
+
+Requests from the web form go through the real channel path (raw payload → task service →
+contact + request + interaction); replies, notes and status changes through the same services
+the workspace uses, with the clock moved back so that the last 90 days look lived in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from vik.channels.choices import ChannelKind, OutboundState
+from vik.channels.models import ChannelAccount, OutboundMessage
+from vik.channels.services import inbound_accept, inbound_process
+from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
+from vik.contacts.choices import IdentityKind, RequesterType
+from vik.contacts.services import contact_resolve
+from vik.conversations import services as conversations
+from vik.conversations.choices import RequestKind, Status
+from vik.conversations.models import Interaction, Request
+from vik.core import clock
+from vik.tenancy.choices import OfficeKind, Role
+from vik.tenancy.models import (
+    Competence,
+    InformationCentre,
+    Membership,
+    Office,
+    OpeningHours,
+    User,
+)
+from vik.territory.models import Municipality, Orp, Region
+from vik.territory.services import territory_load
+from vik.topics.models import Topic
+from vik.topics.services import topics_seed
+
+from . import content
+
+REGION_CODE = "3107"  # Kraj Vysočina
+DEMO_PASSWORD = "vik-demo-2026"  # noqa: S105 — printed for the demo's users; never in production
+REGIONAL_SLUG = "vys-krajsky-urad"
+
+# The classic Czech office week: long Monday and Wednesday, short Friday.
+OFFICE_HOURS = [
+    (0, "08:00", "17:00"), (1, "08:00", "14:00"), (2, "08:00", "17:00"),
+    (3, "08:00", "14:00"), (4, "08:00", "13:00"),
+]  # fmt: skip
+
+MOBILE_PREFIXES = [
+    "601",
+    "602",
+    "603",
+    "604",
+    "605",
+    "606",
+    "607",
+    "608",
+    "720",
+    "724",
+    "730",
+    "731",
+    "732",
+    "736",
+    "737",
+    "739",
+    "773",
+    "775",
+    "776",
+    "777",
+    "792",
+    "799",
+]
+
+# Share of requests in each final status, and the channels they come in on.
+STATUS_MIX = [
+    (Status.NEW, 40), (Status.OPEN, 50), (Status.WAITING_CITIZEN, 30),
+    (Status.WAITING_OFFICE, 20), (Status.RESOLVED, 80), (Status.CLOSED, 80),
+]  # fmt: skip
+CHANNEL_MIX = [
+    (ChannelKind.WEB, 45), (ChannelKind.EMAIL, 25), (ChannelKind.PHONE, 15),
+    (ChannelKind.COUNTER, 10), (ChannelKind.DATABOX, 5),
+]  # fmt: skip
+
+
+@dataclass
+class DemoReport:
+    centres: int = 0
+    requests: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, where)
+
+
+def _weighted(rng: random.Random, mix: list[tuple[str, int]]) -> str:
+    values, weights = zip(*mix, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _slug(text: str) -> str:
+    from vik.core.text import fold
+
+    return "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
+
+
+def _user(username: str, first: str, last: str, *, superuser: bool = False) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@vik.localhost"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = superuser
+        user.is_superuser = superuser
+        user.save()
+    return user
+
+
+def _centre(
+    office: Office, name: str, slug: str, address: str, regional: bool
+) -> InformationCentre:
+    centre, created = InformationCentre.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "office": office, "name": name, "address": address, "is_regional": regional,
+            "email": f"info@{slug}.vik.localhost", "phone": "+420567000000",
+            "channels": [k for k, _ in CHANNEL_MIX],
+        },
+    )  # fmt: skip
+    if created:
+        for weekday, opens, closes in OFFICE_HOURS:
+            OpeningHours.objects.create(centre=centre, weekday=weekday, opens=opens, closes=closes)
+    return centre
+
+
+def build_network(region: Region, report: DemoReport) -> dict[str, InformationCentre]:
+    """The regional authority's centre and one centre per ORP, with staff for every role."""
+    jihlava = Municipality.objects.get(code="586846")
+    authority, _ = Office.objects.get_or_create(
+        region=region, name="Krajský úřad Kraje Vysočina",
+        defaults={
+            "kind": OfficeKind.REGIONAL_AUTHORITY, "ico": "70890749", "municipality": jihlava,
+        },
+    )  # fmt: skip
+    centres = {
+        "regional": _centre(
+            authority, "Informační centrum Krajského úřadu Kraje Vysočina", REGIONAL_SLUG,
+            "Žižkova 1882/57, 586 01 Jihlava", regional=True,
+        )
+    }  # fmt: skip
+    for orp in Orp.objects.filter(region=region).order_by("code"):
+        seat = Municipality.objects.filter(orp=orp, name=orp.name).first()
+        office, _ = Office.objects.get_or_create(
+            region=region, name=f"Městský úřad {orp.name}",
+            defaults={"kind": OfficeKind.MUNICIPAL_OFFICE, "municipality": seat},
+        )  # fmt: skip
+        centre = _centre(
+            office, f"Informační centrum MěÚ {orp.name}", f"vys-{_slug(orp.name)}",
+            f"Masarykovo náměstí 1, {orp.name}", regional=False,
+        )  # fmt: skip
+        Competence.objects.get_or_create(centre=centre, orp=orp, topic=None, municipality=None)
+        centres[orp.code] = centre
+    report.centres = len(centres)
+
+    admin = _user("admin", "Alena", "Správcová", superuser=True)
+    people = [
+        (admin, Role.ADMINISTRATOR, None),
+        (_user("koordinator", "Karel", "Koordinátor"), Role.REGION_COORDINATOR, None),
+        (_user("analytik", "Anna", "Analytická"), Role.ANALYST, None),
+        (_user("editor", "Eva", "Editorová"), Role.KNOWLEDGE_EDITOR, centres["regional"]),
+        (_user("vedouci.jihlava", "Jiří", "Vedoucí"), Role.CENTRE_LEAD, centres["6105"]),
+    ]
+    rng = random.Random(7)
+    for code, centre in centres.items():
+        slug = "kraj" if code == "regional" else centre.slug.removeprefix("vys-")
+        first = rng.choice(content.FIRST_NAMES_FEMALE)
+        index = rng.randrange(len(content.SURNAMES_FEMALE))
+        people.append(
+            (_user(f"agent.{slug}", first, content.SURNAMES_FEMALE[index]), Role.AGENT, centre)
+        )
+    for user, role, centre in people:
+        Membership.objects.get_or_create(user=user, region=region, centre=centre, role=role)
+        report.logins.append(
+            (user.username, Role(role).label, centre.name if centre else region.name)
+        )
+    return centres
+
+
+def _web_account(region: Region) -> ChannelAccount:
+    account, _ = ChannelAccount.objects.get_or_create(
+        name="web-vysocina", defaults={"region": region, "kind": ChannelKind.WEB}
+    )
+    return account
+
+
+def _person(rng: random.Random) -> tuple[str, str]:
+    index = rng.randrange(len(content.SURNAMES_MALE))
+    if rng.random() < 0.5:
+        name = f"{rng.choice(content.FIRST_NAMES_MALE)} {content.SURNAMES_MALE[index]}"
+    else:
+        name = f"{rng.choice(content.FIRST_NAMES_FEMALE)} {content.SURNAMES_FEMALE[index]}"
+    from vik.core.text import fold
+
+    local = ".".join(fold(name).split())
+    domain = rng.choice(["seznam.cz", "email.cz", "gmail.com", "centrum.cz"])
+    return name, f"{local}{rng.randrange(10, 99)}@{domain}"
+
+
+def build_requests(region: Region, count: int, seed: int = 2026) -> int:
+    rng = random.Random(seed)
+    account = _web_account(region)
+    municipalities = list(Municipality.objects.filter(region=region).select_related("orp"))
+    topics = {t.slug: t for t in Topic.objects.all()}
+    templates = [(slug, t) for slug, items in content.REQUEST_TEMPLATES.items() for t in items]
+    now = clock.now()
+    created = 0
+    for _ in range(count):
+        slug, template = rng.choice(templates)
+        municipality = rng.choice(municipalities)
+        channel = _weighted(rng, CHANNEL_MIX)
+        status = _weighted(rng, STATUS_MIX)
+        age = dt.timedelta(minutes=rng.randrange(10, 90 * 24 * 60))
+        if status == Status.NEW:
+            age = dt.timedelta(minutes=rng.randrange(10, 3 * 24 * 60))
+        opened_at = now - age
+        text = template["text"].format(municipality=municipality.name)
+        subject = template["subject"].format(municipality=municipality.name)
+        name, email = _person(rng)
+        with clock.travel(opened_at):
+            request = _open(
+                rng, region, account, channel, name, email, municipality, topics.get(slug),
+                subject, text, template["kind"], opened_at,
+            )  # fmt: skip
+        _live(rng, request, status, opened_at, now)
+        created += 1
+    # The replies above are history: their e-mails were "sent" long ago, not now.
+    OutboundMessage.objects.filter(state=OutboundState.QUEUED).update(
+        state=OutboundState.SENT, sent_at=now, next_attempt_at=None
+    )
+    return created
+
+
+def _open(
+    rng: random.Random, region: Region, account: ChannelAccount, channel: str, name: str,
+    email: str, municipality: Municipality, topic: Topic | None, subject: str, text: str,
+    kind: str, opened_at: dt.datetime,
+) -> Request:  # fmt: skip
+    if channel == ChannelKind.WEB:
+        phone = f"+420{rng.choice(MOBILE_PREFIXES)}{rng.randrange(100000, 999999)}"
+        body = payload_body({
+            "kind": "request", "name": name, "email": email if rng.random() < 0.85 else "",
+            "phone": phone, "municipality_code": municipality.code,
+            "topic_id": topic.pk if topic else None, "message": text, "subject": subject,
+            "language": "cs", "consent": True, "submitted_at": opened_at.isoformat(),
+        })  # fmt: skip
+        payload, _ = inbound_accept(
+            account=account, idempotency_key=f"demo-{uuid.UUID(int=rng.getrandbits(128))}",
+            body=body, content_type=PAYLOAD_CONTENT_TYPE,
+        )  # fmt: skip
+        inbound_process(payload_id=payload.pk)
+        return Interaction.objects.get(inbound_payload=payload).request
+    # Channels whose adapters come later are recorded as their interaction would be.
+    identities = [(IdentityKind.EMAIL, email)]
+    if channel == ChannelKind.DATABOX:
+        org, ico = rng.choice(content.ORGANISATIONS)
+        contact = contact_resolve(
+            region=region, identities=[(IdentityKind.ICO, ico)], name=org,
+            requester_type=RequesterType.COMPANY,
+        )  # fmt: skip
+    else:
+        contact = contact_resolve(region=region, identities=identities, name=name)
+    with transaction.atomic():
+        request = conversations.request_open(
+            region=region, requester=contact, subject=subject, channel=channel,
+            kind=kind if kind in RequestKind.values else RequestKind.INQUIRY, topic=topic,
+            municipality=municipality, opened_at=opened_at,
+        )  # fmt: skip
+        Interaction.objects.create(
+            request=request, direction="inbound", channel=channel, contact=contact,
+            subject=subject, text=text, occurred_at=opened_at,
+        )  # fmt: skip
+    return request
+
+
+def _staff_for(request: Request) -> User | None:
+    membership = (
+        Membership.objects.filter(centre_id=request.centre_id, role=Role.AGENT)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _live(
+    rng: random.Random, request: Request, status: str, opened_at: dt.datetime, now: dt.datetime
+) -> None:
+    """Play the request's life up to `status`: take it, note, reply, wait, resolve, close."""
+    if status == Status.NEW:
+        return
+    agent = _staff_for(request)
+    if agent is None:
+        return
+    span = now - opened_at
+
+    def at(fraction: float) -> dt.datetime:
+        return opened_at + span * fraction
+
+    with clock.travel(at(0.05)):
+        conversations.request_assign(request=request, assignee=agent, by=agent)
+        conversations.request_set_status(request=request, status=Status.OPEN, by=agent)
+    if rng.random() < 0.4:
+        with clock.travel(at(0.1)):
+            conversations.request_note(
+                request=request, by=agent, text=rng.choice(content.INTERNAL_NOTES)
+            )
+    if status == Status.OPEN:
+        return
+    if status == Status.WAITING_OFFICE:
+        with clock.travel(at(0.2)):
+            conversations.request_set_status(request=request, status=status, by=agent)
+        return
+    reply = rng.choice(content.REPLY_TEMPLATES).format(
+        name=request.requester.name or "", centre=request.centre.name if request.centre else ""
+    )
+    target = Status.WAITING_CITIZEN if status == Status.WAITING_CITIZEN else Status.RESOLVED
+    with clock.travel(at(0.3)):
+        conversations.request_reply(request=request, by=agent, text=reply, status=target)
+    if status == Status.CLOSED:
+        with clock.travel(at(0.9)):
+            conversations.request_set_status(request=request, status=Status.CLOSED, by=agent)
+
+
+def demo_load(*, requests: int = 300) -> DemoReport:
+    """Load everything; a second run adds nothing that is already there."""
+    territory_load()
+    topics_seed()
+    region = Region.objects.get(code=REGION_CODE)
+    report = DemoReport()
+    build_network(region, report)
+    _web_account(region)
+    existing = Request.objects.filter(region=region).count()
+    if existing < requests:
+        report.requests = build_requests(region, requests - existing)
+    return report
+
+
+def demo_summary(report: DemoReport) -> str:
+    lines = [
+        f"Kraj Vysočina: {report.centres} information centres, {report.requests} new requests.",
+        "",
+        f"Staff logins (password for all: {DEMO_PASSWORD}):",
+    ]
+    lines += [f"  {username:<32} {role:<22} {where}" for username, role, where in report.logins]
+    return "\n".join(lines)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Competence, InformationCentre, Membership, Office, OpeningHours, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["role", "region", "centre"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "ico"]
+    list_filter = ["region", "kind"]
+    search_fields = ["name", "ico"]
+    raw_id_fields = ["municipality"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class CompetenceInline(admin.TabularInline):
+    model = Competence
+    extra = 0
+    raw_id_fields = ["orp", "municipality"]
+
+
+@admin.register(InformationCentre)
+class InformationCentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "office", "region", "is_regional", "is_active"]
+    list_filter = ["region", "is_regional", "is_active"]
+    search_fields = ["name"]
+    inlines = [OpeningHoursInline, CompetenceInline]
+    exclude = ["region"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "region", "centre"]
+    list_filter = ["role", "region"]
+    search_fields = ["user__username", "user__last_name"]

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeKind(models.TextChoices):
+    REGIONAL_AUTHORITY = "regional_authority", _("regional authority")
+    MUNICIPAL_OFFICE = "municipal_office", _("municipal office")
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("agent")
+    CENTRE_LEAD = "centre_lead", _("centre lead")
+    KNOWLEDGE_EDITOR = "knowledge_editor", _("knowledge editor")
+    REGION_COORDINATOR = "region_coordinator", _("region coordinator")
+    ANALYST = "analyst", _("analyst")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+# Roles held for one information centre; the others are held for a whole region.
+CENTRE_ROLES = frozenset({Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR})
+REGION_ROLES = frozenset({Role.REGION_COORDINATOR, Role.ANALYST, Role.ADMINISTRATOR})
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

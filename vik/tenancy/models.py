@@ -1,0 +1,162 @@
+"""Offices, information centres with their hours and competence, staff and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vik.core.models import TimeStampedModel
+from vik.territory.models import Municipality, Orp, Region
+from vik.topics.models import Topic
+
+from .choices import CENTRE_ROLES, OfficeKind, Role, Weekday
+
+
+class User(AbstractUser):
+    """A member of staff. Citizens have no accounts: they are contacts."""
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Office(TimeStampedModel):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="offices")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OfficeKind.choices)
+    ico = models.CharField(_("IČO"), max_length=8, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InformationCentre(TimeStampedModel):
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="centres")
+    # Copied from the office: every tenancy filter is by region, and it must be one column.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="centres")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    channels = models.JSONField(_("channels served"), default=list, blank=True)
+    is_regional = models.BooleanField(
+        _("regional centre"),
+        default=False,
+        help_text=_("Receives requests that no other centre is competent for."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("information centre")
+        verbose_name_plural = _("information centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.region_id = self.office.region_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class OpeningHours(models.Model):
+    centre = models.ForeignKey(
+        InformationCentre, on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="hours_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Competence(models.Model):
+    """What a centre answers: a topic (or every topic) for a territory.
+
+    The territory is one municipality, one ORP, or (both empty) the centre's whole region.
+    """
+
+    centre = models.ForeignKey(
+        InformationCentre, on_delete=models.CASCADE, related_name="competences"
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE)
+    orp = models.ForeignKey(Orp, null=True, blank=True, on_delete=models.CASCADE)
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orp__isnull=True) | Q(municipality__isnull=True),
+                name="competence_one_territory",
+            )
+        ]
+
+    def __str__(self) -> str:
+        territory = self.municipality or self.orp or _("whole region")
+        return f"{self.centre}: {self.topic or _('all topics')} / {territory}"
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(
+        InformationCentre,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region", "centre", "role"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(CENTRE_ROLES), centre__isnull=False)
+                    | (~Q(role__in=sorted(CENTRE_ROLES)) & Q(centre__isnull=True))
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.centre or self.region}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.centre_id:
+            self.region_id = self.centre.region_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+__all__ = ["Competence", "InformationCentre", "Membership", "Office", "OpeningHours", "Role"]

@@ -1,0 +1,196 @@
+"""Every permission check in VIK lives here.
+
+A user's memberships are read once per HTTP request into a `StaffScope`; the functions below
+answer "may this user see / change this thing" from it, and the `*_visible` functions return the
+filter that list pages and search apply. Views and services call these; nothing else decides.
+
+The rules (PRODUCT.md "Tenancy and least privilege"):
+- agents and centre leads work the requests of their centre;
+- knowledge editors of a centre see its requests (to find content gaps) but do not change them;
+- region coordinators and administrators see and work every request of their region;
+- analysts see every request of their region, read-only;
+- nothing of one region is ever visible to a member of another region only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from .choices import Role
+
+if TYPE_CHECKING:
+    from vik.contacts.models import Contact
+    from vik.conversations.models import Request
+
+    from .models import InformationCentre
+
+WORKING_CENTRE_ROLES = {Role.AGENT, Role.CENTRE_LEAD}
+VIEWING_CENTRE_ROLES = {Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR}
+WORKING_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ADMINISTRATOR}
+VIEWING_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ADMINISTRATOR, Role.ANALYST}
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    is_superuser: bool = False
+    region_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    centre_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    centre_regions: dict[int, int] = field(default_factory=dict)
+
+    def regions_with(self, roles: set[Role]) -> set[int]:
+        return {region for region, held in self.region_roles.items() if held & roles}
+
+    def centres_with(self, roles: set[Role]) -> set[int]:
+        return {centre for centre, held in self.centre_roles.items() if held & roles}
+
+    @property
+    def region_ids(self) -> set[int]:
+        return set(self.region_roles) | set(self.centre_regions.values())
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_superuser or bool(self.region_roles or self.centre_roles)
+
+
+def scope_for(user: Any) -> StaffScope:
+    """The user's memberships, read once and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return StaffScope()
+    cached = getattr(user, "_vik_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from .models import Membership
+
+    region_roles: dict[int, set[str]] = {}
+    centre_roles: dict[int, set[str]] = {}
+    centre_regions: dict[int, int] = {}
+    for membership in Membership.objects.filter(user=user).select_related("centre"):
+        if membership.centre_id is not None and membership.centre.is_active:
+            centre_roles.setdefault(membership.centre_id, set()).add(membership.role)
+            centre_regions[membership.centre_id] = membership.centre.region_id
+        elif membership.centre_id is None:
+            region_roles.setdefault(membership.region_id, set()).add(membership.role)
+    scope = StaffScope(
+        is_superuser=user.is_superuser,
+        region_roles={k: frozenset(v) for k, v in region_roles.items()},
+        centre_roles={k: frozenset(v) for k, v in centre_roles.items()},
+        centre_regions=centre_regions,
+    )
+    user._vik_scope = scope
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after the user's memberships changed."""
+    if hasattr(user, "_vik_scope"):
+        del user._vik_scope
+
+
+def is_staff_member(user: Any) -> bool:
+    return scope_for(user).is_member
+
+
+def has_region_role(user: Any, region_id: int, roles: set[Role]) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.region_roles.get(region_id, frozenset()) & roles)
+
+
+# Requests ------------------------------------------------------------------------------------
+
+
+def requests_visible(user: Any) -> Q:
+    """The filter on conversations.Request for everything the user may see."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(VIEWING_REGION_ROLES)
+    centres = scope.centres_with(VIEWING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))
+
+
+def can_view_request(user: Any, request: Request) -> bool:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.region_roles.get(request.region_id, frozenset()) & VIEWING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & VIEWING_CENTRE_ROLES)
+
+
+def can_work_request(user: Any, request: Request) -> bool:
+    """Reply, note, change status / assignee / topic / centre."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.region_roles.get(request.region_id, frozenset()) & WORKING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & WORKING_CENTRE_ROLES)
+
+
+def can_move_request_to(user: Any, request: Request, centre: InformationCentre) -> bool:
+    return (
+        can_work_request(user, request)
+        and centre.is_active
+        and centre.region_id == request.region_id
+    )
+
+
+def can_be_assigned(assignee: Any, request: Request) -> bool:
+    """Whether `assignee` may hold `request`: an agent or lead of its centre, or a coordinator."""
+    scope = scope_for(assignee)
+    if scope.region_roles.get(request.region_id, frozenset()) & WORKING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & WORKING_CENTRE_ROLES)
+
+
+def centres_visible(user: Any) -> Q:
+    """The filter on tenancy.InformationCentre for the centre chooser and list filters."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(VIEWING_REGION_ROLES)
+    centres = scope.centres_with(VIEWING_CENTRE_ROLES)
+    return Q(region_id__in=sorted(regions)) | Q(pk__in=sorted(centres))
+
+
+def centres_to_move_to(user: Any) -> Q:
+    """Centres a user may move requests into: every active centre of their regions."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q(is_active=True)
+    return Q(is_active=True, region_id__in=sorted(scope.region_ids))
+
+
+# Contacts ------------------------------------------------------------------------------------
+
+
+def contacts_visible(user: Any) -> Q:
+    """The filter on contacts.Contact: region-wide roles see the region's contacts; centre staff
+    see the contacts of the requests they can see."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(VIEWING_REGION_ROLES)
+    centres = scope.centres_with(VIEWING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(requests__centre_id__in=sorted(centres))
+
+
+def can_view_contact(user: Any, contact: Contact) -> bool:
+    from vik.contacts.models import Contact
+
+    return Contact.objects.filter(contacts_visible(user), pk=contact.pk).exists()
+
+
+def can_change_contact(user: Any, contact: Contact) -> bool:
+    """Merging and editing identities: region-wide workers only, in the contact's region."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    return bool(scope.region_roles.get(contact.region_id, frozenset()) & WORKING_REGION_ROLES)

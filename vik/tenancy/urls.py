@@ -1,0 +1,12 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from .views import staff
+
+staff_urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="staff:request_list"), name="home"),
+    path("login/", staff.LoginView.as_view(), name="login"),
+    path("logout/", staff.LogoutView.as_view(), name="logout"),
+    path("password/", staff.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", staff.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]

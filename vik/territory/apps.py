@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TerritoryConfig(AppConfig):
+    name = "vik.territory"
+    label = "territory"
+    verbose_name = "Territory"
