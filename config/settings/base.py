@@ -83,7 +83,7 @@ def database_config(url: str) -> dict[str, Any]:
     Immediate transactions take the write lock at BEGIN, so two workers never deadlock on a
     read-then-write upgrade ("database is locked" in the middle of a transaction).
     """
-    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": (
@@ -129,6 +129,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The shared assets (GOV design system, htmx, vik.css) live in vik/static, which is no app.
+STATICFILES_DIRS = [BASE_DIR / "vik" / "static"]
 MEDIA_ROOT = Path(env_str("VIK_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: attachments go through permission-checked views
 STORAGES = {
@@ -170,7 +172,8 @@ EMAIL_USE_SSL = env_bool("VIK_SMTP_TLS", False)
 EMAIL_TIMEOUT = env_int("VIK_SMTP_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("VIK_DEFAULT_FROM_EMAIL", "VIK <noreply@vik.localhost>")
 
-LOG_DIR = Path(env_str("VIK_LOG_DIR", str(VAR_DIR / "log")))
+# Logs go to standard error (the service manager keeps them); VIK_LOG_FILE adds a rotated file.
+LOG_FILE = env_str("VIK_LOG_FILE")
 LOG_LEVEL = env_str("VIK_LOG_LEVEL", "INFO")
 LOGGING: dict[str, Any] = {
     "version": 1,
@@ -180,8 +183,21 @@ LOGGING: dict[str, Any] = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.RotatingFileHandler",
+                    "filename": LOG_FILE,
+                    "maxBytes": 10 * 1024 * 1024,
+                    "backupCount": 5,
+                    "formatter": "plain",
+                }
+            }
+            if LOG_FILE
+            else {}
+        ),
     },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "root": {"handlers": ["console", "file"] if LOG_FILE else ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},

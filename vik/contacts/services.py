@@ -67,9 +67,9 @@ def _resolve_once(
     elif name and not contact.name:
         contact.name = name.strip()
         contact.save(update_fields=["name", "updated_at"])
-    for kind, value in pairs:
-        if (kind, value) not in existing:
-            Identity.objects.create(contact=contact, region=region, kind=kind, value=value)
+    for identity_kind, value in pairs:
+        if (identity_kind, value) not in existing:
+            Identity.objects.create(contact=contact, region=region, kind=identity_kind, value=value)
     return contact
 
 

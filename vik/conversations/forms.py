@@ -72,7 +72,7 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Assignee"), required=False, queryset=None, empty_label=_("nobody")
     )
 
@@ -89,7 +89,7 @@ class TopicForm(forms.Form):
 
 
 class CentreForm(forms.Form):
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=None)
+    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Centre"), queryset=None)
 
     def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ The cast, as healthchecks names its own:
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from vik.channels.choices import ChannelKind
 from vik.channels.models import ChannelAccount
@@ -72,7 +74,9 @@ def _office(region: Region, name: str, kind: str = OfficeKind.MUNICIPAL_OFFICE) 
     return Office.objects.create(region=region, name=name, kind=kind)
 
 
-def _centre(office: Office, slug: str, orp_code: str | None, regional: bool = False) -> InformationCentre:
+def _centre(
+    office: Office, slug: str, orp_code: str | None, regional: bool = False
+) -> InformationCentre:
     centre = InformationCentre.objects.create(
         office=office, name=f"Centrum {slug}", slug=slug, is_regional=regional
     )
@@ -94,10 +98,14 @@ def world(db: Any) -> World:
     ensure_reference_data()
     region = Region.objects.get(code=VYSOCINA)
     other = Region.objects.get(code=JIHOMORAVSKY)
-    regional = _centre(_office(region, "Krajský úřad", OfficeKind.REGIONAL_AUTHORITY), "kraj", None, True)
+    regional = _centre(
+        _office(region, "Krajský úřad", OfficeKind.REGIONAL_AUTHORITY), "kraj", None, True
+    )
     centre_a = _centre(_office(region, "MěÚ Jihlava"), "jihlava", "6105")
     centre_b = _centre(_office(region, "MěÚ Třebíč"), "trebic", "6113")
-    other_centre = _centre(_office(other, "KrÚ JMK", OfficeKind.REGIONAL_AUTHORITY), "jmk", None, True)
+    other_centre = _centre(
+        _office(other, "KrÚ JMK", OfficeKind.REGIONAL_AUTHORITY), "jmk", None, True
+    )
     return World(
         region=region,
         other_region=other,
@@ -132,10 +140,20 @@ def web_form_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+def run_on_commit() -> Any:
+    """Run on-commit callbacks (task enqueues) inside a test transaction, as a commit would."""
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        return TestCase.captureOnCommitCallbacks(execute=True)
+    return contextlib.nullcontext()
+
+
 def submit_web_request(client: Any, **overrides: Any) -> Request:
     """Submit the portal form as a citizen and return the request the task made."""
     data = web_form_data(**overrides)
-    response = client.post("/", data)
+    with run_on_commit():
+        response = client.post("/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     interaction = Interaction.objects.get(inbound_payload__idempotency_key=data["submission_id"])
     return interaction.request
@@ -158,3 +176,55 @@ def login(client: Any) -> Iterator[Any]:
         return client
 
     yield _login
+
+
+class SmtpSink:
+    """A real SMTP server on loopback that keeps what it receives (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.refuse: set[str] = set()
+        self.port = 0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        import email.policy
+
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()

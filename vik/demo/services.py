@@ -8,6 +8,7 @@ the workspace uses, with the clock moved back so that the last 90 days look live
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -90,10 +91,10 @@ CHANNEL_MIX = [
 class DemoReport:
     centres: int = 0
     requests: int = 0
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, where)
+    logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
-def _weighted(rng: random.Random, mix: list[tuple[str, int]]) -> str:
+def _weighted(rng: random.Random, mix: Sequence[tuple[str, int]]) -> str:
     values, weights = zip(*mix, strict=True)
     return rng.choices(values, weights=weights)[0]
 
@@ -164,7 +165,7 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
     report.centres = len(centres)
 
     admin = _user("admin", "Alena", "Správcová", superuser=True)
-    people = [
+    people: list[tuple[User, Role, InformationCentre | None]] = [
         (admin, Role.ADMINISTRATOR, None),
         (_user("koordinator", "Karel", "Koordinátor"), Role.REGION_COORDINATOR, None),
         (_user("analytik", "Anna", "Analytická"), Role.ANALYST, None),
@@ -179,10 +180,10 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
         people.append(
             (_user(f"agent.{slug}", first, content.SURNAMES_FEMALE[index]), Role.AGENT, centre)
         )
-    for user, role, centre in people:
-        Membership.objects.get_or_create(user=user, region=region, centre=centre, role=role)
+    for user, role, where in people:
+        Membership.objects.get_or_create(user=user, region=region, centre=where, role=role)
         report.logins.append(
-            (user.username, Role(role).label, centre.name if centre else region.name)
+            (user.username, Role(role).label, where.name if where else region.name)
         )
     return centres
 

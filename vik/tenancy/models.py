@@ -154,7 +154,7 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} — {self.centre or self.region}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.centre_id:
+        if self.centre is not None:
             self.region_id = self.centre.region_id
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

@@ -68,9 +68,10 @@ def scope_for(user: Any) -> StaffScope:
     centre_roles: dict[int, set[str]] = {}
     centre_regions: dict[int, int] = {}
     for membership in Membership.objects.filter(user=user).select_related("centre"):
-        if membership.centre_id is not None and membership.centre.is_active:
-            centre_roles.setdefault(membership.centre_id, set()).add(membership.role)
-            centre_regions[membership.centre_id] = membership.centre.region_id
+        centre = membership.centre
+        if centre is not None and centre.is_active:
+            centre_roles.setdefault(centre.pk, set()).add(membership.role)
+            centre_regions[centre.pk] = centre.region_id
         elif membership.centre_id is None:
             region_roles.setdefault(membership.region_id, set()).add(membership.role)
     scope = StaffScope(

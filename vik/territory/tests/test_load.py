@@ -11,7 +11,11 @@ def test_the_whole_country_is_loaded():
     assert Region.objects.count() == 14
     assert Municipality.objects.count() == 6258
     vysocina = Region.objects.get(code="3107")
-    assert (vysocina.name, vysocina.abbreviation, vysocina.nuts3) == ("Kraj Vysočina", "VYS", "CZ063")
+    assert (vysocina.name, vysocina.abbreviation, vysocina.nuts3) == (
+        "Kraj Vysočina",
+        "VYS",
+        "CZ063",
+    )
     assert Municipality.objects.filter(region=vysocina).count() == 704
     assert sorted(Orp.objects.filter(region=vysocina).values_list("code", flat=True)) == [
         str(code) for code in range(6101, 6116)

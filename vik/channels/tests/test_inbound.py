@@ -1,0 +1,201 @@
+"""Inbound payloads: stored before processing, processed exactly once, retried, quarantined."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from vik.channels import services
+from vik.channels.choices import PayloadState
+from vik.channels.models import InboundPayload
+from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
+from vik.conversations import services as conversation_services
+from vik.conversations.models import Interaction, Request
+from vik.core import clock
+from vik.core.testing import JIHLAVA, run_on_commit
+
+
+def body(**overrides):
+    fields = {
+        "kind": "request",
+        "name": "Jan Novák",
+        "email": "jan.novak@example.cz",
+        "municipality_code": JIHLAVA,
+        "message": "Dobrý den, jak si podám žádost o pas?",
+    }
+    fields.update(overrides)
+    return payload_body(fields)
+
+
+def accept(world, key="k-1", **overrides):
+    with run_on_commit():
+        return services.inbound_accept(
+            account=world.web,
+            idempotency_key=key,
+            body=body(**overrides),
+            content_type=PAYLOAD_CONTENT_TYPE,
+        )
+
+
+def test_the_same_payload_twice_makes_one_interaction(world):
+    first, created_first = accept(world)
+    second, created_second = accept(world, message="a different body under the same key")
+
+    assert (created_first, created_second) == (True, False)
+    assert first.pk == second.pk
+    assert InboundPayload.objects.count() == 1
+    assert Interaction.objects.count() == 1
+    assert bytes(InboundPayload.objects.get().body) == body()  # the first one is kept
+
+
+def test_processing_again_does_nothing(world):
+    payload, _ = accept(world)
+    services.inbound_process(payload_id=payload.pk)
+    services.inbound_process(payload_id=payload.pk)
+    assert Interaction.objects.filter(inbound_payload=payload).count() == 1
+    assert Request.objects.count() == 1
+
+
+def test_a_failed_processing_is_retried_and_processed_once(world, monkeypatch):
+    real_apply = conversation_services.inbound_apply
+    calls = {"n": 0}
+
+    def flaky_apply(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("database went away")
+        return real_apply(**kwargs)
+
+    monkeypatch.setattr(conversation_services, "inbound_apply", flaky_apply)
+    payload, _ = accept(world)
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.PENDING
+    assert payload.attempts == 1
+    assert "database went away" in payload.last_error
+    assert Interaction.objects.count() == 0
+
+    # Not due yet: a second task for it changes nothing.
+    services.inbound_process(payload_id=payload.pk)
+    assert calls["n"] == 1
+
+    with clock.travel(payload.next_attempt_at + dt.timedelta(seconds=1)):
+        services.inbound_process(payload_id=payload.pk)
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.PROCESSED
+    assert payload.attempts == 2
+    assert Interaction.objects.filter(inbound_payload=payload).count() == 1
+
+
+def test_a_payload_that_always_fails_ends_in_quarantine_with_the_reason(
+    world, monkeypatch, settings
+):
+    settings.VIK_INBOUND_MAX_ATTEMPTS = 3
+
+    def broken_apply(**kwargs):
+        raise RuntimeError("bug in processing")
+
+    monkeypatch.setattr(conversation_services, "inbound_apply", broken_apply)
+    payload, _ = accept(world)
+    for _ in range(3):
+        payload.refresh_from_db()
+        if payload.state != PayloadState.PENDING:
+            break
+        with clock.travel(payload.next_attempt_at + dt.timedelta(seconds=1)):
+            services.inbound_process(payload_id=payload.pk)
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.QUARANTINED
+    assert (
+        payload.quarantine_reason
+        == "gave up after 3 attempts; last: RuntimeError: bug in processing"
+    )
+    assert bytes(payload.body) == body()  # nothing is lost
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"\xff\xfe not json", "The web-form payload is not JSON"),
+        (json.dumps({"schema": 1, "message": ""}).encode(), "The message is empty."),
+        (
+            json.dumps({"schema": 1, "message": "Ahoj"}).encode(),
+            "The citizen gave no e-mail address and no phone number.",
+        ),
+    ],
+)
+def test_a_payload_that_can_never_be_processed_is_quarantined_at_once(world, raw, reason):
+    with run_on_commit():
+        payload, _ = services.inbound_accept(
+            account=world.web, idempotency_key="bad", body=raw, content_type=PAYLOAD_CONTENT_TYPE
+        )
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.QUARANTINED
+    assert payload.quarantine_reason.startswith(reason)
+    assert payload.attempts == 1
+    assert Request.objects.count() == 0
+
+
+def test_a_quarantined_payload_can_be_processed_again(world):
+    with run_on_commit():
+        payload, _ = services.inbound_accept(
+            account=world.web, idempotency_key="later", body=b"{}", content_type="x"
+        )
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.QUARANTINED
+    InboundPayload.objects.filter(pk=payload.pk).update(body=body())  # the administrator fixed it
+    with run_on_commit():
+        services.inbound_retry(payload=payload)
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.PROCESSED
+
+
+def test_the_sweeper_picks_up_a_payload_whose_task_was_lost(world):
+    # Stored, but the enqueue never happened (the process died right after the commit).
+    payload = InboundPayload.objects.create(
+        account=world.web,
+        idempotency_key="orphan",
+        body=body(),
+        content_type=PAYLOAD_CONTENT_TYPE,
+        received_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    assert services.channels_sweep() == (0, 0)  # too fresh: its task may still be on the way
+    with clock.travel(clock.now() + dt.timedelta(minutes=5)), run_on_commit():
+        assert services.channels_sweep() == (1, 0)
+    payload.refresh_from_db()
+    assert payload.state == PayloadState.PROCESSED
+    assert Interaction.objects.filter(inbound_payload=payload).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_processes_the_queue(world, settings):
+    """The real task backend and worker (`vik worker --batch`), on SQLite and PostgreSQL."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "inbound", "outbound"],
+        }
+    }
+    for number in range(5):
+        services.inbound_accept(
+            account=world.web,
+            idempotency_key=f"w-{number}",
+            body=body(email=f"citizen{number}@example.cz"),
+            content_type=PAYLOAD_CONTENT_TYPE,
+        )
+    # A duplicate delivery of one of them: stored once, processed once.
+    services.inbound_accept(
+        account=world.web, idempotency_key="w-0", body=body(), content_type=PAYLOAD_CONTENT_TYPE
+    )
+    assert Interaction.objects.count() == 0  # nothing happens until a worker runs
+
+    call_command("worker", batch=True, verbosity=0)
+
+    assert InboundPayload.objects.filter(state=PayloadState.PROCESSED).count() == 5
+    assert Interaction.objects.count() == 5
+    assert Request.objects.count() == 5
+    assert sorted(Request.objects.values_list("reference", flat=True)) == [
+        f"VYS-{clock.today().year}-{n:06d}" for n in range(1, 6)
+    ]
+    assert connection.vendor in {"sqlite", "postgresql"}

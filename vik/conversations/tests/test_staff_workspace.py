@@ -1,0 +1,199 @@
+"""The staff workspace: list, filters, paging, the request page and its actions."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from vik.audit.models import AuditEvent
+from vik.channels.choices import OutboundState
+from vik.channels.models import OutboundMessage
+from vik.channels.services import outbound_deliver
+from vik.conversations import services
+from vik.conversations.models import Request
+from vik.conversations.selectors import PAGE_SIZE
+from vik.core import clock
+from vik.core.testing import TREBIC, free_port, run_on_commit, submit_web_request
+
+
+@pytest.fixture
+def many_requests(world, client):
+    """PAGE_SIZE + 5 requests, one a minute, the newest last."""
+    start = clock.now() - dt.timedelta(days=1)
+    made = []
+    for number in range(PAGE_SIZE + 5):
+        with clock.travel(start + dt.timedelta(minutes=number)):
+            made.append(submit_web_request(client, email=f"obcan{number}@example.cz"))
+    return made
+
+
+def test_the_list_pages_by_keyset_newest_first(world, client, many_requests):
+    client.force_login(world.carol)
+    first = client.get("/staff/requests/")
+    page = first.content.decode()
+    newest, oldest = many_requests[-1].reference, many_requests[0].reference
+    assert newest in page
+    assert oldest not in page
+    cursor = first.context["page"].next_cursor
+    assert cursor
+
+    second = client.get("/staff/requests/", {"after": cursor}, headers={"HX-Request": "true"})
+    fragment = second.content.decode()
+    rows = re.findall(r">(VYS-\d{4}-\d{6})</a>", fragment)
+    assert rows == [r.reference for r in reversed(many_requests[:5])]
+    assert "<html" not in fragment  # htmx gets the rows only
+    assert "after=" not in fragment  # the last page has no "older" link
+
+
+def test_the_list_costs_the_same_number_of_queries_for_5_and_55_rows(world, client, many_requests):
+    client.force_login(world.carol)
+    client.get("/staff/requests/")  # warm the session and the scope
+    with CaptureQueriesContext(connection) as full:
+        client.get("/staff/requests/")
+    with CaptureQueriesContext(connection) as filtered:
+        client.get("/staff/requests/", {"text": many_requests[0].reference})
+    assert len(full) == len(filtered)
+    assert len(full) <= 8
+
+
+def test_filters(world, client, many_requests):
+    trebic = submit_web_request(client, municipality=TREBIC, email="t@example.cz")
+    services.request_assign(request=many_requests[0], assignee=world.carol, by=world.carol)
+    services.request_set_status(request=many_requests[1], status="resolved", by=world.carol)
+    client.force_login(world.carol)
+
+    def shown(**params):
+        page = client.get("/staff/requests/", params).context["page"]
+        return {item.reference for item in page.items}
+
+    assert shown(centre=world.centre_b.pk) == {trebic.reference}
+    assert shown(assignee="me") == {many_requests[0].reference}
+    assert shown(status="resolved") == {many_requests[1].reference}
+    assert trebic.reference in shown(text="t@example.cz")
+    assert shown(text=many_requests[3].reference) == {many_requests[3].reference}
+    assert shown(channel="phone") == set()
+
+
+def test_opening_a_request_writes_an_audit_event(world, client, citizen_request):
+    client.force_login(world.alice)
+    client.get(f"/staff/requests/{citizen_request.reference}/")
+    event = AuditEvent.objects.get(action="request.view")
+    assert (event.actor, event.object_id, event.personal_data) == (
+        world.alice,
+        str(citizen_request.pk),
+        True,
+    )
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_a_reply_shows_on_the_tracking_page_and_is_mailed(
+    world, client, citizen_request, smtp_sink
+):
+    client.force_login(world.alice)
+    with run_on_commit():
+        client.post(
+            f"/staff/requests/{citizen_request.reference}/reply",
+            {"text": "Dobrý den, průkaz je připraven k vyzvednutí.", "status": "resolved"},
+        )
+    citizen_request.refresh_from_db()
+    assert citizen_request.status == "resolved"
+
+    client.logout()
+    tracking = client.get(f"/sledovani/{citizen_request.public_token}/").content.decode()
+    assert "průkaz je připraven k vyzvednutí" in tracking
+
+    [mail] = smtp_sink.messages
+    assert mail["To"] == "jana.dvorakova@seznam.cz"
+    assert citizen_request.reference in mail["Subject"]
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "průkaz je připraven k vyzvednutí" in body
+    assert f"/sledovani/{citizen_request.public_token}/" in body
+    assert OutboundMessage.objects.get().state == OutboundState.SENT
+
+
+def test_internal_notes_never_reach_the_citizen(world, client, citizen_request, smtp_sink):
+    client.force_login(world.alice)
+    with run_on_commit():
+        client.post(f"/staff/requests/{citizen_request.reference}/note", {"text": "Tajná poznámka"})
+    assert (
+        "Tajná poznámka"
+        in client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    )
+    client.logout()
+    assert (
+        "Tajná poznámka"
+        not in client.get(f"/sledovani/{citizen_request.public_token}/").content.decode()
+    )
+    assert smtp_sink.messages == []
+
+
+def test_a_refused_recipient_fails_permanently_and_shows_on_the_timeline(
+    world, client, citizen_request, smtp_sink
+):
+    smtp_sink.refuse.add("jana.dvorakova@seznam.cz")
+    with run_on_commit():
+        services.request_reply(request=citizen_request, by=world.alice, text="Odpověď")
+    message = OutboundMessage.objects.get()
+    assert message.state == OutboundState.FAILED
+    assert "recipient refused" in message.last_error
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    assert "jana.dvorakova@seznam.cz" in page
+    assert citizen_request.events.filter(kind="delivery_failed").count() == 1
+
+
+def test_an_unreachable_mail_server_is_retried(world, citizen_request, settings, smtp_sink):
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    with run_on_commit():
+        services.request_reply(request=citizen_request, by=world.alice, text="Odpověď")
+    message = OutboundMessage.objects.get()
+    assert (message.state, message.attempts) == (OutboundState.QUEUED, 1)
+    assert message.last_error.startswith("SMTP:")
+    assert smtp_sink.messages == []
+
+    settings.EMAIL_PORT = smtp_sink.port  # the server is back
+    with clock.travel(message.next_attempt_at + dt.timedelta(seconds=1)):
+        outbound_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboundState.SENT, 2)
+    assert len(smtp_sink.messages) == 1
+
+
+def test_a_citizen_follow_up_wakes_the_request(world, client, citizen_request):
+    services.request_reply(
+        request=citizen_request,
+        by=world.alice,
+        text="Pošlete prosím číslo OP.",
+        status="waiting_citizen",
+    )
+    with run_on_commit():
+        response = client.post(
+            f"/sledovani/{citizen_request.public_token}/",
+            {
+                "submission_id": "7b0c0b3e-0f7e-4a51-9c7a-1f1f3b7b2d10",
+                "message": "Číslo je 123456789.",
+            },
+        )
+    assert response.status_code == 302
+    citizen_request.refresh_from_db()
+    assert citizen_request.status == "open"
+    assert citizen_request.interactions.filter(direction="inbound").count() == 2
+    assert Request.objects.count() == 1
+
+
+def test_a_follow_up_to_a_closed_request_opens_a_linked_one(world, client, citizen_request):
+    services.request_set_status(request=citizen_request, status="closed", by=world.alice)
+    with run_on_commit():
+        client.post(
+            f"/sledovani/{citizen_request.public_token}/",
+            {"submission_id": "a1c0b1e2-0f7e-4a51-9c7a-1f1f3b7b2d10", "message": "Ještě dotaz."},
+        )
+    follow_up = Request.objects.exclude(pk=citizen_request.pk).get()
+    assert follow_up.follow_up_of == citizen_request
+    assert (follow_up.requester, follow_up.centre) == (citizen_request.requester, world.centre_a)
+
+
+def test_an_unknown_tracking_token_is_not_found(world, client):
+    assert client.get("/sledovani/nonsense/").status_code == 404

@@ -1,0 +1,45 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from vik.core import clock
+from vik.core.models import WorkerHeartbeat
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_work_and_a_missing_worker(client):
+    body = client.get("/healthz").json()
+    assert body["database"]["status"] == "ok"
+    assert body["inbound"] == {"pending": 0, "quarantined": 0}
+    assert body["worker"]["status"] == "stale"
+    assert body["status"] == "degraded"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_worker_heartbeat(client):
+    call_command("worker", batch=True, verbosity=0)
+    body = client.get("/healthz").json()
+    assert body["worker"]["status"] == "ok"
+    assert body["status"] == "ok"
+    beat = WorkerHeartbeat.objects.get()
+    WorkerHeartbeat.objects.filter(pk=beat.pk).update(beat_at=clock.now() - dt.timedelta(minutes=5))
+    assert client.get("/healthz").json()["worker"]["status"] == "stale"
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
+    from vik.conversations.models import Request
+    from vik.demo.services import demo_load
+    from vik.tenancy.models import InformationCentre, Membership
+
+    report = demo_load(requests=40)
+    assert report.centres == 16
+    assert report.requests == 40
+    statuses = set(Request.objects.values_list("status", flat=True))
+    assert statuses >= {"new", "open", "resolved", "closed"}
+    assert Membership.objects.values("role").distinct().count() == 6
+    again = demo_load(requests=40)
+    assert again.requests == 0
+    assert InformationCentre.objects.count() == 16
+    assert Request.objects.count() == 40
