@@ -32,7 +32,7 @@ from vik.topics.services import topics_seed
 
 VYSOCINA, JIHOMORAVSKY = "3107", "3115"
 JIHLAVA, TREBIC, BRNO = "586846", "590266", "582786"
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 — test users only
 
 
 def ensure_reference_data() -> None:

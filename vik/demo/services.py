@@ -8,9 +8,9 @@ the workspace uses, with the clock moved back so that the last 90 days look live
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction

@@ -4,7 +4,7 @@ from vik.conversations.choices import Status
 from vik.conversations.states import ON_CITIZEN_MESSAGE, TRANSITIONS, check_transition
 from vik.core.errors import InvalidTransition
 
-N, O, WC, WO, R, C = (
+N, OP, WC, WO, R, C = (
     Status.NEW,
     Status.OPEN,
     Status.WAITING_CITIZEN,
@@ -15,11 +15,11 @@ N, O, WC, WO, R, C = (
 
 # Every (from, to) pair and whether staff may make it.
 ALLOWED = {
-    (N, O), (N, WC), (N, WO), (N, R), (N, C),
-    (O, WC), (O, WO), (O, R),
-    (WC, O), (WC, WO), (WC, R),
-    (WO, O), (WO, WC), (WO, R),
-    (R, O), (R, C),
+    (N, OP), (N, WC), (N, WO), (N, R), (N, C),
+    (OP, WC), (OP, WO), (OP, R),
+    (WC, OP), (WC, WO), (WC, R),
+    (WO, OP), (WO, WC), (WO, R),
+    (R, OP), (R, C),
 }  # fmt: skip
 
 
@@ -39,4 +39,4 @@ def test_every_status_has_a_row_and_closed_is_final():
 
 
 def test_a_citizen_message_wakes_waiting_and_resolved_requests_only():
-    assert ON_CITIZEN_MESSAGE == {WC: O, WO: O, R: O}
+    assert ON_CITIZEN_MESSAGE == {WC: OP, WO: OP, R: OP}
