@@ -12,8 +12,14 @@ staff_urlpatterns = [
     path("requests/<str:reference>/take", staff.request_take, name="request_take"),
     path("requests/<str:reference>/topic", staff.request_topic, name="request_topic"),
     path("requests/<str:reference>/centre", staff.request_centre, name="request_centre"),
+    path(
+        "requests/<str:reference>/attachments/<int:pk>",
+        staff.attachment_download,
+        name="attachment",
+    ),
 ]
 
 portal_urlpatterns = [
     path("sledovani/<str:token>/", portal.tracking, name="tracking"),
+    path("sledovani/<str:token>/prilohy/<int:pk>", portal.attachment_download, name="attachment"),
 ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from vik.audit.services import client_ip
@@ -12,8 +12,20 @@ from vik.channels.web.forms import FollowUpForm
 from vik.channels.web.services import web_follow_up_submit
 
 from .. import selectors
-from ..choices import Status
-from ..models import Request
+from ..choices import Status, Visibility
+from ..models import Attachment, Request
+from .common import attachment_response
+
+
+def attachment_download(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    """A public attachment of the citizen's own request (never an internal note's)."""
+    attachment = get_object_or_404(
+        Attachment,
+        pk=pk,
+        interaction__request__public_token=token,
+        interaction__visibility=Visibility.PUBLIC,
+    )
+    return attachment_response(attachment)
 
 
 def tracking(request: HttpRequest, token: str) -> HttpResponse:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,8 @@ from ..forms import (
     StatusForm,
     TopicForm,
 )
-from ..models import Request
+from ..models import Attachment, Request
+from .common import attachment_response
 
 
 @staff_member_required
@@ -150,6 +151,15 @@ request_centre = _action(
     CentreForm,
     lambda item, data, user: services.request_move(request=item, centre=data["centre"], by=user),
 )
+
+
+@staff_member_required
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """Attachments are always downloaded, never shown inline: a citizen's HTML or SVG file must
+    not run in the workspace's origin."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    attachment = get_object_or_404(Attachment, pk=pk, interaction__request=item)
+    return attachment_response(attachment)
 
 
 @staff_member_required

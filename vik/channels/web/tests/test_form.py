@@ -142,3 +142,22 @@ def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(world, client):
     response = post(client, website="http://spam.example")
     assert response.status_code == 302
     assert InboundPayload.objects.count() == 0
+
+
+def test_attachments_download_only_for_those_who_may_see_them(world, client):
+    html = b"<html><script>alert(1)</script></html>"
+    request = submit_web_request(client, attachments=[upload("page.txt", html, "text/html")])
+    attachment = request.interactions.get().attachments.get()
+    staff_url = f"/staff/requests/{request.reference}/attachments/{attachment.pk}"
+    public_url = f"/sledovani/{request.public_token}/prilohy/{attachment.pk}"
+
+    client.force_login(world.alice)
+    response = client.get(staff_url)
+    assert b"".join(response.streaming_content) == html
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
+    client.force_login(world.bob)
+    assert client.get(staff_url).status_code == 404
+    client.logout()
+    assert client.get(public_url).status_code == 200
+    assert client.get(f"/sledovani/wrong-token/prilohy/{attachment.pk}").status_code == 404
