@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -83,7 +84,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _action(
     form_class: Callable[..., Any], perform: Callable[[Request, dict[str, Any], Any], Any]
-) -> Callable[..., HttpResponse]:
+) -> Callable[..., HttpResponseBase]:
     """A POST on the request page: validate one small form, call one service, go back."""
 
     @staff_member_required
