@@ -28,8 +28,8 @@ demo: install
 ## make test: the whole suite, on SQLite and again on PostgreSQL
 test: install-dev system-deps
 	$(BIN)/python scripts/check_postgres.py "$(PG_URL)"
-	VIK_DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider
-	VIK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+	VIK_DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
+	VIK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
 
 ## make lint: ruff, formatting, mypy, template lint, missing migrations
 lint: install-dev

@@ -204,5 +204,8 @@ LOGGING: dict[str, Any] = {
     },
 }
 
+# Shown on the staff login page (the demo uses it to say how to log in).
+VIK_LOGIN_HINT = env_str("VIK_LOGIN_HINT")
+
 # Jobs every `vik worker` runs beside its tasks, once per housekeeping interval (15 s).
 VIK_PERIODIC_JOBS = ["vik.channels.services.channels_sweep"]

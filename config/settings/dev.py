@@ -5,4 +5,9 @@ from .env import env_bool, env_str
 
 DEBUG = env_bool("VIK_DEBUG", True)
 WHITENOISE_USE_FINDERS = True
+VIK_LOGIN_HINT = env_str(
+    "VIK_LOGIN_HINT",
+    "Demo: log in as agent.jihlava (an agent of the Jihlava centre), koordinator (the whole "
+    "region) or admin; the password of every demo account is vik-demo-2026.",
+)
 EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

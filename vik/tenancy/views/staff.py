@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
@@ -9,6 +12,9 @@ from django.urls import reverse_lazy
 class LoginView(auth_views.LoginView):
     template_name = "tenancy/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "login_hint": settings.VIK_LOGIN_HINT}
 
 
 class LogoutView(auth_views.LogoutView):
