@@ -48,6 +48,28 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         ensure_reference_data()
 
 
+def _flushes_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or fixtures & {"live_server", "transactional_db"}
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Reload the territory and topics after a transactional test flushed the database: the
+    tests that run after it in the same worker expect the data the session loaded once."""
+    result = yield
+    if _flushes_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

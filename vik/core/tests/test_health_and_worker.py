@@ -16,7 +16,7 @@ def test_healthz_reports_database_work_and_a_missing_worker(client):
     assert body["status"] == "degraded"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
 def test_healthz_reports_the_worker_heartbeat(client):
     call_command("worker", batch=True, verbosity=0)
     body = client.get("/healthz").json()
