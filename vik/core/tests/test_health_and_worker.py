@@ -43,3 +43,11 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert again.requests == 0
     assert InformationCentre.objects.count() == 16
     assert Request.objects.count() == 40
+
+
+@pytest.mark.django_db
+def test_pages_speak_czech_until_the_visitor_switches(client):
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "Odeslat dotaz" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Send the question" in client.get("/").content.decode()
