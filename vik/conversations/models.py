@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vik.channels.choices import ChannelKind
 from vik.contacts.models import Contact
 from vik.core.models import TimeStampedModel
 from vik.tenancy.models import InformationCentre
@@ -69,7 +70,7 @@ class Request(TimeStampedModel):
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="requests")
-    origin_channel = models.CharField(_("channel"), max_length=16)
+    origin_channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
     origin_account = models.ForeignKey(
         "channels.ChannelAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -118,7 +119,7 @@ class Interaction(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    channel = models.CharField(_("channel"), max_length=16)
+    channel = models.CharField(_("channel"), max_length=16, choices=ChannelKind.choices)
     account = models.ForeignKey(
         "channels.ChannelAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
