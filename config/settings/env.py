@@ -12,10 +12,11 @@ from pathlib import Path
 
 
 def env_str(name: str, default: str = "") -> str:
+    """The variable's value; unset and empty both mean the default."""
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         return Path(file_name).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
