@@ -115,7 +115,7 @@ def inbound_process(*, payload_id: int) -> None:
 
     if not _claim_inbound(payload_id):
         return
-    payload = InboundPayload.objects.select_related("account").get(pk=payload_id)
+    payload = InboundPayload.objects.select_related("account__region").get(pk=payload_id)
     try:
         with transaction.atomic():
             message = adapter_for(payload.account.kind).parse(payload)

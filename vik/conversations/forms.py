@@ -84,7 +84,9 @@ class AssignForm(forms.Form):
 
 class TopicForm(forms.Form):
     topic = forms.ModelChoiceField(
-        label=_("Topic"), required=False, queryset=Topic.objects.filter(is_active=True)
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.filter(is_active=True).select_related("parent"),
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 
 from vik.audit.services import audit_record
 from vik.channels.base import InboundAttachment, NormalisedMessage, PayloadRejected
@@ -39,8 +38,10 @@ def reference_allocate(*, region: Region, year: int) -> str:
     counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
         region=region, year=year
     )
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
-    counter.refresh_from_db(fields=["last_number"])
+    # The row is locked (or was just inserted) by this transaction: no one else can change it
+    # before the commit, so the number read with the lock is the current one.
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
     return f"{region.abbreviation}-{year}-{counter.last_number:06d}"
 
 
@@ -116,6 +117,7 @@ def inbound_apply(
         requester_type=message.requester_type,
     )
     request = _find_thread(region, message)
+    opened = request is None or request.status == Status.CLOSED
     if request is not None and request.status == Status.CLOSED:
         request = request_open(
             region=region, requester=contact, subject=request.subject, channel=account.kind,
@@ -150,7 +152,8 @@ def inbound_apply(
         occurred_at=message.occurred_at,
     )
     _store_attachments(interaction, message.attachments)
-    Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
+    if not opened:  # a request opened here already has last_activity_at = occurred_at
+        Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
     return interaction
 
 

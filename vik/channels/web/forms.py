@@ -111,7 +111,7 @@ class RequestForm(ContactChannelsMixin):
     )
     topic = forms.ModelChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.filter(is_active=True),
+        queryset=Topic.objects.filter(is_active=True).select_related("parent"),
         required=False,
         empty_label=_("— I don't know —"),
     )

@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0002_initial'),
+        ("conversations", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='interaction',
-            name='channel',
-            field=models.CharField(choices=[('web', 'web form'), ('email', 'e-mail'), ('phone', 'phone'), ('fax', 'fax'), ('sms', 'SMS'), ('chat', 'chat'), ('databox', 'data box'), ('counter', 'counter'), ('internal', 'internal')], max_length=16, verbose_name='channel'),
+            model_name="interaction",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("web", "web form"),
+                    ("email", "e-mail"),
+                    ("phone", "phone"),
+                    ("fax", "fax"),
+                    ("sms", "SMS"),
+                    ("chat", "chat"),
+                    ("databox", "data box"),
+                    ("counter", "counter"),
+                    ("internal", "internal"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='request',
-            name='origin_channel',
-            field=models.CharField(choices=[('web', 'web form'), ('email', 'e-mail'), ('phone', 'phone'), ('fax', 'fax'), ('sms', 'SMS'), ('chat', 'chat'), ('databox', 'data box'), ('counter', 'counter'), ('internal', 'internal')], max_length=16, verbose_name='channel'),
+            model_name="request",
+            name="origin_channel",
+            field=models.CharField(
+                choices=[
+                    ("web", "web form"),
+                    ("email", "e-mail"),
+                    ("phone", "phone"),
+                    ("fax", "fax"),
+                    ("sms", "SMS"),
+                    ("chat", "chat"),
+                    ("databox", "data box"),
+                    ("counter", "counter"),
+                    ("internal", "internal"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
     ]

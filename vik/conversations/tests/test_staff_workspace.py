@@ -197,3 +197,14 @@ def test_a_follow_up_to_a_closed_request_opens_a_linked_one(world, client, citiz
 
 def test_an_unknown_tracking_token_is_not_found(world, client):
     assert client.get("/sledovani/nonsense/").status_code == 404
+
+
+def test_the_request_page_costs_a_fixed_number_of_queries(
+    world, client, citizen_request, django_assert_max_num_queries
+):
+    for number in range(5):
+        services.request_note(request=citizen_request, by=world.alice, text=f"Poznámka {number}")
+    client.force_login(world.alice)
+    client.get(f"/staff/requests/{citizen_request.reference}/")
+    with django_assert_max_num_queries(20):
+        client.get(f"/staff/requests/{citizen_request.reference}/")
