@@ -163,6 +163,8 @@ def test_attachments_download_only_for_those_who_may_see_them(world, client):
     assert client.get(f"/sledovani/wrong-token/prilohy/{attachment.pk}").status_code == 404
 
 
-def test_the_form_page_costs_a_fixed_number_of_queries(world, client, django_assert_max_num_queries):
+def test_the_form_page_costs_a_fixed_number_of_queries(
+    world, client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(4):
         client.get("/")
