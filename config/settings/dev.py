@@ -1,6 +1,7 @@
 """Settings for the embedded demo (`make demo`): debug on, mail to the console."""
 
 from .base import *  # noqa: F403
+from .base import STATIC_ROOT
 from .env import env_bool, env_str
 
 DEBUG = env_bool("VIK_DEBUG", True)
@@ -11,3 +12,6 @@ VIK_LOGIN_HINT = env_str(
     "region) or admin; the password of every demo account is vik-demo-2026.",
 )
 EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# WhiteNoise serves from the finders here, but warns when STATIC_ROOT does not exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Settings for the test suite; the database comes from VIK_DATABASE_URL as everywhere."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STATIC_ROOT, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -22,3 +22,6 @@ TASKS = {
     },
 }
 LANGUAGE_CODE = "cs"
+
+# WhiteNoise serves from the finders here, but warns when STATIC_ROOT does not exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
