@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vik.channels.registry import registered_kinds
 from vik.core.errors import VikError
 from vik.core.htmx import render_page_or_partial
 from vik.tenancy import permissions
@@ -72,6 +73,8 @@ def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
         "topic_form": TopicForm(initial={"topic": item.topic_id}),
         "centre_form": CentreForm(centres=centres, initial={"centre": item.centre_id}),
         "identities": list(item.requester.identities.all()),
+        "delivers_replies": item.origin_account is not None
+        and item.origin_account.kind in registered_kinds(),
     }
 
 
