@@ -35,7 +35,7 @@ test: install-dev system-deps
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy vik config tests
+	$(BIN)/mypy vik config tests bench
 	$(BIN)/djlint --lint vik/templates vik/*/templates vik/channels/*/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/vik makemigrations --check --dry-run
 

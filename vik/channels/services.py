@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
 from vik.core import clock
 from vik.core.tasks import enqueue_on_commit
@@ -61,19 +61,18 @@ def inbound_accept(
     and stores nothing. The caller may acknowledge the sender as soon as this returns.
     """
     now = clock.now()
-    with transaction.atomic():
-        payload, created = InboundPayload.objects.get_or_create(
-            account=account,
-            idempotency_key=idempotency_key,
-            defaults={
-                "body": body,
-                "content_type": content_type,
-                "metadata": metadata or {},
-                "received_at": now,
-                "next_attempt_at": now,
-            },
-        )
-        if created:
+    try:
+        # Insert first: a duplicate is the rare case, and the unique constraint decides it.
+        with transaction.atomic():
+            payload = InboundPayload.objects.create(
+                account=account,
+                idempotency_key=idempotency_key,
+                body=body,
+                content_type=content_type,
+                metadata=metadata or {},
+                received_at=now,
+                next_attempt_at=now,
+            )
             for upload in files:
                 PayloadFile.objects.create(
                     payload=payload,
@@ -86,23 +85,25 @@ def inbound_accept(
             from .tasks import inbound_process_task
 
             enqueue_on_commit(inbound_process_task, payload.pk)
-    return payload, created
+    except IntegrityError:
+        existing = InboundPayload.objects.filter(account=account, idempotency_key=idempotency_key)
+        return existing.get(), False
+    return payload, True
 
 
 def _claim_inbound(payload_id: int) -> bool:
-    """Count the attempt and push the next one out, in its own committed transaction, so that
-    a payload that crashes the worker every time still ends in quarantine."""
+    """Claim a due payload with one conditional UPDATE, committed before processing starts.
+
+    The attempt is counted even if the worker then dies, so a payload that crashes the worker
+    every time still ends in quarantine; the lease (`next_attempt_at`) keeps other workers off
+    it while it is processed, and lets the sweeper take it back if nobody finishes it.
+    """
     now = clock.now()
-    with transaction.atomic():
-        payload = InboundPayload.objects.select_for_update().filter(pk=payload_id).first()
-        if payload is None or payload.state != PayloadState.PENDING:
-            return False
-        if payload.next_attempt_at and payload.next_attempt_at > now and payload.attempts:
-            return False  # another worker holds it, or its retry is not due yet
-        payload.attempts += 1
-        payload.next_attempt_at = now + backoff(payload.attempts)
-        payload.save(update_fields=["attempts", "next_attempt_at"])
-    return True
+    due = Q(attempts=0) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = InboundPayload.objects.filter(due, pk=payload_id, state=PayloadState.PENDING).update(
+        attempts=F("attempts") + 1, next_attempt_at=now + STALE_CLAIM
+    )
+    return claimed == 1
 
 
 def inbound_process(*, payload_id: int) -> None:
@@ -138,11 +139,14 @@ def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
             payload=payload, reason=f"gave up after {payload.attempts} attempts; last: {reason}"
         )
         return
-    InboundPayload.objects.filter(pk=payload.pk).update(last_error=reason)
+    retry_at = clock.now() + backoff(payload.attempts)
     from .tasks import inbound_process_task
 
     with transaction.atomic():
-        enqueue_on_commit(inbound_process_task, payload.pk, run_after=payload.next_attempt_at)
+        InboundPayload.objects.filter(pk=payload.pk).update(
+            last_error=reason, next_attempt_at=retry_at
+        )
+        enqueue_on_commit(inbound_process_task, payload.pk, run_after=retry_at)
 
 
 def inbound_quarantine(*, payload: InboundPayload, reason: str) -> None:

@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vik.channels.choices import ChannelKind
@@ -87,6 +88,8 @@ class Request(TimeStampedModel):
     tags = models.ManyToManyField(Tag, blank=True, related_name="requests")
     language = models.CharField(_("language"), max_length=8, default="cs")
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
+    # When the request was received (a channel may deliver it later than it was sent).
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     follow_up_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
     )

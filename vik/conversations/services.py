@@ -81,10 +81,8 @@ def request_open(
         language=language,
         follow_up_of=follow_up_of,
         last_activity_at=opened_at,
+        created_at=opened_at,
     )
-    if opened_at != request.created_at:
-        Request.objects.filter(pk=request.pk).update(created_at=opened_at)
-        request.created_at = opened_at
     events.created(request=request, channel=channel)
     return request
 

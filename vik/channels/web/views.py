@@ -14,7 +14,7 @@ from vik.conversations.models import Request
 from vik.territory.selectors import municipality_search
 
 from .forms import RequestForm
-from .services import web_account_for, web_accounts, web_request_submit
+from .services import web_accounts, web_request_submit
 
 
 def _region_ids() -> list[int]:
@@ -22,7 +22,8 @@ def _region_ids() -> list[int]:
 
 
 def request_form(request: HttpRequest) -> HttpResponse:
-    region_ids = _region_ids()
+    accounts = {account.region_id: account for account in web_accounts()}
+    region_ids = sorted(accounts)
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES, region_ids=region_ids)
         if form.is_valid():
@@ -30,10 +31,8 @@ def request_form(request: HttpRequest) -> HttpResponse:
             if data["website"]:  # the honeypot: answer as if accepted, store nothing
                 return redirect("portal:submitted", submission_id=data["submission_id"])
             municipality = data["municipality"]
-            account = web_account_for(municipality.region_id)
-            assert account is not None  # the chooser offers only regions with an account
             web_request_submit(
-                account=account,
+                account=accounts[municipality.region_id],  # the chooser offers only these
                 submission_id=data["submission_id"],
                 name=data["name"],
                 email=data["email"],
