@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vik.channels import urls as channels_urls
 from vik.channels.web import urls as web_urls
 from vik.contacts import urls as contacts_urls
 from vik.conversations import urls as conversations_urls
@@ -13,6 +14,7 @@ staff_urlpatterns = [
     *tenancy_urls.staff_urlpatterns,
     *conversations_urls.staff_urlpatterns,
     *contacts_urls.staff_urlpatterns,
+    *channels_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vik.conversations",
     "vik.channels",
     "vik.channels.web",
+    "vik.channels.email",
     "vik.audit",
     "vik.demo",
 ]
@@ -144,6 +145,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 VIK_ATTACHMENT_MAX_BYTES = env_int("VIK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 VIK_ATTACHMENT_MAX_COUNT = env_int("VIK_ATTACHMENT_MAX_COUNT", 5)
+VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR = env_int("VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR", 3)
 VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
 VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
 
@@ -208,4 +210,7 @@ LOGGING: dict[str, Any] = {
 VIK_LOGIN_HINT = env_str("VIK_LOGIN_HINT")
 
 # Jobs every `vik worker` runs beside its tasks, once per housekeeping interval (15 s).
-VIK_PERIODIC_JOBS = ["vik.channels.services.channels_sweep"]
+VIK_PERIODIC_JOBS = [
+    "vik.channels.services.channels_sweep",
+    "vik.channels.email.imap.mailboxes_poll_due",
+]

@@ -23,6 +23,11 @@ class PayloadRejected(Exception):
     """The payload can never be processed as it is; it goes to quarantine with this reason."""
 
 
+class PayloadIgnored(Exception):
+    """The payload is noise that must not become a request (an auto-reply to nothing, VIK's own
+    mail coming back); it is kept, marked ignored, with this reason."""
+
+
 class DeliveryError(Exception):
     """Sending failed. `permanent=True` gives up at once; otherwise the outbox retries."""
 
@@ -36,6 +41,17 @@ class InboundAttachment:
     filename: str
     content_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A channel's report that an outbound message did not arrive (an e-mail bounce)."""
+
+    original_external_id: str
+    recipients: tuple[str, ...]
+    status: str
+    reason: str
+    permanent: bool
 
 
 @dataclass(frozen=True)
@@ -62,10 +78,16 @@ class NormalisedMessage:
     kind: str = "inquiry"
     language: str = "cs"
     thread: ThreadHint = field(default_factory=ThreadHint)
+    external_id: str = ""  # the channel's id of this message (e-mail Message-ID)
+    auto_reply: str = ""  # why it was written by a machine ('' when a person wrote it)
+    delivery_report: DeliveryReport | None = None
 
 
 class ChannelAdapter(ABC):
     kind: ClassVar[str]
+    # Whether a new request from this channel gets an automatic acknowledgement unless the
+    # account's settings say otherwise ({"acknowledge": false}).
+    acknowledges_by_default: ClassVar[bool] = False
 
     @abstractmethod
     def parse(self, payload: InboundPayload) -> NormalisedMessage:

@@ -18,6 +18,7 @@ class PayloadState(models.TextChoices):
     PENDING = "pending", _("pending")
     PROCESSED = "processed", _("processed")
     QUARANTINED = "quarantined", _("quarantined")
+    IGNORED = "ignored", _("ignored (noise)")
 
 
 class OutboundState(models.TextChoices):

@@ -112,3 +112,35 @@ class OutboundMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.state})"
+
+
+class MessageReference(models.Model):
+    """A channel's id of a message VIK sent or received (an e-mail Message-ID, a data-box dmID),
+    and the request, interaction or outbound delivery it belongs to: how replies find their
+    thread, and how a delivery report finds the message it reports on."""
+
+    region_id = models.BigIntegerField(db_index=True)
+    message_id = models.CharField(max_length=998)
+    request = models.ForeignKey("conversations.Request", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16)
+    interaction = models.ForeignKey(
+        "conversations.Interaction", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    outbound = models.ForeignKey(
+        OutboundMessage, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message reference")
+        verbose_name_plural = _("message references")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_id", "message_id"], name="message_reference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

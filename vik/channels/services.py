@@ -23,9 +23,9 @@ from django.db.models import F, Q
 from vik.core import clock
 from vik.core.tasks import enqueue_on_commit
 
-from .base import DeliveryError, PayloadRejected
+from .base import DeliveryError, DeliveryReport, PayloadIgnored, PayloadRejected
 from .choices import OutboundState, PayloadState
-from .models import ChannelAccount, InboundPayload, OutboundMessage, PayloadFile
+from .models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage, PayloadFile
 from .registry import adapter_for
 
 log = logging.getLogger(__name__)
@@ -120,13 +120,21 @@ def inbound_process(*, payload_id: int) -> None:
     try:
         with transaction.atomic():
             message = adapter_for(payload.account.kind).parse(payload)
-            inbound_apply(account=payload.account, payload=payload, message=message)
+            if message.delivery_report is not None:
+                delivery_report_apply(account=payload.account, report=message.delivery_report)
+            else:
+                inbound_apply(account=payload.account, payload=payload, message=message)
             InboundPayload.objects.filter(pk=payload.pk).update(
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
                 last_error="",
             )  # fmt: skip
     except PayloadRejected as rejection:
         inbound_quarantine(payload=payload, reason=str(rejection))
+    except PayloadIgnored as noise:
+        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
+            state=PayloadState.IGNORED, quarantine_reason=str(noise), processed_at=clock.now(),
+            next_attempt_at=None,
+        )  # fmt: skip
     except Exception as error:
         log.exception("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts)
         _inbound_failed(payload, error)
@@ -242,6 +250,37 @@ def _outbound_failed(message: OutboundMessage, error: Exception, *, permanent: b
         enqueue_on_commit(outbound_deliver_task, message.pk, run_after=message.next_attempt_at)
 
 
+def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) -> None:
+    """A bounce: mark the outbound message it reports on failed, and say why on the request's
+    timeline, so that the clerk knows the citizen did not get the answer.
+
+    Precondition: inside the transaction that marks the report's payload processed.
+    """
+    from vik.conversations import events
+
+    reference = (
+        MessageReference.objects.filter(
+            region_id=account.region_id,
+            message_id=report.original_external_id,
+            outbound__isnull=False,
+        )
+        .select_related("outbound", "request")
+        .first()
+    )
+    if reference is None or reference.outbound is None:
+        raise PayloadIgnored(
+            f"delivery report about a message VIK did not send: {report.original_external_id!r}"
+        )
+    if not report.permanent:
+        return  # "delayed": the remote server is still trying; nothing failed yet
+    reason = f"{report.status} {report.reason}".strip()
+    OutboundMessage.objects.filter(pk=reference.outbound.pk).update(
+        state=OutboundState.FAILED, last_error=reason, next_attempt_at=None
+    )
+    recipients = ", ".join(report.recipients) or reference.outbound.recipient
+    events.delivery_failed(request=reference.request, recipient=recipients, reason=reason)
+
+
 def channels_sweep() -> tuple[int, int]:
     """Re-enqueue work whose task was lost (a crash between commit and enqueue, a killed worker).
 
@@ -270,3 +309,18 @@ def channels_sweep() -> tuple[int, int]:
         for pk in outbound_ids:
             enqueue_on_commit(outbound_deliver_task, pk)
     return len(inbound_ids), len(outbound_ids)
+
+
+def inbound_discard(*, payload: InboundPayload, by: Any, reason: str) -> None:
+    """A lead decided a quarantined payload is not a citizen's message. It stays stored (and
+    in the audit log); it is only taken off the quarantine list."""
+    from vik.audit.services import audit_record
+
+    with transaction.atomic():
+        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.QUARANTINED).update(
+            state=PayloadState.IGNORED, quarantine_reason=f"discarded: {reason}".strip()
+        )
+        audit_record(
+            actor=by, action="inbound.discard", target=payload, personal_data=True,
+            details={"reason": reason, "account": payload.account.name},
+        )  # fmt: skip

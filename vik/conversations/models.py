@@ -135,6 +135,8 @@ class Interaction(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True)
     html = models.TextField(_("sanitised HTML"), blank=True)
+    # Written by VIK itself (an acknowledgement), not by a person: sent as an auto-reply.
+    is_automatic = models.BooleanField(default=False)
     # One inbound payload makes at most one interaction: this is what makes processing idempotent.
     inbound_payload = models.OneToOneField(
         "channels.InboundPayload",

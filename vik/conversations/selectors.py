@@ -8,8 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from vik.contacts.models import Identity
 from vik.core.text import fold
@@ -120,6 +122,11 @@ def request_get(*, user: Any, reference: str) -> Request:
     if request is None:
         raise Http404
     return request
+
+
+def tracking_url(request: Request) -> str:
+    """The citizen's private page of the request, as an absolute address."""
+    return settings.SITE_URL + reverse("portal:tracking", args=[request.public_token])
 
 
 def request_timeline(*, request: Request, public_only: bool = False) -> list[Any]:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from vik.audit.services import audit_record
-from vik.channels.base import InboundAttachment, NormalisedMessage, PayloadRejected
-from vik.channels.models import ChannelAccount, InboundPayload
+from vik.channels.base import (
+    InboundAttachment,
+    NormalisedMessage,
+    PayloadIgnored,
+    PayloadRejected,
+)
+from vik.channels.models import ChannelAccount, InboundPayload, MessageReference
 from vik.contacts.models import Contact
 from vik.contacts.services import contact_resolve
 from vik.core import clock
@@ -88,12 +98,23 @@ def request_open(
 
 
 def _find_thread(region: Region, message: NormalisedMessage) -> Request | None:
+    """The request a message continues: by tracking token, then by the Message-IDs it answers,
+    then by the reference in its subject."""
     hint = message.thread
     if hint.public_token:
         found = Request.objects.filter(region=region, public_token=hint.public_token).first()
         if found is None:
             raise PayloadRejected("The tracking link does not belong to any request.")
         return found
+    if hint.message_ids:
+        known = (
+            MessageReference.objects.filter(region_id=region.pk, message_id__in=hint.message_ids)
+            .select_related("request")
+            .order_by("-created_at")
+            .first()
+        )
+        if known is not None:
+            return known.request
     if hint.reference:
         return Request.objects.filter(region=region, reference=hint.reference).first()
     return None
@@ -108,6 +129,13 @@ def inbound_apply(
     one-to-one link to the payload makes a second application fail instead of duplicating.
     """
     region = account.region
+    if (
+        message.external_id
+        and MessageReference.objects.filter(
+            region_id=region.pk, message_id=message.external_id, outbound__isnull=False
+        ).exists()
+    ):
+        raise PayloadIgnored("VIK's own message came back")
     contact = contact_resolve(
         region=region,
         identities=message.sender_identities,
@@ -115,6 +143,8 @@ def inbound_apply(
         requester_type=message.requester_type,
     )
     request = _find_thread(region, message)
+    if message.auto_reply:
+        return _auto_reply_apply(account, payload, message, request, contact)
     opened = request is None or request.status == Status.CLOSED
     if request is not None and request.status == Status.CLOSED:
         request = request_open(
@@ -152,6 +182,99 @@ def inbound_apply(
     _store_attachments(interaction, message.attachments)
     if not opened:  # a request opened here already has last_activity_at = occurred_at
         Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
+    _remember_external_id(region, message, request, interaction)
+    if opened:
+        request_acknowledge(request=request, account=account, contact=contact)
+    return interaction
+
+
+def request_acknowledge(
+    *, request: Request, account: ChannelAccount, contact: Contact
+) -> Interaction | None:
+    """Tell the citizen we have their request: its reference and tracking link, on the channel
+    it came in, if the channel acknowledges. At most a few per sender and hour, so that a loop
+    with another robot dies out even if it slips past the auto-reply checks."""
+    from vik.channels.registry import adapter_for
+    from vik.channels.services import outbound_queue
+
+    adapter = adapter_for(account.kind)
+    if not account.settings.get("acknowledge", adapter.acknowledges_by_default):
+        return None
+    recipient = adapter.reply_recipient(request)
+    if not recipient:
+        return None
+    now = clock.now()
+    recent = Interaction.objects.filter(
+        contact=contact, is_automatic=True, occurred_at__gte=now - dt.timedelta(hours=1)
+    ).count()
+    if recent >= settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR:
+        return None
+    interaction = Interaction.objects.create(
+        request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
+        channel=account.kind, account=account, contact=contact, is_automatic=True,
+        text=acknowledgement_text(request), occurred_at=now,
+    )  # fmt: skip
+    outbound_queue(account=account, interaction=interaction, recipient=recipient)
+    return interaction
+
+
+def acknowledgement_text(request: Request) -> str:
+    from .selectors import tracking_url
+
+    centre = request.centre
+    with translation.override(request.language or "cs"):
+        english = (get_language() or "cs").startswith("en")
+        template = ""
+        if centre is not None:
+            template = centre.acknowledgement_en if english else centre.acknowledgement_cs
+        template = template or _(
+            "Good day,\n\nthank you for your message. We have filed it under the number "
+            "{reference}. You will find our answer, and can add to your request, at "
+            "{tracking_url}"
+        )
+        values = {
+            "reference": request.reference,
+            "tracking_url": tracking_url(request),
+            "centre": str(centre or ""),
+        }
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):  # a centre's template with a typo
+            return f"{request.reference}\n{values['tracking_url']}\n\n{values['centre']}"
+
+
+def _remember_external_id(
+    region: Region, message: NormalisedMessage, request: Request, interaction: Interaction
+) -> None:
+    if message.external_id:
+        MessageReference.objects.get_or_create(
+            region_id=region.pk,
+            message_id=message.external_id[:998],
+            defaults={
+                "request": request,
+                "interaction": interaction,
+                "channel": interaction.channel,
+            },
+        )
+
+
+def _auto_reply_apply(
+    account: ChannelAccount,
+    payload: InboundPayload,
+    message: NormalisedMessage,
+    request: Request | None,
+    contact: Contact,
+) -> Interaction:
+    """A machine's answer (out of office, auto-acknowledgement): kept on its request as an
+    internal item, never waking it and never acknowledged; with no request it is only noise."""
+    if request is None:
+        raise PayloadIgnored(f"auto-reply ({message.auto_reply}) to no known request")
+    interaction = Interaction.objects.create(
+        request=request, direction=Direction.INBOUND, visibility=Visibility.INTERNAL,
+        channel=account.kind, account=account, contact=contact, subject=message.subject[:300],
+        text=message.text, inbound_payload=payload, occurred_at=message.occurred_at,
+    )  # fmt: skip
+    _remember_external_id(account.region, message, request, interaction)
     return interaction
 
 

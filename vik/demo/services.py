@@ -12,11 +12,15 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
 
 from django.db import transaction
 from django.test.utils import override_settings
 
 from vik.channels.choices import ChannelKind
+from vik.channels.email.adapter import RAW_CONTENT_TYPE
+from vik.channels.email.parser import idempotency_key
 from vik.channels.models import ChannelAccount
 from vik.channels.services import inbound_accept, inbound_process
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
@@ -171,6 +175,11 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
         )  # fmt: skip
         Competence.objects.get_or_create(centre=centre, orp=orp, topic=None, municipality=None)
         centres[orp.code] = centre
+    for centre in centres.values():
+        ChannelAccount.objects.get_or_create(
+            name=f"email-{centre.slug}",
+            defaults={"region": region, "centre": centre, "kind": ChannelKind.EMAIL},
+        )
     report.centres = len(centres)
 
     admin = _user("admin", "Alena", "Správcová", superuser=True)
@@ -266,6 +275,8 @@ def _open(
         )  # fmt: skip
         inbound_process(payload_id=payload.pk)  # a no-op when its task has already run
         return Interaction.objects.get(inbound_payload=payload).request
+    if channel == ChannelKind.EMAIL:
+        return _open_by_email(rng, municipality, name, email, subject, text, opened_at)
     # Channels whose adapters come later are recorded as their interaction would be.
     identities = [(IdentityKind.EMAIL, email)]
     if channel == ChannelKind.DATABOX:
@@ -287,6 +298,30 @@ def _open(
             subject=subject, text=text, occurred_at=opened_at,
         )  # fmt: skip
     return request
+
+
+def _open_by_email(
+    rng: random.Random, municipality: Municipality, name: str, address: str, subject: str,
+    text: str, opened_at: dt.datetime,
+) -> Request:  # fmt: skip
+    """A citizen's e-mail to the mailbox of their ORP's centre, through the real channel."""
+    account = ChannelAccount.objects.get(
+        kind=ChannelKind.EMAIL, centre__competences__orp_id=municipality.orp_id
+    )
+    message = EmailMessage()
+    message["From"] = formataddr((name, address))
+    message["To"] = f"podatelna@{account.centre.slug if account.centre else 'kraj'}.example"
+    message["Subject"] = subject
+    message["Date"] = format_datetime(opened_at)
+    message["Message-ID"] = f"<demo-{uuid.UUID(int=rng.getrandbits(128))}@example.cz>"
+    message.set_content(text)
+    raw = message.as_bytes()
+    payload, _ = inbound_accept(
+        account=account, idempotency_key=idempotency_key(raw), body=raw,
+        content_type=RAW_CONTENT_TYPE,
+    )  # fmt: skip
+    inbound_process(payload_id=payload.pk)  # a no-op when its task has already run
+    return Interaction.objects.get(inbound_payload=payload).request
 
 
 def _staff_for(request: Request) -> User | None:

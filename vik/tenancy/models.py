@@ -54,6 +54,15 @@ class InformationCentre(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     channels = models.JSONField(_("channels served"), default=list, blank=True)
+    acknowledgement_cs = models.TextField(
+        _("acknowledgement (Czech)"),
+        blank=True,
+        help_text=_(
+            "Sent automatically to a new request by e-mail. Placeholders: {reference}, "
+            "{tracking_url}, {centre}. Empty: VIK's standard text."
+        ),
+    )
+    acknowledgement_en = models.TextField(_("acknowledgement (English)"), blank=True)
     is_regional = models.BooleanField(
         _("regional centre"),
         default=False,

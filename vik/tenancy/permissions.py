@@ -195,3 +195,21 @@ def can_change_contact(user: Any, contact: Contact) -> bool:
     if scope.is_superuser:
         return True
     return bool(scope.region_roles.get(contact.region_id, frozenset()) & WORKING_REGION_ROLES)
+
+
+# Channels ------------------------------------------------------------------------------------
+
+MANAGING_CENTRE_ROLES = {Role.CENTRE_LEAD}
+
+
+def channel_accounts_managed(user: Any) -> Q:
+    """The filter on channels.ChannelAccount whose quarantine the user may review: centre leads
+    for their centre's accounts, coordinators and administrators for the whole region."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(WORKING_REGION_ROLES)
+    centres = scope.centres_with(MANAGING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))

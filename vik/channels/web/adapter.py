@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from vik.channels.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
+from vik.conversations.selectors import tracking_url
 from vik.core import clock
 
 PAYLOAD_CONTENT_TYPE = "application/vnd.vik.web-form+json"
@@ -40,10 +40,6 @@ SCHEMA_VERSION = 1
 
 def payload_body(fields: dict[str, Any]) -> bytes:
     return json.dumps({"schema": SCHEMA_VERSION, **fields}, ensure_ascii=False).encode("utf-8")
-
-
-def tracking_url(request: Request) -> str:
-    return settings.SITE_URL + reverse("portal:tracking", args=[request.public_token])
 
 
 class WebAdapter(ChannelAdapter):

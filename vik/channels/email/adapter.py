@@ -1,0 +1,192 @@
+"""The e-mail channel: raw RFC 5322 messages in (IMAP or a mail server's pipe), SMTP out.
+
+`parse` turns a stored message into a normalised one: the sender's address, the text, the
+attachments, and what ties it to a request (the Message-IDs it answers, the reference in its
+subject). It also says when a machine wrote it (auto-replies) and when it is a delivery report
+about a message VIK sent (bounces); `vik.channels.services` acts on those.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+from email.utils import formataddr, make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.utils import translation
+
+from vik.channels.base import (
+    ChannelAdapter,
+    DeliveryError,
+    DeliveryReport,
+    InboundAttachment,
+    NormalisedMessage,
+    PayloadRejected,
+    ThreadHint,
+)
+from vik.channels.choices import ChannelKind
+from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
+from vik.contacts.choices import IdentityKind
+from vik.contacts.identities import InvalidIdentity, normalise
+from vik.conversations.models import Request
+
+from .parser import MailUnparseable, ParsedMail, parse_mail
+
+RAW_CONTENT_TYPE = "message/rfc822"
+REFERENCE_IN_SUBJECT = re.compile(r"\[([A-Z]{2,4}-\d{4}-\d{6})\]")
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def reference_in_subject(subject: str) -> str:
+    match = REFERENCE_IN_SUBJECT.search(subject)
+    return match.group(1) if match else ""
+
+
+def _sender(parsed: ParsedMail) -> tuple[str, str]:
+    """(name, normalised address) of whom to answer: Reply-To if given, else From."""
+    candidates = [*parsed.reply_to, *([parsed.sender] if parsed.sender else [])]
+    for candidate in candidates:
+        try:
+            return candidate.name, normalise(IdentityKind.EMAIL, candidate.address)
+        except InvalidIdentity:
+            continue
+    raise PayloadRejected("The message has no usable sender address (From / Reply-To).")
+
+
+class EmailAdapter(ChannelAdapter):
+    kind = ChannelKind.EMAIL
+    acknowledges_by_default = True
+
+    def parse(self, payload: InboundPayload) -> NormalisedMessage:
+        if payload.metadata.get("oversized"):  # only its header was fetched from IMAP
+            raise PayloadRejected(payload.metadata.get("reason", "the message is too large"))
+        raw = bytes(payload.body)
+        limit = int(payload.account.settings.get("max_bytes", DEFAULT_MAX_BYTES))
+        if len(raw) > limit:
+            raise PayloadRejected(
+                f"The message has {len(raw)} bytes; this account accepts at most {limit}."
+            )
+        try:
+            parsed = parse_mail(raw)
+        except MailUnparseable as error:
+            raise PayloadRejected(f"This is not an e-mail message: {error}") from error
+        if parsed.bounce is not None:
+            bounce = parsed.bounce
+            return NormalisedMessage(
+                sender_identities=[],
+                text=parsed.text,
+                occurred_at=payload.received_at,
+                subject=parsed.subject,
+                external_id=parsed.message_id,
+                auto_reply="delivery status notification",
+                delivery_report=DeliveryReport(
+                    original_external_id=bounce.original_message_id,
+                    recipients=bounce.recipients,
+                    status=bounce.status,
+                    reason=bounce.diagnostic,
+                    permanent=bounce.action != "delayed" and not bounce.status.startswith("4"),
+                ),
+            )
+        name, address = _sender(parsed)
+        return NormalisedMessage(
+            sender_identities=[(IdentityKind.EMAIL, address)],
+            sender_name=name,
+            subject=parsed.subject,
+            text=parsed.text,
+            html=parsed.html,
+            # The office received it when it arrived, whatever the sender's clock said.
+            occurred_at=payload.received_at,
+            attachments=[
+                InboundAttachment(item.filename, item.content_type, item.content)
+                for item in parsed.attachments
+            ],
+            thread=ThreadHint(
+                reference=reference_in_subject(parsed.subject),
+                message_ids=(*parsed.in_reply_to, *reversed(parsed.references)),
+            ),
+            external_id=parsed.message_id,
+            auto_reply=parsed.auto_reply,
+        )
+
+    def reply_recipient(self, request: Request) -> str | None:
+        email = request.requester.identities.filter(kind=IdentityKind.EMAIL).first()
+        return email.value if email else None
+
+    def send(self, message: OutboundMessage) -> str:
+        account, interaction = message.account, message.interaction
+        request = interaction.request
+        smtp: dict[str, Any] = account.settings.get("smtp", {})
+        sender = smtp.get("from") or settings.DEFAULT_FROM_EMAIL
+        domain = sender.rsplit("@", 1)[-1].strip(">") or "vik.localhost"
+        message_id = make_msgid(domain=domain)
+        answered = list(
+            MessageReference.objects.filter(request=request, outbound__isnull=True)
+            .order_by("-created_at")
+            .values_list("message_id", flat=True)[:10]
+        )
+        headers = {"Message-ID": message_id, "X-VIK-Reference": request.reference}
+        if interaction.is_automatic:  # RFC 3834: robots must not answer it
+            headers["Auto-Submitted"] = "auto-replied"
+            headers["X-Auto-Response-Suppress"] = "All"
+        if answered:
+            headers["In-Reply-To"] = f"<{answered[0]}>"
+            headers["References"] = " ".join(f"<{mid}>" for mid in reversed(answered))
+        with translation.override(request.language or "cs"):
+            subject = f"Re: [{request.reference}] {request.subject}"
+        email = EmailMessage(
+            subject=subject,
+            body=_with_signature(interaction.text, request),
+            from_email=formataddr((str(request.centre or ""), sender))
+            if "<" not in sender
+            else sender,
+            to=[message.recipient],
+            headers=headers,
+            connection=_connection(smtp),
+        )
+        for attachment in interaction.attachments.all():
+            with attachment.file.open("rb") as handle:
+                email.attach(attachment.filename, handle.read(), attachment.content_type)
+        try:
+            email.send(fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"SMTP: {error}") from error
+        MessageReference.objects.get_or_create(
+            region_id=request.region_id,
+            message_id=message_id.strip("<>"),
+            defaults={
+                "request": request, "interaction": interaction, "outbound": message,
+                "channel": ChannelKind.EMAIL,
+            },
+        )  # fmt: skip
+        return message_id
+
+
+def _with_signature(text: str, request: Request) -> str:
+    centre = request.centre
+    if centre is None:
+        return text
+    lines = [text, "", "-- ", centre.name]
+    lines += [value for value in (centre.address, centre.phone, centre.email) if value]
+    return "\n".join(lines)
+
+
+def _connection(smtp: dict[str, Any]) -> Any:
+    """The account's own SMTP server, or the installation's default one."""
+    if not smtp.get("host"):
+        return get_connection()
+    security = smtp.get("security", "starttls")
+    return get_connection(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host=smtp["host"],
+        port=int(smtp.get("port", 587)),
+        username=smtp.get("username", ""),
+        password=os.environ.get(smtp.get("password_env", ""), smtp.get("password", "")),
+        use_tls=security == "starttls",
+        use_ssl=security == "tls",
+        timeout=int(smtp.get("timeout", 30)),
+    )

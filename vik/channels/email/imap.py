@@ -1,0 +1,592 @@
+"""Fetching e-mail channel accounts' mail over IMAP, once per message, without losing any.
+
+`mailbox_poll(account=…)` reads one account's folder (settings in `account.settings["imap"]`,
+see docs/channels/email.md) and stores every new message with `inbound_accept`; the parsing
+happens later, in the inbound task. `mailboxes_poll_due()` is the worker's periodic job.
+
+The rules that keep a message from being lost or stored twice:
+- a message is fetched with BODY.PEEK[] (it stays unread for the people sharing the mailbox);
+- nothing is done to it on the server (flag, move) until `inbound_accept` has returned, that
+  is until the raw message is committed; nothing is ever deleted or expunged except the one
+  message a server without MOVE leaves behind after copying it;
+- the position (`MailboxState.last_uid`) advances after each message, so a worker killed in
+  the middle fetches at most that one message again, and the idempotency key (the normalised
+  Message-ID, else a hash of the message) makes the second `inbound_accept` store nothing;
+- a message flagged `$VIKStored` is known to be stored and is skipped, whatever the position
+  says (a lost or reset MailboxState, a changed UIDVALIDITY);
+- a failure (server down, bad password, timeout, TLS) never raises out of the poll: it is
+  recorded on the MailboxState, and the next poll simply tries again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import imaplib
+import logging
+import os
+import ssl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from imapclient import IMAPClient
+from imapclient.exceptions import CapabilityError, LoginError
+
+from vik.channels.choices import ChannelKind
+from vik.channels.models import ChannelAccount
+from vik.channels.services import inbound_accept, inbound_quarantine
+from vik.core import clock
+
+from .models import MailboxState
+from .parser import idempotency_key
+
+log = logging.getLogger(__name__)
+
+STORED_KEYWORD = b"$VIKStored"
+FLAGGED = b"\\Flagged"
+DELETED = b"\\Deleted"
+CONTENT_TYPE = "message/rfc822"
+OVERSIZED_CONTENT_TYPE = "text/rfc822-headers"  # RFC 6522: the header section of a message
+# settings.imap.max_bytes, else the account's settings.max_bytes (the adapter's limit), else:
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+HEADER_LIMIT = 64 * 1024  # bytes of header kept for an oversized message
+BODY_GROUP_BYTES = 8 * 1024 * 1024  # messages fetched in one FETCH, up to this many bytes
+BODY_GROUP_COUNT = 50
+ROUND_SECONDS = 40.0  # `mailboxes_poll_due` starts no further poll after this (worker heartbeat)
+
+SECURITIES = ("tls", "starttls", "none")
+AFTER_PROCESSING = ("flag", "move", "keep")
+
+# Accounts whose last poll stopped with messages left (its time budget ran out): the next
+# round polls them again without waiting for `poll_seconds`. Process-local on purpose: when
+# it is lost, the backlog is only fetched a little later.
+_backlog: set[int] = set()
+
+
+class ImapSettingsError(Exception):
+    """The account's IMAP settings are incomplete or wrong; the message says which."""
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    security: str
+    username: str
+    password: str
+    folder: str
+    after_processing: str
+    move_to: str
+    max_bytes: int
+    batch: int
+    timeout: float
+    ca_file: str
+    poll_seconds: int
+    max_seconds: float
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @classmethod
+    def from_account(cls, account: ChannelAccount) -> ImapSettings:
+        raw = imap_settings(account)
+        if raw is None:
+            raise ImapSettingsError("the account has no IMAP settings (settings.imap.host)")
+        security = str(raw.get("security", "tls")).lower()
+        if security not in SECURITIES:
+            raise ImapSettingsError(
+                f"IMAP security {security!r} is not one of {', '.join(SECURITIES)}"
+            )
+        after = str(raw.get("after_processing", "flag")).lower()
+        if after not in AFTER_PROCESSING:
+            raise ImapSettingsError(
+                f"after_processing {after!r} is not one of {', '.join(AFTER_PROCESSING)}"
+            )
+        username = str(raw.get("username") or "")
+        if not username:
+            raise ImapSettingsError("the IMAP username is missing (settings.imap.username)")
+        folder = str(raw.get("folder") or "INBOX")
+        move_to = str(raw.get("move_to") or "VIK/Processed")
+        if after == "move" and move_to == folder:
+            raise ImapSettingsError(f"move_to is the polled folder itself ({folder!r})")
+        try:
+            settings = cls(
+                host=str(raw["host"]),
+                port=int(raw.get("port") or (993 if security == "tls" else 143)),
+                security=security,
+                username=username,
+                password=_password(raw),
+                folder=folder,
+                after_processing=after,
+                move_to=move_to,
+                max_bytes=int(
+                    raw.get("max_bytes") or account.settings.get("max_bytes") or DEFAULT_MAX_BYTES
+                ),
+                batch=max(1, int(raw.get("batch", 200))),
+                timeout=float(raw.get("timeout", 30)),
+                ca_file=str(raw.get("ca_file") or ""),
+                poll_seconds=int(raw.get("poll_seconds", 60)),
+                max_seconds=float(raw.get("max_seconds", 30)),
+            )
+        except (TypeError, ValueError) as error:
+            raise ImapSettingsError(f"an IMAP setting has a wrong value: {error}") from None
+        return settings
+
+
+def imap_settings(account: ChannelAccount) -> dict[str, Any] | None:
+    """The account's raw `settings["imap"]`, or None when it does not read a mailbox."""
+    raw = account.settings.get("imap") if isinstance(account.settings, dict) else None
+    return raw if isinstance(raw, dict) and raw.get("host") else None
+
+
+def _password(raw: dict[str, Any]) -> str:
+    name = raw.get("password_env")
+    if name:
+        value = os.environ.get(str(name))
+        if value is None:
+            raise ImapSettingsError(
+                f"the environment variable {name} (settings.imap.password_env) is not set"
+            )
+        return value
+    if raw.get("password"):
+        return str(raw["password"])
+    raise ImapSettingsError("no IMAP password: set settings.imap.password_env")
+
+
+def _folder_of(account: ChannelAccount) -> str:
+    raw = imap_settings(account) or {}
+    return str(raw.get("folder") or "INBOX")
+
+
+@dataclass
+class PollReport:
+    """What one poll of one mailbox did."""
+
+    account_id: int
+    folder: str
+    ok: bool = False
+    error: str = ""
+    uidvalidity: int | None = None
+    uidvalidity_changed: bool = False
+    fetched: int = 0  # message bodies downloaded
+    stored: int = 0  # new payloads
+    duplicates: int = 0  # downloaded, but already stored (same idempotency key)
+    skipped: int = 0  # flagged $VIKStored: not downloaded
+    oversized: int = 0  # over max_bytes: a quarantined placeholder stored instead
+    more: bool = False  # the time budget ran out with messages left
+    seconds: float = 0.0
+
+
+class _Failure(Exception):
+    """A poll failure, already phrased for the account page."""
+
+
+# Polling -------------------------------------------------------------------------------------
+
+
+def mailbox_poll(*, account: ChannelAccount) -> PollReport:
+    """Fetch the new messages of one account's folder and store them. Never raises.
+
+    Precondition: not inside a transaction (each message is committed on its own).
+    """
+    started = time.monotonic()
+    report = PollReport(account_id=account.pk, folder=_folder_of(account))
+    state: MailboxState | None = None
+    try:
+        state, _ = MailboxState.objects.get_or_create(account=account, folder=report.folder)
+        MailboxState.objects.filter(pk=state.pk).update(last_attempt_at=clock.now())
+        settings = ImapSettings.from_account(account)
+        _poll(account, settings, state, report, deadline=started + settings.max_seconds)
+    except Exception as error:
+        report.error = _describe(error)
+        if not isinstance(error, _Failure | ImapSettingsError):
+            log.exception("IMAP poll of %s failed unexpectedly", account.name)
+    report.ok = not report.error
+    report.seconds = round(time.monotonic() - started, 3)
+    if report.more:
+        _backlog.add(account.pk)
+    else:
+        _backlog.discard(account.pk)
+    _record(account, state, report)
+    return report
+
+
+def _record(account: ChannelAccount, state: MailboxState | None, report: PollReport) -> None:
+    if state is None:
+        return  # the database itself failed; the exception is logged
+    try:
+        rows = MailboxState.objects.filter(pk=state.pk)
+        if report.ok:
+            rows.update(last_success_at=clock.now(), last_error="", consecutive_failures=0)
+        else:
+            rows.update(
+                last_error=report.error[:2000],
+                consecutive_failures=F("consecutive_failures") + 1,
+            )
+    except Exception:
+        log.exception("cannot record the IMAP poll of %s", account.name)
+    if report.ok:
+        if report.stored or report.duplicates or report.oversized or report.uidvalidity_changed:
+            log.info(
+                "IMAP %s/%s: %s stored, %s already stored, %s skipped, %s oversized%s (%.2f s)",
+                account.name, report.folder, report.stored, report.duplicates, report.skipped,
+                report.oversized, ", more left" if report.more else "", report.seconds,
+            )  # fmt: skip
+    else:
+        log.warning("IMAP %s/%s: %s", account.name, report.folder, report.error)
+
+
+def _connect(settings: ImapSettings) -> IMAPClient:
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
+    if settings.security == "tls":
+        return IMAPClient(
+            settings.host, port=settings.port, ssl=True, ssl_context=context,
+            timeout=settings.timeout,
+        )  # fmt: skip
+    client = IMAPClient(settings.host, port=settings.port, ssl=False, timeout=settings.timeout)
+    if settings.security == "starttls":
+        try:
+            client.starttls(context)
+        except CapabilityError:
+            client.shutdown()
+            raise _Failure(
+                f"{settings.address} does not offer STARTTLS; VIK does not log in without TLS"
+            ) from None
+        except Exception:
+            client.shutdown()
+            raise
+    return client
+
+
+def _poll(
+    account: ChannelAccount,
+    settings: ImapSettings,
+    state: MailboxState,
+    report: PollReport,
+    *,
+    deadline: float,
+) -> None:
+    phase = "connect"
+    try:
+        client = _connect(settings)
+        with client:
+            phase = "login"
+            client.login(settings.username, settings.password)
+            phase = "select"
+            folder = _server_name(client, settings.folder)
+            info = client.select_folder(folder, readonly=False)
+            phase = "fetch"
+            _fetch_new(client, info, account, settings, state, report, deadline=deadline)
+    except _Failure:
+        raise
+    except Exception as error:
+        raise _Failure(_phrase(error, phase, settings)) from error
+
+
+def _fetch_new(
+    client: IMAPClient,
+    info: dict[bytes, Any],
+    account: ChannelAccount,
+    settings: ImapSettings,
+    state: MailboxState,
+    report: PollReport,
+    *,
+    deadline: float,
+) -> None:
+    uidvalidity = int(info[b"UIDVALIDITY"])
+    report.uidvalidity = uidvalidity
+    if state.uidvalidity != uidvalidity:
+        # A new UIDVALIDITY means the UIDs we counted up to no longer name the same messages
+        # (the folder was recreated, restored from a backup, moved to another server), so
+        # `last_uid` says nothing any more. We cannot tell old from new by UID, so we go
+        # through the whole folder again, but without storing anything twice: messages we
+        # flagged `$VIKStored` are skipped without being downloaded, and for the others the
+        # idempotency key (Message-ID, else a hash of the message) makes `inbound_accept`
+        # return the payload already stored. The cost is one download of the unflagged part
+        # of the folder, spread over polls by the time budget.
+        report.uidvalidity_changed = state.uidvalidity is not None
+        if report.uidvalidity_changed:
+            log.warning(
+                "IMAP %s/%s: UIDVALIDITY changed from %s to %s; re-reading the folder",
+                account.name, settings.folder, state.uidvalidity, uidvalidity,
+            )  # fmt: skip
+        MailboxState.objects.filter(pk=state.pk).update(uidvalidity=uidvalidity, last_uid=0)
+        state.uidvalidity, state.last_uid = uidvalidity, 0
+    permanent = info.get(b"PERMANENTFLAGS", ())
+    keyword = b"\\*" in permanent or STORED_KEYWORD in permanent
+    uidnext = info.get(b"UIDNEXT")
+    if uidnext is not None and int(uidnext) <= state.last_uid + 1:
+        return  # nothing new: the server says so without a SEARCH
+    # `UID n:*` always matches the last message, even when n is beyond it: filter.
+    uids = sorted(
+        u for u in client.search(["UID", f"{state.last_uid + 1}:*"]) if u > state.last_uid
+    )
+    if not uids:
+        return
+    target = ""
+    if settings.after_processing == "move":
+        target = _ensure_folder(client, settings.move_to)
+    for start in range(0, len(uids), settings.batch):
+        chunk = uids[start : start + settings.batch]
+        meta = client.fetch(chunk, ["RFC822.SIZE", "FLAGS"])
+        bodies: dict[int, bytes] = {}
+        for index, uid in enumerate(chunk):
+            if time.monotonic() > deadline:
+                report.more = True
+                return
+            item = meta.get(uid)
+            if item is None:  # expunged by someone else since the SEARCH
+                _advance(state, uid)
+                continue
+            if STORED_KEYWORD in item.get(b"FLAGS", ()):
+                report.skipped += 1
+                _advance(state, uid)
+                continue
+            size = int(item.get(b"RFC822.SIZE", 0))
+            if size > settings.max_bytes:
+                _store_oversized(client, account, settings, uid, size, report)
+                _advance(state, uid)
+                continue
+            if uid not in bodies:
+                bodies = _fetch_bodies(client, chunk[index:], meta, settings)
+            raw = bodies.pop(uid, None)
+            if raw is None:  # expunged in between
+                _advance(state, uid)
+                continue
+            report.fetched += 1
+            _, created = inbound_accept(
+                account=account,
+                idempotency_key=idempotency_key(raw),
+                body=raw,
+                content_type=CONTENT_TYPE,
+                metadata={
+                    "source": "imap", "uid": uid, "uidvalidity": uidvalidity,
+                    "folder": settings.folder,
+                },
+            )  # fmt: skip
+            if created:
+                report.stored += 1
+            else:
+                report.duplicates += 1
+            # The raw message is committed: only now may the server's copy change.
+            _after_processing(client, settings, uid, keyword=keyword, target=target)
+            _advance(state, uid)
+
+
+def _fetch_bodies(
+    client: IMAPClient, uids: list[int], meta: dict[int, Any], settings: ImapSettings
+) -> dict[int, bytes]:
+    """BODY.PEEK[] (never sets \\Seen) of the next few messages to store, in one FETCH."""
+    group: list[int] = []
+    total = 0
+    for uid in uids:
+        item = meta.get(uid)
+        if item is None or STORED_KEYWORD in item.get(b"FLAGS", ()):
+            continue
+        size = int(item.get(b"RFC822.SIZE", 0))
+        if size > settings.max_bytes:
+            continue
+        if group and (total + size > BODY_GROUP_BYTES or len(group) >= BODY_GROUP_COUNT):
+            break
+        group.append(uid)
+        total += size
+    fetched = client.fetch(group, ["BODY.PEEK[]"])
+    return {uid: data[b"BODY[]"] for uid, data in fetched.items() if b"BODY[]" in data}
+
+
+def _store_oversized(
+    client: IMAPClient,
+    account: ChannelAccount,
+    settings: ImapSettings,
+    uid: int,
+    size: int,
+    report: PollReport,
+) -> None:
+    """Store the header of a message over the account's limit, quarantined with the reason.
+
+    The message itself stays on the server, untouched (not flagged, not moved, still unread),
+    where a person can deal with it; the quarantine entry says where.
+    """
+    fetched = client.fetch([uid], [f"BODY.PEEK[HEADER]<0.{HEADER_LIMIT}>"]).get(uid, {})
+    header = next((v for k, v in fetched.items() if k.startswith(b"BODY[HEADER]")), b"") or b""
+    reason = (
+        f"message of {size} bytes exceeds the account limit of {settings.max_bytes} bytes; "
+        f"it was left on the server in {settings.folder} (UID {uid})"
+    )
+    key = f"oversized:{idempotency_key(header)}"
+    if len(key) > 255:
+        key = f"oversized:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    with transaction.atomic():
+        payload, created = inbound_accept(
+            account=account,
+            idempotency_key=key,
+            body=header,
+            content_type=OVERSIZED_CONTENT_TYPE,
+            metadata={
+                "source": "imap", "uid": uid, "uidvalidity": report.uidvalidity,
+                "folder": settings.folder, "oversized": True, "size": size,
+                "max_bytes": settings.max_bytes, "reason": reason,
+            },
+        )  # fmt: skip
+        if created:
+            # In the same transaction: the processing task, enqueued on commit, finds it
+            # quarantined and leaves it alone.
+            inbound_quarantine(payload=payload, reason=reason)
+    report.oversized += 1
+    if created:
+        log.warning("IMAP %s/%s: %s", account.name, settings.folder, reason)
+
+
+def _after_processing(
+    client: IMAPClient, settings: ImapSettings, uid: int, *, keyword: bool, target: str
+) -> None:
+    if settings.after_processing == "keep":
+        return
+    if settings.after_processing == "flag":
+        client.add_flags([uid], [FLAGGED, STORED_KEYWORD] if keyword else [FLAGGED], silent=True)
+        return
+    if keyword:  # the moved copy carries it: if it ever comes back, it is not stored again
+        client.add_flags([uid], [STORED_KEYWORD], silent=True)
+    if client.has_capability("MOVE"):
+        client.move([uid], target)
+        return
+    client.copy([uid], target)
+    client.add_flags([uid], [DELETED], silent=True)
+    if client.has_capability("UIDPLUS"):
+        client.uid_expunge([uid])  # this one message only
+    # Without UIDPLUS an EXPUNGE would also remove what others marked \Deleted: the copy left
+    # behind stays marked \Deleted (and $VIKStored), for the mail client to expunge.
+
+
+def _advance(state: MailboxState, uid: int) -> None:
+    """The message `uid` is dealt with: the next poll starts after it."""
+    MailboxState.objects.filter(pk=state.pk, last_uid__lt=uid).update(last_uid=uid)
+    state.last_uid = max(state.last_uid, uid)
+
+
+def _server_name(client: IMAPClient, name: str) -> str:
+    """A folder path written with "/" in the settings, in the server's hierarchy delimiter."""
+    if "/" not in name:
+        return name
+    listing = client.list_folders("", "")
+    delimiter = listing[0][1] if listing and listing[0][1] else b"/"
+    text = delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter)
+    return name.replace("/", text)
+
+
+def _ensure_folder(client: IMAPClient, name: str) -> str:
+    folder = _server_name(client, name)
+    if not client.folder_exists(folder):
+        client.create_folder(folder)
+        with contextlib.suppress(imaplib.IMAP4.error):
+            client.subscribe_folder(folder)  # so that mail clients show it
+    return folder
+
+
+# Error messages ------------------------------------------------------------------------------
+
+
+def _text(error: BaseException) -> str:
+    """An exception as a person would say it (imaplib puts bytes reprs in its messages)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    text = str(error).strip()
+    for prefix in ("b'", 'b"'):
+        if text.startswith(prefix) and text.endswith(text[1]):
+            text = text[2:-1]
+    return text or type(error).__name__
+
+
+def _phrase(error: Exception, phase: str, settings: ImapSettings) -> str:
+    where = settings.address
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"TLS certificate of {where} not accepted: {error.verify_message or _text(error)}"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS error with {where}: {error.reason or _text(error)}"
+    if isinstance(error, TimeoutError):
+        return f"no answer from {where} within {settings.timeout:g} s ({phase})"
+    if phase == "connect" and isinstance(error, OSError):
+        return f"cannot connect to {where}: {_text(error)}"
+    if isinstance(error, LoginError):
+        return f"login as {settings.username} refused by {where}: {_text(error)}"
+    if phase == "select" and isinstance(error, imaplib.IMAP4.error):
+        return f"cannot open folder {settings.folder!r} on {where}: {_text(error)}"
+    if isinstance(error, imaplib.IMAP4.abort | ConnectionError | EOFError):
+        return f"connection to {where} lost ({phase}): {_text(error)}"
+    if isinstance(error, imaplib.IMAP4.error):
+        return f"IMAP error from {where} ({phase}): {_text(error)}"
+    if isinstance(error, OSError):
+        return f"network error with {where} ({phase}): {_text(error)}"
+    return f"{type(error).__name__} while reading {where} ({phase}): {error}"
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, _Failure | ImapSettingsError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+# The periodic job ----------------------------------------------------------------------------
+
+
+def _due(account: ChannelAccount, state: MailboxState, now: dt.datetime) -> bool:
+    if account.pk in _backlog or state.last_attempt_at is None:
+        return True
+    raw = imap_settings(account) or {}
+    try:
+        interval = int(raw.get("poll_seconds", 60))
+    except (TypeError, ValueError):
+        interval = 60
+    return state.last_attempt_at <= now - dt.timedelta(seconds=interval)
+
+
+def _mailboxes() -> Iterator[ChannelAccount]:
+    accounts = ChannelAccount.objects.filter(kind=ChannelKind.EMAIL, is_active=True)
+    for account in accounts.order_by("pk"):
+        if imap_settings(account) is not None:
+            yield account
+
+
+def mailboxes_poll_due() -> int:
+    """Poll every active e-mail account whose mailbox is due (`poll_seconds` after its last
+    attempt, or at once when its last poll left messages); returns how many were polled.
+
+    The worker's housekeeping runs it every 15 s. It starts no new poll after ROUND_SECONDS,
+    so that the worker's heartbeat stays fresh; the oldest attempts go first, so no mailbox
+    waits for ever. Several workers may run it at once: a conditional update of
+    `last_attempt_at` lets one of them take each mailbox.
+    """
+    started = time.monotonic()
+    now = clock.now()
+    due: list[tuple[dt.datetime, ChannelAccount, MailboxState]] = []
+    for account in _mailboxes():
+        try:
+            state, _ = MailboxState.objects.get_or_create(
+                account=account, folder=_folder_of(account)
+            )
+            if _due(account, state, now):
+                oldest = state.last_attempt_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+                due.append((oldest, account, state))
+        except Exception:
+            log.exception("cannot check whether mailbox %s is due", account.name)
+    polled = 0
+    for _, account, state in sorted(due, key=lambda item: item[0]):
+        if time.monotonic() - started > ROUND_SECONDS:
+            break
+        try:
+            claimed = MailboxState.objects.filter(
+                pk=state.pk, last_attempt_at=state.last_attempt_at
+            ).update(last_attempt_at=clock.now())
+            if not claimed:
+                continue  # another worker took it
+            mailbox_poll(account=account)
+            polled += 1
+        except Exception:
+            log.exception("IMAP poll of %s failed", account.name)
+    return polled

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vik.tenancy import permissions
+
+from .choices import PayloadState
+from .models import ChannelAccount, InboundPayload
+
+
+def quarantine_for(user: Any) -> QuerySet[InboundPayload]:
+    """Quarantined payloads of the channel accounts the user manages, newest first."""
+    accounts = ChannelAccount.objects.filter(permissions.channel_accounts_managed(user))
+    return (
+        InboundPayload.objects.filter(state=PayloadState.QUARANTINED, account__in=accounts)
+        .select_related("account")
+        .order_by("-received_at")
+    )
