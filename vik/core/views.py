@@ -14,6 +14,24 @@ from .models import WorkerHeartbeat
 HEARTBEAT_STALE = dt.timedelta(seconds=60)
 
 
+def mailboxes_failing() -> list[dict[str, object]]:
+    """Mailboxes whose last poll failed: polling resumes by itself, but someone should know."""
+    from vik.channels.email.models import MailboxState
+
+    return [
+        {
+            "account": state.account.name,
+            "folder": state.folder,
+            "error": state.last_error,
+            "failures": state.consecutive_failures,
+            "last_success": state.last_success_at.isoformat() if state.last_success_at else None,
+        }
+        for state in MailboxState.objects.filter(consecutive_failures__gt=0).select_related(
+            "account"
+        )
+    ]
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database state, pending work and the worker's last heartbeat, for monitoring."""
@@ -45,7 +63,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             if age is not None and age < HEARTBEAT_STALE.total_seconds()
             else "stale",
         }
-        if body["worker"]["status"] != "ok":  # type: ignore[index]
+        failing = mailboxes_failing()
+        body["mailboxes"] = {"failing": failing}
+        if body["worker"]["status"] != "ok" or failing:  # type: ignore[index]
             body["status"] = "degraded"
     except Exception as error:  # the point of /healthz is to answer even then
         body = {"status": "error", "database": {"status": "error", "error": str(error)}}

@@ -268,3 +268,24 @@ def test_acknowledgements_can_be_switched_off(world, mailbox, monkeypatch, smtp_
     pipe(monkeypatch, mailbox, mail())
     assert Request.objects.count() == 1
     assert smtp_sink.messages == []
+
+
+def test_a_failing_mailbox_shows_in_healthz(world, mailbox, client):
+    from vik.channels.email.models import MailboxState
+
+    MailboxState.objects.create(
+        account=mailbox,
+        last_error="cannot connect to imap.example.cz:993: Connection refused",
+        consecutive_failures=3,
+    )
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert body["mailboxes"]["failing"] == [
+        {
+            "account": "podatelna-jihlava",
+            "folder": "INBOX",
+            "error": "cannot connect to imap.example.cz:993: Connection refused",
+            "failures": 3,
+            "last_success": None,
+        }
+    ]
