@@ -145,6 +145,8 @@ def inbound_apply(
     request = _find_thread(region, message)
     if message.auto_reply:
         return _auto_reply_apply(account, payload, message, request, contact)
+    if request is not None and request.status == Status.CLOSED and _reopens_closed(account):
+        _reopen(request)
     opened = request is None or request.status == Status.CLOSED
     if request is not None and request.status == Status.CLOSED:
         request = request_open(
@@ -276,6 +278,19 @@ def _auto_reply_apply(
     )  # fmt: skip
     _remember_external_id(account.region, message, request, interaction)
     return interaction
+
+
+def _reopens_closed(account: ChannelAccount) -> bool:
+    """A citizen writing to a closed request: by default a new request linked to it; an account
+    can choose to reopen the old one instead ({"on_reply_to_closed": "reopen"})."""
+    return account.settings.get("on_reply_to_closed", "follow_up") == "reopen"
+
+
+def _reopen(request: Request) -> None:
+    request.status, request.closed_at, request.resolved_at = Status.OPEN, None, None
+    request.save(update_fields=["status", "closed_at", "resolved_at", "updated_at"])
+    events.reopened(request=request)
+    events.status_changed(request=request, old=Status.CLOSED, new=Status.OPEN, by=None)
 
 
 def _wake(request: Request) -> None:

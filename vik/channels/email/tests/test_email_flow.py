@@ -289,3 +289,21 @@ def test_a_failing_mailbox_shows_in_healthz(world, mailbox, client):
             "last_success": None,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "requests", "status"), [("follow_up", 2, "closed"), ("reopen", 1, "open")]
+)
+def test_a_reply_to_a_closed_request_follows_the_accounts_setting(
+    world, mailbox, monkeypatch, answered, setting, requests, status
+):
+    request, sent = answered
+    services.request_set_status(request=request, status="resolved", by=world.alice)
+    services.request_set_status(request=request, status="closed", by=world.alice)
+    mailbox.settings["on_reply_to_closed"] = setting
+    mailbox.save()
+    pipe(monkeypatch, mailbox, mail(subject="Ještě jedna věc", in_reply_to=sent["Message-ID"]))
+    request.refresh_from_db()
+    assert (Request.objects.count(), request.status) == (requests, status)
+    if setting == "follow_up":
+        assert Request.objects.exclude(pk=request.pk).get().follow_up_of == request
