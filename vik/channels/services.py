@@ -30,8 +30,9 @@ from .registry import adapter_for
 
 log = logging.getLogger(__name__)
 
-# A worker that died mid-task leaves its claim; after this long the sweeper takes the row back.
-STALE_CLAIM = dt.timedelta(minutes=2)
+def stale_claim() -> dt.timedelta:
+    """A worker that died mid-task leaves its claim; after this long the sweeper takes it back."""
+    return dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -101,7 +102,7 @@ def _claim_inbound(payload_id: int) -> bool:
     now = clock.now()
     due = Q(attempts=0) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     claimed = InboundPayload.objects.filter(due, pk=payload_id, state=PayloadState.PENDING).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + STALE_CLAIM
+        attempts=F("attempts") + 1, next_attempt_at=now + stale_claim()
     )
     return claimed == 1
 
@@ -288,7 +289,7 @@ def channels_sweep() -> tuple[int, int]:
     """
     from .tasks import inbound_process_task, outbound_deliver_task
 
-    stale = clock.now() - STALE_CLAIM
+    stale = clock.now() - stale_claim()
     inbound_ids = list(
         InboundPayload.objects.filter(state=PayloadState.PENDING)
         .filter(Q(next_attempt_at__lte=stale) | Q(next_attempt_at__isnull=True))

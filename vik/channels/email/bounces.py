@@ -1,4 +1,5 @@
-"""Bounce detection: RFC 3464 delivery-status reports and the common non-standard bounces.
+"""Mail a machine wrote: bounces (RFC 3464 delivery-status reports and the common
+non-standard ones) and auto-replies (RFC 3834 and practice).
 
 A bounce tells VIK that one of its replies did not arrive; the request timeline must show it
 with the reason, and no acknowledgement may ever be sent back to the mailer-daemon. RFC 3464
@@ -11,7 +12,8 @@ Message-ID of the original.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -105,8 +107,12 @@ def detect_bounce(
     original must say so. A human who forwards a bounce to us is not a bounce: their message
     needs an answer. `sender` is the raw From value.
     """
-    exclude = {a.lower() for a in own_addresses if a}
+    is_report = bool(dsn_texts) or report_type == "delivery-status"
+    daemon = is_daemon(sender)
     failed = _unique(m.group(0) for m in _ADDRESS.finditer(failed_recipients))
+    if not (is_report or daemon or failed or null_sender):
+        return None  # the common case, decided before reading the body
+    exclude = {a.lower() for a in own_addresses if a}
     region = _diagnostic_region(body)
     original_id = (
         original_id_header
@@ -122,7 +128,7 @@ def detect_bounce(
         (b["x-original-message-id"] for b in blocks if "x-original-message-id" in b), ""
     )
     original_id = original_id or _strip_id(per_message_id)
-    if dsn_texts or report_type == "delivery-status":
+    if is_report:
         status = status or _first_status(region)
         return BounceReport(
             original_message_id=original_id or _quoted_id(body),
@@ -131,9 +137,6 @@ def detect_bounce(
             action=action or ("delayed" if status.startswith("4") else "failed"),
             diagnostic=diagnostic or _prose_reason(region),
         )
-    daemon = is_daemon(sender)
-    if not (daemon or failed or null_sender):
-        return None
     evidence = failed or _BOUNCE_SUBJECT.search(subject) or attached_ids or original_headers
     if not (evidence or (daemon and _first_status(region))):
         return None
@@ -233,8 +236,9 @@ def _from_dsn(blocks: list[dict[str, str]]) -> tuple[tuple[str, ...], str, str, 
 
 
 def _diagnostic_region(body: str) -> str:
-    """The part of a bounce's text above the quoted original message."""
-    lines = body.split("\n")
+    """The part of a bounce's text above the quoted original message (looked for in the
+    first 2,000 lines: the explanation of a bounce is never longer)."""
+    lines = body.split("\n", 2000)[:2000]
     for index, line in enumerate(lines):
         if _ORIGINAL_MARKER.match(line) or _starts_header_block(lines, index):
             return "\n".join(lines[:index])
@@ -300,3 +304,53 @@ def _prose_reason(region: str) -> str:
         if _REASON.search(text) and not text.rstrip(" -|#*=").endswith(":"):
             return text[:1000]
     return " ".join(region.split())[:300]
+
+
+# --- auto-replies --------------------------------------------------------------------------
+
+#: The header fields `auto_reply_reason` reads (lower-case).
+AUTO_REPLY_FIELDS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "x-auto-response-suppress",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+)
+_OUT_OF_OFFICE = re.compile(
+    r"\s*(automaticka odpoved|nepritom(en|na|nost)|mimo kancelar|out of (the )?office|"
+    r"auto[ -]?reply|automatic reply|auto[ -]?response|abwesenheit|vacation reply)",
+    re.I,
+)
+
+
+def auto_reply_reason(
+    headers: Mapping[str, str], subject: str, bounce: BounceReport | None, report_type: str
+) -> str:
+    """Why a message was written by a machine ('' if a human wrote it), after RFC 3834 and
+    practice, so that VIK never acknowledges an acknowledgement."""
+    if bounce is not None:
+        return "delivery status notification"
+    if report_type == "disposition-notification":
+        return "read receipt (disposition-notification)"
+    if report_type == "feedback-report":
+        return "feedback report"
+    auto = headers.get("auto-submitted", "").split(";")[0].strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    for name, label in (("x-autoreply", "X-Autoreply"), ("x-autorespond", "X-Autorespond")):
+        if name in headers and headers[name].strip().lower() not in ("no", "false", "0"):
+            return label
+    suppress = set(re.split(r"[\s,;]+", headers.get("x-auto-response-suppress", "").lower()))
+    if suppress & {"all", "oof", "autoreply"}:
+        return "X-Auto-Response-Suppress"
+    precedence = headers.get("precedence", "").strip().lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return f"Precedence: {precedence}"
+    if "list-id" in headers or "list-unsubscribe" in headers:
+        return "mailing list"
+    folded = unicodedata.normalize("NFKD", subject)
+    if _OUT_OF_OFFICE.match("".join(ch for ch in folded if not unicodedata.combining(ch))):
+        return "out-of-office subject"
+    return ""

@@ -1,4 +1,5 @@
-"""Charset, header and MIME-parameter decoding for real-world mail, Czech senders first.
+"""From mail bytes to text: charsets, headers, MIME parameters and HTML bodies, for
+real-world mail from Czech senders first.
 
 The standard library decodes what is declared and gives up (or raises) on what is not. Mail
 that reaches a Czech municipal office is routinely mislabelled: windows-1250 text declared as
@@ -12,8 +13,13 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import email.utils
+import html
 import re
+import unicodedata
+from datetime import UTC, datetime
 from functools import lru_cache
+from html.parser import HTMLParser
 
 #: The order in which we guess when the declared charset is unknown or wrong: UTF-8 is
 #: self-validating, windows-1250 is what Czech Windows clients write, iso-8859-2 decodes any
@@ -343,3 +349,159 @@ def _join_rfc2231(parts: dict[int, tuple[bool, str]], defects: list[str], name: 
         else:
             chunks.append(to_bytes(val))
     return decode_bytes(b"".join(chunks), charset or "utf-8", defects, what=f"parameter {name}")
+
+
+# --- bodies, names, identifiers ----------------------------------------------------------
+
+
+def transfer_decode(payload: str, cte: str, defects: list[str]) -> bytes:
+    """The bytes of a part body (as the parser stores it) under its Content-Transfer-Encoding."""
+    data = to_bytes(payload)
+    cte = cte.strip().lower()
+    if cte == "base64":
+        return b64decode(data)
+    if cte == "quoted-printable":
+        return binascii.a2b_qp(data)
+    if cte in ("x-uuencode", "uuencode", "x-uue", "uue"):
+        return _uudecode(data, defects)
+    if cte and cte not in ("7bit", "8bit", "binary"):
+        defects.append(f"unknown Content-Transfer-Encoding {cte[:40]!r}; body taken as is")
+    return data
+
+
+def _uudecode(data: bytes, defects: list[str]) -> bytes:
+    out = bytearray()
+    inside = False
+    for line in data.splitlines():
+        if not inside:
+            inside = line.startswith(b"begin ")
+        elif line.strip() in (b"end", b"`"):
+            break
+        elif line.strip():
+            try:
+                out += binascii.a2b_uu(line)
+            except binascii.Error:
+                defects.append("broken uuencoded line skipped")
+    return bytes(out)
+
+
+def body_text(data: bytes, charset: str, defects: list[str], what: str) -> str:
+    """Decoded text with LF line endings and no NUL characters."""
+    text = decode_bytes(data, charset, defects, what=what)
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL characters: PostgreSQL text cannot store them and no human writes them."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def meta_charset(data: bytes) -> str:
+    """The charset an HTML body declares in a <meta> tag, for parts that declare none."""
+    match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]{1,40})", data[:4096], re.I)
+    return match.group(1).decode("ascii") if match else ""
+
+
+def safe_filename(value: str, defects: list[str]) -> str:
+    """A decoded, display- and storage-safe file name ('' if none): RFC 2047 inside quotes is
+    decoded too, directories and control/bidi characters are dropped, macOS NFD → NFC."""
+    if not value:
+        return ""
+    name = decode_words(value, defects, name="filename")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return unicodedata.normalize("NFC", " ".join(name.split()).strip(" ."))[:255]
+
+
+_ID_IN_BRACKETS = re.compile(r"<([^<>]*)>")
+
+
+def first_id(value: str) -> str:
+    """The first Message-ID in a field, without <> and whitespace ('' if none)."""
+    match = _ID_IN_BRACKETS.search(value)
+    ident = match.group(1) if match else value
+    return "".join(ident.split())[:998]
+
+
+def id_list(value: str, limit: int) -> tuple[str, ...]:
+    """Message-IDs of In-Reply-To/References, without repeats; of more than `limit`, the first
+    (the thread's root) and the last ones (the nearest parents) are kept."""
+    found = [m.group(1) for m in _ID_IN_BRACKETS.finditer(value)]
+    if not found:
+        found = [token for token in re.split(r"[\s,]+", value) if "@" in token]
+    ids = tuple(dict.fromkeys(i for i in ("".join(f.split())[:998] for f in found) if i))
+    return ids if len(ids) <= limit else ids[:1] + ids[-(limit - 1) :]
+
+
+def parse_date(value: str, defects: list[str]) -> datetime | None:
+    """An aware datetime of a Date field (UTC when the zone is unknown), None if unreadable."""
+    if not value.strip():
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except Exception:  # ValueError, TypeError, IndexError, OverflowError across versions
+        defects.append(f"unreadable Date {value[:60]!r}")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# --- HTML to text -------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text with the line structure a reader expects; scripts and styles dropped."""
+
+    SKIP = frozenset({"script", "style", "title", "noscript", "template"})
+    BLOCK = frozenset(
+        {"p", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre"}
+        | {"blockquote", "address", "section", "article", "header", "footer", "hr", "dl"}
+        | {"dt", "dd", "form", "fieldset"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "br" or tag in self.BLOCK:
+            self.out.append("\n")
+        elif tag == "li":
+            at_line_start = "".join(self.out[-2:]).rstrip(" ").endswith("\n")
+            self.out.append("- " if at_line_start else "\n- ")
+        elif tag in ("td", "th"):
+            self.out.append(" ")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK or tag == "li":
+            self.out.append("\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+
+def html_to_text(markup: str, defects: list[str] | None = None) -> str:
+    """Readable text of an HTML body: tags stripped, line breaks kept, entities unescaped."""
+    if not markup.strip():
+        return ""
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(markup)
+        extractor.close()
+        text = "".join(extractor.out)
+    except Exception as exc:  # _markupbase raises AssertionError on some broken markup
+        if defects is not None:
+            defects.append(f"HTML not parseable ({type(exc).__name__}); tags stripped crudely")
+        text = html.unescape(re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>", " ", markup))
+    lines = (" ".join(line.replace("\xa0", " ").split()) for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -13,31 +13,35 @@ Czech mail we receive. Bounces are recognised in `bounces.py`.
 
 from __future__ import annotations
 
-import binascii
 import email.generator
 import email.parser
 import email.policy
 import email.utils
 import hashlib
-import html
 import io
 import mimetypes
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage, Message
-from html.parser import HTMLParser
 from typing import Any, cast
 
-from .bounces import BounceReport, detect_bounce
+from .bounces import AUTO_REPLY_FIELDS, BounceReport, auto_reply_reason, detect_bounce
 from .charsets import (
-    b64decode,
+    body_text,
+    clean_text,
     decode_bytes,
     decode_words,
+    first_id,
     header_text,
+    html_to_text,
+    id_list,
+    meta_charset,
+    parse_date,
     parse_params,
+    safe_filename,
     to_bytes,
+    transfer_decode,
 )
 
 try:  # optional: unpacks Outlook's winmail.dat when installed
@@ -64,12 +68,16 @@ FALLBACK = "parser fallback"  # prefix of the defect recorded when only headers 
 
 @dataclass(frozen=True)
 class MailAddress:
+    """One mailbox of From/To/Cc/Reply-To; `address` is '' when only a name was readable."""
+
     name: str
     address: str
 
 
 @dataclass(frozen=True)
 class MailAttachment:
+    """A file of the message; inline images (`cid:`) too, so that the HTML can be shown."""
+
     filename: str
     content_type: str
     content: bytes
@@ -83,6 +91,8 @@ class MailAttachment:
 
 @dataclass(frozen=True)
 class ParsedMail:
+    """Everything VIK uses from one message; problems met on the way are in `defects`."""
+
     message_id: str
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
@@ -144,7 +154,7 @@ def idempotency_key(raw: bytes) -> str:
     fields, end = _scan_header_fields(data)
     for name, value, _start in fields:
         if name == "message-id":
-            message_id = _first_id(header_text(value.decode("ascii", "surrogateescape"), []))
+            message_id = first_id(header_text(value.decode("ascii", "surrogateescape"), []))
             if message_id:
                 key = f"mid:{message_id}"
                 if len(key) <= 255:
@@ -200,7 +210,6 @@ def describe(parsed: ParsedMail) -> dict[str, Any]:
 # --- the MIME tree --------------------------------------------------------------------------
 
 _LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n)+")
-_COMPAT32_GENERATOR = email.policy.compat32
 
 
 def _parse_tree(data: bytes, defects: list[str]) -> Message | None:
@@ -269,7 +278,7 @@ def _build(msg: Message, depth: int, budget: _Budget) -> ParsedMail:
     headers = _Headers(msg, defects)
     state = _Walk(defects, budget)
     _walk(msg, headers, depth, state)
-    subject = _clean(
+    subject = clean_text(
         " ".join(decode_words(headers.get("subject"), defects, name="subject").split())
     )
     senders = _addresses(headers.all("from"), defects)
@@ -289,29 +298,33 @@ def _build(msg: Message, depth: int, budget: _Budget) -> ParsedMail:
         attached_ids=[f.message_id for f in state.forwarded if f.message_id],
         body=text,
         failed_recipients=headers.get("x-failed-recipients"),
-        original_id_header=_first_id(headers.get("x-original-message-id")),
-        own_addresses=[a.address for a in (*to, *senders)]
-        + [_first_id(headers.get("return-path"))],
+        original_id_header=first_id(headers.get("x-original-message-id")),
+        own_addresses=[a.address for a in (*to, *senders)] + [first_id(headers.get("return-path"))],
     )
     return ParsedMail(
-        message_id=_first_id(headers.get("message-id")),
-        in_reply_to=_id_list(" ".join(headers.all("in-reply-to"))),
-        references=_id_list(" ".join(headers.all("references"))),
+        message_id=first_id(headers.get("message-id")),
+        in_reply_to=id_list(" ".join(headers.all("in-reply-to")), MAX_IDS),
+        references=id_list(" ".join(headers.all("references")), MAX_IDS),
         sender=sender,
         reply_to=_addresses(headers.all("reply-to"), defects),
         to=to,
         cc=_addresses(headers.all("cc"), defects),
         subject=subject,
-        date=_date(headers.get("date"), defects),
+        date=parse_date(headers.get("date"), defects),
         text=text,
         html="\n".join(state.html),
         attachments=tuple(state.attachments),
         forwarded=tuple(state.forwarded),
         calendar=state.calendar[0] if state.calendar else "",
-        auto_reply=auto_reply_reason(headers, subject, bounce, report_type),
+        auto_reply=auto_reply_reason(
+            {name: headers.get(name) for name in AUTO_REPLY_FIELDS if name in headers},
+            subject,
+            bounce,
+            report_type,
+        ),
         bounce=bounce,
         headers={
-            label: _clean(decode_words(headers.get(label.lower()), defects, name=label))
+            label: clean_text(decode_words(headers.get(label.lower()), defects, name=label))
             for label in _DIAGNOSTIC_HEADERS
             if label.lower() in headers
         },
@@ -341,7 +354,7 @@ def _walk(
         children = [c for c in payload if isinstance(c, Message)]
         if ctype == "message/delivery-status":
             fields = to_bytes("\n\n".join(_raw_header_block(c) for c in children))
-            state.dsn.append(_text(fields, "", state.defects, "delivery-status"))
+            state.dsn.append(body_text(fields, "", state.defects, "delivery-status"))
         elif ctype in _FORWARDED_TYPES and children:
             _forward(children[0], headers, depth, state)
         elif ctype.startswith("message/") and children:  # MDN, ARF: keep, do not thread
@@ -355,16 +368,17 @@ def _walk(
                 child_headers = _Headers(child, state.defects)
                 _walk(child, child_headers, depth + 1, state, ctype == "multipart/related")
         return
-    data = _transfer_decode(payload if isinstance(payload, str) else "", headers, state.defects)
+    cte = headers.get("content-transfer-encoding")
+    data = transfer_decode(payload if isinstance(payload, str) else "", cte, state.defects)
     disposition, dparams = parse_params(headers.get("content-disposition"), state.defects)
-    filename = _filename(dparams.get("filename") or cparams.get("name", ""), state.defects)
+    filename = safe_filename(dparams.get("filename") or cparams.get("name", ""), state.defects)
     charset = cparams.get("charset", "")
     if ctype == "text/calendar":
-        state.calendar.append(_text(data, charset, state.defects, "calendar"))
+        state.calendar.append(body_text(data, charset, state.defects, "calendar"))
         if disposition != "attachment":
             return
     elif ctype == "text/rfc822-headers":
-        state.original_headers.append(_text(data, charset, state.defects, "rfc822-headers"))
+        state.original_headers.append(body_text(data, charset, state.defects, "rfc822-headers"))
         return
     elif ctype in _FORWARDED_TYPES:
         sub = _parse_tree(data, state.defects)
@@ -377,11 +391,11 @@ def _walk(
     body_like = ctype in ("text/plain", "text/html") or ctype.startswith("multipart/")
     if body_like and disposition != "attachment" and not filename:
         if ctype == "text/html":
-            state.html.append(_text(data, charset or _meta_charset(data), state.defects, "html"))
+            state.html.append(body_text(data, charset or meta_charset(data), state.defects, "html"))
         else:
-            state.plain.append(_text(data, charset, state.defects, "text"))
+            state.plain.append(body_text(data, charset, state.defects, "text"))
         return
-    content_id = _first_id(headers.get("content-id"))
+    content_id = first_id(headers.get("content-id"))
     inline = bool(content_id) and (disposition == "inline" or (not disposition and in_related))
     name = filename or _default_name(len(state.attachments) + 1, ctype)
     state.attachments.append(MailAttachment(name, ctype, data, content_id, inline))
@@ -406,7 +420,7 @@ def _forward(sub: Message, headers: _Headers, depth: int, state: _Walk, filename
     cte = headers.get("content-transfer-encoding").strip().lower()
     if cte in ("base64", "quoted-printable"):  # not allowed by RFC 2046, sent anyway
         inner = getattr(sub, "_payload", "")
-        raw = _transfer_decode(inner if isinstance(inner, str) else "", headers, state.defects)
+        raw = transfer_decode(inner if isinstance(inner, str) else "", cte, state.defects)
         reparsed = _parse_tree(raw, state.defects)
         sub = reparsed if reparsed is not None else sub
     if depth + 1 > MAX_DEPTH:
@@ -414,7 +428,7 @@ def _forward(sub: Message, headers: _Headers, depth: int, state: _Walk, filename
     else:
         state.forwarded.append(_build(sub, depth + 1, state.budget))
     name = filename or _default_name(len(state.attachments) + 1, "message/rfc822")
-    content_id = _first_id(headers.get("content-id"))
+    content_id = first_id(headers.get("content-id"))
     state.attachments.append(
         MailAttachment(name, "message/rfc822", _serialise(sub, state.defects), content_id, False)
     )
@@ -452,7 +466,7 @@ def _tnef(data: bytes, filename: str, state: _Walk) -> None:
         tnef = TNEF(data, do_checksum=False)
         found: list[MailAttachment] = []
         for index, item in enumerate(tnef.attachments, start=1):
-            item_name = _filename(_any_text(item.long_filename(), state.defects), state.defects)
+            item_name = safe_filename(_any_text(item.long_filename(), state.defects), state.defects)
             item_name = item_name or _default_name(index, "application/octet-stream")
             guessed = mimetypes.guess_type(item_name)[0] or "application/octet-stream"
             found.append(MailAttachment(item_name, guessed, bytes(item.data or b""), "", False))
@@ -484,66 +498,10 @@ def _content_type(headers: _Headers, defects: list[str]) -> tuple[str, dict[str,
     return main, params
 
 
-def _transfer_decode(payload: str, headers: _Headers, defects: list[str]) -> bytes:
-    data = to_bytes(payload)
-    cte = headers.get("content-transfer-encoding").strip().lower()
-    if cte == "base64":
-        return b64decode(data)
-    if cte == "quoted-printable":
-        return binascii.a2b_qp(data)
-    if cte in ("x-uuencode", "uuencode", "x-uue", "uue"):
-        return _uudecode(data, defects)
-    if cte and cte not in ("7bit", "8bit", "binary"):
-        defects.append(f"unknown Content-Transfer-Encoding {cte[:40]!r}; body taken as is")
-    return data
-
-
-def _uudecode(data: bytes, defects: list[str]) -> bytes:
-    out = bytearray()
-    inside = False
-    for line in data.splitlines():
-        if not inside:
-            inside = line.startswith(b"begin ")
-        elif line.strip() in (b"end", b"`"):
-            break
-        elif line.strip():
-            try:
-                out += binascii.a2b_uu(line)
-            except binascii.Error:
-                defects.append("broken uuencoded line skipped")
-    return bytes(out)
-
-
-def _text(data: bytes, charset: str, defects: list[str], what: str) -> str:
-    text = decode_bytes(data, charset, defects, what=what)
-    return _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _clean(text: str) -> str:
-    """Drop NUL characters: PostgreSQL text cannot store them and no human writes them."""
-    return text.replace("\x00", "") if "\x00" in text else text
-
-
-def _meta_charset(data: bytes) -> str:
-    match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]{1,40})", data[:4096], re.I)
-    return match.group(1).decode("ascii") if match else ""
-
-
 def _any_text(value: object, defects: list[str]) -> str:
     if isinstance(value, bytes | bytearray):
-        return _text(bytes(value), "", defects, "winmail.dat").strip("\x00")
-    return _clean(str(value)) if value else ""
-
-
-def _filename(value: str, defects: list[str]) -> str:
-    """A decoded, display- and storage-safe file name ('' if none): RFC 2047 inside quotes is
-    decoded too, directories and control/bidi characters are dropped, macOS NFD → NFC."""
-    if not value:
-        return ""
-    name = decode_words(value, defects, name="filename")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    return unicodedata.normalize("NFC", " ".join(name.split()).strip(" ."))[:255]
+        return body_text(bytes(value), "", defects, "winmail.dat").strip("\x00")
+    return clean_text(str(value)) if value else ""
 
 
 def _default_name(index: int, content_type: str) -> str:
@@ -562,23 +520,6 @@ def _stdlib_defect(defect: object) -> str:
     return f"{name}: {detail}"[:300] if detail and detail != name else name
 
 
-_ID_IN_BRACKETS = re.compile(r"<([^<>]*)>")
-
-
-def _first_id(value: str) -> str:
-    match = _ID_IN_BRACKETS.search(value)
-    ident = match.group(1) if match else value
-    return "".join(ident.split())[:998]
-
-
-def _id_list(value: str) -> tuple[str, ...]:
-    found = [m.group(1) for m in _ID_IN_BRACKETS.finditer(value)]
-    if not found:
-        found = [token for token in re.split(r"[\s,]+", value) if "@" in token]
-    ids = tuple(dict.fromkeys(i for i in ("".join(f.split())[:998] for f in found) if i))
-    return ids if len(ids) <= MAX_IDS else ids[:1] + ids[-(MAX_IDS - 1) :]
-
-
 _LOOSE_ADDRESS = re.compile(r"[^\s<>,;:\"()]+@[^\s<>,;:\"()]+")
 
 
@@ -593,32 +534,19 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
             defects.append(f"address list not parseable ({type(exc).__name__})")
             pairs = []
         if not any(addr for _, addr in pairs) and "@" in value:
-            pairs = [
-                ("", m.group(0)) for m in re.finditer(r"[^\s<>,;:\"()]+@[^\s<>,;:\"()]+", value)
-            ]
+            pairs = [("", m.group(0)) for m in _LOOSE_ADDRESS.finditer(value)]
         for name, addr in pairs[:500]:
             name = " ".join(decode_words(name, defects, name="address").split()).strip("'\" ")
             addr = "".join(addr.split()).strip("<>")
             if addr and "@" not in addr and len(addr.split()) > 1:
                 name, addr = name or addr, ""
             if name or addr:
-                result.append(MailAddress(_clean(name), _clean(addr)))
+                result.append(MailAddress(clean_text(name), clean_text(addr)))
     return tuple(result)
 
 
-def _date(value: str, defects: list[str]) -> datetime | None:
-    if not value.strip():
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except Exception:  # ValueError, TypeError, IndexError, OverflowError across versions
-        defects.append(f"unreadable Date {value[:60]!r}")
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-# --- verdicts -------------------------------------------------------------------------------
-
+#: Fields copied into `ParsedMail.headers` so that an administrator sees why a message was
+#: judged an auto-reply, a list message, or a loop.
 _DIAGNOSTIC_HEADERS = (
     "Return-Path",
     "Auto-Submitted",
@@ -633,104 +561,6 @@ _DIAGNOSTIC_HEADERS = (
     "List-Unsubscribe",
     "X-Failed-Recipients",
 )
-_OUT_OF_OFFICE = re.compile(
-    r"\s*(automaticka odpoved|nepritom(en|na|nost)|mimo kancelar|out of (the )?office|"
-    r"auto[ -]?reply|automatic reply|auto[ -]?response|abwesenheit|vacation reply)",
-    re.I,
-)
-
-
-def auto_reply_reason(
-    headers: _Headers, subject: str, bounce: BounceReport | None, report_type: str
-) -> str:
-    """Why a message was written by a machine ('' if a human wrote it), after RFC 3834 and
-    practice, so that VIK never acknowledges an acknowledgement."""
-    if bounce is not None:
-        return "delivery status notification"
-    if report_type == "disposition-notification":
-        return "read receipt (disposition-notification)"
-    if report_type == "feedback-report":
-        return "feedback report"
-    auto = headers.get("auto-submitted").split(";")[0].strip().lower()
-    if auto and auto != "no":
-        return f"Auto-Submitted: {auto}"
-    for name, label in (("x-autoreply", "X-Autoreply"), ("x-autorespond", "X-Autorespond")):
-        if name in headers and headers.get(name).strip().lower() not in ("no", "false", "0"):
-            return label
-    suppress = set(re.split(r"[\s,;]+", headers.get("x-auto-response-suppress").lower()))
-    if suppress & {"all", "oof", "autoreply"}:
-        return "X-Auto-Response-Suppress"
-    precedence = headers.get("precedence").strip().lower()
-    if precedence in ("bulk", "junk", "list", "auto_reply"):
-        return f"Precedence: {precedence}"
-    if "list-id" in headers or "list-unsubscribe" in headers:
-        return "mailing list"
-    folded = unicodedata.normalize("NFKD", subject)
-    if _OUT_OF_OFFICE.match("".join(ch for ch in folded if not unicodedata.combining(ch))):
-        return "out-of-office subject"
-    return ""
-
-
-# --- HTML to text ---------------------------------------------------------------------------
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text with the line structure a reader expects; scripts and styles dropped."""
-
-    SKIP = frozenset({"script", "style", "title", "noscript", "template"})
-    BLOCK = frozenset(
-        {"p", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre"}
-        | {"blockquote", "address", "section", "article", "header", "footer", "hr", "dl"}
-        | {"dt", "dd", "form", "fieldset"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip = 0
-        self.pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skip += 1
-        elif tag == "br" or tag in self.BLOCK:
-            self.out.append("\n")
-        elif tag == "li":
-            at_line_start = "".join(self.out[-2:]).rstrip(" ").endswith("\n")
-            self.out.append("- " if at_line_start else "\n- ")
-        elif tag in ("td", "th"):
-            self.out.append(" ")
-        if tag == "pre":
-            self.pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag in self.BLOCK or tag == "li":
-            self.out.append("\n")
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
-
-
-def html_to_text(markup: str, defects: list[str] | None = None) -> str:
-    """Readable text of an HTML body: tags stripped, line breaks kept, entities unescaped."""
-    if not markup.strip():
-        return ""
-    extractor = _TextExtractor()
-    try:
-        extractor.feed(markup)
-        extractor.close()
-        text = "".join(extractor.out)
-    except Exception as exc:  # _markupbase raises AssertionError on some broken markup
-        if defects is not None:
-            defects.append(f"HTML not parseable ({type(exc).__name__}); tags stripped crudely")
-        text = html.unescape(re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>", " ", markup))
-    lines = (" ".join(line.replace("\xa0", " ").split()) for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # --- raw header scanning (idempotency and the last-resort fallback) -------------------------
@@ -772,16 +602,16 @@ def _headers_only(data: bytes, reason: str) -> ParsedMail:
     for name, value, _ in fields:
         values.setdefault(name, header_text(value.decode("ascii", "surrogateescape"), defects))
     return ParsedMail(
-        message_id=_first_id(values.get("message-id", "")),
-        in_reply_to=_id_list(values.get("in-reply-to", "")),
-        references=_id_list(values.get("references", "")),
+        message_id=first_id(values.get("message-id", "")),
+        in_reply_to=id_list(values.get("in-reply-to", ""), MAX_IDS),
+        references=id_list(values.get("references", ""), MAX_IDS),
         sender=None,
         reply_to=(),
         to=(),
         cc=(),
-        subject=_clean(" ".join(values.get("subject", "").split())),
+        subject=clean_text(" ".join(decode_words(values.get("subject", ""), defects).split())),
         date=None,
-        text=_clean(decode_bytes(normal[end:], "", defects)),
+        text=clean_text(decode_bytes(normal[end:], "", defects)),
         html="",
         attachments=(),
         forwarded=(),
