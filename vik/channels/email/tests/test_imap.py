@@ -7,11 +7,14 @@ them is the adapter's business and is tested there.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import socket
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from imapclient import IMAPClient
 
 from vik.channels.choices import ChannelKind, PayloadState
@@ -20,7 +23,9 @@ from vik.channels.email.models import MailboxState
 from vik.channels.email.parser import idempotency_key
 from vik.channels.email.tasks import mailbox_poll_task
 from vik.channels.models import ChannelAccount, InboundPayload
+from vik.conversations.models import Interaction
 from vik.core import clock
+from vik.core.testing import run_on_commit
 
 from .conftest import MailUser, free_port
 
@@ -440,3 +445,20 @@ def test_the_task_polls_one_account(world, imap_user):
     assert result.status == "SUCCESSFUL"
     assert payloads(account).count() == 1
     mailbox_poll_task.enqueue(10**9)  # a deleted account: nothing to do, no error
+
+
+def test_the_same_message_by_pipe_and_by_imap_makes_one_interaction(world, imap_user, monkeypatch):
+    """Postfix pipes a copy to VIK and delivers one to the mailbox VIK also reads."""
+    account = email_account(world, imap_user)
+    raw = crlf(new_message(7001))
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Return-Path: <a@b.cz>\r\n" + raw))
+    )
+    with run_on_commit(), pytest.raises(SystemExit):
+        call_command("ingest-mail", account=account.name)
+    imap_user.append([raw])
+    with run_on_commit():
+        imap.mailbox_poll(account=account)
+
+    assert payloads(account).count() == 1
+    assert Interaction.objects.filter(direction="inbound").count() == 1
