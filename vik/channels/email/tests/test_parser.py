@@ -72,7 +72,7 @@ def test_windows_1250_labelled_iso_8859_1_is_read_as_windows_1250():
     )
 
 
-def test_french_latin1_is_not_mistaken_for_czech():
+def test_french_latin1_is_not_mistaken_for_czech() -> None:
     defects: list[str] = []
     french = "Votre deuxième paire à 5 euros".encode("iso-8859-1")
     assert decode_bytes(french, "iso-8859-1", defects) == "Votre deuxième paire à 5 euros"
@@ -95,7 +95,7 @@ def test_french_latin1_is_not_mistaken_for_czech():
         ("kůň".encode(), "", "kůň", None),
     ],
 )
-def test_charset_fallbacks(data, label, expected, defect):
+def test_charset_fallbacks(data: bytes, label: str, expected: str, defect: str | None) -> None:
     defects: list[str] = []
     assert decode_bytes(data, label, defects) == expected
     if defect is None:

@@ -56,9 +56,8 @@ def summary(parsed: ParsedMail) -> str:
     data = describe(parsed)
 
     def people(items: list[dict[str, str] | None]) -> str:
-        return ", ".join(
-            f"{p['name']} <{p['address']}>" if p["name"] else p["address"] for p in items if p
-        )
+        shown = [f"{p['name']} <{p['address']}>" if p["name"] else p["address"] for p in items if p]
+        return ", ".join(shown) or "-"
 
     lines = [
         f"From:        {people([data['sender']])}",
