@@ -30,6 +30,7 @@ from .registry import adapter_for
 
 log = logging.getLogger(__name__)
 
+
 def stale_claim() -> dt.timedelta:
     """A worker that died mid-task leaves its claim; after this long the sweeper takes it back."""
     return dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
@@ -325,3 +326,38 @@ def inbound_discard(*, payload: InboundPayload, by: Any, reason: str) -> None:
             actor=by, action="inbound.discard", target=payload, personal_data=True,
             details={"reason": reason, "account": payload.account.name},
         )  # fmt: skip
+
+
+def account_failure_notify(*, account: ChannelAccount, problem: str) -> int:
+    """Tell the people responsible for a channel account that it stopped working: the leads of
+    its centre, else the region's coordinators. Returns how many were told.
+
+    Until workspace notifications exist (routing issue), this is an e-mail.
+    """
+    from django.core.mail import send_mail
+
+    from vik.tenancy.choices import Role
+    from vik.tenancy.models import Membership
+
+    if account.centre_id:
+        people = Membership.objects.filter(centre_id=account.centre_id, role=Role.CENTRE_LEAD)
+    else:
+        people = Membership.objects.filter(
+            region_id=account.region_id, centre__isnull=True, role=Role.REGION_COORDINATOR
+        )
+    addresses = sorted({m.user.email for m in people.select_related("user") if m.user.email})
+    if not addresses:
+        log.warning("channel account %s fails and nobody is there to tell: %s", account, problem)
+        return 0
+    send_mail(
+        subject=f"VIK: {account.name} does not work",
+        message=(
+            f"The channel account {account.name} has failed several times in a row:\n\n"
+            f"{problem}\n\nVIK keeps trying by itself; messages wait on the server and none is "
+            f"lost. Check the account's settings or the server. Its state is in /healthz."
+        ),
+        from_email=None,
+        recipient_list=addresses,
+        fail_silently=True,
+    )
+    return len(addresses)

@@ -39,7 +39,7 @@ from imapclient.exceptions import CapabilityError, LoginError
 
 from vik.channels.choices import ChannelKind
 from vik.channels.models import ChannelAccount
-from vik.channels.services import inbound_accept, inbound_quarantine
+from vik.channels.services import account_failure_notify, inbound_accept, inbound_quarantine
 from vik.core import clock
 
 from .models import MailboxState
@@ -189,6 +189,10 @@ class _Failure(Exception):
 
 # Polling -------------------------------------------------------------------------------------
 
+# After this many failed polls in a row the centre's lead is told (once per outage): one failure
+# is often a blip, three at the default interval are three minutes without mail.
+NOTICE_AFTER = 3
+
 
 def mailbox_poll(*, account: ChannelAccount) -> PollReport:
     """Fetch the new messages of one account's folder and store them. Never raises.
@@ -229,6 +233,8 @@ def _record(account: ChannelAccount, state: MailboxState | None, report: PollRep
                 last_error=report.error[:2000],
                 consecutive_failures=F("consecutive_failures") + 1,
             )
+            if rows.values_list("consecutive_failures", flat=True).first() == NOTICE_AFTER:
+                account_failure_notify(account=account, problem=report.error)
     except Exception:
         log.exception("cannot record the IMAP poll of %s", account.name)
     if report.ok:

@@ -462,3 +462,21 @@ def test_the_same_message_by_pipe_and_by_imap_makes_one_interaction(world, imap_
 
     assert payloads(account).count() == 1
     assert Interaction.objects.filter(direction="inbound").count() == 1
+
+
+def test_the_centre_lead_is_told_once_when_a_mailbox_keeps_failing(world, imap_user, mailoutbox):
+    from vik.tenancy.choices import Role
+    from vik.tenancy.models import Membership
+
+    world.bob.email = "bob@trebic.example"
+    world.bob.save()
+    Membership.objects.create(
+        user=world.bob, region=world.region, centre=world.centre_a, role=Role.CENTRE_LEAD
+    )
+    account = email_account(world, imap_user, port=free_port())  # nobody listens there
+    for _ in range(5):
+        imap.mailbox_poll(account=account)
+    [notice] = mailoutbox
+    assert notice.to == ["bob@trebic.example"]
+    assert "mail-jihlava" in notice.subject
+    assert "Connection refused" in notice.body
