@@ -307,3 +307,24 @@ def test_a_reply_to_a_closed_request_follows_the_accounts_setting(
     assert (Request.objects.count(), request.status) == (requests, status)
     if setting == "follow_up":
         assert Request.objects.exclude(pk=request.pk).get().follow_up_of == request
+
+
+def test_hostile_html_is_shown_sanitised_without_remote_images(world, mailbox, monkeypatch, client):
+    message = EmailMessage()
+    message["From"] = "jan.novak@example.cz"
+    message["To"] = "podatelna@jihlava.example"
+    message["Subject"] = "HTML"
+    message.set_content("Dobrý den, text.")
+    message.add_alternative(
+        '<p onclick="steal()">Dobrý <b>den</b></p><script>alert(1)</script>'
+        '<img src="http://tracker.example/pixel.gif"><a href="javascript:alert(2)">x</a>',
+        subtype="html",
+    )
+    pipe(monkeypatch, mailbox, message.as_bytes())
+    request = Request.objects.get()
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    formatted = page.split('data-testid="formatted">', 1)[1].split("</div>", 1)[0]
+    assert "<b>den</b>" in formatted
+    for hostile in ("onclick", "<script", "tracker.example", "javascript:"):
+        assert hostile not in formatted
