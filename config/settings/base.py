@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vik.channels",
     "vik.channels.web",
     "vik.channels.email",
+    "vik.channels.fax",
     "vik.audit",
     "vik.demo",
 ]

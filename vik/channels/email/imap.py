@@ -553,14 +553,16 @@ def _due(account: ChannelAccount, state: MailboxState, now: dt.datetime) -> bool
 
 
 def _mailboxes() -> Iterator[ChannelAccount]:
-    accounts = ChannelAccount.objects.filter(kind=ChannelKind.EMAIL, is_active=True)
+    accounts = ChannelAccount.objects.filter(
+        kind__in=[ChannelKind.EMAIL, ChannelKind.FAX], is_active=True
+    )
     for account in accounts.order_by("pk"):
         if imap_settings(account) is not None:
             yield account
 
 
 def mailboxes_poll_due() -> int:
-    """Poll every active e-mail account whose mailbox is due (`poll_seconds` after its last
+    """Poll every active e-mail or fax account whose mailbox is due (`poll_seconds` after its last
     attempt, or at once when its last poll left messages); returns how many were polled.
 
     The worker's housekeeping runs it every 15 s. It starts no new poll after ROUND_SECONDS,

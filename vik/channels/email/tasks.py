@@ -14,7 +14,7 @@ from . import imap
 def mailbox_poll_task(account_id: int) -> None:
     """Poll one account's mailbox now (the periodic job polls them on their own schedule)."""
     account = ChannelAccount.objects.filter(
-        pk=account_id, kind=ChannelKind.EMAIL, is_active=True
+        pk=account_id, kind__in=[ChannelKind.EMAIL, ChannelKind.FAX], is_active=True
     ).first()
     if account is None or imap.imap_settings(account) is None:
         return
