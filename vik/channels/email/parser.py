@@ -476,6 +476,10 @@ def _tnef(data: bytes, filename: str, state: _Walk) -> None:
         state.defects.append(f"winmail.dat (TNEF) could not be unpacked ({type(exc).__name__})")
         state.attachments.append(MailAttachment(name, "application/ms-tnef", data, "", False))
         return
+    if not (found or body or html_body):  # nothing readable: never drop what the sender sent
+        state.defects.append("winmail.dat (TNEF) had nothing readable; kept as a file")
+        state.attachments.append(MailAttachment(name, "application/ms-tnef", data, "", False))
+        return
     state.attachments.extend(found)
     if body and not state.plain:
         state.plain.append(body)

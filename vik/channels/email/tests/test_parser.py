@@ -221,13 +221,21 @@ def test_encoded_words(header, expected):
     assert decode_words(header, []) == expected
 
 
-@pytest.mark.skipif(parser.TNEF is not None, reason="tnefparse is installed")
-def test_winmail_dat_is_kept_when_tnefparse_is_missing():
+def test_a_winmail_dat_nobody_can_read_is_kept_whole():
+    """tnefparse is a dependency; the fixture's winmail.dat holds nothing it can read."""
+    assert parser.TNEF is not None
     mail = load("winmail.eml")
     assert mail.text == "Viz příloha."
     assert [(a.filename, a.content_type, a.size) for a in mail.attachments] == [
         ("winmail.dat", "application/ms-tnef", 64)
     ]
+    assert mail.defects == ("winmail.dat (TNEF) had nothing readable; kept as a file",)
+
+
+def test_winmail_dat_is_kept_when_tnefparse_is_missing(monkeypatch):
+    monkeypatch.setattr(parser, "TNEF", None)
+    mail = load("winmail.eml")
+    assert [(a.filename, a.size) for a in mail.attachments] == [("winmail.dat", 64)]
     assert mail.defects == ("winmail.dat (TNEF) kept as a file: tnefparse is not installed",)
 
 
