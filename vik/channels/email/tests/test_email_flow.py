@@ -328,3 +328,16 @@ def test_hostile_html_is_shown_sanitised_without_remote_images(world, mailbox, m
     assert "<b>den</b>" in formatted
     for hostile in ("onclick", "<script", "tracker.example", "javascript:"):
         assert hostile not in formatted
+
+
+def test_the_account_page_shows_why_polling_fails(world, mailbox, client, django_user_model):
+    from vik.channels.email.models import MailboxState
+
+    MailboxState.objects.create(
+        account=mailbox, last_error="login as info refused: Authentication failed",
+        consecutive_failures=2,
+    )  # fmt: skip
+    admin = django_user_model.objects.create_superuser("root", "root@example.cz", "x")
+    client.force_login(admin)
+    page = client.get(f"/admin/channels/channelaccount/{mailbox.pk}/change/").content.decode()
+    assert "login as info refused: Authentication failed" in page

@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from vik.channels.admin import ChannelAccountAdmin
+
+from .models import MailboxState
+
+
+class MailboxStateInline(admin.TabularInline):
+    """Where the account's mailbox was read up to, and whether polling fails (and why)."""
+
+    model = MailboxState
+    extra = 0
+    can_delete = False
+    fields: list[str] = [  # noqa: RUF012
+        "folder", "last_success_at", "last_attempt_at", "consecutive_failures", "last_error",
+        "uidvalidity", "last_uid",
+    ]  # fmt: skip
+    readonly_fields: list[str] = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+ChannelAccountAdmin.inlines = [*ChannelAccountAdmin.inlines, MailboxStateInline]
