@@ -14,11 +14,11 @@ class MailboxStateInline(admin.TabularInline):
     model = MailboxState
     extra = 0
     can_delete = False
-    fields: list[str] = [  # noqa: RUF012
+    fields = (
         "folder", "last_success_at", "last_attempt_at", "consecutive_failures", "last_error",
         "uidvalidity", "last_uid",
-    ]  # fmt: skip
-    readonly_fields: list[str] = fields
+    )  # fmt: skip
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
