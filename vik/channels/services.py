@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from vik.core import clock
-from vik.core.tasks import enqueue_on_commit
+from vik.core.tasks import enqueue_on_commit, tasks_waiting_since
 
 from .base import DeliveryError, DeliveryReport, PayloadIgnored, PayloadRejected
 from .choices import OutboundState, PayloadState
@@ -93,34 +93,44 @@ def inbound_accept(
     return payload, True
 
 
-def _claim_inbound(payload_id: int) -> bool:
+def _claim_inbound(payload_id: int) -> dt.datetime | None:
     """Claim a due payload with one conditional UPDATE, committed before processing starts.
 
     The attempt is counted even if the worker then dies, so a payload that crashes the worker
     every time still ends in quarantine; the lease (`next_attempt_at`) keeps other workers off
-    it while it is processed, and lets the sweeper take it back if nobody finishes it.
+    it while it is processed, and lets the sweeper take it back if nobody finishes it. Returns
+    the lease, which is also the claim's token (None: not claimed).
     """
     now = clock.now()
+    lease = now + stale_claim()
     due = Q(attempts=0) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     claimed = InboundPayload.objects.filter(due, pk=payload_id, state=PayloadState.PENDING).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + stale_claim()
+        attempts=F("attempts") + 1, next_attempt_at=lease
     )
-    return claimed == 1
+    return lease if claimed == 1 else None
 
 
 def inbound_process(*, payload_id: int) -> None:
     """Turn one stored payload into one interaction, exactly once.
 
-    Idempotent: a processed or quarantined payload is left alone, and the interaction's unique
-    link to its payload makes a racing second run fail rather than duplicate.
+    Idempotent: a processed or quarantined payload is left alone. A worker that outlived its
+    lease (a long pause; the sweeper gave the payload to another worker) finds that its claim is
+    no longer the payload's and changes nothing: the check holds the row lock until the commit.
     """
     from vik.conversations.services import inbound_apply
 
-    if not _claim_inbound(payload_id):
+    lease = _claim_inbound(payload_id)
+    if lease is None:
         return
     payload = InboundPayload.objects.select_related("account__region").get(pk=payload_id)
     try:
         with transaction.atomic():
+            still_ours = InboundPayload.objects.select_for_update().filter(
+                pk=payload.pk, state=PayloadState.PENDING, next_attempt_at=lease
+            )
+            if not still_ours.exists():
+                log.warning("inbound payload %s: the claim expired and was taken over", payload.pk)
+                return
             message = adapter_for(payload.account.kind).parse(payload)
             if message.delivery_report is not None:
                 delivery_report_apply(account=payload.account, report=message.delivery_report)
@@ -286,27 +296,40 @@ def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) ->
 def channels_sweep() -> tuple[int, int]:
     """Re-enqueue work whose task was lost (a crash between commit and enqueue, a killed worker).
 
+    A claim is taken back once its lease is older than the stale-claim time. Work nobody has
+    claimed is re-enqueued after that time too, but not while the queue still holds tasks that
+    old: then it is most likely waiting for its turn, and one more task per row and sweep would
+    only make the backlog longer. The rows are selected under lock in the transaction that
+    updates them, so that a claim made in between is never overwritten.
+
     Returns (inbound, outbound) counts. Safe to run at any time: processing is idempotent.
     """
     from .tasks import inbound_process_task, outbound_deliver_task
 
-    stale = clock.now() - stale_claim()
-    inbound_ids = list(
-        InboundPayload.objects.filter(state=PayloadState.PENDING)
-        .filter(Q(next_attempt_at__lte=stale) | Q(next_attempt_at__isnull=True))
-        .values_list("pk", flat=True)[:500]
-    )
+    now = clock.now()
+    stale = now - stale_claim()
+    backlog = tasks_waiting_since(stale)
+    inbound = Q(attempts__gt=0, next_attempt_at__lte=stale)
+    outbound = Q(state=OutboundState.SENDING, next_attempt_at__lte=stale)
+    if not backlog:
+        inbound |= Q(attempts=0, next_attempt_at__lte=stale) | Q(next_attempt_at__isnull=True)
+        outbound |= Q(state=OutboundState.QUEUED, next_attempt_at__lte=stale)
     with transaction.atomic():
-        InboundPayload.objects.filter(pk__in=inbound_ids).update(next_attempt_at=clock.now())
+        inbound_ids = list(
+            InboundPayload.objects.select_for_update(skip_locked=True)
+            .filter(inbound, state=PayloadState.PENDING)
+            .values_list("pk", flat=True)[:500]
+        )
+        InboundPayload.objects.filter(pk__in=inbound_ids).update(next_attempt_at=now)
         for pk in inbound_ids:
             enqueue_on_commit(inbound_process_task, pk)
-        stuck = OutboundMessage.objects.filter(
-            Q(state=OutboundState.SENDING, next_attempt_at__lte=stale)
-            | Q(state=OutboundState.QUEUED, next_attempt_at__lte=stale)
+        outbound_ids = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(outbound)
+            .values_list("pk", flat=True)[:500]
         )
-        outbound_ids = list(stuck.values_list("pk", flat=True)[:500])
         OutboundMessage.objects.filter(pk__in=outbound_ids).update(
-            state=OutboundState.QUEUED, next_attempt_at=clock.now()
+            state=OutboundState.QUEUED, next_attempt_at=now
         )
         for pk in outbound_ids:
             enqueue_on_commit(outbound_deliver_task, pk)

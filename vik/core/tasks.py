@@ -30,3 +30,20 @@ def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = Non
             log.exception("enqueue of %s%r failed; the sweeper will pick it up", task, args)
 
     transaction.on_commit(_enqueue)
+
+
+def tasks_waiting_since(moment: dt.datetime) -> bool:
+    """Whether due tasks enqueued before `moment` still wait for a worker (a backlog).
+
+    Then a row enqueued before `moment` and not yet claimed may simply not have had its turn.
+    Only the database backend can tell; with any other backend the answer is no.
+    """
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends["default"]
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.ready().filter(backend_name=backend.alias)
+    return waiting.filter(enqueued_at__lte=moment).exists()

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from vik.channels import services
 from vik.channels.choices import PayloadState
@@ -165,6 +166,64 @@ def test_the_sweeper_picks_up_a_payload_whose_task_was_lost(world):
         assert services.channels_sweep() == (1, 0)
     payload.refresh_from_db()
     assert payload.state == PayloadState.PROCESSED
+    assert Interaction.objects.filter(inbound_payload=payload).count() == 1
+
+
+def test_the_sweeper_leaves_work_that_waits_in_a_backlog(world, settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "inbound", "outbound"],
+        }
+    }
+    for number in range(3):
+        with run_on_commit():
+            services.inbound_accept(
+                account=world.web, idempotency_key=f"b-{number}", body=body(),
+                content_type=PAYLOAD_CONTENT_TYPE,
+            )  # fmt: skip
+    later = clock.now() + 2 * services.stale_claim()
+    with clock.travel(later):
+        assert services.channels_sweep() == (0, 0)  # their tasks still wait for a worker
+        DBTaskResult.objects.update(status="RUNNING")  # taken by a worker that was killed
+        assert services.channels_sweep() == (3, 0)
+
+
+def test_the_sweeper_takes_back_the_claim_of_a_dead_worker(world):
+    payload = InboundPayload.objects.create(
+        account=world.web,
+        idempotency_key="claimed",
+        body=body(),
+        content_type=PAYLOAD_CONTENT_TYPE,
+        received_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    assert services._claim_inbound(payload.pk)  # ... and the worker was killed
+    assert services.channels_sweep() == (0, 0)  # its lease still runs
+    with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
+        assert services.channels_sweep() == (1, 0)
+    payload.refresh_from_db()
+    assert (payload.state, payload.attempts) == (PayloadState.PROCESSED, 2)
+
+
+def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
+    payload = InboundPayload.objects.create(
+        account=world.web,
+        idempotency_key="paused",
+        body=body(),
+        content_type=PAYLOAD_CONTENT_TYPE,
+        received_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    lease = services._claim_inbound(payload.pk)  # worker A claims it, then stalls
+    assert lease is not None
+    with clock.travel(clock.now() + 3 * services.stale_claim()):
+        with run_on_commit():
+            assert services.channels_sweep() == (1, 0)  # worker B gets it and processes it
+        monkeypatch.setattr(services, "_claim_inbound", lambda payload_id: lease)
+        services.inbound_process(payload_id=payload.pk)  # worker A wakes up
+    payload.refresh_from_db()
+    assert (payload.state, payload.attempts, payload.last_error) == (PayloadState.PROCESSED, 2, "")
     assert Interaction.objects.filter(inbound_payload=payload).count() == 1
 
 
