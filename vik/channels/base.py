@@ -83,6 +83,13 @@ class NormalisedMessage:
     delivery_report: DeliveryReport | None = None
 
 
+def outbound_message_id(message: OutboundMessage, domain: str) -> str:
+    """The Message-ID of one outbound delivery: the same on every attempt, so that a message
+    re-sent after a crash between sending and recording is recognised as a duplicate."""
+    reference = message.interaction.request.reference
+    return f"<{reference}.{message.pk}@{domain or 'vik.localhost'}>"
+
+
 class ChannelAdapter(ABC):
     kind: ClassVar[str]
     # Whether a new request from this channel gets an automatic acknowledgement unless the

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from vik.channels.base import (
     NormalisedMessage,
     PayloadRejected,
     ThreadHint,
+    outbound_message_id,
 )
 from vik.channels.choices import ChannelKind
 from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
@@ -121,7 +122,7 @@ class EmailAdapter(ChannelAdapter):
         smtp: dict[str, Any] = account.settings.get("smtp", {})
         sender = smtp.get("from") or settings.DEFAULT_FROM_EMAIL
         domain = sender.rsplit("@", 1)[-1].strip(">") or "vik.localhost"
-        message_id = make_msgid(domain=domain)
+        message_id = outbound_message_id(message, domain)
         answered = list(
             MessageReference.objects.filter(request=request, outbound__isnull=True)
             .order_by("-created_at")

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from typing import Any
 
 import phonenumbers
@@ -42,6 +42,7 @@ from vik.channels.base import (
     NormalisedMessage,
     PayloadRejected,
     ThreadHint,
+    outbound_message_id,
 )
 from vik.channels.choices import ChannelKind
 from vik.channels.email.adapter import DEFAULT_MAX_BYTES, _connection, _with_signature
@@ -160,7 +161,7 @@ class FaxAdapter(ChannelAdapter):
         smtp: dict[str, Any] = account.settings.get("smtp", {}) if account.settings else {}
         sender = smtp.get("from") or settings.DEFAULT_FROM_EMAIL
         domain = sender.rsplit("@", 1)[-1].strip(">") or "vik.localhost"
-        message_id = make_msgid(domain=domain)
+        message_id = outbound_message_id(message, domain)
         headers = {"Message-ID": message_id, "X-VIK-Reference": request.reference}
         if interaction.is_automatic:
             headers["Auto-Submitted"] = "auto-replied"

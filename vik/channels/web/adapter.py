@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from vik.channels.base import (
     NormalisedMessage,
     PayloadRejected,
     ThreadHint,
+    outbound_message_id,
 )
 from vik.channels.choices import ChannelKind
 from vik.channels.models import InboundPayload, OutboundMessage
@@ -108,7 +108,7 @@ class WebAdapter(ChannelAdapter):
                     str(request.centre or ""),
                 ]
             )
-        message_id = make_msgid(domain="vik.localhost")
+        message_id = outbound_message_id(message, "vik.localhost")
         email = EmailMessage(
             subject=subject,
             body=body,

@@ -341,3 +341,16 @@ def test_the_account_page_shows_why_polling_fails(world, mailbox, client, django
     client.force_login(admin)
     page = client.get(f"/admin/channels/channelaccount/{mailbox.pk}/change/").content.decode()
     assert "login as info refused: Authentication failed" in page
+
+
+def test_a_resent_reply_keeps_its_message_id(world, mailbox, monkeypatch, answered, smtp_sink):
+    """A worker killed between sending and recording sends again: the same Message-ID lets the
+    recipient's mail client recognise the duplicate."""
+    from vik.channels.services import outbound_deliver
+
+    request, sent = answered
+    reply = OutboundMessage.objects.get(interaction__is_automatic=False)
+    OutboundMessage.objects.filter(pk=reply.pk).update(state=OutboundState.QUEUED)
+    outbound_deliver(message_id=reply.pk)
+    assert smtp_sink.messages[-1]["Message-ID"] == sent["Message-ID"]
+    assert sent["Message-ID"] == f"<{request.reference}.{reply.pk}@jihlava.example>"
