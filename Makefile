@@ -39,9 +39,12 @@ lint: install-dev
 	$(BIN)/djlint --lint vik/templates vik/*/templates vik/channels/*/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/vik makemigrations --check --dry-run
 
-## make bench: benchmarks against a real HTTP server and PostgreSQL
-bench: install-dev
-	$(BIN)/python bench/intake.py --database-url "$(PG_URL)_bench"
+## make bench: every benchmark (real HTTP server, workers, PostgreSQL); fails if a bar fails
+bench: install-dev system-deps
+	status=0; \
+	$(BIN)/python bench/intake.py --database-url "$(PG_URL)_bench" || status=$$?; \
+	$(BIN)/python bench/email_ingest.py --database-url "$(PG_URL)_bench_email" || status=$$?; \
+	exit $$status
 
 ## system packages the tests need (Chromium for browser tests), installed when missing
 system-deps:
