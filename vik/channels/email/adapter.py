@@ -137,34 +137,60 @@ class EmailAdapter(ChannelAdapter):
             headers["References"] = " ".join(f"<{mid}>" for mid in reversed(answered))
         with translation.override(request.language or "cs"):
             subject = f"Re: [{request.reference}] {request.subject}"
-        email = EmailMessage(
+        return smtp_deliver(
+            message,
             subject=subject,
             body=_with_signature(interaction.text, request),
-            from_email=formataddr((str(request.centre or ""), sender))
-            if "<" not in sender
-            else sender,
-            to=[message.recipient],
+            to=message.recipient,
+            sender=sender,
             headers=headers,
-            connection=_connection(smtp),
+            smtp=smtp,
+            message_id=message_id,
         )
-        for attachment in interaction.attachments.all():
-            with attachment.file.open("rb") as handle:
-                email.attach(attachment.filename, handle.read(), attachment.content_type)
-        try:
-            email.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as error:
-            raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
-        except (TimeoutError, smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"SMTP: {error}") from error
-        MessageReference.objects.get_or_create(
-            region_id=request.region_id,
-            message_id=message_id.strip("<>"),
-            defaults={
-                "request": request, "interaction": interaction, "outbound": message,
-                "channel": ChannelKind.EMAIL,
-            },
-        )  # fmt: skip
-        return message_id
+
+
+def smtp_deliver(
+    message: OutboundMessage,
+    *,
+    subject: str,
+    body: str,
+    to: str,
+    sender: str,
+    headers: dict[str, str],
+    smtp: dict[str, Any],
+    message_id: str,
+) -> str:
+    """Send one outbound delivery by SMTP with the interaction's attachments, and remember its
+    Message-ID for the answers and delivery reports that will quote it. Shared by the channels
+    that speak e-mail (e-mail, fax through a gateway)."""
+    interaction = message.interaction
+    request = interaction.request
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=formataddr((str(request.centre or ""), sender)) if "<" not in sender else sender,
+        to=[to],
+        headers=headers,
+        connection=_connection(smtp),
+    )
+    for attachment in interaction.attachments.all():
+        with attachment.file.open("rb") as handle:
+            email.attach(attachment.filename, handle.read(), attachment.content_type)
+    try:
+        email.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP: {error}") from error
+    MessageReference.objects.get_or_create(
+        region_id=request.region_id,
+        message_id=message_id.strip("<>"),
+        defaults={
+            "request": request, "interaction": interaction, "outbound": message,
+            "channel": message.account.kind,
+        },
+    )  # fmt: skip
+    return message_id
 
 
 def _with_signature(text: str, request: Request) -> str:

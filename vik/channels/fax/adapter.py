@@ -19,17 +19,14 @@ import email.header
 import email.parser
 import email.policy
 import re
-import smtplib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
-from email.utils import formataddr
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -45,9 +42,9 @@ from vik.channels.base import (
     outbound_message_id,
 )
 from vik.channels.choices import ChannelKind
-from vik.channels.email.adapter import DEFAULT_MAX_BYTES, _connection, _with_signature
+from vik.channels.email.adapter import DEFAULT_MAX_BYTES, _with_signature, smtp_deliver
 from vik.channels.email.parser import MailAttachment, MailUnparseable, ParsedMail, parse_mail
-from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
+from vik.channels.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
@@ -167,34 +164,16 @@ class FaxAdapter(ChannelAdapter):
             headers["Auto-Submitted"] = "auto-replied"
         # The reference leads the page, so that a fax sent back on our paper finds its request.
         body = f"[{request.reference}]\n\n" + _with_signature(interaction.text, request)
-        mail = EmailMessage(
+        return smtp_deliver(
+            message,
             subject=f"[{request.reference}] {request.subject}",
             body=body,
-            from_email=formataddr((str(request.centre or ""), sender))
-            if "<" not in sender
-            else sender,
-            to=[to],
+            to=to,
+            sender=sender,
             headers=headers,
-            connection=_connection(smtp),
+            smtp=smtp,
+            message_id=message_id,
         )
-        for attachment in interaction.attachments.all():
-            with attachment.file.open("rb") as handle:
-                mail.attach(attachment.filename, handle.read(), attachment.content_type)
-        try:
-            mail.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as error:
-            raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
-        except (TimeoutError, smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"SMTP: {error}") from error
-        MessageReference.objects.get_or_create(
-            region_id=request.region_id,
-            message_id=message_id.strip("<>"),
-            defaults={
-                "request": request, "interaction": interaction, "outbound": message,
-                "channel": ChannelKind.FAX,
-            },
-        )  # fmt: skip
-        return message_id
 
 
 def fax_settings_of(account_settings: dict[str, Any]) -> dict[str, Any]:
