@@ -1621,7 +1621,7 @@ def report(config: Config, results: dict[str, Any], failures: dict[str, str]) ->
         lines.append(
             "PostgreSQL runs with autovacuum = off here: the benchmark ran VACUUM (ANALYZE) on its "
             f"own databases every 30 s instead ({sum(v['runs'] for v in standins)} runs, "
-            f"{sum(v['seconds'] for v in standins):.0f} s; --no-autovacuum-standin to skip)"
+            f"{sum(v['seconds'] for v in standins):.1f} s; --no-autovacuum-standin to skip)"
         )
     elif not config.vacuum:
         lines.append("autovacuum stand-in switched off (--no-autovacuum-standin)")
