@@ -638,14 +638,19 @@ class CpuMeter:
         self.machine = 0.0
         self.wall = 0.0
         self.used: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="cpu-meter", daemon=True)
         self.lock = threading.Lock()
 
     def _sample(self) -> None:
-        sample = {name: cpu_times(pids) for name, pids in self.groups().items()}
+        groups = self.groups()
+        sample = {name: cpu_times(pids) for name, pids in groups.items()}
         usage = os.times()
         sample["bench"] = {0: usage.user + usage.system}
+        for name, pids in groups.items():
+            peak = max((peak_rss_mb(pid) for pid in pids), default=0.0)
+            self.peak_rss_mb[name] = max(self.peak_rss_mb.get(name, 0.0), peak)
         with self.lock:
             for name, times in sample.items():
                 self.latest.setdefault(name, {}).update(times)
@@ -1033,8 +1038,7 @@ def read_child_result(process: subprocess.Popen[bytes], timeout: float) -> dict[
         raise BenchError(
             f"{process.args!r} exited with {process.returncode}; see {LOG_DIR}/email-*.log"
         )
-    result: dict[str, Any] = json.loads(lines[-1])
-    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    result: dict[str, Any] = json.loads(lines[-1])  # with its own peak_rss_mb (VmHWM)
     result["process_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
     return result
 
@@ -1465,7 +1469,8 @@ def measure_helpdesk(config: Config, mails: Sequence[Mail], corpus: Path) -> dic
             "msgs_per_s": round(len(mails) / seconds, 2),
             "imported": imported,
             "imported_per_s": round(imported / seconds, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            # sampled VmHWM (ru_maxrss would include the forking parent's size before exec)
+            "peak_rss_mb": meter.peak_rss_mb.get("get_email", 0.0),
             "cpu_s": cpu,
             "autovacuum": vacuum.summary(),
             **counts,
@@ -1555,6 +1560,8 @@ def child_main(argv: Sequence[str]) -> int:
         seconds=round(seconds, 2),
         msgs_per_s=round(count / seconds, 1) if seconds else 0.0,
         cpu_s=round(time.process_time() - cpu, 2),
+        # VmHWM, not ru_maxrss: the latter keeps the forking parent's size from before exec.
+        peak_rss_mb=peak_rss_mb(os.getpid()),
     )
     print(json.dumps(result), flush=True)
     return 0
