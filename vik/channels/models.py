@@ -54,6 +54,8 @@ class InboundPayload(models.Model):
     quarantine_reason = models.TextField(blank=True)
     received_at = models.DateTimeField(db_index=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the current claim: a worker changes the payload only while this is its token.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

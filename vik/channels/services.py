@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from vik.core import clock
-from vik.core.tasks import enqueue_on_commit, tasks_waiting_since
+from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, tasks_waiting_since
 
 from .base import DeliveryError, DeliveryReport, PayloadIgnored, PayloadRejected
 from .choices import OutboundState, PayloadState
@@ -84,30 +85,53 @@ def inbound_accept(
                     size=len(upload.content),
                     sha256=hashlib.sha256(upload.content).hexdigest(),
                 )
-            from .tasks import inbound_process_task
+            from .tasks import inbound_drain_task
 
-            enqueue_on_commit(inbound_process_task, payload.pk)
+            enqueue_once_on_commit(inbound_drain_task)
     except IntegrityError:
         existing = InboundPayload.objects.filter(account=account, idempotency_key=idempotency_key)
         return existing.get(), False
     return payload, True
 
 
-def _claim_inbound(payload_id: int) -> dt.datetime | None:
+def _claim_inbound(payload_id: int) -> uuid.UUID | None:
     """Claim a due payload with one conditional UPDATE, committed before processing starts.
 
     The attempt is counted even if the worker then dies, so a payload that crashes the worker
     every time still ends in quarantine; the lease (`next_attempt_at`) keeps other workers off
     it while it is processed, and lets the sweeper take it back if nobody finishes it. Returns
-    the lease, which is also the claim's token (None: not claimed).
+    the claim's token (None: not claimed).
     """
     now = clock.now()
-    lease = now + stale_claim()
+    token = uuid.uuid4()
     due = Q(attempts=0) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     claimed = InboundPayload.objects.filter(due, pk=payload_id, state=PayloadState.PENDING).update(
-        attempts=F("attempts") + 1, next_attempt_at=lease
+        attempts=F("attempts") + 1, next_attempt_at=now + stale_claim(), claim_token=token
     )
-    return lease if claimed == 1 else None
+    return token if claimed == 1 else None
+
+
+def _claim_inbound_batch(size: int) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to `size` due payloads that wait for their first attempt, oldest first.
+
+    Retries (attempts > 0) are never batched: a payload that failed or crashed a worker is
+    processed on its own, so that it cannot take innocent neighbours down with it again.
+    Rows another worker is claiming are skipped, not waited for.
+    """
+    now = clock.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(
+            InboundPayload.objects.select_for_update(skip_locked=True)
+            .filter(state=PayloadState.PENDING, attempts=0, next_attempt_at__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            InboundPayload.objects.filter(
+                pk__in=ids, state=PayloadState.PENDING, attempts=0
+            ).update(attempts=1, next_attempt_at=now + stale_claim(), claim_token=token)
+    return token, ids
 
 
 def inbound_process(*, payload_id: int) -> None:
@@ -117,38 +141,83 @@ def inbound_process(*, payload_id: int) -> None:
     lease (a long pause; the sweeper gave the payload to another worker) finds that its claim is
     no longer the payload's and changes nothing: the check holds the row lock until the commit.
     """
+    token = _claim_inbound(payload_id)
+    if token is not None:
+        _process_claimed(token, [payload_id])
+
+
+def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> int:
+    """Process the payloads waiting for their first attempt, a batch per transaction.
+
+    The task that runs this is enqueued once for many payloads (`inbound_accept`), so a burst
+    of mail costs one task, one claim and one commit per batch instead of per message. After
+    `max_batches` it hands over to a new task, so that other tasks (the acknowledgements going
+    out) get their turn in a long burst. Returns how many payloads it took.
+    """
+    size = batch_size or settings.VIK_INBOUND_BATCH_SIZE
+    taken = 0
+    for _batch in range(max_batches):
+        token, ids = _claim_inbound_batch(size)
+        if not ids:
+            return taken
+        _process_claimed(token, ids)
+        taken += len(ids)
+    from .tasks import inbound_drain_task
+
+    with transaction.atomic():
+        enqueue_once_on_commit(inbound_drain_task)
+    return taken
+
+
+def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
+    """Process claimed payloads in one transaction, each in a savepoint of its own.
+
+    A payload's interaction and its `processed` state commit together. One that fails rolls
+    back alone and is retried later; if the worker dies, nothing of the batch is committed and
+    the sweeper takes the claims back. Rows whose claim is no longer `token` are left alone.
+    """
     from vik.conversations.services import inbound_apply
 
-    lease = _claim_inbound(payload_id)
-    if lease is None:
-        return
-    payload = InboundPayload.objects.select_related("account__region").get(pk=payload_id)
-    try:
-        with transaction.atomic():
-            still_ours = InboundPayload.objects.select_for_update().filter(
-                pk=payload.pk, state=PayloadState.PENDING, next_attempt_at=lease
-            )
-            if not still_ours.exists():
-                log.warning("inbound payload %s: the claim expired and was taken over", payload.pk)
-                return
-            message = adapter_for(payload.account.kind).parse(payload)
-            if message.delivery_report is not None:
-                delivery_report_apply(account=payload.account, report=message.delivery_report)
-            else:
-                inbound_apply(account=payload.account, payload=payload, message=message)
-            InboundPayload.objects.filter(pk=payload.pk).update(
+    failed: list[tuple[InboundPayload, Exception]] = []
+    with transaction.atomic():
+        payloads = list(
+            InboundPayload.objects.select_for_update()
+            .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
+            .select_related("account__region")
+            .order_by("pk")
+        )
+        if len(payloads) < len(ids):
+            log.warning("inbound payloads: %s claims expired and were taken over",
+                        len(ids) - len(payloads))  # fmt: skip
+        processed: list[int] = []
+        for payload in payloads:
+            try:
+                with transaction.atomic():
+                    message = adapter_for(payload.account.kind).parse(payload)
+                    if message.delivery_report is not None:
+                        delivery_report_apply(
+                            account=payload.account, report=message.delivery_report
+                        )
+                    else:
+                        inbound_apply(account=payload.account, payload=payload, message=message)
+                processed.append(payload.pk)
+            except PayloadRejected as rejection:
+                inbound_quarantine(payload=payload, reason=str(rejection))
+            except PayloadIgnored as noise:
+                InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
+                    state=PayloadState.IGNORED, quarantine_reason=str(noise),
+                    processed_at=clock.now(), next_attempt_at=None, claim_token=None,
+                )  # fmt: skip
+            except Exception as error:
+                log.exception("inbound payload %s failed (attempt %s)", payload.pk,
+                              payload.attempts)  # fmt: skip
+                failed.append((payload, error))
+        if processed:
+            InboundPayload.objects.filter(pk__in=processed).update(
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
-                last_error="",
+                last_error="", claim_token=None,
             )  # fmt: skip
-    except PayloadRejected as rejection:
-        inbound_quarantine(payload=payload, reason=str(rejection))
-    except PayloadIgnored as noise:
-        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
-            state=PayloadState.IGNORED, quarantine_reason=str(noise), processed_at=clock.now(),
-            next_attempt_at=None,
-        )  # fmt: skip
-    except Exception as error:
-        log.exception("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts)
+    for payload, error in failed:
         _inbound_failed(payload, error)
 
 
@@ -171,8 +240,9 @@ def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
 
 def inbound_quarantine(*, payload: InboundPayload, reason: str) -> None:
     InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
-        state=PayloadState.QUARANTINED, quarantine_reason=reason, next_attempt_at=None
-    )
+        state=PayloadState.QUARANTINED, quarantine_reason=reason, next_attempt_at=None,
+        claim_token=None,
+    )  # fmt: skip
 
 
 def inbound_retry(*, payload: InboundPayload) -> None:
@@ -304,7 +374,7 @@ def channels_sweep() -> tuple[int, int]:
 
     Returns (inbound, outbound) counts. Safe to run at any time: processing is idempotent.
     """
-    from .tasks import inbound_process_task, outbound_deliver_task
+    from .tasks import inbound_drain_task, inbound_process_task, outbound_deliver_task
 
     now = clock.now()
     stale = now - stale_claim()
@@ -315,14 +385,18 @@ def channels_sweep() -> tuple[int, int]:
         inbound |= Q(attempts=0, next_attempt_at__lte=stale) | Q(next_attempt_at__isnull=True)
         outbound |= Q(state=OutboundState.QUEUED, next_attempt_at__lte=stale)
     with transaction.atomic():
-        inbound_ids = list(
+        inbound_rows = list(
             InboundPayload.objects.select_for_update(skip_locked=True)
             .filter(inbound, state=PayloadState.PENDING)
-            .values_list("pk", flat=True)[:500]
+            .values_list("pk", "attempts")[:500]
         )
+        inbound_ids = [pk for pk, _attempts in inbound_rows]
         InboundPayload.objects.filter(pk__in=inbound_ids).update(next_attempt_at=now)
-        for pk in inbound_ids:
-            enqueue_on_commit(inbound_process_task, pk)
+        for pk, attempts in inbound_rows:
+            if attempts:  # a claim taken back: processed on its own
+                enqueue_on_commit(inbound_process_task, pk)
+        if any(not attempts for _pk, attempts in inbound_rows):  # never tried: one drain
+            enqueue_once_on_commit(inbound_drain_task)
         outbound_ids = list(
             OutboundMessage.objects.select_for_update(skip_locked=True)
             .filter(outbound)

@@ -12,6 +12,11 @@ def inbound_process_task(payload_id: int) -> None:
     services.inbound_process(payload_id=payload_id)
 
 
+@task(queue_name="inbound")
+def inbound_drain_task() -> None:
+    services.inbound_drain()
+
+
 @task(queue_name="outbound")
 def outbound_deliver_task(message_id: int) -> None:
     services.outbound_deliver(message_id=message_id)

@@ -32,6 +32,39 @@ def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = Non
     transaction.on_commit(_enqueue)
 
 
+def enqueue_once_on_commit(task: Any) -> None:
+    """After commit, enqueue `task` (without arguments) unless it already waits in the queue.
+
+    For tasks that take whatever work is there (drains): a waiting one will see this
+    transaction's rows, because it claims them after it starts, and it starts after this check
+    (a worker marks a task running before running it). A running one may already have looked,
+    so it does not count. With a backend that cannot tell, the task is always enqueued.
+    """
+
+    def _enqueue() -> None:
+        try:
+            if not _waiting(task):
+                task.enqueue()
+        except Exception:
+            log.exception("enqueue of %s failed; the sweeper will pick the work up", task)
+
+    transaction.on_commit(_enqueue)
+
+
+def _waiting(task: Any) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=backend.alias, task_path=task.module_path)
+        .exists()
+    )
+
+
 def tasks_waiting_since(moment: dt.datetime) -> bool:
     """Whether due tasks enqueued before `moment` still wait for a worker (a backlog).
 

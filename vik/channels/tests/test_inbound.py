@@ -215,12 +215,12 @@ def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
         received_at=clock.now(),
         next_attempt_at=clock.now(),
     )
-    lease = services._claim_inbound(payload.pk)  # worker A claims it, then stalls
-    assert lease is not None
+    token = services._claim_inbound(payload.pk)  # worker A claims it, then stalls
+    assert token is not None
     with clock.travel(clock.now() + 3 * services.stale_claim()):
         with run_on_commit():
             assert services.channels_sweep() == (1, 0)  # worker B gets it and processes it
-        monkeypatch.setattr(services, "_claim_inbound", lambda payload_id: lease)
+        monkeypatch.setattr(services, "_claim_inbound", lambda payload_id: token)
         services.inbound_process(payload_id=payload.pk)  # worker A wakes up
     payload.refresh_from_db()
     assert (payload.state, payload.attempts, payload.last_error) == (PayloadState.PROCESSED, 2, "")
@@ -257,4 +257,94 @@ def test_the_database_worker_processes_the_queue(world, settings):
     assert sorted(Request.objects.values_list("reference", flat=True)) == [
         f"VYS-{clock.today().year}-{n:06d}" for n in range(1, 6)
     ]
+    # The five arrivals woke one drain, not a task each.
+    assert DBTaskResult.objects.filter(task_path__endswith=".inbound_drain_task").count() == 1
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def stored(world, count, prefix="b"):
+    """Payloads as they wait after a burst: stored, no task run yet."""
+    return [
+        InboundPayload.objects.create(
+            account=world.web,
+            idempotency_key=f"{prefix}-{number}",
+            body=body(email=f"burst{number}@example.cz", name=f"Občan {number}"),
+            content_type=PAYLOAD_CONTENT_TYPE,
+            received_at=clock.now(),
+            next_attempt_at=clock.now(),
+        )
+        for number in range(count)
+    ]
+
+
+def test_a_burst_is_drained_in_batches_in_arrival_order(world, settings):
+    settings.VIK_INBOUND_BATCH_SIZE = 4
+    payloads = stored(world, 10)
+
+    assert services.inbound_drain() == 10
+
+    assert set(InboundPayload.objects.values_list("state", flat=True)) == {PayloadState.PROCESSED}
+    requests = Request.objects.order_by("reference")
+    assert [r.requester.name for r in requests] == [f"Občan {n}" for n in range(10)]
+    assert [i.inbound_payload_id for i in Interaction.objects.order_by("request__reference")] == [
+        p.pk for p in payloads
+    ]
+    assert services.inbound_drain() == 0  # nothing twice
+
+
+def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkeypatch):
+    real_apply = conversation_services.inbound_apply
+    payloads = stored(world, 5)
+    poisoned = payloads[2].pk
+
+    def apply(**kwargs):
+        if kwargs["payload"].pk == poisoned:
+            raise RuntimeError("bug triggered by this message")
+        return real_apply(**kwargs)
+
+    monkeypatch.setattr(conversation_services, "inbound_apply", apply)
+    assert services.inbound_drain() == 5
+
+    states = dict(InboundPayload.objects.values_list("pk", "state"))
+    assert [states[p.pk] for p in payloads] == [
+        PayloadState.PROCESSED, PayloadState.PROCESSED, PayloadState.PENDING,
+        PayloadState.PROCESSED, PayloadState.PROCESSED,
+    ]  # fmt: skip
+    failed = InboundPayload.objects.get(pk=poisoned)
+    assert (failed.attempts, failed.last_error) == (
+        1,
+        "RuntimeError: bug triggered by this message",
+    )
+    # References are handed out without a gap for the one that rolled back.
+    assert sorted(Request.objects.values_list("reference", flat=True)) == [
+        f"VYS-{clock.today().year}-{n:06d}" for n in range(1, 5)
+    ]
+    # A retry is never batched again: the next drain leaves it to its own task.
+    with clock.travel(failed.next_attempt_at + dt.timedelta(seconds=1)):
+        assert services.inbound_drain() == 0
+        monkeypatch.setattr(conversation_services, "inbound_apply", real_apply)
+        services.inbound_process(payload_id=poisoned)
+    assert InboundPayload.objects.get(pk=poisoned).state == PayloadState.PROCESSED
+
+
+def test_a_long_burst_hands_over_to_a_new_drain_task(world, settings):
+    settings.VIK_INBOUND_BATCH_SIZE = 2
+    stored(world, 7)
+    with run_on_commit():  # the immediate backend runs the next drain at once
+        assert services.inbound_drain(max_batches=2) == 4
+    assert not InboundPayload.objects.filter(state=PayloadState.PENDING).exists()
+    assert Interaction.objects.count() == 7
+
+
+def test_a_batch_claimed_by_a_worker_that_died_comes_back_one_by_one(world):
+    payloads = stored(world, 3)
+    token, ids = services._claim_inbound_batch(10)  # ... and the worker was killed
+    assert ids == [p.pk for p in payloads]
+    assert services.inbound_drain() == 0  # claimed: nobody else takes them meanwhile
+    with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
+        assert services.channels_sweep() == (3, 0)
+    assert list(InboundPayload.objects.values_list("state", "attempts").distinct()) == [
+        (PayloadState.PROCESSED, 2)
+    ]
+    services._process_claimed(token, ids)  # the old claim, if it ever wakes up: no effect
+    assert Interaction.objects.count() == 3
