@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from vik.core import clock
+from vik.core.memo import batch_memo
 from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, tasks_waiting_since
 
 from .base import DeliveryError, DeliveryReport, PayloadIgnored, PayloadRejected
@@ -179,11 +180,12 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
     from vik.conversations.services import inbound_apply
 
     failed: list[tuple[InboundPayload, Exception]] = []
-    with transaction.atomic():
+    with transaction.atomic(), batch_memo():
         payloads = list(
-            InboundPayload.objects.select_for_update()
+            InboundPayload.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
             .select_related("account__region")
+            .prefetch_related("files")
             .order_by("pk")
         )
         if len(payloads) < len(ids):
@@ -217,8 +219,8 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
                 last_error="", claim_token=None,
             )  # fmt: skip
-    for payload, error in failed:
-        _inbound_failed(payload, error)
+    for payload, problem in failed:
+        _inbound_failed(payload, problem)
 
 
 def _inbound_failed(payload: InboundPayload, error: Exception) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from vik.contacts.models import Contact
 from vik.contacts.services import contact_resolve
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.memo import remembered
 from vik.core.text import sanitize_html
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
@@ -42,17 +43,23 @@ from .states import ON_CITIZEN_MESSAGE, check_transition
 def reference_allocate(*, region: Region, year: int) -> str:
     """The next reference of the region for the year, e.g. VYS-2026-000123.
 
-    Precondition: inside a transaction; the counter row is locked until it commits, so two
-    workers never hand out one number.
+    Precondition: inside a transaction. One UPDATE both takes the number and locks the counter
+    row until the commit, so two workers never hand out one number; a rolled-back savepoint
+    gives its number back, so the numbers have no gaps.
     """
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-        region=region, year=year
-    )
-    # The row is locked (or was just inserted) by this transaction: no one else can change it
-    # before the commit, so the number read with the lock is the current one.
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{region.abbreviation}-{year}-{counter.last_number:06d}"
+    table = ReferenceCounter._meta.db_table
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (own table)
+                "WHERE region_id = %s AND year = %s RETURNING last_number",
+                [region.pk, year],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return f"{region.abbreviation}-{year}-{row[0]:06d}"
+            ReferenceCounter.objects.get_or_create(region=region, year=year)  # the year's first
+    raise RuntimeError(f"no reference counter for {region} {year}")
 
 
 def request_open(
@@ -161,8 +168,15 @@ def inbound_apply(
     else:
         municipality = None
         if message.municipality_code:
-            municipality = Municipality.objects.filter(code=message.municipality_code).first()
-        topic = Topic.objects.filter(pk=message.topic_id).first() if message.topic_id else None
+            code = message.municipality_code
+            municipality = remembered(
+                ("municipality", code), Municipality.objects.filter(code=code).first
+            )
+        topic = None
+        if message.topic_id:
+            topic = remembered(
+                ("topic", message.topic_id), Topic.objects.filter(pk=message.topic_id).first
+            )
         request = request_open(
             region=region, requester=contact, subject=message.subject or message.text[:80],
             channel=account.kind, account=account, kind=message.kind, topic=topic,
