@@ -41,6 +41,7 @@ class InboundAttachment:
     filename: str
     content_type: str
     content: bytes
+    content_id: str = ""  # e-mail: what <img src="cid:..."> in the HTML refers to
 
 
 @dataclass(frozen=True)

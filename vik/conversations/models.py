@@ -170,6 +170,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # An e-mail part's Content-ID, without <>: the formatted message shows it where it says
+    # <img src="cid:...">.
+    content_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["id"]

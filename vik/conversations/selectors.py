@@ -7,14 +7,17 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from vik.contacts.models import Identity
-from vik.core.text import fold
+from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, url_scheme
 from vik.tenancy import permissions
 
 from .models import Interaction, Request, TimelineEvent
@@ -145,3 +148,54 @@ def request_timeline(*, request: Request, public_only: bool = False) -> list[Any
 
 def _when(item: Interaction | TimelineEvent) -> dt.datetime:
     return item.occurred_at if isinstance(item, Interaction) else item.created_at
+
+
+def interaction_get(*, request: Request, pk: int) -> Interaction:
+    """An interaction of `request` (which the caller got from `request_get`), or 404."""
+    interaction = request.interactions.prefetch_related("attachments").filter(pk=pk).first()
+    if interaction is None:
+        raise Http404
+    return interaction
+
+
+# Inline (cid:) images shown from their attachment; anything else stays a download only.
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+@dataclass(frozen=True)
+class FormattedMessage:
+    html: SafeString
+    remote_images: int  # how many <img> point at another server, loaded or not
+
+
+def interaction_formatted(
+    *, interaction: Interaction, remote_images: bool = False
+) -> FormattedMessage:
+    """The interaction's HTML (sanitised when it arrived) sanitised once more for showing.
+
+    Inline images (`cid:`) point at their attachment on the staff page (same origin). Remote
+    images are not requested unless `remote_images`: they become a text placeholder, like any
+    image that cannot be shown, so that opening a message tells no tracker it was read.
+    `interaction.request` and `interaction.attachments` are best already loaded.
+    """
+    reference = interaction.request.reference
+    inline = {
+        attachment.content_id: reverse("staff:attachment", args=[reference, attachment.pk])
+        for attachment in interaction.attachments.all()
+        if attachment.content_id and attachment.content_type in INLINE_IMAGE_TYPES
+    }
+    remote = 0
+
+    def image_source(src: str) -> str | None:
+        nonlocal remote
+        scheme = url_scheme(src)
+        if scheme == "cid":
+            return inline.get(unquote(src.strip()[4:]).strip("<>"))
+        if scheme in REMOTE_SCHEMES:
+            remote += 1
+            return src if remote_images else None
+        return None
+
+    html = sanitize_html(interaction.html, image_source=image_source)
+    html = images_as_text(html, label=gettext("image"))
+    return FormattedMessage(html=mark_safe(html), remote_images=remote)  # noqa: S308 — sanitised just above

@@ -329,6 +329,7 @@ def _store_attachments(interaction: Interaction, attachments: Iterable[InboundAt
             content_type=item.content_type,
             size=len(item.content),
             sha256=hashlib.sha256(item.content).hexdigest(),
+            content_id=item.content_id,
         )
 
 

@@ -13,6 +13,11 @@ staff_urlpatterns = [
     path("requests/<str:reference>/topic", staff.request_topic, name="request_topic"),
     path("requests/<str:reference>/centre", staff.request_centre, name="request_centre"),
     path(
+        "requests/<str:reference>/interactions/<int:pk>/html",
+        staff.interaction_html,
+        name="interaction_html",
+    ),
+    path(
         "requests/<str:reference>/attachments/<int:pk>",
         staff.attachment_download,
         name="attachment",

@@ -29,16 +29,36 @@ class ChosenLanguageMiddleware:
         return response
 
 
+POLICY_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+}
+
+
+def content_security_policy(**overrides: str) -> str:
+    """The strict policy, with some directives replaced: `img_src="'self' https:"`."""
+    directives = POLICY_DIRECTIVES | {
+        name.replace("_", "-"): value for name, value in overrides.items()
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy on every page: only VIK's own scripts run and no remote
     image loads (a tracking pixel in a citizen's HTML stays dark even if a sanitiser missed it).
-    Inline styles stay allowed: htmx inserts its indicator style."""
+    Inline styles stay allowed: htmx inserts its indicator style. A view may send its own policy
+    (built with `content_security_policy`): the formatted message whose remote images the agent
+    asked for does."""
 
-    POLICY = (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-        "base-uri 'self'; form-action 'self'; object-src 'none'"
-    )
+    POLICY = content_security_policy()
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

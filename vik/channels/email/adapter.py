@@ -101,7 +101,9 @@ class EmailAdapter(ChannelAdapter):
             # The office received it when it arrived, whatever the sender's clock said.
             occurred_at=payload.received_at,
             attachments=[
-                InboundAttachment(item.filename, item.content_type, item.content)
+                InboundAttachment(
+                    item.filename, item.content_type, item.content, content_id=item.content_id
+                )
                 for item in parsed.attachments
             ],
             thread=ThreadHint(

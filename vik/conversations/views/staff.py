@@ -10,11 +10,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from vik.channels.registry import registered_kinds
 from vik.core.errors import VikError
 from vik.core.htmx import render_page_or_partial
+from vik.core.middleware import content_security_policy
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
@@ -58,6 +60,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
+    images = request.GET.get("images", "")
     centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
     return {
         "item": item,
@@ -75,6 +78,8 @@ def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
         "identities": list(item.requester.identities.all()),
         "delivers_replies": item.origin_account is not None
         and item.origin_account.kind in registered_kinds(),
+        # The interaction whose remote images the agent asked to see (?images=<id>).
+        "images_shown": int(images) if images.isdigit() else None,
     }
 
 
@@ -83,6 +88,41 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     services.request_viewed(request=item, by=request.user, http_request=request)
     return render(request, "conversations/request_detail.html", _detail_context(request, item))
+
+
+# The formatted message in its own document: no script at all, framed by VIK's pages only.
+MESSAGE_POLICY = content_security_policy(
+    script_src="'none'", frame_ancestors="'self'", form_action="'none'", base_uri="'none'"
+)
+MESSAGE_WITH_IMAGES_POLICY = content_security_policy(
+    script_src="'none'", frame_ancestors="'self'", form_action="'none'", base_uri="'none'",
+    img_src="'self' data: https: http:",
+)  # fmt: skip
+
+
+@staff_member_required
+@xframe_options_sameorigin
+def interaction_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """One interaction's formatted message as a page of its own, for the sandboxed frame on the
+    request page; with `?images=1` its remote images load. Only this response allows them (a
+    policy applies per document), and it never allows a script."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    interaction = selectors.interaction_get(request=item, pk=pk)
+    remote_images = request.GET.get("images") == "1"
+    services.request_viewed(request=item, by=request.user, http_request=request)
+    formatted = selectors.interaction_formatted(
+        interaction=interaction, remote_images=remote_images
+    )
+    response = render(
+        request,
+        "conversations/interaction_html.html",
+        {"item": item, "interaction": interaction, "formatted": formatted},
+    )
+    response.headers["Content-Security-Policy"] = (
+        MESSAGE_WITH_IMAGES_POLICY if remote_images else MESSAGE_POLICY
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"  # the image servers learn nothing more
+    return response
 
 
 def _action(
