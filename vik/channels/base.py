@@ -109,3 +109,8 @@ class ChannelAdapter(ABC):
         """Where a public reply to `request` is delivered on this channel; None: nowhere
         (the citizen reads it on the tracking page)."""
         return None
+
+    def sender_address(self, message: NormalisedMessage) -> str | None:
+        """Where an answer to this inbound message goes, if the message itself says (the
+        e-mail it came from); None: ask `reply_recipient` about its request."""
+        return None

@@ -184,7 +184,7 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
         payloads = list(
             InboundPayload.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
-            .select_related("account__region")
+            .select_related("account__region", "account__centre")
             .prefetch_related("files")
             .order_by("pk")
         )

@@ -24,6 +24,9 @@ class Contact(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Set by `contact_resolve` on a contact it has just created (not stored): nothing of the
+    # contact's history needs to be looked up.
+    just_created = False
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )

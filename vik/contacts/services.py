@@ -64,12 +64,15 @@ def _resolve_once(
         contact = Contact.objects.create(
             region=region, name=name.strip(), requester_type=requester_type, kind=kind
         )
+        contact.just_created = True
     elif name and not contact.name:
         contact.name = name.strip()
         contact.save(update_fields=["name", "updated_at"])
-    for identity_kind, value in pairs:
-        if (identity_kind, value) not in existing:
-            Identity.objects.create(contact=contact, region=region, kind=identity_kind, value=value)
+    Identity.objects.bulk_create(
+        Identity(contact=contact, region=region, kind=identity_kind, value=value)
+        for identity_kind, value in pairs
+        if (identity_kind, value) not in existing
+    )
     return contact
 
 

@@ -104,7 +104,24 @@ def request_open(
     return request
 
 
-def _find_thread(region: Region, message: NormalisedMessage) -> Request | None:
+def _known_references(region: Region, message: NormalisedMessage) -> list[MessageReference]:
+    """The stored Message-IDs this message has (its own) or answers, newest first: one query
+    both for "VIK's own message came back" and for threading."""
+    wanted = [*message.thread.message_ids]
+    if message.external_id:
+        wanted.append(message.external_id)
+    if not wanted:
+        return []
+    return list(
+        MessageReference.objects.filter(region_id=region.pk, message_id__in=wanted)
+        .select_related("request")
+        .order_by("-created_at")
+    )
+
+
+def _find_thread(
+    region: Region, message: NormalisedMessage, known: list[MessageReference]
+) -> Request | None:
     """The request a message continues: by tracking token, then by the Message-IDs it answers,
     then by the reference in its subject."""
     hint = message.thread
@@ -113,15 +130,10 @@ def _find_thread(region: Region, message: NormalisedMessage) -> Request | None:
         if found is None:
             raise PayloadRejected("The tracking link does not belong to any request.")
         return found
-    if hint.message_ids:
-        known = (
-            MessageReference.objects.filter(region_id=region.pk, message_id__in=hint.message_ids)
-            .select_related("request")
-            .order_by("-created_at")
-            .first()
-        )
-        if known is not None:
-            return known.request
+    answered = set(hint.message_ids)
+    for reference in known:
+        if reference.message_id in answered:
+            return reference.request
     if hint.reference:
         return Request.objects.filter(region=region, reference=hint.reference).first()
     return None
@@ -136,12 +148,8 @@ def inbound_apply(
     one-to-one link to the payload makes a second application fail instead of duplicating.
     """
     region = account.region
-    if (
-        message.external_id
-        and MessageReference.objects.filter(
-            region_id=region.pk, message_id=message.external_id, outbound__isnull=False
-        ).exists()
-    ):
+    known = _known_references(region, message)
+    if any(r.message_id == message.external_id and r.outbound_id for r in known):
         raise PayloadIgnored("VIK's own message came back")
     contact = contact_resolve(
         region=region,
@@ -149,7 +157,7 @@ def inbound_apply(
         name=message.sender_name,
         requester_type=message.requester_type,
     )
-    request = _find_thread(region, message)
+    request = _find_thread(region, message, known)
     if message.auto_reply:
         return _auto_reply_apply(account, payload, message, request, contact)
     if request is not None and request.status == Status.CLOSED and _reopens_closed(account):
@@ -200,12 +208,17 @@ def inbound_apply(
         Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
     _remember_external_id(region, message, request, interaction)
     if opened:
-        request_acknowledge(request=request, account=account, contact=contact)
+        from vik.channels.registry import adapter_for
+
+        request_acknowledge(
+            request=request, account=account, contact=contact,
+            recipient=adapter_for(account.kind).sender_address(message),
+        )  # fmt: skip
     return interaction
 
 
 def request_acknowledge(
-    *, request: Request, account: ChannelAccount, contact: Contact
+    *, request: Request, account: ChannelAccount, contact: Contact, recipient: str | None = None
 ) -> Interaction | None:
     """Tell the citizen we have their request: its reference and tracking link, on the channel
     it came in, if the channel acknowledges. At most a few per sender and hour, so that a loop
@@ -216,15 +229,16 @@ def request_acknowledge(
     adapter = adapter_for(account.kind)
     if not account.settings.get("acknowledge", adapter.acknowledges_by_default):
         return None
-    recipient = adapter.reply_recipient(request)
+    recipient = recipient or adapter.reply_recipient(request)
     if not recipient:
         return None
     now = clock.now()
-    recent = Interaction.objects.filter(
-        contact=contact, is_automatic=True, occurred_at__gte=now - dt.timedelta(hours=1)
-    ).count()
-    if recent >= settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR:
-        return None
+    if not contact.just_created:  # a new contact has had no acknowledgement yet
+        recent = Interaction.objects.filter(
+            contact=contact, is_automatic=True, occurred_at__gte=now - dt.timedelta(hours=1)
+        ).count()
+        if recent >= settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR:
+            return None
     interaction = Interaction.objects.create(
         request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
         channel=account.kind, account=account, contact=contact, is_automatic=True,
@@ -262,16 +276,16 @@ def acknowledgement_text(request: Request) -> str:
 def _remember_external_id(
     region: Region, message: NormalisedMessage, request: Request, interaction: Interaction
 ) -> None:
-    if message.external_id:
-        MessageReference.objects.get_or_create(
-            region_id=region.pk,
-            message_id=message.external_id[:998],
-            defaults={
-                "request": request,
-                "interaction": interaction,
-                "channel": interaction.channel,
-            },
-        )
+    if message.external_id:  # the first request to know a Message-ID keeps it
+        MessageReference.objects.bulk_create(
+            [
+                MessageReference(
+                    region_id=region.pk, message_id=message.external_id[:998], request=request,
+                    interaction=interaction, channel=interaction.channel,
+                )
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
 
 
 def _auto_reply_apply(

@@ -118,6 +118,9 @@ class EmailAdapter(ChannelAdapter):
         email = request.requester.identities.filter(kind=IdentityKind.EMAIL).first()
         return email.value if email else None
 
+    def sender_address(self, message: NormalisedMessage) -> str | None:
+        return next((v for k, v in message.sender_identities if k == IdentityKind.EMAIL), None)
+
     def send(self, message: OutboundMessage) -> str:
         account, interaction = message.account, message.interaction
         request = interaction.request
