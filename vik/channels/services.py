@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,13 @@ from vik.core import clock
 from vik.core.memo import batch_memo
 from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, tasks_waiting_since
 
-from .base import DeliveryError, DeliveryReport, PayloadIgnored, PayloadRejected
+from .base import (
+    DeliveryError,
+    DeliveryReport,
+    NormalisedMessage,
+    PayloadIgnored,
+    PayloadRejected,
+)
 from .choices import OutboundState, PayloadState
 from .models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage, PayloadFile
 from .registry import adapter_for
@@ -171,7 +177,8 @@ def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> in
 
 
 def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
-    """Process claimed payloads in one transaction, each in a savepoint of its own.
+    """Process claimed payloads in one transaction: those that open new requests together
+    (`_apply_new_requests`), the others each in a savepoint of its own.
 
     A payload's interaction and its `processed` state commit together. One that fails rolls
     back alone and is retried later; if the worker dies, nothing of the batch is committed and
@@ -192,10 +199,20 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
             log.warning("inbound payloads: %s claims expired and were taken over",
                         len(ids) - len(payloads))  # fmt: skip
         processed: list[int] = []
+        parsed: list[tuple[InboundPayload, NormalisedMessage]] = []
         for payload in payloads:
             try:
+                parsed.append((payload, adapter_for(payload.account.kind).parse(payload)))
+            except Exception as error:
+                if not _settle_failure(payload, error):
+                    failed.append((payload, error))
+        processed += _apply_new_requests(parsed)
+        together = set(processed)
+        for payload, message in parsed:
+            if payload.pk in together:
+                continue
+            try:
                 with transaction.atomic():
-                    message = adapter_for(payload.account.kind).parse(payload)
                     if message.delivery_report is not None:
                         delivery_report_apply(
                             account=payload.account, report=message.delivery_report
@@ -203,17 +220,9 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
                     else:
                         inbound_apply(account=payload.account, payload=payload, message=message)
                 processed.append(payload.pk)
-            except PayloadRejected as rejection:
-                inbound_quarantine(payload=payload, reason=str(rejection))
-            except PayloadIgnored as noise:
-                InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
-                    state=PayloadState.IGNORED, quarantine_reason=str(noise),
-                    processed_at=clock.now(), next_attempt_at=None, claim_token=None,
-                )  # fmt: skip
             except Exception as error:
-                log.exception("inbound payload %s failed (attempt %s)", payload.pk,
-                              payload.attempts)  # fmt: skip
-                failed.append((payload, error))
+                if not _settle_failure(payload, error):
+                    failed.append((payload, error))
         if processed:
             InboundPayload.objects.filter(pk__in=processed).update(
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
@@ -221,6 +230,47 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
             )  # fmt: skip
     for payload, problem in failed:
         _inbound_failed(payload, problem)
+
+
+def _apply_new_requests(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:
+    """Apply the messages of a batch that each open a new request set-based (per account, in
+    a savepoint); returns their payloads' ids. If that fails for a group, the group is left to
+    be applied one message at a time, which then decides each message on its own."""
+    from vik.conversations.services import inbound_apply_batch, opens_new_request
+
+    groups: dict[int, list[tuple[InboundPayload, NormalisedMessage]]] = {}
+    for payload, message in parsed:
+        if opens_new_request(message):
+            groups.setdefault(payload.account_id, []).append((payload, message))
+    done: list[int] = []
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        try:
+            with transaction.atomic():
+                applied = inbound_apply_batch(account=items[0][0].account, items=items)
+        except Exception as error:
+            log.info("inbound batch of %s applied one by one: %s", len(items), error)
+            continue
+        done += [i.inbound_payload_id for i in applied if i.inbound_payload_id is not None]
+    return done
+
+
+def _settle_failure(payload: InboundPayload, error: Exception) -> bool:
+    """Record what can never be processed (quarantine) or needs no processing (ignored);
+    False for an error that may pass (the caller retries the payload later)."""
+    if isinstance(error, PayloadRejected):
+        inbound_quarantine(payload=payload, reason=str(error))
+        return True
+    if isinstance(error, PayloadIgnored):
+        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
+            state=PayloadState.IGNORED, quarantine_reason=str(error), processed_at=clock.now(),
+            next_attempt_at=None, claim_token=None,
+        )  # fmt: skip
+        return True
+    log.error("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts,
+              exc_info=error)  # fmt: skip
+    return False
 
 
 def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
@@ -273,6 +323,21 @@ def outbound_queue(*, account: ChannelAccount, interaction: Any, recipient: str)
 
     enqueue_on_commit(outbound_deliver_task, message.pk)
     return message
+
+
+def outbound_queue_many(*, account: ChannelAccount, deliveries: Sequence[tuple[Any, str]]) -> None:
+    """`outbound_queue` for several (saved interaction, recipient) pairs with one INSERT."""
+    now = clock.now()
+    messages = OutboundMessage.objects.bulk_create(
+        OutboundMessage(
+            account=account, interaction=interaction, recipient=recipient, next_attempt_at=now
+        )
+        for interaction, recipient in deliveries
+    )
+    from .tasks import outbound_deliver_task
+
+    for message in messages:
+        enqueue_on_commit(outbound_deliver_task, message.pk)
 
 
 def _claim_outbound(message_id: int) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -74,6 +75,72 @@ def _resolve_once(
         if (identity_kind, value) not in existing
     )
     return contact
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent one message of a batch: normalised identities, first the one it came from."""
+
+    identities: tuple[tuple[str, str], ...]
+    name: str = ""
+    requester_type: str = RequesterType.CITIZEN
+
+
+def contact_resolve_many(*, region: Region, senders: Sequence[Sender]) -> list[Contact]:
+    """`contact_resolve` for a batch of messages, in order, with a handful of queries.
+
+    The outcome is the same as resolving one sender after the other: the first known identity
+    wins, a new sender becomes a new contact (two messages of one new sender in a batch share
+    it), unknown identities join the contact. Precondition: inside a transaction; if another
+    worker inserts one of the identities meanwhile, this raises IntegrityError and the caller
+    processes the batch one message at a time instead.
+    """
+    wanted = {pair for sender in senders for pair in sender.identities}
+    owner: dict[tuple[str, str], Contact] = {}
+    if wanted:
+        for identity in Identity.objects.filter(
+            region=region,
+            kind__in={kind for kind, _value in wanted},
+            value__in={value for _kind, value in wanted},
+        ).select_related("contact"):
+            if (identity.kind, identity.value) in wanted:
+                owner[(identity.kind, identity.value)] = identity.contact
+    resolved: list[Contact] = []
+    new_contacts: list[Contact] = []
+    new_identities: list[tuple[Contact, str, str]] = []
+    renamed: dict[int, Contact] = {}
+    for sender in senders:
+        pairs = list(dict.fromkeys(sender.identities))
+        contact = next((owner[pair] for pair in pairs if pair in owner), None)
+        if contact is None:
+            kind = (
+                ContactKind.PERSON
+                if sender.requester_type == RequesterType.CITIZEN
+                else ContactKind.ORGANISATION
+            )
+            contact = Contact(
+                region=region, name=sender.name.strip(), requester_type=sender.requester_type,
+                kind=kind,
+            )  # fmt: skip
+            contact.just_created = True
+            new_contacts.append(contact)
+        elif sender.name and not contact.name:
+            contact.name = sender.name.strip()
+            if contact.pk:
+                renamed[contact.pk] = contact
+        for pair in pairs:
+            if pair not in owner:
+                owner[pair] = contact
+                new_identities.append((contact, *pair))
+        resolved.append(contact)
+    Contact.objects.bulk_create(new_contacts)
+    for contact in renamed.values():
+        contact.save(update_fields=["name", "updated_at"])
+    Identity.objects.bulk_create(
+        Identity(contact=contact, region=region, kind=kind, value=value)
+        for contact, kind, value in new_identities
+    )
+    return resolved
 
 
 def identity_add(*, contact: Contact, kind: str, raw: str, by: Any) -> Identity:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from vik.channels.base import (
 )
 from vik.channels.models import ChannelAccount, InboundPayload, MessageReference
 from vik.contacts.models import Contact
-from vik.contacts.services import contact_resolve
+from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.memo import remembered
@@ -35,8 +36,8 @@ from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
 from . import events
-from .choices import Direction, RequestKind, Status, Visibility
-from .models import Attachment, Interaction, ReferenceCounter, Request
+from .choices import Direction, EventKind, RequestKind, Status, Visibility
+from .models import Attachment, Interaction, ReferenceCounter, Request, TimelineEvent
 from .states import ON_CITIZEN_MESSAGE, check_transition
 
 
@@ -174,35 +175,14 @@ def inbound_apply(
         _wake(request)
         events.citizen_wrote(request=request, channel=account.kind)
     else:
-        municipality = None
-        if message.municipality_code:
-            code = message.municipality_code
-            municipality = remembered(
-                ("municipality", code), Municipality.objects.filter(code=code).first
-            )
-        topic = None
-        if message.topic_id:
-            topic = remembered(
-                ("topic", message.topic_id), Topic.objects.filter(pk=message.topic_id).first
-            )
+        municipality, topic = _place_and_topic(message)
         request = request_open(
             region=region, requester=contact, subject=message.subject or message.text[:80],
             channel=account.kind, account=account, kind=message.kind, topic=topic,
             municipality=municipality, language=message.language, opened_at=message.occurred_at,
         )  # fmt: skip
-    interaction = Interaction.objects.create(
-        request=request,
-        direction=Direction.INBOUND,
-        visibility=Visibility.PUBLIC,
-        channel=account.kind,
-        account=account,
-        contact=contact,
-        subject=message.subject[:300],
-        text=message.text,
-        html=sanitize_html(message.html) if message.html else "",
-        inbound_payload=payload,
-        occurred_at=message.occurred_at,
-    )
+    interaction = _inbound_interaction(account, payload, message, request, contact)
+    interaction.save(force_insert=True)
     _store_attachments(interaction, message.attachments)
     if not opened:  # a request opened here already has last_activity_at = occurred_at
         Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
@@ -217,35 +197,223 @@ def inbound_apply(
     return interaction
 
 
+def _place_and_topic(message: NormalisedMessage) -> tuple[Municipality | None, Topic | None]:
+    municipality = topic = None
+    if code := message.municipality_code:
+        municipality = remembered(
+            ("municipality", code), Municipality.objects.filter(code=code).first
+        )
+    if topic_id := message.topic_id:
+        topic = remembered(("topic", topic_id), Topic.objects.filter(pk=topic_id).first)
+    return municipality, topic
+
+
+def _inbound_interaction(
+    account: ChannelAccount,
+    payload: InboundPayload,
+    message: NormalisedMessage,
+    request: Request,
+    contact: Contact,
+) -> Interaction:
+    return Interaction(
+        request=request,
+        direction=Direction.INBOUND,
+        visibility=Visibility.PUBLIC,
+        channel=account.kind,
+        account=account,
+        contact=contact,
+        subject=message.subject[:300],
+        text=message.text,
+        html=sanitize_html(message.html) if message.html else "",
+        inbound_payload=payload,
+        occurred_at=message.occurred_at,
+    )
+
+
+def opens_new_request(message: NormalisedMessage) -> bool:
+    """Whether a message certainly starts a request of its own: it continues nothing (no
+    tracking token, no Message-ID it answers, no reference in its subject) and is neither an
+    auto-reply nor a delivery report. Such messages of a batch go through
+    `inbound_apply_batch`."""
+    hint = message.thread
+    return not (
+        hint.public_token
+        or hint.message_ids
+        or hint.reference
+        or message.auto_reply
+        or message.delivery_report is not None
+    )
+
+
+def inbound_apply_batch(
+    *, account: ChannelAccount, items: Sequence[tuple[InboundPayload, NormalisedMessage]]
+) -> list[Interaction]:
+    """`inbound_apply` for messages that each open a new request (`opens_new_request`), set
+    based: the same rows as applying them one after the other, in a handful of statements
+    for the whole batch.
+
+    Messages whose Message-ID VIK knows already (its own mail coming back, a copy) are left
+    out, for `inbound_apply` to decide. Returns the interactions, one per message applied.
+    Precondition: inside the transaction that marks the payloads processed; on any error the
+    caller rolls back and applies the messages one by one.
+    """
+    from vik.channels.registry import adapter_for
+    from vik.channels.services import outbound_queue_many
+
+    region = account.region
+    ids = [m.external_id for _p, m in items if m.external_id]
+    if ids:
+        known = set(
+            MessageReference.objects.filter(region_id=region.pk, message_id__in=ids).values_list(
+                "message_id", flat=True
+            )
+        )
+        items = [(p, m) for p, m in items if not m.external_id or m.external_id not in known]
+    if not items:
+        return []
+    contacts = contact_resolve_many(
+        region=region,
+        senders=[
+            Sender(tuple(m.sender_identities), m.sender_name, m.requester_type) for _p, m in items
+        ],
+    )
+    numbers = _references_allocate(
+        region, [m.occurred_at.astimezone(clock.PRAGUE).year for _p, m in items]
+    )
+    requests: list[Request] = []
+    for (_payload, message), contact, reference in zip(items, contacts, numbers, strict=True):
+        municipality, topic = _place_and_topic(message)
+        centre = account.centre if account.centre_id else None
+        if centre is None:
+            centre = centre_competent(region=region, municipality=municipality, topic=topic)
+        requests.append(
+            Request(
+                region=region, reference=reference,
+                subject=(message.subject or message.text[:80])[:300] or "(bez předmětu)",
+                kind=message.kind, topic=topic, municipality=municipality, requester=contact,
+                origin_channel=account.kind, origin_account=account, centre=centre,
+                language=message.language, last_activity_at=message.occurred_at,
+                created_at=message.occurred_at,
+            )
+        )  # fmt: skip
+    Request.objects.bulk_create(requests)
+    now = clock.now()
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            request=request, kind=EventKind.CREATED, data={"channel": account.kind},
+            created_at=now,
+        )
+        for request in requests
+    )  # fmt: skip
+    interactions = [
+        _inbound_interaction(account, payload, message, request, contact)
+        for (payload, message), request, contact in zip(items, requests, contacts, strict=True)
+    ]
+    Interaction.objects.bulk_create(interactions)
+    references = []
+    for (_p, message), request, interaction in zip(items, requests, interactions, strict=True):
+        _store_attachments(interaction, message.attachments)
+        if message.external_id:
+            references.append(
+                MessageReference(
+                    region_id=region.pk, message_id=message.external_id[:998], request=request,
+                    interaction=interaction, channel=interaction.channel,
+                )
+            )  # fmt: skip
+    MessageReference.objects.bulk_create(references, ignore_conflicts=True)
+    adapter = adapter_for(account.kind)
+    acknowledgements: list[tuple[Interaction, str]] = []
+    sent: dict[int, int] = {}  # per contact, acknowledgements of the last hour so far
+    for (_payload, message), request, contact in zip(items, requests, contacts, strict=True):
+        recipient = _acknowledgement_recipient(account, request, adapter.sender_address(message))
+        if recipient is None:
+            continue
+        if contact.pk not in sent:
+            sent[contact.pk] = 0 if contact.just_created else _recent_acknowledgements(contact)
+        if sent[contact.pk] >= settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR:
+            continue
+        sent[contact.pk] += 1
+        acknowledgements.append((_acknowledgement(request, account, contact, now), recipient))
+    Interaction.objects.bulk_create(interaction for interaction, _to in acknowledgements)
+    outbound_queue_many(account=account, deliveries=acknowledgements)
+    return interactions
+
+
+def _references_allocate(region: Region, years: Sequence[int]) -> list[str]:
+    """`reference_allocate` for several requests at once, in order: one UPDATE per year."""
+    table = ReferenceCounter._meta.db_table
+    taken: dict[int, int] = {}
+    for year, count in Counter(years).items():
+        with connection.cursor() as cursor:
+            for _attempt in range(2):
+                cursor.execute(
+                    f"UPDATE {table} SET last_number = last_number + %s "  # noqa: S608
+                    "WHERE region_id = %s AND year = %s RETURNING last_number",
+                    [count, region.pk, year],
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    taken[year] = row[0] - count
+                    break
+                ReferenceCounter.objects.get_or_create(region=region, year=year)
+            else:
+                raise RuntimeError(f"no reference counter for {region} {year}")
+    numbers = []
+    for year in years:
+        taken[year] += 1
+        numbers.append(f"{region.abbreviation}-{year}-{taken[year]:06d}")
+    return numbers
+
+
 def request_acknowledge(
     *, request: Request, account: ChannelAccount, contact: Contact, recipient: str | None = None
 ) -> Interaction | None:
     """Tell the citizen we have their request: its reference and tracking link, on the channel
     it came in, if the channel acknowledges. At most a few per sender and hour, so that a loop
     with another robot dies out even if it slips past the auto-reply checks."""
-    from vik.channels.registry import adapter_for
     from vik.channels.services import outbound_queue
+
+    recipient = _acknowledgement_recipient(account, request, recipient)
+    if recipient is None:
+        return None
+    limit = settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR
+    # A new contact has had no acknowledgement yet.
+    if not contact.just_created and _recent_acknowledgements(contact) >= limit:
+        return None
+    interaction = _acknowledgement(request, account, contact, clock.now())
+    interaction.save(force_insert=True)
+    outbound_queue(account=account, interaction=interaction, recipient=recipient)
+    return interaction
+
+
+def _acknowledgement_recipient(
+    account: ChannelAccount, request: Request, recipient: str | None
+) -> str | None:
+    """Where the acknowledgement goes (`recipient` if the message said), or None: the
+    account does not acknowledge, or the channel cannot reach the citizen."""
+    from vik.channels.registry import adapter_for
 
     adapter = adapter_for(account.kind)
     if not account.settings.get("acknowledge", adapter.acknowledges_by_default):
         return None
-    recipient = recipient or adapter.reply_recipient(request)
-    if not recipient:
-        return None
-    now = clock.now()
-    if not contact.just_created:  # a new contact has had no acknowledgement yet
-        recent = Interaction.objects.filter(
-            contact=contact, is_automatic=True, occurred_at__gte=now - dt.timedelta(hours=1)
-        ).count()
-        if recent >= settings.VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR:
-            return None
-    interaction = Interaction.objects.create(
+    return recipient or adapter.reply_recipient(request) or None
+
+
+def _recent_acknowledgements(contact: Contact) -> int:
+    since = clock.now() - dt.timedelta(hours=1)
+    return Interaction.objects.filter(
+        contact=contact, is_automatic=True, occurred_at__gte=since
+    ).count()
+
+
+def _acknowledgement(
+    request: Request, account: ChannelAccount, contact: Contact, now: dt.datetime
+) -> Interaction:
+    return Interaction(
         request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
         channel=account.kind, account=account, contact=contact, is_automatic=True,
         text=acknowledgement_text(request), occurred_at=now,
     )  # fmt: skip
-    outbound_queue(account=account, interaction=interaction, recipient=recipient)
-    return interaction
 
 
 def acknowledgement_text(request: Request) -> str:

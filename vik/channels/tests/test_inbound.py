@@ -12,6 +12,7 @@ from vik.channels import services
 from vik.channels.choices import PayloadState
 from vik.channels.models import InboundPayload
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
+from vik.contacts.models import Contact
 from vik.conversations import services as conversation_services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
@@ -293,16 +294,17 @@ def test_a_burst_is_drained_in_batches_in_arrival_order(world, settings):
 
 
 def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkeypatch):
-    real_apply = conversation_services.inbound_apply
+    real_build = conversation_services._inbound_interaction
     payloads = stored(world, 5)
     poisoned = payloads[2].pk
 
-    def apply(**kwargs):
-        if kwargs["payload"].pk == poisoned:
+    def build(account, payload, *args):
+        if payload.pk == poisoned:
             raise RuntimeError("bug triggered by this message")
-        return real_apply(**kwargs)
+        return real_build(account, payload, *args)
 
-    monkeypatch.setattr(conversation_services, "inbound_apply", apply)
+    # It breaks the batch's set-based step too: the batch is then applied one by one.
+    monkeypatch.setattr(conversation_services, "_inbound_interaction", build)
     assert services.inbound_drain() == 5
 
     states = dict(InboundPayload.objects.values_list("pk", "state"))
@@ -311,18 +313,17 @@ def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkey
         PayloadState.PROCESSED, PayloadState.PROCESSED,
     ]  # fmt: skip
     failed = InboundPayload.objects.get(pk=poisoned)
-    assert (failed.attempts, failed.last_error) == (
-        1,
-        "RuntimeError: bug triggered by this message",
-    )
+    assert failed.attempts == 1
+    assert failed.last_error == "RuntimeError: bug triggered by this message"
     # References are handed out without a gap for the one that rolled back.
     assert sorted(Request.objects.values_list("reference", flat=True)) == [
         f"VYS-{clock.today().year}-{n:06d}" for n in range(1, 5)
     ]
+    assert Contact.objects.count() == 4  # the batch's rolled-back step left nothing behind
     # A retry is never batched again: the next drain leaves it to its own task.
     with clock.travel(failed.next_attempt_at + dt.timedelta(seconds=1)):
         assert services.inbound_drain() == 0
-        monkeypatch.setattr(conversation_services, "inbound_apply", real_apply)
+        monkeypatch.setattr(conversation_services, "_inbound_interaction", real_build)
         services.inbound_process(payload_id=poisoned)
     assert InboundPayload.objects.get(pk=poisoned).state == PayloadState.PROCESSED
 

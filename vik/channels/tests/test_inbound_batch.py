@@ -1,0 +1,191 @@
+"""A batch of messages that open new requests is applied set-based (`inbound_apply_batch`);
+the outcome must be exactly that of applying them one after the other (`inbound_apply`)."""
+
+import datetime as dt
+import email
+import logging
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import pytest
+from django.db import transaction
+
+from vik.channels import services
+from vik.channels.choices import ChannelKind, PayloadState
+from vik.channels.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
+from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
+from vik.contacts.choices import IdentityKind
+from vik.contacts.models import Contact, Identity
+from vik.conversations.models import Interaction, Request, TimelineEvent
+from vik.core import clock
+from vik.core.testing import JIHLAVA
+
+NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+
+
+def mail(sender: str, subject: str, *, html: str = "", attachment: bytes = b"") -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "podatelna@jihlava.example"
+    message["Subject"] = subject
+    message["Date"] = format_datetime(NOW)
+    message["Message-ID"] = make_msgid(domain="example.cz")
+    message.set_content(f"Dobrý den, {subject.lower()}. Děkuji.")
+    if html:
+        message.add_alternative(html, subtype="html")
+    if attachment:
+        message.add_attachment(
+            attachment, maintype="application", subtype="pdf", filename="žádost.pdf"
+        )
+    return message.as_bytes()
+
+
+@pytest.fixture
+def arrivals(world):
+    """Stored, unprocessed payloads of two accounts, interleaved, with the cases that matter:
+    one new sender several times (rate limit), a known contact without a name, a sender at
+    the limit already, HTML, an attachment, web submissions with e-mail and phone."""
+    mailbox = ChannelAccount.objects.create(
+        region=world.region, centre=world.centre_a, kind=ChannelKind.EMAIL,
+        name="podatelna-batch", settings={"smtp": {"from": "podatelna@jihlava.example"}},
+    )  # fmt: skip
+    nameless = Contact.objects.create(region=world.region)
+    Identity.objects.create(
+        contact=nameless, region=world.region, kind=IdentityKind.EMAIL, value="eva@example.cz"
+    )
+    busy = Contact.objects.create(region=world.region, name="Petr Busy")
+    Identity.objects.create(
+        contact=busy, region=world.region, kind=IdentityKind.EMAIL, value="petr@example.cz"
+    )
+    old = Request.objects.create(
+        region=world.region, reference="VYS-2025-000001", subject="Starý", requester=busy,
+        origin_channel=ChannelKind.EMAIL,
+    )  # fmt: skip
+    for minutes in (10, 20, 30):
+        Interaction.objects.create(
+            request=old, direction="outbound", channel=ChannelKind.EMAIL, contact=busy,
+            is_automatic=True, text="potvrzení", occurred_at=NOW - dt.timedelta(minutes=minutes),
+        )  # fmt: skip
+    web = {
+        "kind": "request", "municipality_code": JIHLAVA, "language": "cs", "consent": True,
+        "submitted_at": NOW.isoformat(),
+    }  # fmt: skip
+    items = [
+        (mailbox, mail("Jan Novák <jan@example.cz>", "Svoz odpadu")),
+        (world.web, payload_body({**web, "name": "Jana Malá", "email": "jana@example.cz",
+                                  "phone": "+420 601 123 456", "message": "Kdy je svoz?"})),
+        (mailbox, mail("Jan Novák <jan@example.cz>", "Poplatek za psa")),
+        (mailbox, mail("Eva Nová <eva@example.cz>", "Rybářský lístek")),
+        (mailbox, mail("Petr Busy <petr@example.cz>", "Ověření podpisu")),
+        (mailbox, mail("Olga <olga@example.cz>", "Žádost", attachment=b"%PDF-1.4 test")),
+        (world.web, payload_body({**web, "name": "Jan Novák", "email": "jan@example.cz",
+                                  "message": "Ještě jedna otázka k psovi."})),
+        (mailbox, mail("Jan Novák <jan@example.cz>", "Parkování")),
+        (mailbox, mail("Jan Novák <jan@example.cz>", "Hřbitov")),
+        (mailbox, mail("Iva <iva@example.cz>", "HTML", html="<p onclick=x>Dobrý <b>den</b></p>")),
+    ]  # fmt: skip
+    return [
+        InboundPayload.objects.create(
+            account=account,
+            idempotency_key=f"k{number:02d}",
+            body=body,
+            content_type=PAYLOAD_CONTENT_TYPE if account.kind == "web" else "message/rfc822",
+            received_at=NOW,
+            next_attempt_at=NOW,
+        )
+        for number, (account, body) in enumerate(items)
+    ]
+
+
+def outcome() -> dict[str, object]:
+    """Everything the processing wrote, keyed by what a person would compare (not by ids)."""
+    by_payload = {}
+    for interaction in Interaction.objects.filter(inbound_payload__isnull=False).select_related(
+        "request__requester", "request__centre", "request__municipality", "contact"
+    ):
+        request = interaction.request
+        acknowledgements = [
+            (a.text, list(OutboundMessage.objects.filter(interaction=a).values_list(
+                "recipient", "state")))
+            for a in request.interactions.filter(is_automatic=True)
+        ]  # fmt: skip
+        assert interaction.inbound_payload is not None
+        assert interaction.contact is not None
+        by_payload[interaction.inbound_payload.idempotency_key] = {
+            "request": (
+                request.subject, request.kind, request.status, request.origin_channel,
+                request.centre.name if request.centre else None,
+                request.municipality.code if request.municipality else None,
+                request.language, request.created_at, request.last_activity_at,
+                request.requester.name, len(request.public_token),
+            ),
+            "interaction": (
+                interaction.channel, interaction.direction, interaction.subject,
+                interaction.text, interaction.html, interaction.occurred_at,
+                interaction.contact.name,
+                sorted(interaction.attachments.values_list("filename", "size", "sha256")),
+            ),
+            "events": sorted(
+                (e.kind, str(e.data)) for e in TimelineEvent.objects.filter(request=request)
+            ),
+            "acknowledgements": [
+                (text.replace(request.reference, "REF").replace(request.public_token, "TOKEN"),
+                 sent)
+                for text, sent in acknowledgements
+            ],
+            "message_references": MessageReference.objects.filter(request=request).count(),
+        }  # fmt: skip
+    contacts = sorted(
+        (c.name, c.kind, c.requester_type, sorted(c.identities.values_list("kind", "value")))
+        for c in Contact.objects.all()
+    )
+    references = sorted(Request.objects.values_list("reference", flat=True))
+    states = sorted(InboundPayload.objects.values_list("idempotency_key", "state"))
+    return {"payloads": by_payload, "contacts": contacts, "references": references,
+            "states": states}  # fmt: skip
+
+
+def one_by_one_and_together(arrivals) -> tuple[dict[str, object], dict[str, object]]:
+    with clock.travel(NOW):
+        with transaction.atomic():
+            for payload in arrivals:
+                services.inbound_process(payload_id=payload.pk)
+            one_by_one = outcome()
+            transaction.set_rollback(True)
+        assert InboundPayload.objects.filter(state=PayloadState.PENDING).count() == len(arrivals)
+        assert services.inbound_drain() == len(arrivals)
+        return one_by_one, outcome()
+
+
+def test_a_batch_ends_exactly_as_the_same_messages_one_by_one(world, arrivals, caplog):
+    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    one_by_one, together = one_by_one_and_together(arrivals)
+
+    assert "applied one by one" not in caplog.text  # the set-based step did the work
+    assert together == one_by_one
+    # ... and the cases were really there.
+    assert len(together["payloads"]) == len(arrivals)
+    acknowledged = [p["acknowledgements"] for p in together["payloads"].values()]
+    assert sum(1 for a in acknowledged if a) == 6  # Jan 3 of 4 (limit), Eva, Olga, Iva; not Petr
+    assert ("Eva Nová", "person", "citizen", [("email", "eva@example.cz")]) in together["contacts"]
+
+
+def test_vik_own_message_in_a_batch_is_ignored_as_one_by_one(world, arrivals, caplog):
+    """One message of the batch carries a Message-ID VIK sent: the set-based step leaves it
+    out, and one by one it is ignored; the others are processed together."""
+    came_back = arrivals[4]
+    old = Request.objects.get(reference="VYS-2025-000001")
+    sent = OutboundMessage.objects.create(
+        account=came_back.account, interaction=old.interactions.first(), recipient="x@example.cz"
+    )
+    MessageReference.objects.create(
+        region_id=world.region.pk, request=old, outbound=sent, channel=ChannelKind.EMAIL,
+        message_id=email.message_from_bytes(bytes(came_back.body))["Message-ID"].strip("<>"),
+    )  # fmt: skip
+    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    one_by_one, together = one_by_one_and_together(arrivals)
+
+    assert "applied one by one" not in caplog.text
+    assert together == one_by_one
+    assert ("k04", PayloadState.IGNORED) in together["states"]
+    assert len(together["payloads"]) == len(arrivals) - 1
