@@ -8,6 +8,7 @@ which request a message belongs to is decided once, for every channel, in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -109,6 +110,10 @@ class ChannelAdapter(ABC):
         """Where a public reply to `request` is delivered on this channel; None: nowhere
         (the citizen reads it on the tracking page)."""
         return None
+
+    def delivering(self) -> contextlib.AbstractContextManager[None]:
+        """Around a batch of `send` calls: an adapter may keep a connection open for them."""
+        return contextlib.nullcontext()
 
     def sender_address(self, message: NormalisedMessage) -> str | None:
         """Where an answer to this inbound message goes, if the message itself says (the

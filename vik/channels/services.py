@@ -319,9 +319,9 @@ def outbound_queue(*, account: ChannelAccount, interaction: Any, recipient: str)
     message = OutboundMessage.objects.create(
         account=account, interaction=interaction, recipient=recipient, next_attempt_at=clock.now()
     )
-    from .tasks import outbound_deliver_task
+    from .tasks import outbound_drain_task
 
-    enqueue_on_commit(outbound_deliver_task, message.pk)
+    enqueue_once_on_commit(outbound_drain_task)
     return message
 
 
@@ -334,10 +334,10 @@ def outbound_queue_many(*, account: ChannelAccount, deliveries: Sequence[tuple[A
         )
         for interaction, recipient in deliveries
     )
-    from .tasks import outbound_deliver_task
+    from .tasks import outbound_drain_task
 
-    for message in messages:
-        enqueue_on_commit(outbound_deliver_task, message.pk)
+    if messages:
+        enqueue_once_on_commit(outbound_drain_task)
 
 
 def _claim_outbound(message_id: int) -> bool:
@@ -355,6 +355,27 @@ def _claim_outbound(message_id: int) -> bool:
     return True
 
 
+def _claim_outbound_batch(size: int) -> list[int]:
+    """Claim up to `size` queued messages that are due, oldest first; rows another worker is
+    claiming are skipped. Each attempt is counted; the lease lets the sweeper take the claim
+    back from a worker that died."""
+    now = clock.now()
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(state=OutboundState.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            OutboundMessage.objects.filter(pk__in=ids, state=OutboundState.QUEUED).update(
+                state=OutboundState.SENDING, attempts=F("attempts") + 1,
+                next_attempt_at=now + stale_claim(), updated_at=now,
+            )  # fmt: skip
+    return ids
+
+
 def outbound_deliver(*, message_id: int) -> None:
     """Send one queued outbound message; retry transient failures; record permanent ones on the
     request's timeline so that the clerk sees the citizen did not get the answer."""
@@ -363,6 +384,39 @@ def outbound_deliver(*, message_id: int) -> None:
     message = OutboundMessage.objects.select_related("account", "interaction__request").get(
         pk=message_id
     )
+    _send(message)
+
+
+def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> int:
+    """Send the queued messages that are due, a batch at a time, each channel's batch through
+    one connection (`ChannelAdapter.delivering`). Like `inbound_drain`, one task serves many
+    messages and hands over after `max_batches`. Returns how many it took."""
+    size = batch_size or settings.VIK_OUTBOUND_BATCH_SIZE
+    taken = 0
+    for _batch in range(max_batches):
+        ids = _claim_outbound_batch(size)
+        if not ids:
+            return taken
+        messages = list(
+            OutboundMessage.objects.filter(pk__in=ids, state=OutboundState.SENDING)
+            .select_related("account", "interaction__request__centre")
+            .order_by("pk")
+        )
+        for kind in dict.fromkeys(m.account.kind for m in messages):
+            with adapter_for(kind).delivering():
+                for message in messages:
+                    if message.account.kind == kind:
+                        _send(message)
+        taken += len(ids)
+    from .tasks import outbound_drain_task
+
+    with transaction.atomic():
+        enqueue_once_on_commit(outbound_drain_task)
+    return taken
+
+
+def _send(message: OutboundMessage) -> None:
+    """Deliver one claimed message through its channel's adapter and record the outcome."""
     try:
         external_id = adapter_for(message.account.kind).send(message)
     except Exception as error:
@@ -392,11 +446,12 @@ def _outbound_failed(message: OutboundMessage, error: Exception, *, permanent: b
         return
     from .tasks import outbound_deliver_task
 
+    retry_at = clock.now() + backoff(message.attempts)
     with transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(
-            state=OutboundState.QUEUED, last_error=reason
+            state=OutboundState.QUEUED, last_error=reason, next_attempt_at=retry_at
         )
-        enqueue_on_commit(outbound_deliver_task, message.pk, run_after=message.next_attempt_at)
+        enqueue_on_commit(outbound_deliver_task, message.pk, run_after=retry_at)
 
 
 def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) -> None:
@@ -441,7 +496,7 @@ def channels_sweep() -> tuple[int, int]:
 
     Returns (inbound, outbound) counts. Safe to run at any time: processing is idempotent.
     """
-    from .tasks import inbound_drain_task, inbound_process_task, outbound_deliver_task
+    from .tasks import inbound_drain_task, inbound_process_task, outbound_drain_task
 
     now = clock.now()
     stale = now - stale_claim()
@@ -472,8 +527,8 @@ def channels_sweep() -> tuple[int, int]:
         OutboundMessage.objects.filter(pk__in=outbound_ids).update(
             state=OutboundState.QUEUED, next_attempt_at=now
         )
-        for pk in outbound_ids:
-            enqueue_on_commit(outbound_deliver_task, pk)
+        if outbound_ids:  # taken-back claims and lost wake-ups alike: one drain sends them
+            enqueue_once_on_commit(outbound_drain_task)
     return len(inbound_ids), len(outbound_ids)
 
 

@@ -20,3 +20,8 @@ def inbound_drain_task() -> None:
 @task(queue_name="outbound")
 def outbound_deliver_task(message_id: int) -> None:
     services.outbound_deliver(message_id=message_id)
+
+
+@task(queue_name="outbound")
+def outbound_drain_task() -> None:
+    services.outbound_drain()

@@ -205,6 +205,7 @@ class SmtpSink:
 
     def __init__(self) -> None:
         self.messages: list[Any] = []
+        self.peers: list[Any] = []  # the client's address and port: one per SMTP connection
         self.refuse: set[str] = set()
         self.port = 0
 
@@ -223,6 +224,7 @@ class SmtpSink:
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
+        self.peers.append(session.peer)
         return "250 OK"
 
 

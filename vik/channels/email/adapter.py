@@ -8,9 +8,13 @@ about a message VIK sent (bounces); `vik.channels.services` acts on those.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import json
 import os
 import re
 import smtplib
+from collections.abc import Iterator
 from email.utils import formataddr
 from typing import Any
 
@@ -118,6 +122,9 @@ class EmailAdapter(ChannelAdapter):
         email = request.requester.identities.filter(kind=IdentityKind.EMAIL).first()
         return email.value if email else None
 
+    def delivering(self) -> contextlib.AbstractContextManager[None]:
+        return smtp_connections()
+
     def sender_address(self, message: NormalisedMessage) -> str | None:
         return next((v for k, v in message.sender_identities if k == IdentityKind.EMAIL), None)
 
@@ -186,14 +193,17 @@ def smtp_deliver(
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        _connection_broken(smtp)
         raise DeliveryError(f"SMTP: {error}") from error
-    MessageReference.objects.get_or_create(
-        region_id=request.region_id,
-        message_id=message_id.strip("<>"),
-        defaults={
-            "request": request, "interaction": interaction, "outbound": message,
-            "channel": message.account.kind,
-        },
+    MessageReference.objects.bulk_create(
+        [
+            MessageReference(
+                region_id=request.region_id, message_id=message_id.strip("<>"),
+                request=request, interaction=interaction, outbound=message,
+                channel=message.account.kind,
+            )
+        ],
+        ignore_conflicts=True,  # sent before (a retry after a crash): the first one stays
     )  # fmt: skip
     return message_id
 
@@ -207,8 +217,52 @@ def _with_signature(text: str, request: Request) -> str:
     return "\n".join(lines)
 
 
+_open_connections: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "vik_smtp_connections", default=None
+)
+
+
+@contextlib.contextmanager
+def smtp_connections() -> Iterator[None]:
+    """Within the block, one open SMTP connection per server serves every message sent (a
+    batch of acknowledgements costs one TLS handshake and login, not one each)."""
+    if _open_connections.get() is not None:
+        yield
+        return
+    token = _open_connections.set({})
+    try:
+        yield
+    finally:
+        for connection in (_open_connections.get() or {}).values():
+            with contextlib.suppress(Exception):
+                connection.close()
+        _open_connections.reset(token)
+
+
 def _connection(smtp: dict[str, Any]) -> Any:
-    """The account's own SMTP server, or the installation's default one."""
+    """The account's own SMTP server, or the installation's default one; the open one of the
+    batch (`smtp_connections`) if there is one."""
+    pool = _open_connections.get()
+    if pool is None:
+        return _new_connection(smtp)
+    key = json.dumps(smtp, sort_keys=True)
+    if key not in pool:
+        connection = _new_connection(smtp)
+        connection.open()
+        pool[key] = connection
+    return pool[key]
+
+
+def _connection_broken(smtp: dict[str, Any]) -> None:
+    """After an SMTP error the pooled connection may be unusable: the next message of the
+    batch opens a new one."""
+    pool = _open_connections.get()
+    if pool is not None and (connection := pool.pop(json.dumps(smtp, sort_keys=True), None)):
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def _new_connection(smtp: dict[str, Any]) -> Any:
     if not smtp.get("host"):
         return get_connection()
     security = smtp.get("security", "starttls")

@@ -15,6 +15,7 @@ carries no PDF or TIFF at all goes to quarantine.
 
 from __future__ import annotations
 
+import contextlib
 import email.header
 import email.parser
 import email.policy
@@ -42,7 +43,12 @@ from vik.channels.base import (
     outbound_message_id,
 )
 from vik.channels.choices import ChannelKind
-from vik.channels.email.adapter import DEFAULT_MAX_BYTES, _with_signature, smtp_deliver
+from vik.channels.email.adapter import (
+    DEFAULT_MAX_BYTES,
+    _with_signature,
+    smtp_connections,
+    smtp_deliver,
+)
 from vik.channels.email.parser import MailAttachment, MailUnparseable, ParsedMail, parse_mail
 from vik.channels.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
@@ -143,6 +149,9 @@ class FaxAdapter(ChannelAdapter):
             thread=ThreadHint(reference=_reference_in(text)),
             external_id=parsed.message_id,
         )
+
+    def delivering(self) -> contextlib.AbstractContextManager[None]:
+        return smtp_connections()
 
     def reply_recipient(self, request: Request) -> str | None:
         phone = request.requester.identities.filter(kind=IdentityKind.PHONE).first()
