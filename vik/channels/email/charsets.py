@@ -279,6 +279,8 @@ _SECTION = re.compile(r"^(.*?)\*(\d{1,3})(\*?)$")
 
 def split_header_params(value: str) -> list[str]:
     """Split `type; a=b; c="d;e"` at semicolons outside quoted strings."""
+    if '"' not in value:  # no quoted string: every semicolon splits
+        return value.split(";")
     parts: list[str] = []
     current: list[str] = []
     quoted = escaped = False
