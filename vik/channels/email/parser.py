@@ -24,7 +24,10 @@ import hashlib
 import io
 import itertools
 import mimetypes
+import multiprocessing
+import os
 import re
+import resource
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from email import errors
@@ -806,6 +809,66 @@ _FORWARDED_TYPES = frozenset({"message/rfc822", "message/global", "message/news"
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 
 
+# tnefparse trusts the lengths and counts inside the file: a damaged 8 KB winmail.dat made it
+# allocate 24 GB for minutes. It therefore runs in a child process with a memory and time
+# budget; winmail.dat is rare enough that the fork does not matter.
+TNEF_MEMORY_BYTES = 512 * 1024 * 1024
+TNEF_MEMORY_PER_BYTE = 20
+TNEF_SECONDS = 20.0
+
+_TnefResult = tuple[list[tuple[Any, bytes]], Any, Any]
+
+
+class TnefTooCostly(Exception):
+    """Unpacking the winmail.dat exceeded its memory or time budget."""
+
+
+def _tnef_unpack(data: bytes) -> _TnefResult:
+    """(attachments as (long file name, content), body, HTML body) of a winmail.dat, decoded
+    by tnefparse in a forked child limited to a memory and a time budget."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    budget = max(TNEF_MEMORY_BYTES, TNEF_MEMORY_PER_BYTE * len(data))
+    child = context.Process(target=_tnef_child, args=(data, sender, budget), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(TNEF_SECONDS):
+            raise TnefTooCostly(f"no result within {TNEF_SECONDS:.0f} s")
+        outcome, *result = receiver.recv()
+    except EOFError as error:  # the child died (out of memory, killed)
+        raise TnefTooCostly("the decoder died") from error
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome != "ok":
+        raise TnefTooCostly(str(result[0]))
+    items, body, html_body = result
+    return items, body, html_body
+
+
+def _tnef_child(data: bytes, sender: Any, budget: int) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (_address_space() + budget,) * 2)
+        tnef = TNEF(data, do_checksum=False)
+        items = [(item.long_filename(), bytes(item.data or b"")) for item in tnef.attachments]
+        sender.send(("ok", items, tnef.body, tnef.htmlbody))
+    except BaseException as error:  # MemoryError included: report it, never raise in a fork
+        with contextlib.suppress(Exception):
+            sender.send(("error", f"{type(error).__name__}: {error}"[:300]))
+    finally:
+        sender.close()
+        os._exit(0)
+
+
+def _address_space() -> int:
+    """This process's current virtual memory size in bytes (the child's limit adds to it)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 def _tnef(data: bytes, filename: str, state: _Walk) -> None:
     """Outlook's winmail.dat: unpacked with tnefparse when it is installed, else kept whole."""
     name = filename or "winmail.dat"
@@ -814,15 +877,15 @@ def _tnef(data: bytes, filename: str, state: _Walk) -> None:
         state.attachments.append(MailAttachment(name, "application/ms-tnef", data, "", False))
         return
     try:
-        tnef = TNEF(data, do_checksum=False)
+        items, raw_body, raw_html = _tnef_unpack(data)
         found: list[MailAttachment] = []
-        for index, item in enumerate(tnef.attachments, start=1):
-            item_name = safe_filename(_any_text(item.long_filename(), state.defects), state.defects)
+        for index, (raw_name, content) in enumerate(items, start=1):
+            item_name = safe_filename(_any_text(raw_name, state.defects), state.defects)
             item_name = item_name or _default_name(index, "application/octet-stream")
             guessed = mimetypes.guess_type(item_name)[0] or "application/octet-stream"
-            found.append(MailAttachment(item_name, guessed, bytes(item.data or b""), "", False))
-        body = _any_text(tnef.body, state.defects)
-        html_body = _any_text(tnef.htmlbody, state.defects)
+            found.append(MailAttachment(item_name, guessed, content, "", False))
+        body = _any_text(raw_body, state.defects)
+        html_body = _any_text(raw_html, state.defects)
     except Exception as exc:  # third-party decoder on hostile input
         state.defects.append(f"winmail.dat (TNEF) could not be unpacked ({type(exc).__name__})")
         state.attachments.append(MailAttachment(name, "application/ms-tnef", data, "", False))

@@ -232,6 +232,19 @@ def test_a_winmail_dat_nobody_can_read_is_kept_whole():
     assert mail.defects == ("winmail.dat (TNEF) had nothing readable; kept as a file",)
 
 
+def test_a_winmail_dat_that_would_eat_all_memory_is_kept_whole_and_the_parser_survives():
+    """tnefparse trusts the sizes in the file: this damaged one made it allocate 24 GB. The
+    decoder runs in a child with a memory budget, so the message still parses."""
+    raw = (Path(__file__).parent / "hostile" / "tnef-memory-bomb.eml").read_bytes()
+    mail = parse_mail(raw)
+    assert any(
+        d.startswith("winmail.dat (TNEF) could not be unpacked (TnefTooCostly")
+        for d in mail.defects
+    ), mail.defects
+    kept = [a for a in mail.attachments if a.content_type == "application/ms-tnef"]
+    assert len(kept) == 1 and kept[0].size > 0  # never dropped
+
+
 def test_winmail_dat_is_kept_when_tnefparse_is_missing(monkeypatch):
     monkeypatch.setattr(parser, "TNEF", None)
     mail = load("winmail.eml")
