@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_secret, env_str
+from .env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VIK_VAR_DIR", str(BASE_DIR / "var")))
@@ -153,6 +153,7 @@ VIK_STALE_CLAIM_SECONDS = env_int("VIK_STALE_CLAIM_SECONDS", 120)
 VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
 VIK_INBOUND_BATCH_SIZE = env_int("VIK_INBOUND_BATCH_SIZE", 50)
 VIK_OUTBOUND_BATCH_SIZE = env_int("VIK_OUTBOUND_BATCH_SIZE", 50)
+VIK_TASK_GATHER_SECONDS = env_float("VIK_TASK_GATHER_SECONDS", 0.2)
 VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
 
 SESSION_COOKIE_HTTPONLY = True

@@ -94,7 +94,7 @@ def inbound_accept(
                 )
             from .tasks import inbound_drain_task
 
-            enqueue_once_on_commit(inbound_drain_task)
+            enqueue_once_on_commit(inbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     except IntegrityError:
         existing = InboundPayload.objects.filter(account=account, idempotency_key=idempotency_key)
         return existing.get(), False
@@ -321,7 +321,7 @@ def outbound_queue(*, account: ChannelAccount, interaction: Any, recipient: str)
     )
     from .tasks import outbound_drain_task
 
-    enqueue_once_on_commit(outbound_drain_task)
+    enqueue_once_on_commit(outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     return message
 
 
@@ -337,7 +337,7 @@ def outbound_queue_many(*, account: ChannelAccount, deliveries: Sequence[tuple[A
     from .tasks import outbound_drain_task
 
     if messages:
-        enqueue_once_on_commit(outbound_drain_task)
+        enqueue_once_on_commit(outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
 
 
 def _claim_outbound(message_id: int) -> bool:

@@ -11,6 +11,8 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +34,26 @@ def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = Non
     transaction.on_commit(_enqueue)
 
 
-def enqueue_once_on_commit(task: Any) -> None:
+def enqueue_once_on_commit(task: Any, *, gather: float = 0.0) -> None:
     """After commit, enqueue `task` (without arguments) unless it already waits in the queue.
 
     For tasks that take whatever work is there (drains): a waiting one will see this
     transaction's rows, because it claims them after it starts, and it starts after this check
     (a worker marks a task running before running it). A running one may already have looked,
     so it does not count. With a backend that cannot tell, the task is always enqueued.
+
+    `gather` (seconds) defers the task a little, so that what arrives meanwhile is worked in
+    the same batch instead of by a task each (a backend that cannot defer runs it at once).
     """
 
     def _enqueue() -> None:
         try:
-            if not _waiting(task):
-                task.enqueue()
+            if _waiting(task):
+                return
+            target = task
+            if gather > 0 and task.get_backend().supports_defer:
+                target = task.using(run_after=timezone.now() + dt.timedelta(seconds=gather))
+            target.enqueue()
         except Exception:
             log.exception("enqueue of %s failed; the sweeper will pick the work up", task)
 
@@ -52,31 +61,39 @@ def enqueue_once_on_commit(task: Any) -> None:
 
 
 def _waiting(task: Any) -> bool:
+    """Whether `task` waits in the queue, due or deferred (not yet running)."""
+    from django_tasks.base import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return False
-    return (
-        DBTaskResult.objects.ready()
-        .filter(backend_name=backend.alias, task_path=task.module_path)
-        .exists()
-    )
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend.alias, task_path=task.module_path
+    ).exists()
 
 
 def tasks_waiting_since(moment: dt.datetime) -> bool:
-    """Whether due tasks enqueued before `moment` still wait for a worker (a backlog).
+    """Whether tasks enqueued before `moment` still wait for a worker (a backlog): due ones,
+    and ones deferred by a moment to gather work (not retries deferred by their backoff).
 
     Then a row enqueued before `moment` and not yet claimed may simply not have had its turn.
     Only the database backend can tell; with any other backend the answer is no.
     """
     from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = task_backends["default"]
     if not isinstance(backend, DatabaseBackend):
         return False
-    waiting = DBTaskResult.objects.ready().filter(backend_name=backend.alias)
-    return waiting.filter(enqueued_at__lte=moment).exists()
+    soon = timezone.now() + dt.timedelta(minutes=1)
+    return (
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, backend_name=backend.alias, enqueued_at__lte=moment
+        )
+        .filter(Q(run_after=get_date_max()) | Q(run_after__lte=soon))
+        .exists()
+    )

@@ -231,6 +231,7 @@ def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_processes_the_queue(world, settings):
     """The real task backend and worker (`vik worker --batch`), on SQLite and PostgreSQL."""
+    settings.VIK_TASK_GATHER_SECONDS = 0  # --batch stops when no task is due
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -349,3 +350,24 @@ def test_a_batch_claimed_by_a_worker_that_died_comes_back_one_by_one(world):
     ]
     services._process_claimed(token, ids)  # the old claim, if it ever wakes up: no effect
     assert Interaction.objects.count() == 3
+
+
+def test_a_burst_wakes_one_drain_that_waits_a_moment_for_more(world, settings):
+    settings.VIK_TASK_GATHER_SECONDS = 0.2
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "inbound", "outbound"],
+        }
+    }
+    for number in range(3):
+        with run_on_commit():
+            services.inbound_accept(
+                account=world.web, idempotency_key=f"g-{number}", body=body(),
+                content_type=PAYLOAD_CONTENT_TYPE,
+            )  # fmt: skip
+    drain = DBTaskResult.objects.get(task_path__endswith=".inbound_drain_task")
+    assert dt.timedelta(seconds=0.1) < drain.run_after - drain.enqueued_at < dt.timedelta(seconds=1)
+    # The deferred drain is work on its way: the sweeper does not add to it.
+    with clock.travel(clock.now() + 2 * services.stale_claim()):
+        assert services.channels_sweep() == (0, 0)
