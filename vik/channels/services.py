@@ -400,6 +400,7 @@ def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> i
         messages = list(
             OutboundMessage.objects.filter(pk__in=ids, state=OutboundState.SENDING)
             .select_related("account", "interaction__request__centre")
+            .prefetch_related("interaction__attachments")
             .order_by("pk")
         )
         for kind in dict.fromkeys(m.account.kind for m in messages):
