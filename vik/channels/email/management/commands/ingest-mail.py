@@ -25,6 +25,9 @@ EX_OK, EX_TEMPFAIL = 0, 75
 
 class Command(BaseCommand):
     help = "Store one e-mail message read from standard input (for a mail server's pipe)."
+    # A mail server starts one process per message: skip the system checks (they import every
+    # URL configuration and view) and keep the start-up to Django's own.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--account", required=True, help="name of the e-mail channel account")
