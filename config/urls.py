@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vik.api.v1 import api as api_v1
 from vik.channels import urls as channels_urls
 from vik.channels.web import urls as web_urls
 from vik.contacts import urls as contacts_urls
 from vik.conversations import urls as conversations_urls
 from vik.core import views as core_views
+from vik.knowledge import urls as knowledge_urls
 from vik.tenancy import urls as tenancy_urls
 
 staff_urlpatterns = [
@@ -15,16 +17,19 @@ staff_urlpatterns = [
     *conversations_urls.staff_urlpatterns,
     *contacts_urls.staff_urlpatterns,
     *channels_urls.staff_urlpatterns,
+    *knowledge_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
     *conversations_urls.portal_urlpatterns,
+    *knowledge_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("", include((portal_urlpatterns, "portal"))),
 ]

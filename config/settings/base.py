@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vik.channels.email",
     "vik.channels.fax",
     "vik.audit",
+    "vik.knowledge",
     "vik.demo",
 ]
 
@@ -155,6 +156,11 @@ VIK_INBOUND_BATCH_SIZE = env_int("VIK_INBOUND_BATCH_SIZE", 50)
 VIK_OUTBOUND_BATCH_SIZE = env_int("VIK_OUTBOUND_BATCH_SIZE", 50)
 VIK_TASK_GATHER_SECONDS = env_float("VIK_TASK_GATHER_SECONDS", 0.2)
 VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
+
+# Knowledge centre: a published article is due for review this many days after publishing;
+# its owners and reviewers see it as due this many days before.
+VIK_KNOWLEDGE_REVIEW_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_DAYS", 365)
+VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("VIK_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class ArticleKind(models.TextChoices):
+    LIFE_SITUATION = "life_situation", _("life situation")
+    FAQ = "faq", _("frequently asked question")
+    METHODOLOGY = "methodology", _("methodology")
+    GOVERNING_DOCUMENT = "governing_document", _("governing document")
+    ANNOUNCEMENT = "announcement", _("announcement")
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("public")
+    STAFF = "staff", _("staff")
+    COORDINATORS = "coordinators", _("coordinators")
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class Language(models.TextChoices):
+    CZECH = "cs", _("Czech")
+    ENGLISH = "en", _("English")
+
+
+# The standard outline of a life situation (the PVS template most municipal websites use,
+# DOMAIN-CZ.md §4.2), in the order a page shows it. The keys are stored in
+# ArticleVersion.sections; every section is optional Markdown.
+LIFE_SITUATION_SECTIONS: list[tuple[str, StrOrPromise]] = [
+    ("basic_information", _("Basic information")),
+    ("who_may_apply", _("Who may apply")),
+    ("conditions", _("Conditions and procedure")),
+    ("how_to_apply", _("How to apply")),
+    ("where_to_apply", _("Where, with whom and when")),
+    ("documents", _("Documents needed")),
+    ("forms", _("Forms")),
+    ("fees", _("Fees")),
+    ("deadlines", _("Deadlines")),
+    ("electronic_service", _("Electronic service")),
+    ("legal_basis", _("Legal basis")),
+    ("remedies", _("Remedies")),
+    ("sanctions", _("Sanctions")),
+    ("more_information", _("More information")),
+    ("related_situations", _("Related life situations")),
+]
+SECTION_KEYS = [key for key, _label in LIFE_SITUATION_SECTIONS]

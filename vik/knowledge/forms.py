@@ -1,0 +1,226 @@
+"""Forms of the knowledge centre: the portal's search and feedback, the staff editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Region
+from vik.topics.selectors import topic_choices
+
+from .choices import LIFE_SITUATION_SECTIONS, ArticleKind, ArticleState, Audience, Language
+from .models import Article, ArticleVersion
+
+# The portal ----------------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("What are you looking for?"), max_length=200, required=False)
+    obec = forms.CharField(label=_("Your municipality"), max_length=120, required=False)
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))])
+    # No length check: a long comment is cut (feedback_record), never refused.
+    comment = forms.CharField(
+        label=_("What was missing?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+    q = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    # A honeypot, as on the web form: browsers leave it empty, some robots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+# The staff editor ----------------------------------------------------------------------------
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+
+
+class ArticleTextForm(forms.Form):
+    """The text of one version: what article_create and article_edit write."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    question = forms.CharField(
+        label=_("Question (FAQ)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Markdown: **bold**, *italics*, - lists, [link](https://…), ## headings."),
+    )
+    note = forms.CharField(
+        label=_("Note on this change"), required=False, max_length=500,
+        help_text=_("Shown in the version history."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in LIFE_SITUATION_SECTIONS:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    @property
+    def section_fields(self) -> list[forms.BoundField]:
+        return [self[f"section_{key}"] for key, _label in LIFE_SITUATION_SECTIONS]
+
+    def text(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "language": data["language"],
+            "title": data["title"],
+            "summary": data["summary"],
+            "question": data["question"],
+            "body": data["body"],
+            "sections": {
+                key: data[f"section_{key}"]
+                for key, _label in LIFE_SITUATION_SECTIONS
+                if data.get(f"section_{key}")
+            },
+            "note": data["note"],
+        }
+
+    @staticmethod
+    def initial_from(version: ArticleVersion | None) -> dict[str, Any]:
+        if version is None:
+            return {}
+        initial = {
+            "language": version.language,
+            "title": version.title,
+            "summary": version.summary,
+            "question": version.question,
+            "body": version.body,
+        }
+        initial.update({f"section_{key}": text for key, text in version.sections.items()})
+        return initial
+
+
+class ArticleDetailsForm(forms.Form):
+    topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas."), max_length=500
+    )
+    source_url = forms.URLField(
+        label=_("Source address"), required=False, max_length=500, assume_scheme="https"
+    )
+    review_by = forms.DateField(
+        label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: a year after publishing."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "—"), *topic_choices()]  # type: ignore[attr-defined]
+
+    def clean_tags(self) -> list[str]:
+        return _split(self.cleaned_data["tags"])
+
+
+class ArticleCreateForm(ArticleDetailsForm, ArticleTextForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ArticleKind.choices)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    scope = forms.ChoiceField(label=_("For"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scope_choices(user)  # type: ignore[attr-defined]
+        self.order_fields(["kind", "audience", "scope", "topic", "language", "title"])
+
+    def clean_scope(self) -> tuple[Region | None, InformationCentre | None]:
+        return scope_from_choice(self.cleaned_data["scope"])
+
+
+class VariantCreateForm(ArticleTextForm):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=InformationCentre.objects.none())
+
+    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        self.order_fields(["centre"])
+
+
+class ArticleEditForm(ArticleDetailsForm, ArticleTextForm):
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    related = forms.CharField(
+        label=_("Related articles"), required=False, max_length=2000,
+        help_text=_("Addresses (slugs) of the articles, separated by commas."),
+    )  # fmt: skip
+
+    def clean_related(self) -> list[Article]:
+        slugs = _split(self.cleaned_data["related"])
+        found = {article.slug: article for article in Article.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No article has the address %(slugs)s.") % {"slugs": ", ".join(missing)}
+            )
+        return [found[slug] for slug in slugs]
+
+
+def scope_choices(user: Any) -> list[tuple[str, str]]:
+    """The scopes the user may write articles for: every region, a region, a centre."""
+    choices: list[tuple[str, str]] = []
+    if permissions.can_author_article(user, region_id=None, centre_id=None):
+        choices.append(("all", str(_("every region"))))
+    scope = permissions.scope_for(user)
+    regions = (
+        Region.objects.all()
+        if scope.is_superuser
+        else Region.objects.filter(pk__in=sorted(scope.region_ids))
+    )
+    for region in regions:
+        if permissions.can_author_article(user, region_id=region.pk, centre_id=None):
+            choices.append((f"region:{region.pk}", region.name))
+    centres = InformationCentre.objects.filter(
+        permissions.centres_visible(user), is_active=True
+    ).select_related("region")
+    for centre in centres:
+        if permissions.can_author_article(user, region_id=centre.region_id, centre_id=centre.pk):
+            choices.append((f"centre:{centre.pk}", f"{centre.name} ({centre.region.name})"))
+    return choices
+
+
+def scope_from_choice(value: str) -> tuple[Region | None, InformationCentre | None]:
+    kind, _colon, pk = value.partition(":")
+    if kind == "region":
+        return Region.objects.get(pk=int(pk)), None
+    if kind == "centre":
+        centre = InformationCentre.objects.select_related("region").get(pk=int(pk))
+        return centre.region, centre
+    return None, None
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("all")), *ArticleState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("all")), *ArticleKind.choices]
+    )
+    mine = forms.BooleanField(label=_("Mine"), required=False)
+
+
+class ArchiveForm(forms.Form):
+    note = forms.CharField(label=_("Why"), required=False, max_length=500)
+
+
+class RestoreForm(forms.Form):
+    number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DiffForm(forms.Form):
+    old = forms.IntegerField(label=_("Older version"), min_value=1)
+    new = forms.IntegerField(label=_("Newer version"), min_value=1)

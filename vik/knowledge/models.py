@@ -1,0 +1,224 @@
+"""The shared knowledge centre: articles, their immutable versions, the search index, feedback.
+
+An article is the stable identity (kind, audience, scope, topic, workflow state); what it says
+lives in its versions. Every change is a new version; the article points at the version readers
+see (`published_version`, and `published_version_en` for the English translation). A draft is a
+version newer than the published one of its language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vik.core.models import TimeStampedModel
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Region
+from vik.topics.models import Topic
+
+from .choices import ArticleKind, ArticleState, Audience, Language
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(TimeStampedModel):
+    """Scope: every region of the installation (no region, no centre), one region (region), or
+    one centre (region and centre). A centre's local variant of a shared article has `variant_of`
+    and is shown instead of it for the centre's territory."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ArticleKind.choices)
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    centre = models.ForeignKey(
+        InformationCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("related articles"))
+    variant_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="variants"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ArticleState.choices, default=ArticleState.DRAFT
+    )
+    review_by = models.DateField(_("review by"), null=True, blank=True)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="knowledge_articles"
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    published_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_version_en = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(centre__isnull=True) | Q(region__isnull=False),
+                name="article_centre_within_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(variant_of__isnull=True) | Q(centre__isnull=False),
+                name="article_variant_has_centre",
+            ),
+            models.UniqueConstraint(
+                fields=["variant_of", "centre"],
+                condition=Q(variant_of__isnull=False),
+                name="article_one_variant_per_centre",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "review_by"], name="article_review"),
+            models.Index(fields=["topic", "kind"], name="article_topic_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.centre is not None:
+            self.region_id = self.centre.region_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_live(self) -> bool:
+        """Readers see it: it has a published version and is not archived."""
+        return self.published_version_id is not None
+
+    @property
+    def scope_label(self) -> str:
+        if self.centre_id is not None:
+            return str(self.centre)
+        if self.region_id is not None:
+            return str(self.region)
+        return str(_("every region"))
+
+
+class ArticleVersion(models.Model):
+    """One immutable state of an article's text in one language."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.CZECH
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    question = models.TextField(_("question"), blank=True)
+    body = models.TextField(_("text (Markdown)"), blank=True)
+    # Life situations: {section key: Markdown}, keys from choices.LIFE_SITUATION_SECTIONS.
+    sections = models.JSONField(_("sections"), default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["article", "-number"]
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number} ({self.language})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("Article versions are never changed; make a new one.")
+        super().save(*args, **kwargs)
+
+    def content(self) -> dict[str, Any]:
+        """What the version says, for comparing two versions and for exports."""
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "question": self.question,
+            "body": self.body,
+            "sections": {key: value for key, value in self.sections.items() if value},
+        }
+
+
+class SearchEntry(models.Model):
+    """The searchable text of a live article in one language: one row per published version
+    readers see. Written by `search_index.index_put` when an article is published and removed
+    when it is archived; never by a signal.
+
+    The documents hold lemmatised, folded terms (`analysis.document_terms`). PostgreSQL adds a
+    generated `search_vector` column with a GIN index over them, SQLite an FTS5 table
+    (migration 0002); both are invisible to the ORM and read by `search_index`.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_entries")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="+")
+    document_title = models.TextField()
+    document_body = models.TextField()
+    # The text a reader sees, without Markdown: snippets are cut from it.
+    plain_text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="search_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} ({self.language})"
+
+
+class ArticleFeedback(models.Model):
+    """A reader's answer to "Was this helpful?"."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    version = models.ForeignKey(
+        ArticleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True)
+    # What the reader searched for before opening the article: a content gap when not helpful.
+    query = models.CharField(_("search text"), max_length=300, blank=True)
+    language = models.CharField(max_length=8, default="cs")
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("article feedback")
+        verbose_name_plural = _("article feedback")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {'+' if self.is_helpful else '-'}"

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import portal, staff
+
+staff_urlpatterns = [
+    path("knowledge/", staff.article_list, name="knowledge_list"),
+    path("knowledge/new/", staff.article_create, name="knowledge_create"),
+    path("knowledge/review/", staff.review_list, name="knowledge_review"),
+    path("knowledge/<int:pk>/", staff.article_detail, name="knowledge_detail"),
+    path("knowledge/<int:pk>/edit/", staff.article_edit, name="knowledge_edit"),
+    path("knowledge/<int:pk>/variant/", staff.variant_create, name="knowledge_variant"),
+    path("knowledge/<int:pk>/submit", staff.article_submit, name="knowledge_submit"),
+    path("knowledge/<int:pk>/publish", staff.article_publish, name="knowledge_publish"),
+    path("knowledge/<int:pk>/archive", staff.article_archive, name="knowledge_archive"),
+    path("knowledge/<int:pk>/restore", staff.article_restore, name="knowledge_restore"),
+    path("knowledge/<int:pk>/diff/", staff.article_diff, name="knowledge_diff"),
+]
+
+portal_urlpatterns = [
+    path("znalosti/", portal.home, name="knowledge_home"),
+    path("znalosti/hledat/", portal.search, name="knowledge_search"),
+    path("znalosti/clanek/<slug:slug>/", portal.article, name="knowledge_article"),
+    path("znalosti/clanek/<slug:slug>/hodnoceni", portal.feedback, name="knowledge_feedback"),
+]

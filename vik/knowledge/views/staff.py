@@ -1,0 +1,319 @@
+"""The knowledge centre in the staff workspace: list and search, write, review, history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vik.core.errors import VikError
+from vik.tenancy import permissions
+from vik.tenancy.decorators import staff_member_required
+from vik.tenancy.models import InformationCentre
+from vik.topics.models import Topic
+
+from .. import selectors, services
+from ..choices import LIFE_SITUATION_SECTIONS, ArticleState, Language
+from ..forms import (
+    ArchiveForm,
+    ArticleCreateForm,
+    ArticleEditForm,
+    ArticleTextForm,
+    DiffForm,
+    RestoreForm,
+    StaffFilterForm,
+    VariantCreateForm,
+    scope_choices,
+)
+from ..models import Article
+from ..rendering import markdown_html
+
+
+@staff_member_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    form = StaffFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    query = (data.get("q") or "").strip()
+    context: dict[str, Any] = {"form": form, "query": query}
+    if query:
+        context["hits"] = selectors.article_search(
+            query=query,
+            viewer=request.user,
+            limit=50,
+            territory=selectors.territory_for_staff(request.user),
+            language=get_language() or "cs",
+        )
+    else:
+        context["articles"] = selectors.article_staff_list(
+            user=request.user,
+            state=data.get("state") or "",
+            kind=data.get("kind") or "",
+            mine=bool(data.get("mine")),
+        )
+    context["may_create"] = bool(scope_choices(request.user))
+    return render(request, "knowledge/staff_list.html", context)
+
+
+@staff_member_required
+def article_create(request: HttpRequest) -> HttpResponse:
+    form = ArticleCreateForm(request.POST or None, user=request.user)
+    if not form.fields["scope"].choices:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region, centre = data["scope"]
+        try:
+            article = services.article_create(
+                by=request.user,
+                kind=data["kind"],
+                audience=data["audience"],
+                region=region,
+                centre=centre,
+                topic=_topic(data["topic"]),
+                tags=data["tags"],
+                source_url=data["source_url"] or "",
+                review_by=data["review_by"],
+                **form.text(),
+            )
+        except VikError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("staff:knowledge_detail", pk=article.pk)
+    return render(request, "knowledge/staff_form.html", {"form": form, "creating": True})
+
+
+def _topic(pk: int | None) -> Topic | None:
+    return Topic.objects.filter(pk=pk).first() if pk else None
+
+
+def _variant_centres(request: HttpRequest, shared: Article) -> Any:
+    """The centres the user may write a local variant for (none has one yet)."""
+    candidates = InformationCentre.objects.filter(
+        permissions.centres_visible(request.user), is_active=True
+    ).exclude(pk__in=shared.variants.values("centre_id"))
+    if shared.region_id is not None:
+        candidates = candidates.filter(region_id=shared.region_id)
+    allowed = [
+        centre.pk
+        for centre in candidates
+        if permissions.can_author_article(
+            request.user, region_id=centre.region_id, centre_id=centre.pk
+        )
+    ]
+    return InformationCentre.objects.filter(pk__in=allowed)
+
+
+@staff_member_required
+def variant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    shared = selectors.article_get_for_staff(user=request.user, pk=pk)
+    centres = _variant_centres(request, shared)
+    if not centres.exists():
+        raise PermissionDenied
+    initial = ArticleTextForm.initial_from(
+        shared.published_version or selectors.latest_version(article=shared)
+    )
+    form = VariantCreateForm(request.POST or None, centres=centres, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_create(
+                by=request.user,
+                kind=shared.kind,
+                variant_of=shared,
+                centre=form.cleaned_data["centre"],
+                **form.text(),
+            )
+        except VikError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("staff:knowledge_detail", pk=article.pk)
+    return render(
+        request, "knowledge/staff_form.html", {"form": form, "creating": True, "shared": shared}
+    )
+
+
+@staff_member_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    language = request.GET.get("language", Language.CZECH)
+    language = language if language in Language.values else Language.CZECH
+    shown = (
+        article.published_version_en if language == Language.ENGLISH else article.published_version
+    )
+    drafts = services.pending_drafts(article)
+    version = drafts.get(language) or shown or selectors.latest_version(article=article)
+    versions = selectors.article_versions(article=article)
+    may_author = permissions.can_author_article(
+        request.user, region_id=article.region_id, centre_id=article.centre_id
+    )
+    may_review = permissions.can_review_article(
+        request.user, region_id=article.region_id, centre_id=article.centre_id
+    )
+    context = {
+        "article": article,
+        "version": version,
+        "is_draft": version is not None and version in drafts.values(),
+        "drafts": drafts,
+        "body": markdown_html(version.body) if version else "",
+        "sections": [
+            (label, markdown_html(version.sections[key]))
+            for key, label in LIFE_SITUATION_SECTIONS
+            if version and version.sections.get(key, "").strip()
+        ],
+        "versions": versions,
+        "published_ids": {article.published_version_id, article.published_version_en_id},
+        "language": language,
+        "may_author": may_author,
+        "may_review": may_review,
+        "may_submit": may_author and article.state == ArticleState.DRAFT and bool(drafts),
+        "may_publish": may_review
+        and article.state in {ArticleState.DRAFT, ArticleState.IN_REVIEW}
+        and bool(drafts),
+        "may_archive": may_review and article.state != ArticleState.ARCHIVED,
+        "may_add_variant": article.variant_of_id is None
+        and article.centre_id is None
+        and _variant_centres(request, article).exists(),
+        "variants": list(article.variants.select_related("centre", "published_version")),
+        "archive_form": ArchiveForm(),
+        "diff_form": DiffForm(
+            initial={
+                "old": versions[1].number if len(versions) > 1 else 1,
+                "new": versions[0].number if versions else 1,
+            }
+        ),
+    }
+    return render(request, "knowledge/staff_detail.html", context)
+
+
+@staff_member_required
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    if not permissions.can_author_article(
+        request.user, region_id=article.region_id, centre_id=article.centre_id
+    ):
+        raise PermissionDenied
+    language = request.GET.get("language") or request.POST.get("language") or Language.CZECH
+    language = language if language in Language.values else Language.CZECH
+    source = selectors.latest_version(article=article, language=language)
+    if source is None:  # a new translation starts from the Czech text
+        source = selectors.latest_version(article=article)
+    initial = {
+        **ArticleTextForm.initial_from(source),
+        "language": language,
+        "audience": article.audience,
+        "topic": article.topic_id,
+        "tags": ", ".join(article.tags.values_list("name", flat=True)),
+        "source_url": article.source_url,
+        "review_by": article.review_by,
+        "related": ", ".join(article.related.values_list("slug", flat=True)),
+    }
+    form = ArticleEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.article_edit(
+                article=article,
+                by=request.user,
+                audience=data["audience"],
+                topic=_topic(data["topic"]),
+                tags=data["tags"],
+                source_url=data["source_url"] or "",
+                review_by=data["review_by"],
+                related=data["related"],
+                **form.text(),
+            )
+        except VikError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("staff:knowledge_detail", pk=article.pk)
+    return render(request, "knowledge/staff_form.html", {"form": form, "article": article})
+
+
+def _action(
+    perform: Callable[[Article, HttpRequest], Any], done: str
+) -> Callable[..., HttpResponseBase]:
+    """A POST on the article page: call one service, say how it went, go back."""
+
+    @staff_member_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        article = selectors.article_get_for_staff(user=request.user, pk=pk)
+        try:
+            perform(article, request)
+        except VikError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _(done))
+        return redirect("staff:knowledge_detail", pk=pk)
+
+    return view
+
+
+def _archive(article: Article, request: HttpRequest) -> None:
+    form = ArchiveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.article_archive(article=article, by=request.user, note=note)
+
+
+def _restore(article: Article, request: HttpRequest) -> None:
+    form = RestoreForm(request.POST)
+    if not form.is_valid():
+        raise VikError(_("Choose a version to restore."))
+    version = selectors.version_get(article=article, number=form.cleaned_data["number"])
+    services.article_restore(article=article, version=version, by=request.user)
+
+
+article_submit = _action(
+    lambda article, request: services.article_submit(article=article, by=request.user),
+    gettext_noop("Submitted for review."),
+)
+article_publish = _action(
+    lambda article, request: services.article_publish(article=article, by=request.user),
+    gettext_noop("Published."),
+)
+article_archive = _action(_archive, gettext_noop("Archived."))
+article_restore = _action(_restore, gettext_noop("A new draft has the text of that version."))
+
+
+@staff_member_required
+def article_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    form = DiffForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose two versions to compare."))
+        return redirect("staff:knowledge_detail", pk=pk)
+    old = selectors.version_get(article=article, number=form.cleaned_data["old"])
+    new = selectors.version_get(article=article, number=form.cleaned_data["new"])
+    return render(
+        request,
+        "knowledge/staff_diff.html",
+        {
+            "article": article,
+            "old": old,
+            "new": new,
+            "rows": selectors.version_diff(old=old, new=new),
+        },
+    )
+
+
+@staff_member_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "knowledge/staff_review.html",
+        {
+            "lapsed": selectors.articles_lapsed(user=request.user),
+            "due": selectors.articles_due_for_review(user=request.user),
+            "in_review": selectors.articles_awaiting_review(user=request.user),
+        },
+    )
