@@ -19,6 +19,17 @@ from vik.core import clock
 from vik.core.testing import JIHLAVA, run_on_commit
 
 
+@pytest.fixture
+def database_tasks(settings):
+    """django-tasks' database backend instead of the tests' immediate one."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "inbound", "outbound"],
+        }
+    }
+
+
 def body(**overrides):
     fields = {
         "kind": "request",
@@ -170,13 +181,7 @@ def test_the_sweeper_picks_up_a_payload_whose_task_was_lost(world):
     assert Interaction.objects.filter(inbound_payload=payload).count() == 1
 
 
-def test_the_sweeper_leaves_work_that_waits_in_a_backlog(world, settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "inbound", "outbound"],
-        }
-    }
+def test_the_sweeper_leaves_work_that_waits_in_a_backlog(world, database_tasks):
     for number in range(3):
         with run_on_commit():
             services.inbound_accept(
@@ -229,15 +234,9 @@ def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_worker_processes_the_queue(world, settings):
+def test_the_database_worker_processes_the_queue(world, settings, database_tasks):
     """The real task backend and worker (`vik worker --batch`), on SQLite and PostgreSQL."""
     settings.VIK_TASK_GATHER_SECONDS = 0  # --batch stops when no task is due
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "inbound", "outbound"],
-        }
-    }
     for number in range(5):
         services.inbound_accept(
             account=world.web,
@@ -352,14 +351,8 @@ def test_a_batch_claimed_by_a_worker_that_died_comes_back_one_by_one(world):
     assert Interaction.objects.count() == 3
 
 
-def test_a_burst_wakes_one_drain_that_waits_a_moment_for_more(world, settings):
+def test_a_burst_wakes_one_drain_that_waits_a_moment_for_more(world, settings, database_tasks):
     settings.VIK_TASK_GATHER_SECONDS = 0.2
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "inbound", "outbound"],
-        }
-    }
     for number in range(3):
         with run_on_commit():
             services.inbound_accept(

@@ -219,3 +219,18 @@ def dovecot() -> Iterator[DovecotServer]:
 def imap_user(dovecot: DovecotServer) -> MailUser:
     """A new, empty mailbox on the session's Dovecot."""
     return dovecot.add_user()
+
+
+@pytest.fixture
+def mailbox(world: Any) -> Any:
+    """The e-mail account of centre A (Jihlava), acknowledging new requests, sending by SMTP."""
+    from vik.channels.choices import ChannelKind
+    from vik.channels.models import ChannelAccount
+
+    return ChannelAccount.objects.create(
+        region=world.region,
+        centre=world.centre_a,
+        kind=ChannelKind.EMAIL,
+        name="podatelna-jihlava",
+        settings={"smtp": {"from": "podatelna@jihlava.example"}},
+    )

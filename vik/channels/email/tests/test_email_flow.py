@@ -11,25 +11,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from vik.channels.choices import ChannelKind, OutboundState, PayloadState
-from vik.channels.models import ChannelAccount, InboundPayload, OutboundMessage
+from vik.channels.choices import OutboundState, PayloadState
+from vik.channels.models import InboundPayload, OutboundMessage
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
 from vik.core.testing import run_on_commit
 
 ROOT = Path(__file__).resolve().parents[4]
-
-
-@pytest.fixture
-def mailbox(world):
-    return ChannelAccount.objects.create(
-        region=world.region,
-        centre=world.centre_a,
-        kind=ChannelKind.EMAIL,
-        name="podatelna-jihlava",
-        settings={"smtp": {"from": "podatelna@jihlava.example"}},
-    )
 
 
 def mail(

@@ -12,9 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from vik.audit.models import AuditEvent
-from vik.channels.choices import ChannelKind
 from vik.channels.email.adapter import EmailAdapter
-from vik.channels.models import ChannelAccount, InboundPayload
+from vik.channels.models import InboundPayload
 from vik.conversations.models import Attachment, Interaction
 from vik.conversations.selectors import interaction_formatted
 from vik.core import clock
@@ -26,17 +25,6 @@ HOSTILE = (
     'alt="pixel" width="1" height="1" srcset="https://tracker.example/p2.gif 2x" '
     'onerror="alert(1)"><img src="x" onerror="alert(2)"><script>alert(3)</script>'
 )
-
-
-@pytest.fixture
-def mailbox(world):
-    return ChannelAccount.objects.create(
-        region=world.region,
-        centre=world.centre_a,
-        kind=ChannelKind.EMAIL,
-        name="podatelna-jihlava",
-        settings={"smtp": {"from": "podatelna@jihlava.example"}},
-    )
 
 
 def html_mail(html: str) -> bytes:

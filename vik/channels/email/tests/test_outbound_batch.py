@@ -5,24 +5,15 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import pytest
 from django.core.mail import EmailMessage as DjangoMessage
 
 from vik.channels import services
-from vik.channels.choices import ChannelKind, OutboundState
-from vik.channels.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
+from vik.channels.choices import OutboundState
+from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
 from vik.conversations.choices import EventKind
 from vik.conversations.models import TimelineEvent
 from vik.core import clock
 from vik.core.testing import run_on_commit
-
-
-@pytest.fixture
-def mailbox(world):
-    return ChannelAccount.objects.create(
-        region=world.region, centre=world.centre_a, kind=ChannelKind.EMAIL,
-        name="podatelna-outbound", settings={"smtp": {"from": "podatelna@jihlava.example"}},
-    )  # fmt: skip
 
 
 def arrive(mailbox, sender: str, number: int) -> InboundPayload:
