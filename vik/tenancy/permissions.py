@@ -215,6 +215,14 @@ def channel_accounts_managed(user: Any) -> Q:
     return Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))
 
 
+def can_review_quarantine(user: Any) -> bool:
+    """Whether the user reviews any channel account's quarantine (the navigation shows it)."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(WORKING_REGION_ROLES) or scope.centres_with(MANAGING_CENTRE_ROLES)
+    )
+
+
 # Knowledge -----------------------------------------------------------------------------------
 #
 # Readers: anybody reads live public articles; members read live staff articles of their scope

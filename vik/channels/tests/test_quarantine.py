@@ -31,8 +31,11 @@ def test_coordinators_see_the_quarantine_and_agents_do_not(world, client, broken
     detail = client.get(f"/staff/quarantine/{broken.pk}/").content.decode()
     assert "&lt;script&gt;x&lt;/script&gt;" in detail
     assert AuditEvent.objects.filter(action="inbound.view").count() == 1
+    assert 'href="/staff/quarantine/"' in client.get("/staff/requests/").content.decode()
 
     client.force_login(world.alice)
+    # An agent reviews no quarantine: the navigation does not offer it ...
+    assert 'href="/staff/quarantine/"' not in client.get("/staff/requests/").content.decode()
     listing = client.get("/staff/quarantine/").content.decode()
     assert f"/staff/quarantine/{broken.pk}/" not in listing
     assert client.get(f"/staff/quarantine/{broken.pk}/").status_code == 404
