@@ -45,6 +45,7 @@ from vik.topics.models import Topic
 from vik.topics.services import topics_seed
 
 from . import content
+from .knowledge import Staff, build_knowledge
 
 REGION_CODE = "3107"  # Kraj Vysočina
 DEMO_PASSWORD = "vik-demo-2026"  # noqa: S105 — printed for the demo's users; never in production
@@ -104,6 +105,7 @@ CHANNEL_MIX = [
 class DemoReport:
     centres: int = 0
     requests: int = 0
+    articles: int = 0
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -380,6 +382,14 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     report = DemoReport()
     build_network(region, report)
     _web_account(region)
+    report.articles = build_knowledge(
+        region=region,
+        staff=Staff(
+            editor=User.objects.get(username="editor"),
+            coordinator=User.objects.get(username="koordinator"),
+            trebic_agent=User.objects.get(username="agent.trebic"),
+        ),
+    )
     existing = Request.objects.filter(region=region).count()
     if existing < requests:
         # The history is played through the real services, but its tasks run at once and its
@@ -391,7 +401,12 @@ def demo_load(*, requests: int = 300) -> DemoReport:
 
 def demo_summary(report: DemoReport) -> str:
     lines = [
-        f"Kraj Vysočina: {report.centres} information centres, {report.requests} new requests.",
+        f"Kraj Vysočina: {report.centres} information centres, {report.requests} new requests, "
+        f"{report.articles} new knowledge articles.",
+        "",
+        "Knowledge pages: /znalosti/ (guides and answers for citizens), /znalosti/hledat/?q=…,",
+        "  /staff/knowledge/ (articles, review; log in as editor), suggestions on the form at /",
+        "  and in the box “Návody a odpovědi” on every request page in the staff workspace.",
         "",
         f"Staff logins (password for all: {DEMO_PASSWORD}):",
     ]

@@ -5,5 +5,6 @@ from . import views
 portal_urlpatterns = [
     path("", views.request_form, name="home"),
     path("podani/<uuid:submission_id>/", views.submitted, name="submitted"),
+    path("napoveda/", views.suggestions, name="suggestions"),
     path("obce/", views.municipality_options, name="municipality_options"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -11,10 +12,24 @@ from django.utils.translation import get_language
 from vik.audit.services import client_ip
 from vik.channels.models import InboundPayload
 from vik.conversations.models import Request
+from vik.knowledge.selectors import SearchHit, article_search
 from vik.territory.selectors import municipality_search
 
 from .forms import RequestForm
 from .services import web_accounts, web_request_submit
+
+SUGGESTIONS = 3
+SUGGESTION_QUERY_LENGTH = 500  # the start of a long message says what it is about
+
+
+def _suggestions(text: str) -> list[SearchHit]:
+    """The best public articles for what the citizen wrote: the portal reads as the public."""
+    text = text.strip()[:SUGGESTION_QUERY_LENGTH]
+    if not text:
+        return []
+    return article_search(
+        query=text, viewer=AnonymousUser(), limit=SUGGESTIONS, language=get_language() or "cs"
+    )
 
 
 def _region_ids() -> list[int]:
@@ -45,9 +60,25 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 client_ip=client_ip(request),
             )
             return redirect("portal:submitted", submission_id=data["submission_id"])
+        message = request.POST.get("message", "")
     else:
-        form = RequestForm(region_ids=region_ids, initial={"message": request.GET.get("q", "")})
-    return render(request, "web/request_form.html", {"form": form})
+        message = request.GET.get("q", "")
+        form = RequestForm(region_ids=region_ids, initial={"message": message})
+    return render(
+        request,
+        "web/request_form.html",
+        {"form": form, "suggestions": _suggestions(message), "suggestion_query": message.strip()},
+    )
+
+
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """The articles that may answer the question being typed into the form (htmx)."""
+    message = request.GET.get("message", "")
+    return render(
+        request,
+        "web/suggestions.html",
+        {"suggestions": _suggestions(message), "suggestion_query": message.strip()},
+    )
 
 
 def submitted(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:

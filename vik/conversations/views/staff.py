@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -17,12 +19,16 @@ from vik.channels.registry import registered_kinds
 from vik.core.errors import VikError
 from vik.core.htmx import render_page_or_partial
 from vik.core.middleware import content_security_policy
+from vik.knowledge import selectors as knowledge
+from vik.knowledge.choices import Audience
+from vik.knowledge.rendering import version_plain_text
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
 
 from .. import selectors, services
+from ..choices import Direction
 from ..forms import (
     AssignForm,
     CentreForm,
@@ -32,7 +38,7 @@ from ..forms import (
     StatusForm,
     TopicForm,
 )
-from ..models import Attachment, Request
+from ..models import Attachment, Interaction, Request
 from .common import attachment_response
 
 
@@ -58,6 +64,58 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "conversations/request_list.html", "rows", context)
 
 
+KNOWLEDGE_SUGGESTIONS = 5
+KNOWLEDGE_QUERY_LENGTH = 500  # the subject and the start of the question say what it is about
+
+
+@dataclass(frozen=True)
+class KnowledgeSuggestion:
+    """An article that may answer the request. Only a public one may go into a public reply:
+    `public_url` and `text` are empty for staff and coordinators' articles."""
+
+    hit: knowledge.SearchHit
+    url: str
+    public_url: str
+    text: str
+
+    @property
+    def is_public(self) -> bool:
+        return self.hit.article.audience == Audience.PUBLIC
+
+
+def _knowledge_suggestions(request: HttpRequest, item: Request) -> list[KnowledgeSuggestion]:
+    """The best articles for the request's subject and first message, as its agent reads them."""
+    first = (
+        Interaction.objects.filter(request=item, direction=Direction.INBOUND)
+        .order_by("occurred_at", "pk")
+        .values_list("text", flat=True)
+        .first()
+    )
+    query = f"{item.subject}\n{first or ''}".strip()[:KNOWLEDGE_QUERY_LENGTH]
+    if not query:
+        return []
+    hits = knowledge.article_search(
+        query=query,
+        viewer=request.user,
+        limit=KNOWLEDGE_SUGGESTIONS,
+        territory=knowledge.territory_for_staff(request.user),
+    )
+    suggestions = []
+    for hit in hits:
+        staff_url = reverse("staff:knowledge_detail", kwargs={"pk": hit.article.pk})
+        if hit.article.audience != Audience.PUBLIC:
+            suggestions.append(KnowledgeSuggestion(hit=hit, url=staff_url, public_url="", text=""))
+            continue
+        public_url = request.build_absolute_uri(
+            reverse("portal:knowledge_article", kwargs={"slug": hit.article.slug})
+        )
+        text = f"{hit.version.title}\n{version_plain_text(hit.version.content())}"
+        suggestions.append(
+            KnowledgeSuggestion(hit=hit, url=public_url, public_url=public_url, text=text)
+        )
+    return suggestions
+
+
 def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
@@ -80,6 +138,7 @@ def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
         and item.origin_account.kind in registered_kinds(),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,
+        "knowledge_suggestions": _knowledge_suggestions(request, item),
     }
 
 

@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Migrating the database …")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Loading the territory, topics, centres, staff and requests …")
+        self.stdout.write(
+            "Loading the territory, topics, centres, staff, knowledge articles and requests …"
+        )
         report = demo_load(requests=options["requests"])
         self.stdout.write(demo_summary(report))
         if options["no_serve"]:
@@ -41,7 +43,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"\nVIK runs on {url}\n"
                 f"  public portal (ask a question):  {url}\n"
+                f"  guides and answers (knowledge):  {url}znalosti/\n"
+                f"  search, e.g.:                    {url}znalosti/hledat/?q=ztráta+občanky\n"
                 f"  staff workspace:                 {url}staff/  (log in as agent.jihlava)\n"
+                f"  knowledge centre for staff:      {url}staff/knowledge/  (log in as editor)\n"
                 f"  administration:                  {url}admin/  (log in as admin)\n"
                 f"  health:                          {url}healthz\n"
                 "Press Ctrl+C to stop.\n"

@@ -1,0 +1,196 @@
+"""The demo's knowledge centre: ~100 Czech articles written and published through the services.
+
+Region articles are written and published by the regional knowledge editor, the coordinators'
+documents by the region coordinator, and the Třebíč centre's local variants are written and
+submitted by its agent and published by the regional editor, as the workflow has it. Every
+article has a fixed slug, so that a second run finds it and adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+
+from vik.knowledge import services
+from vik.knowledge.choices import SECTION_KEYS, ArticleKind, Audience
+from vik.knowledge.models import Article
+from vik.tenancy.models import InformationCentre, User
+from vik.territory.models import Region
+from vik.topics.models import Topic
+
+from . import knowledge_content as content
+
+TITLES = Path(__file__).with_name("sample_life_situations_titles.csv")
+TREBIC_SLUG = "vys-trebic"
+
+
+@dataclass(frozen=True)
+class Staff:
+    editor: User
+    coordinator: User
+    trebic_agent: User
+
+
+def _life_situation_titles() -> dict[str, str]:
+    with TITLES.open(encoding="utf-8") as handle:
+        return {row["id"]: row["title_cs"] for row in csv.DictReader(handle)}
+
+
+def _slug(title: str) -> str:
+    return slugify(title)[:100].strip("-")
+
+
+def _sections(item: dict[str, Any]) -> dict[str, str]:
+    return {key: item[key] for key in SECTION_KEYS if item.get(key)}
+
+
+class _Writer:
+    """Creates and publishes what is not there yet; counts what it made."""
+
+    def __init__(self, region: Region, topics: dict[str, Topic], existing: set[str]) -> None:
+        self.region = region
+        self.topics = topics
+        self.existing = existing
+        self.created: dict[str, Article] = {}
+
+    def write(self, *, slug: str, by: User, **fields: Any) -> Article | None:
+        if slug in self.existing:
+            return None
+        topic = self.topics.get(fields.pop("topic", "") or "")
+        article = services.article_create(
+            by=by, slug=slug, region=self.region, topic=topic, **fields
+        )
+        self.existing.add(slug)
+        self.created[slug] = article
+        return article
+
+
+def build_knowledge(*, region: Region, staff: Staff) -> int:
+    """Write the demo's articles that are missing; returns how many were published."""
+    # Services outside a request speak the active language; the demo's texts are Czech.
+    with translation.override("cs"), transaction.atomic():
+        existing = set(Article.objects.values_list("slug", flat=True))
+        writer = _Writer(region, {topic.slug: topic for topic in Topic.objects.all()}, existing)
+        life_situations = _write_life_situations(writer, staff.editor)
+        _write_others(writer, staff)
+        _relate(writer, life_situations, staff.editor)
+        for article in writer.created.values():
+            services.article_publish(article=article, by=staff.editor)
+        trebic = InformationCentre.objects.filter(slug=TREBIC_SLUG).first()
+        variants = _write_variants(life_situations, trebic, staff) if trebic else 0
+    return len(writer.created) + variants
+
+
+def _write_life_situations(writer: _Writer, editor: User) -> dict[str, str]:
+    """The 40 life situations; returns their slugs by id."""
+    slugs: dict[str, str] = {}
+    for code, title in _life_situation_titles().items():
+        item = content.LIFE_SITUATIONS[code]
+        slugs[code] = _slug(title)
+        writer.write(
+            slug=slugs[code],
+            by=editor,
+            kind=ArticleKind.LIFE_SITUATION,
+            title=title,
+            summary=item["summary"],
+            sections=_sections(item),
+            topic=item["topic"],
+            tags=[code],
+        )
+    return slugs
+
+
+def _write_others(writer: _Writer, staff: Staff) -> None:
+    for topic, question, answer in content.FAQS:
+        writer.write(
+            slug=_slug(question),
+            by=staff.editor,
+            kind=ArticleKind.FAQ,
+            title=question,
+            question=question,
+            body=answer,
+            topic=topic,
+        )
+    for topic, title, body in content.METHODOLOGIES:
+        writer.write(
+            slug=_slug(title),
+            by=staff.editor,
+            kind=ArticleKind.METHODOLOGY,
+            audience=Audience.STAFF,
+            title=title,
+            body=body,
+            topic=topic,
+        )
+    for title, summary, body in content.GOVERNING_DOCUMENTS:
+        writer.write(
+            slug=_slug(title),
+            by=staff.coordinator,
+            kind=ArticleKind.GOVERNING_DOCUMENT,
+            audience=Audience.COORDINATORS,
+            title=title,
+            summary=summary,
+            body=body,
+        )
+    for audience, title, summary, body in content.ANNOUNCEMENTS:
+        writer.write(
+            slug=_slug(title),
+            by=staff.editor,
+            kind=ArticleKind.ANNOUNCEMENT,
+            audience=audience,
+            title=title,
+            summary=summary,
+            body=body,
+        )
+
+
+def _relate(writer: _Writer, slugs: dict[str, str], editor: User) -> None:
+    """Link the new life situations to their related ones (drafts still: no new version)."""
+    by_slug = {**writer.created}
+    for code, slug in slugs.items():
+        article = by_slug.get(slug)
+        related = [slugs[other] for other in content.LIFE_SITUATIONS[code]["related"]]
+        if article is None or not related:
+            continue
+        version = article.versions.get()
+        services.article_edit(
+            article=article,
+            by=editor,
+            title=version.title,
+            summary=version.summary,
+            sections=version.sections,
+            related=list(Article.objects.filter(slug__in=related)),
+        )
+
+
+def _write_variants(slugs: dict[str, str], centre: InformationCentre, staff: Staff) -> int:
+    """The Třebíč centre's variants: written and submitted by its agent, published by the
+    region's editor."""
+    made = 0
+    for code, changes in content.TREBIC_VARIANTS.items():
+        shared = Article.objects.filter(slug=slugs[code]).select_related("published_version").get()
+        slug = f"{shared.slug}-trebic"
+        if Article.objects.filter(slug=slug).exists() or shared.published_version is None:
+            continue
+        version = shared.published_version
+        variant = services.article_create(
+            by=staff.trebic_agent,
+            kind=shared.kind,
+            variant_of=shared,
+            centre=centre,
+            slug=slug,
+            title=f"{version.title} (Třebíč)",
+            summary=version.summary,
+            sections={**version.sections, **changes},
+            tags=[code, "Třebíč"],
+            note="Místní úprava pro Třebíč",
+        )
+        services.article_submit(article=variant, by=staff.trebic_agent)
+        services.article_publish(article=variant, by=staff.editor)
+        made += 1
+    return made
