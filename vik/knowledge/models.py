@@ -188,6 +188,10 @@ class SearchEntry(models.Model):
     document_body = models.TextField()
     # The text a reader sees, without Markdown: snippets are cut from it.
     plain_text = models.TextField()
+    # The passage embedding (`embeddings`): 384 float32, little-endian, of `embedding_model`;
+    # empty until the task computes it after the commit that published the text.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=100, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

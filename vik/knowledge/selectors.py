@@ -26,7 +26,7 @@ from vik.tenancy.selectors import centre_competent
 from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
-from . import analysis, search_index
+from . import analysis, embeddings, search_index
 from .choices import ArticleKind, ArticleState, Language
 from .models import Article, ArticleVersion, SearchEntry
 from .rendering import DiffRow, diff_rows, version_lines
@@ -207,6 +207,10 @@ class SearchHit:
     snippet: SafeString
 
 
+SEARCH_MODES = ("fused", "lexical", "semantic")
+RRF_K = 60  # reciprocal rank fusion: an article's score is the sum of 1 / (RRF_K + rank)
+
+
 def article_search(
     *,
     query: str,
@@ -214,24 +218,67 @@ def article_search(
     limit: int = 10,
     territory: Territory | None = None,
     language: str = "cs",
+    mode: str = "fused",
 ) -> list[SearchHit]:
     """The live articles `viewer` may read in `territory` that match `query`, best first.
 
-    Lexical, over lemmatised and folded terms (`analysis`), in the database's own full-text
-    index (`search_index`). Articles matching more of the query's words come first, then by
-    the backend's rank; one hit per article (its best language, the reader's on a tie).
+    `lexical`: over lemmatised and folded terms (`analysis`), in the database's own full-text
+    index (`search_index`); articles matching more of the query's words come first, then by
+    the backend's rank. `semantic`: by the cosine of e5 embeddings (`embeddings`), which finds
+    "ztratil jsem doklady" in an article on a lost identity card. `fused` (the default):
+    reciprocal rank fusion of both rankings, so an article both find comes before one that
+    only one finds. One hit per article; both rankings search the same `articles_for` entries.
+    Snippets are the lexical ones (matched words marked), else the start of the summary.
     """
+    if mode not in SEARCH_MODES:
+        raise ValueError(f"unknown search mode {mode!r}")
     groups = analysis.query_terms(query)
     if not groups:
         return []
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    depth = max(limit * 3, 30)
     entries = SearchEntry.objects.filter(article__in=articles_for(viewer, territory))
-    candidates = search_index.index_query(groups=groups, entries=entries, limit=max(limit * 3, 30))
+    # The query is embedded in a thread while the database runs the lexical search.
+    vector = None if mode == "lexical" else embeddings.query_vector_soon(query)
+    lexical = [] if mode == "semantic" else _lexical_ranking(groups, entries, depth, language)
+    semantic = [] if vector is None else _semantic_ranking(query, entries, depth, vector.result())
+    if mode == "lexical":
+        ranked = lexical
+    elif mode == "semantic":
+        ranked = semantic
+    else:
+        ranked = _fuse(lexical, semantic)
+    hits: list[SearchHit] = []
+    lexical_ids = {entry.article_id for entry, _score in lexical}
+    for entry, score in ranked[:limit]:
+        if entry.article_id in lexical_ids:
+            text = entry.plain_text
+        else:
+            text = entry.version.summary or entry.plain_text
+        hits.append(
+            SearchHit(
+                article=entry.article,
+                version=entry.version,
+                score=round(score, 4),
+                snippet=snippet(text, groups, language=entry.language),
+            )
+        )
+    return hits
+
+
+def _entries(ids: Sequence[int]) -> dict[int, SearchEntry]:
+    return SearchEntry.objects.select_related("article", "version").defer("embedding").in_bulk(ids)
+
+
+def _lexical_ranking(
+    groups: Sequence[frozenset[str]], entries: QuerySet[SearchEntry], depth: int, language: str
+) -> list[tuple[SearchEntry, float]]:
+    """One entry per article (its best language, the reader's on a tie), best first, with a
+    score in 0-1: half the share of the query's words it has, half the backend's rank."""
+    candidates = search_index.index_query(groups=groups, entries=entries, limit=depth)
     if not candidates:
         return []
-    rows = SearchEntry.objects.select_related("article", "version").in_bulk(
-        [entry_id for entry_id, _score in candidates]
-    )
+    rows = _entries([entry_id for entry_id, _score in candidates])
     best_rank = max(score for _entry_id, score in candidates) or 1.0
     ranked: list[tuple[int, bool, float, SearchEntry]] = []
     for entry_id, score in candidates:
@@ -240,24 +287,52 @@ def article_search(
         coverage = sum(1 for group in groups if group & terms)
         ranked.append((coverage, entry.language == language[:2], score, entry))
     ranked.sort(key=lambda item: (-item[0], not item[1], -item[2], item[3].pk))
-    hits: list[SearchHit] = []
+    result: list[tuple[SearchEntry, float]] = []
     seen: set[int] = set()
     for coverage, _same_language, score, entry in ranked:
         if entry.article_id in seen:
             continue
         seen.add(entry.article_id)
         combined = 0.5 * coverage / len(groups) + 0.5 * max(score, 0.0) / best_rank
-        hits.append(
-            SearchHit(
-                article=entry.article,
-                version=entry.version,
-                score=round(combined, 4),
-                snippet=snippet(entry.plain_text, groups, language=entry.language),
-            )
-        )
-        if len(hits) == limit:
-            break
-    return hits
+        result.append((entry, combined))
+    return result
+
+
+def _semantic_ranking(
+    query: str, entries: QuerySet[SearchEntry], depth: int, vector: Any
+) -> list[tuple[SearchEntry, float]]:
+    """One entry per article, by cosine, best first."""
+    candidates = embeddings.semantic_query(query=query, entries=entries, limit=depth, vector=vector)
+    if not candidates:
+        return []
+    rows = _entries([entry_id for entry_id, _score in candidates])
+    result: list[tuple[SearchEntry, float]] = []
+    seen: set[int] = set()
+    for entry_id, score in candidates:
+        entry = rows.get(entry_id)
+        if entry is None or entry.article_id in seen:
+            continue
+        seen.add(entry.article_id)
+        result.append((entry, score))
+    return result
+
+
+def _fuse(
+    *rankings: list[tuple[SearchEntry, float]],
+) -> list[tuple[SearchEntry, float]]:
+    """Reciprocal rank fusion of rankings of articles; the entry shown is the one of the first
+    ranking that has the article (the lexical one: its snippet marks the words). Scores are
+    scaled to 0-1, 1 for an article first in every ranking."""
+    scores: dict[int, float] = {}
+    shown: dict[int, SearchEntry] = {}
+    for ranking in rankings:
+        for rank, (entry, _score) in enumerate(ranking, start=1):
+            scores[entry.article_id] = scores.get(entry.article_id, 0.0) + 1.0 / (RRF_K + rank)
+            shown.setdefault(entry.article_id, entry)
+    best_possible = len(rankings) / (RRF_K + 1)
+    first_seen = {article_id: index for index, article_id in enumerate(shown)}
+    order = sorted(scores, key=lambda article_id: (-scores[article_id], first_seen[article_id]))
+    return [(shown[article_id], scores[article_id] / best_possible) for article_id in order]
 
 
 def snippet(

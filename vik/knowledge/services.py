@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 
 from vik.core import clock
 from vik.core.errors import InvalidTransition, PermissionDenied, ValidationFailed, VikError
+from vik.core.tasks import enqueue_on_commit
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 from vik.topics.models import Topic
 
-from . import events, search_index
+from . import events, search_index, tasks
 from .choices import SECTION_KEYS, ArticleKind, ArticleState, Audience, Language
 from .exchange import ImportRecord, LineError, parse_lines
 from .models import Article, ArticleFeedback, ArticleVersion, Tag
@@ -318,7 +319,8 @@ def article_publish(*, article: Article, by: Any) -> Article:
         ]
     )  # fmt: skip
     for version in drafts.values():
-        search_index.index_put(article=article, version=version)
+        entry = search_index.index_put(article=article, version=version)
+        enqueue_on_commit(tasks.embed_entry_task, entry.pk, version.pk)
     events.published(article=article, versions=list(drafts.values()), by=by)
     return article
 

