@@ -311,22 +311,32 @@ def measure_quality(db: Database) -> dict[str, Any]:
 
         results[mode] = quality(rank_of)
     with db.connect() as conn:
+        # plainto_tsquery wants every word of the question (in its exact form); the second
+        # baseline is content with any one of them, ranked by ts_rank: the stronger of the two
+        # is what the bar compares with.
+        for name, query in (
+            ("baseline", "plainto_tsquery('simple', %s)"),
+            (
+                "baseline_any",
+                "to_tsquery('simple', replace(plainto_tsquery('simple', %s)::text, '&', '|'))",
+            ),
+        ):
 
-        def baseline(question: str, slug: str) -> int | None:
-            rows = conn.execute(
-                "SELECT a.slug FROM knowledge_article a "
-                "JOIN knowledge_articleversion v ON v.id = a.published_version_id, "
-                "plainto_tsquery('simple', %s) q "
-                "WHERE a.audience = 'public' "
-                "AND to_tsvector('simple', v.title || ' ' || v.body) @@ q "
-                "ORDER BY ts_rank(to_tsvector('simple', v.title || ' ' || v.body), q) DESC, a.id "
-                "LIMIT 10",
-                [question],
-            ).fetchall()
-            slugs = [row[0] for row in rows]
-            return slugs.index(slug) + 1 if slug in slugs else None
+            def baseline(question: str, slug: str, query: str = query) -> int | None:
+                rows = conn.execute(
+                    "SELECT a.slug FROM knowledge_article a "
+                    "JOIN knowledge_articleversion v ON v.id = a.published_version_id, "
+                    f"{query} q "
+                    "WHERE a.audience = 'public' "
+                    "AND to_tsvector('simple', v.title || ' ' || v.body) @@ q "
+                    "ORDER BY ts_rank(to_tsvector('simple', v.title || ' ' || v.body), q) DESC, "
+                    "a.id LIMIT 10",
+                    [question],
+                ).fetchall()
+                slugs = [row[0] for row in rows]
+                return slugs.index(slug) + 1 if slug in slugs else None
 
-        results["baseline"] = quality(baseline)
+            results[name] = quality(baseline)
     return results
 
 
@@ -352,19 +362,24 @@ def report(results: dict[str, Any]) -> bool:
         row = latency[mode]
         print(f"    {mode:<38}{row['median_ms']:>8}{row['p95_ms']:>8}{row['max_ms']:>8}")
     print(f"\n  quality on {len(QUESTIONS)} labelled questions      recall@5     MRR")
-    for mode in ("baseline", *MODES):
+    labels = {
+        "baseline": "baseline: simple FTS, all words",
+        "baseline_any": "baseline: simple FTS, any word",
+    }
+    for mode in ("baseline", "baseline_any", *MODES):
         row = quality_[mode]
-        label = "baseline (PostgreSQL simple FTS)" if mode == "baseline" else mode
+        label = labels.get(mode, mode)
         print(f"    {label:<38}{row['recall_at_5']:>8}{row['mrr']:>8}")
     p95_ok = latency["fused"]["p95_ms"] <= P95_BAR_MS
-    needed = quality_["baseline"]["recall_at_5"] + RECALL_MARGIN
+    strongest = max(quality_["baseline"]["recall_at_5"], quality_["baseline_any"]["recall_at_5"])
+    needed = strongest + RECALL_MARGIN
     recall_ok = quality_["fused"]["recall_at_5"] >= needed
     print("\n  bars")
     print(
         f"    fused p95 <= {P95_BAR_MS:.0f} ms: {latency['fused']['p95_ms']} ms  {verdict(p95_ok)}"
     )
     print(
-        f"    fused recall@5 >= baseline + {RECALL_MARGIN} ({needed:.3f}): "
+        f"    fused recall@5 >= the stronger baseline + {RECALL_MARGIN} ({needed:.3f}): "
         f"{quality_['fused']['recall_at_5']}  {verdict(recall_ok)}"
     )
     results["bars"] = {"fused_p95": p95_ok, "fused_recall": recall_ok}
