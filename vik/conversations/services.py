@@ -536,6 +536,7 @@ def request_reply(
     the channel of origin wherever that channel has an address for the citizen."""
     from vik.channels.registry import adapter_for
     from vik.channels.services import outbound_queue
+    from vik.knowledge.services import reply_usage_record
 
     _require_work(request, by)
     if not text.strip():
@@ -564,6 +565,7 @@ def request_reply(
         status = Status.OPEN
     request.save(update_fields=fields)
     events.replied(request=request, by=by)
+    reply_usage_record(text=interaction.text, centre_id=request.centre_id)  # the usage metrics
     if status and status != request.status:
         request_set_status(request=request, status=status, by=by)
     return interaction

@@ -56,3 +56,22 @@ LIFE_SITUATION_SECTIONS: list[tuple[str, StrOrPromise]] = [
     ("related_situations", _("Related life situations")),
 ]
 SECTION_KEYS = [key for key, _label in LIFE_SITUATION_SECTIONS]
+
+
+class UsageKind(models.TextChoices):
+    """What a usage event counts (`models.UsageEvent`; definitions in docs/knowledge.md)."""
+
+    ARTICLE_VIEW = "article_view", _("article viewed")
+    SEARCH = "search", _("search with results")
+    SEARCH_EMPTY = "search_empty", _("search without result")
+    HELPFUL = "helpful", _("helpful")
+    NOT_HELPFUL = "not_helpful", _("not helpful")
+    USED_IN_REPLY = "used_in_reply", _("used in a reply")
+    DEFLECTED = "deflected", _("request deflected")
+
+
+class UsageWhere(models.TextChoices):
+    PORTAL = "portal", _("portal")
+    STAFF = "staff", _("staff workspace")
+    API = "api", _("API")
+    FORM_SUGGESTIONS = "form_suggestions", _("suggestions on the web form")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vik.tenancy import permissions
@@ -224,3 +226,63 @@ class RestoreForm(forms.Form):
 class DiffForm(forms.Form):
     old = forms.IntegerField(label=_("Older version"), min_value=1)
     new = forms.IntegerField(label=_("Newer version"), min_value=1)
+
+
+PERIODS = [
+    ("this_month", _("this month")),
+    ("last_month", _("last month")),
+    ("last_90_days", _("last 90 days")),
+    ("range", _("from – to")),
+]
+
+
+class MetricsFilterForm(forms.Form):
+    """The period, topic and centre of the usage metrics; `bounds` turns them into times."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), required=False, queryset=InformationCentre.objects.none()
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "—"), *topic_choices()]  # type: ignore[attr-defined]
+        self.fields["centre"].queryset = InformationCentre.objects.filter(  # type: ignore[attr-defined]
+            permissions.knowledge_metrics_centres(user), is_active=True
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("period") == "range":
+            start, end = data.get("date_from"), data.get("date_to")
+            if start is None or end is None:
+                raise forms.ValidationError(_("Give both dates of the period."))
+            if start > end:
+                raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+    def bounds(self, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) of the chosen period in the current time zone (this month by default)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = data.get("period") or "this_month"
+        first = today.replace(day=1)
+        if period == "last_month":
+            start, end = (first - dt.timedelta(days=1)).replace(day=1), first
+        elif period == "last_90_days":
+            start, end = today - dt.timedelta(days=89), today + dt.timedelta(days=1)
+        elif period == "range":
+            start, end = data["date_from"], data["date_to"] + dt.timedelta(days=1)
+        else:
+            start, end = first, today + dt.timedelta(days=1)
+        return _midnight(start), _midnight(end)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

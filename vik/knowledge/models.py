@@ -20,7 +20,7 @@ from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 from vik.topics.models import Topic
 
-from .choices import ArticleKind, ArticleState, Audience, Language
+from .choices import ArticleKind, ArticleState, Audience, Language, UsageKind, UsageWhere
 
 
 class ImmutableError(RuntimeError):
@@ -226,3 +226,32 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {'+' if self.is_helpful else '-'}"
+
+
+class UsageEvent(models.Model):
+    """One use of the knowledge centre, for the usage metrics: counts only, no personal data
+    (no IP address, no user, not even a member of staff's). Written by `usage.usage_record`,
+    called explicitly by the views and services where the use happens (docs/knowledge.md)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=UsageKind.choices)
+    where = models.CharField(_("where"), max_length=16, choices=UsageWhere.choices)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Searches: the query folded (lower case, no diacritics), spaces collapsed, truncated.
+    query = models.CharField(_("search text"), max_length=200, blank=True)
+    centre = models.ForeignKey(
+        InformationCentre, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
+        indexes = [models.Index(fields=["kind", "created_at"], name="usage_kind_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.article_id or ''}".strip()

@@ -11,28 +11,42 @@ The search index follows publishing: `article_publish` puts the published versio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import logging
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vik.core import clock
 from vik.core.errors import InvalidTransition, PermissionDenied, ValidationFailed, VikError
 from vik.core.tasks import enqueue_on_commit
+from vik.core.text import fold
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 from vik.topics.models import Topic
 
 from . import events, search_index, tasks
-from .choices import SECTION_KEYS, ArticleKind, ArticleState, Audience, Language
+from .choices import (
+    SECTION_KEYS,
+    ArticleKind,
+    ArticleState,
+    Audience,
+    Language,
+    UsageKind,
+    UsageWhere,
+)
 from .exchange import ImportRecord, LineError, parse_lines
-from .models import Article, ArticleFeedback, ArticleVersion, Tag
+from .models import Article, ArticleFeedback, ArticleVersion, Tag, UsageEvent
+
+logger = logging.getLogger(__name__)
 
 UNCHANGED: Any = object()  # an optional argument of article_edit that was not given
 
@@ -379,6 +393,82 @@ def feedback_record(
         language=language[:8],
         created_at=clock.now(),
     )
+
+
+# Usage metrics -----------------------------------------------------------------------------
+#
+# Counts only: no IP address, no user. Recording never breaks the page or the service that
+# calls it: a failure is logged and swallowed, inside a savepoint so that the caller's
+# transaction goes on.
+
+USAGE_QUERY_LENGTH = 200
+
+
+def usage_record(
+    *,
+    kind: str,
+    where: str,
+    article: Article | None = None,
+    query: str = "",
+    centre_id: int | None = None,
+) -> UsageEvent | None:
+    """One usage event (the article's topic is its topic); None when it could not be written."""
+    try:
+        with transaction.atomic():
+            return UsageEvent.objects.create(
+                kind=_choice(kind, UsageKind, "usage kind"),
+                where=_choice(where, UsageWhere, "usage place"),
+                article=article,
+                query=" ".join(fold(query).split())[:USAGE_QUERY_LENGTH],
+                centre_id=centre_id,
+                topic_id=article.topic_id if article is not None else None,
+                created_at=clock.now(),
+            )
+    except Exception:
+        logger.exception("knowledge usage event %s not recorded", kind)
+        return None
+
+
+def search_usage_record(
+    *, query: str, hits: Sequence[Any], where: str, centre_id: int | None = None
+) -> UsageEvent | None:
+    """A search: `search` when it found something, `search_empty` when not (one event each)."""
+    if not query.strip():
+        return None
+    kind = UsageKind.SEARCH if hits else UsageKind.SEARCH_EMPTY
+    return usage_record(kind=kind, where=where, query=query, centre_id=centre_id)
+
+
+def _article_url_pattern() -> re.Pattern[str]:
+    placeholder = "slug-placeholder"
+    path = reverse("portal:knowledge_article", kwargs={"slug": placeholder})
+    before, _slug, after = path.partition(placeholder)
+    return re.compile(re.escape(before) + r"([-a-zA-Z0-9_]+)" + re.escape(after))
+
+
+def reply_usage_record(*, text: str, centre_id: int | None) -> list[UsageEvent]:
+    """`used_in_reply` once for each live public article whose portal address (with any host,
+    or none) is in the text of a public reply."""
+    try:
+        slugs = set(_article_url_pattern().findall(text))
+        if not slugs:
+            return []
+        articles = Article.objects.filter(
+            slug__in=sorted(slugs), audience=Audience.PUBLIC, published_version__isnull=False
+        ).order_by("pk")
+        recorded = [
+            usage_record(
+                kind=UsageKind.USED_IN_REPLY,
+                where=UsageWhere.STAFF,
+                article=article,
+                centre_id=centre_id,
+            )
+            for article in articles
+        ]
+    except Exception:
+        logger.exception("knowledge use in a reply not recorded")
+        return []
+    return [event for event in recorded if event is not None]
 
 
 # Import ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ staff_urlpatterns = [
     path("knowledge/", staff.article_list, name="knowledge_list"),
     path("knowledge/new/", staff.article_create, name="knowledge_create"),
     path("knowledge/review/", staff.review_list, name="knowledge_review"),
+    path("knowledge/metrics/", staff.usage_metrics, name="knowledge_metrics"),
     path("knowledge/<int:pk>/", staff.article_detail, name="knowledge_detail"),
     path("knowledge/<int:pk>/edit/", staff.article_edit, name="knowledge_edit"),
     path("knowledge/<int:pk>/variant/", staff.variant_create, name="knowledge_variant"),

@@ -350,3 +350,43 @@ def articles_reviewed(user: Any) -> Q:
     if region_wide:
         reviewed |= Q(region__isnull=True)
     return reviewed
+
+
+# The usage metrics of the knowledge centre: knowledge editors for their centres, coordinators,
+# analysts and administrators for their regions. Events without a centre (a portal reader whose
+# municipality is unknown, the API) are counts of the whole installation and shown to all of them.
+
+KNOWLEDGE_METRICS_CENTRE_ROLES = {Role.KNOWLEDGE_EDITOR}
+KNOWLEDGE_METRICS_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ANALYST, Role.ADMINISTRATOR}
+
+
+def can_view_knowledge_metrics(user: Any) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(KNOWLEDGE_METRICS_REGION_ROLES)
+        or scope.centres_with(KNOWLEDGE_METRICS_CENTRE_ROLES)
+    )
+
+
+def knowledge_usage_visible(user: Any) -> Q:
+    """The filter on knowledge.UsageEvent for the events the user's metrics count."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    if not can_view_knowledge_metrics(user):
+        return Q(pk__in=[])
+    regions = sorted(scope.regions_with(KNOWLEDGE_METRICS_REGION_ROLES))
+    centres = sorted(scope.centres_with(KNOWLEDGE_METRICS_CENTRE_ROLES))
+    return Q(centre__isnull=True) | Q(centre__region_id__in=regions) | Q(centre_id__in=centres)
+
+
+def knowledge_metrics_centres(user: Any) -> Q:
+    """The filter on tenancy.InformationCentre for the centres the user's metrics may show."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = sorted(scope.regions_with(KNOWLEDGE_METRICS_REGION_ROLES))
+    centres = sorted(scope.centres_with(KNOWLEDGE_METRICS_CENTRE_ROLES))
+    if not (regions or centres):
+        return Q(pk__in=[])
+    return Q(region_id__in=regions) | Q(pk__in=centres)

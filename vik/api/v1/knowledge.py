@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from vik.knowledge import selectors
+from vik.knowledge import selectors, services
+from vik.knowledge.choices import UsageWhere
 
 router = Router(tags=["knowledge"])
 
@@ -32,6 +33,7 @@ def search(request: HttpRequest, parameters: Query[SearchParameters]) -> list[Se
     hits = selectors.article_search(
         query=parameters.q, viewer=AnonymousUser(), limit=parameters.limit
     )
+    services.search_usage_record(query=parameters.q, hits=hits, where=UsageWhere.API)
     return [
         SearchResult(
             id=hit.article.pk,

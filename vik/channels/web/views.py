@@ -12,7 +12,10 @@ from django.utils.translation import get_language
 from vik.audit.services import client_ip
 from vik.channels.models import InboundPayload
 from vik.conversations.models import Request
+from vik.knowledge import deflection
+from vik.knowledge.choices import UsageWhere
 from vik.knowledge.selectors import SearchHit, article_search
+from vik.knowledge.services import search_usage_record
 from vik.territory.selectors import municipality_search
 
 from .forms import RequestForm
@@ -27,9 +30,11 @@ def _suggestions(text: str) -> list[SearchHit]:
     text = text.strip()[:SUGGESTION_QUERY_LENGTH]
     if not text:
         return []
-    return article_search(
+    hits = article_search(
         query=text, viewer=AnonymousUser(), limit=SUGGESTIONS, language=get_language() or "cs"
     )
+    search_usage_record(query=text, hits=hits, where=UsageWhere.FORM_SUGGESTIONS)
+    return hits
 
 
 def _region_ids() -> list[int]:
@@ -59,7 +64,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 language=get_language() or "cs",
                 client_ip=client_ip(request),
             )
-            return redirect("portal:submitted", submission_id=data["submission_id"])
+            response = redirect("portal:submitted", submission_id=data["submission_id"])
+            deflection.flow_end(response)  # the citizen did not find the answer
+            return response
         message = request.POST.get("message", "")
     else:
         message = request.GET.get("q", "")

@@ -20,8 +20,8 @@ from vik.territory.models import Municipality
 from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
 
-from .. import selectors, services
-from ..choices import LIFE_SITUATION_SECTIONS, ArticleKind
+from .. import deflection, selectors, services
+from ..choices import LIFE_SITUATION_SECTIONS, ArticleKind, UsageKind, UsageWhere
 from ..forms import FeedbackForm, SearchForm
 from ..models import Article
 from ..rendering import markdown_html
@@ -45,6 +45,14 @@ def _place(request: HttpRequest) -> tuple[Municipality | None, selectors.Territo
         return None, None, ""
     territory = selectors.territory_for_municipality(municipality)
     return municipality, territory, urlencode({"obec": municipality.code})
+
+
+def _centre_id(territory: selectors.Territory | None, article: Article | None = None) -> int | None:
+    """For the usage metrics: the centre competent for the reader's municipality, else the
+    centre of a local article."""
+    if territory is not None and territory.centre_ids:
+        return min(territory.centre_ids)
+    return article.centre_id if article is not None else None
 
 
 def _ask_url(text: str) -> str:
@@ -94,6 +102,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if query
         else []
     )
+    services.search_usage_record(
+        query=query, hits=hits, where=UsageWhere.PORTAL, centre_id=_centre_id(territory)
+    )
     return render(
         request,
         "knowledge/search.html",
@@ -120,7 +131,13 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         for key, label in LIFE_SITUATION_SECTIONS
         if version.sections.get(key, "").strip()
     ]
-    return render(
+    services.usage_record(
+        kind=UsageKind.ARTICLE_VIEW,
+        where=UsageWhere.PORTAL,
+        article=found,
+        centre_id=_centre_id(territory, found),
+    )
+    response = render(
         request,
         "knowledge/article.html",
         {
@@ -139,6 +156,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
             "ask_url": _ask_url(query or version.title),
         },
     )
+    if query and not deflection.flow_state(request):  # found by a search or a suggestion
+        deflection.flow_set(response, deflection.FOUND)
+    return response
 
 
 def _article_url(article: Article, query: str = "", place: str = "", **extra: str) -> str:
@@ -156,12 +176,23 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest()  # the page offers two buttons: only a robot gets here
     data = form.cleaned_data
     answer = "ano" if data["helpful"] == "yes" else "ne"
-    if not data["website"]:
-        services.feedback_record(
-            article=found,
-            is_helpful=data["helpful"] == "yes",
-            comment=data["comment"],
-            query=data["q"],
-            language=get_language() or "cs",
+    response = redirect(_article_url(found, data["q"], ohlas=answer) + "#feedback")
+    if data["website"]:
+        return response
+    helpful = data["helpful"] == "yes"
+    services.feedback_record(
+        article=found,
+        is_helpful=helpful,
+        comment=data["comment"],
+        query=data["q"],
+        language=get_language() or "cs",
+    )
+    kind = UsageKind.HELPFUL if helpful else UsageKind.NOT_HELPFUL
+    centre_id = _centre_id(None, found)
+    services.usage_record(kind=kind, where=UsageWhere.PORTAL, article=found, centre_id=centre_id)
+    if helpful and deflection.flow_state(request) == deflection.FOUND:
+        services.usage_record(
+            kind=UsageKind.DEFLECTED, where=UsageWhere.PORTAL, article=found, centre_id=centre_id
         )
-    return redirect(_article_url(found, data["q"], ohlas=answer) + "#feedback")
+        deflection.flow_set(response, deflection.DEFLECTED)  # once per browser session
+    return response

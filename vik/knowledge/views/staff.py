@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vik.core import clock
 from vik.core.errors import VikError
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
@@ -21,13 +23,14 @@ from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
 
 from .. import selectors, services
-from ..choices import LIFE_SITUATION_SECTIONS, ArticleState, Language
+from ..choices import LIFE_SITUATION_SECTIONS, ArticleState, Language, UsageKind, UsageWhere
 from ..forms import (
     ArchiveForm,
     ArticleCreateForm,
     ArticleEditForm,
     ArticleTextForm,
     DiffForm,
+    MetricsFilterForm,
     RestoreForm,
     StaffFilterForm,
     VariantCreateForm,
@@ -51,6 +54,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
             territory=selectors.territory_for_staff(request.user),
             language=get_language() or "cs",
         )
+        services.search_usage_record(
+            query=query,
+            hits=context["hits"],
+            where=UsageWhere.STAFF,
+            centre_id=_staff_centre_id(request.user),
+        )
     else:
         context["articles"] = selectors.article_staff_list(
             user=request.user,
@@ -59,7 +68,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
             mine=bool(data.get("mine")),
         )
     context["may_create"] = bool(scope_choices(request.user))
+    context["may_see_metrics"] = permissions.can_view_knowledge_metrics(request.user)
     return render(request, "knowledge/staff_list.html", context)
+
+
+def _staff_centre_id(user: Any) -> int | None:
+    """For the usage metrics: the (first) centre of a member of staff, none for a region's."""
+    centres = permissions.scope_for(user).centre_roles
+    return min(centres) if centres else None
 
 
 @staff_member_required
@@ -144,6 +160,13 @@ def variant_create(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    if article.is_live:  # reading an article, not working on a draft
+        services.usage_record(
+            kind=UsageKind.ARTICLE_VIEW,
+            where=UsageWhere.STAFF,
+            article=article,
+            centre_id=_staff_centre_id(request.user),
+        )
     language = request.GET.get("language", Language.CZECH)
     language = language if language in Language.values else Language.CZECH
     shown = (
@@ -316,4 +339,27 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "due": selectors.articles_due_for_review(user=request.user),
             "in_review": selectors.articles_awaiting_review(user=request.user),
         },
+    )
+
+
+@staff_member_required
+def usage_metrics(request: HttpRequest) -> HttpResponse:
+    """The knowledge centre's usage per period, topic and centre (knowledge editors,
+    coordinators, analysts)."""
+    if not permissions.can_view_knowledge_metrics(request.user):
+        raise PermissionDenied
+    form = MetricsFilterForm(request.GET or None, user=request.user)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    start, end = form.bounds(clock.today())
+    metrics = selectors.usage_metrics(
+        user=request.user,
+        start=start,
+        end=end,
+        topic=_topic(data.get("topic")),
+        centre=data.get("centre"),
+    )
+    return render(
+        request,
+        "knowledge/staff_metrics.html",
+        {"form": form, "metrics": metrics, "start": start, "last_day": end - dt.timedelta(days=1)},
     )
