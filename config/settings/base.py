@@ -237,4 +237,5 @@ VIK_LOGIN_HINT = env_str("VIK_LOGIN_HINT")
 VIK_PERIODIC_JOBS = [
     "vik.channels.services.channels_sweep",
     "vik.channels.email.imap.mailboxes_poll_due",
+    "vik.knowledge.embeddings.embeddings_sweep",
 ]

@@ -19,6 +19,7 @@ search entries, and the in-process structures that make a query cheap.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import OrderedDict
@@ -164,6 +165,29 @@ def embed_missing(*, batch: int = 32) -> int:
             )
         done += len(entries)
         vector_cache.touch()
+
+
+def embeddings_sweep() -> bool:
+    """A periodic job (`VIK_PERIODIC_JOBS`): if an entry still lacks its embedding a while after
+    its text changed (its task was lost: a crash between commit and enqueue, a killed worker),
+    wake `embed_missing_task`, unless one already waits. Returns whether work was found."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from vik.core.tasks import enqueue_once_on_commit
+
+    from .tasks import embed_missing_task
+
+    stale = timezone.now() - dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
+    lost = (
+        SearchEntry.objects.exclude(embedding_model=model_name())
+        .filter(updated_at__lte=stale)
+        .exists()
+    )
+    if lost:
+        with transaction.atomic():
+            enqueue_once_on_commit(embed_missing_task)
+    return lost
 
 
 # The in-process matrix ------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Semantic search (e5 embeddings computed by a task) and its fusion with the lexical one."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from vik.core.testing import run_on_commit
 from vik.knowledge import embeddings, selectors, services
@@ -76,6 +79,18 @@ def test_a_republished_text_has_no_vector_until_the_task_runs(world, lost_card):
     entry = SearchEntry.objects.get(article=lost_card)
     assert entry.embedding is None and entry.embedding_model == ""
     assert selectors.article_search(query="ztráta", viewer=CITIZEN, mode="semantic") == []
+
+
+def test_a_lost_embedding_task_is_made_good_by_the_sweeper(world, lost_card):
+    services.article_edit(article=lost_card, by=None, title="Nový text", body="Nový text.")
+    services.article_publish(article=lost_card, by=None)  # ... and its task is lost
+    assert embeddings.embeddings_sweep() is False  # too fresh: its task may be on its way
+    SearchEntry.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    with run_on_commit():  # the immediate backend runs the woken task at once
+        assert embeddings.embeddings_sweep() is True
+    entry = SearchEntry.objects.get(article=lost_card)
+    assert entry.embedding_model == embeddings.model_name()
+    assert embeddings.embeddings_sweep() is False  # nothing left
 
 
 @pytest.mark.parametrize("mode", ["semantic", "fused"])
