@@ -5,19 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from vik.core.testing import World
-from vik.knowledge import services
 from vik.knowledge.models import Article
+from vik.knowledge.tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(**fields: Any) -> Article:
-    with translation.override("cs"):
-        article = services.article_create(by=None, **fields)
-        return services.article_publish(article=article, by=None)
 
 
 @pytest.fixture
