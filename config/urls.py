@@ -10,7 +10,10 @@ from vik.contacts import urls as contacts_urls
 from vik.conversations import urls as conversations_urls
 from vik.core import views as core_views
 from vik.knowledge import urls as knowledge_urls
+from vik.routing import urls as routing_urls
+from vik.sla import urls as sla_urls
 from vik.tenancy import urls as tenancy_urls
+from vik.workspace import urls as workspace_urls
 
 staff_urlpatterns = [
     *tenancy_urls.staff_urlpatterns,
@@ -18,6 +21,9 @@ staff_urlpatterns = [
     *contacts_urls.staff_urlpatterns,
     *channels_urls.staff_urlpatterns,
     *knowledge_urls.staff_urlpatterns,
+    *routing_urls.staff_urlpatterns,
+    *sla_urls.staff_urlpatterns,
+    *workspace_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

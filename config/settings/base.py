@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "vik.channels.fax",
     "vik.audit",
     "vik.knowledge",
+    "vik.routing",
+    "vik.sla",
+    "vik.workspace",
     "vik.demo",
 ]
 
@@ -238,4 +241,5 @@ VIK_PERIODIC_JOBS = [
     "vik.channels.services.channels_sweep",
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
+    "vik.sla.services.sla_sweep",
 ]

@@ -56,3 +56,9 @@ def replied(*, request: Request, by: Any) -> TimelineEvent:
 
 def note_added(*, request: Request, by: Any) -> TimelineEvent:
     return _event(request, EventKind.NOTE_ADDED, by)
+
+
+def tags_changed(
+    *, request: Request, added: list[str], removed: list[str], by: Any
+) -> TimelineEvent:
+    return _event(request, EventKind.TAGS_CHANGED, by, added=added, removed=removed)

@@ -97,6 +97,23 @@ class Request(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    queue = models.ForeignKey(
+        "routing.Queue", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    # Service level targets (vik.sla) in absolute time; `due_at` is the nearest one still open
+    # (or the statutory deadline), what the list sorts by urgency.
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # Act 106/1999 requests: the last day to provide the information (§ 14(5)(d), § 40 SŘ).
+    statutory_due_on = models.DateField(_("statutory deadline"), null=True, blank=True)
+    # A request merged into another is only a pointer to it.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -110,6 +127,8 @@ class Request(TimeStampedModel):
             ),
             models.Index(fields=["assignee", "-created_at", "-id"], name="request_assignee"),
             models.Index(fields=["-created_at", "-id"], name="request_recent"),
+            models.Index(fields=["centre", "due_at", "id"], name="request_centre_due"),
+            models.Index(fields=["region", "due_at", "id"], name="request_region_due"),
         ]
 
     def __str__(self) -> str:

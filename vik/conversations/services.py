@@ -29,15 +29,20 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.memo import remembered
 from vik.core.text import sanitize_html
+from vik.routing.services import RoutingDecision, RoutingFacts, request_routed, routing_decide
+from vik.sla.services import (
+    request_deadlines_set,
+    request_sla_on_first_response,
+    request_sla_on_status,
+)
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
-from vik.tenancy.selectors import centre_competent
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
 from . import events
 from .choices import Direction, EventKind, RequestKind, Status, Visibility
-from .models import Attachment, Interaction, ReferenceCounter, Request, TimelineEvent
+from .models import Attachment, Interaction, ReferenceCounter, Request, Tag, TimelineEvent
 from .states import ON_CITIZEN_MESSAGE, check_transition
 
 
@@ -77,15 +82,13 @@ def request_open(
     language: str = "cs",
     follow_up_of: Request | None = None,
     opened_at: Any = None,
+    text: str = "",
 ) -> Request:
-    """Create a request and route it: the given centre, else the account's, else the territory's
-    competent centre (routing rules come with the routing app)."""
+    """Create a request and route it: the given centre (a follow-up keeps its centre), else the
+    region's routing rules, the channel account's centre, the territory's competent centre
+    (`vik.routing.services.routing_decide`); then set its deadlines (`vik.sla`)."""
     opened_at = opened_at or clock.now()
-    if centre is None and account is not None and account.centre_id:
-        centre = account.centre
-    if centre is None:
-        centre = centre_competent(region=region, municipality=municipality, topic=topic)
-    request = Request.objects.create(
+    request = Request(
         region=region,
         reference=reference_allocate(region=region, year=opened_at.astimezone(clock.PRAGUE).year),
         subject=subject[:300] or "(bez předmětu)",
@@ -101,8 +104,35 @@ def request_open(
         last_activity_at=opened_at,
         created_at=opened_at,
     )
+    decision = None
+    if centre is None:
+        decision = routing_decide(_routing_facts(request, account, text))
+        _decision_apply(request, decision)
+    request_deadlines_set(request)
+    request.save(force_insert=True)
     events.created(request=request, channel=channel)
+    if decision is not None:
+        request_routed(request=request, decision=decision)
     return request
+
+
+def _routing_facts(request: Request, account: ChannelAccount | None, text: str) -> RoutingFacts:
+    return RoutingFacts(
+        region=request.region, topic=request.topic, municipality=request.municipality,
+        account=account, channel=request.origin_channel, kind=request.kind,
+        language=request.language, subject=request.subject, text=text,
+        requester_type=request.requester.requester_type,
+    )  # fmt: skip
+
+
+def _decision_apply(request: Request, decision: RoutingDecision) -> None:
+    """The parts of a routing decision that are columns of the unsaved request."""
+    request.centre = decision.centre
+    request.queue = decision.queue
+    if decision.priority is not None:
+        request.priority = decision.priority
+    if decision.assignee is not None:
+        request.assignee = decision.assignee
 
 
 def _known_references(region: Region, message: NormalisedMessage) -> list[MessageReference]:
@@ -180,6 +210,7 @@ def inbound_apply(
             region=region, requester=contact, subject=message.subject or message.text[:80],
             channel=account.kind, account=account, kind=message.kind, topic=topic,
             municipality=municipality, language=message.language, opened_at=message.occurred_at,
+            text=message.text,
         )  # fmt: skip
     interaction = _inbound_interaction(account, payload, message, request, contact)
     interaction.save(force_insert=True)
@@ -281,21 +312,22 @@ def inbound_apply_batch(
         region, [m.occurred_at.astimezone(clock.PRAGUE).year for _p, m in items]
     )
     requests: list[Request] = []
+    decisions: list[RoutingDecision] = []
     for (_payload, message), contact, reference in zip(items, contacts, numbers, strict=True):
         municipality, topic = _place_and_topic(message)
-        centre = account.centre if account.centre_id else None
-        if centre is None:
-            centre = centre_competent(region=region, municipality=municipality, topic=topic)
-        requests.append(
-            Request(
-                region=region, reference=reference,
-                subject=(message.subject or message.text[:80])[:300] or "(bez předmětu)",
-                kind=message.kind, topic=topic, municipality=municipality, requester=contact,
-                origin_channel=account.kind, origin_account=account, centre=centre,
-                language=message.language, last_activity_at=message.occurred_at,
-                created_at=message.occurred_at,
-            )
+        request = Request(
+            region=region, reference=reference,
+            subject=(message.subject or message.text[:80])[:300] or "(bez předmětu)",
+            kind=message.kind, topic=topic, municipality=municipality, requester=contact,
+            origin_channel=account.kind, origin_account=account,
+            language=message.language, last_activity_at=message.occurred_at,
+            created_at=message.occurred_at,
         )  # fmt: skip
+        decision = routing_decide(_routing_facts(request, account, message.text))
+        _decision_apply(request, decision)
+        request_deadlines_set(request)
+        requests.append(request)
+        decisions.append(decision)
     Request.objects.bulk_create(requests)
     now = clock.now()
     TimelineEvent.objects.bulk_create(
@@ -305,6 +337,8 @@ def inbound_apply_batch(
         )
         for request in requests
     )  # fmt: skip
+    for request, decision in zip(requests, decisions, strict=True):
+        request_routed(request=request, decision=decision)
     interactions = [
         _inbound_interaction(account, payload, message, request, contact)
         for (payload, message), request, contact in zip(items, requests, contacts, strict=True)
@@ -487,6 +521,7 @@ def _reopen(request: Request) -> None:
     request.save(update_fields=["status", "closed_at", "resolved_at", "updated_at"])
     events.reopened(request=request)
     events.status_changed(request=request, old=Status.CLOSED, new=Status.OPEN, by=None)
+    request_sla_on_status(request=request, old=Status.CLOSED, new=Status.OPEN)
 
 
 def _wake(request: Request) -> None:
@@ -500,6 +535,7 @@ def _wake(request: Request) -> None:
     if old == Status.RESOLVED:
         events.reopened(request=request)
     events.status_changed(request=request, old=old, new=target, by=None)
+    request_sla_on_status(request=request, old=old, new=target)
 
 
 def _store_attachments(interaction: Interaction, attachments: Iterable[InboundAttachment]) -> None:
@@ -558,12 +594,15 @@ def request_reply(
             )
     fields = ["last_activity_at", "updated_at"]
     request.last_activity_at = now
-    if request.first_response_at is None:
+    first_response = request.first_response_at is None
+    if first_response:
         request.first_response_at = now
         fields.append("first_response_at")
     if request.status == Status.NEW and not status:
         status = Status.OPEN
     request.save(update_fields=fields)
+    if first_response:
+        request_sla_on_first_response(request)
     events.replied(request=request, by=by)
     reply_usage_record(text=interaction.text, centre_id=request.centre_id)  # the usage metrics
     if status and status != request.status:
@@ -599,6 +638,7 @@ def request_set_status(*, request: Request, status: str, by: Any) -> Request:
         request.resolved_at = None
     request.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
     events.status_changed(request=request, old=old, new=status, by=by)
+    request_sla_on_status(request=request, old=old, new=status)
     return request
 
 
@@ -635,6 +675,26 @@ def request_set_topic(*, request: Request, topic: Topic | None, by: Any) -> Requ
     request.topic = topic
     request.save(update_fields=["topic", "updated_at"])
     events.topic_changed(request=request, old=old, new=str(topic or ""), by=by)
+    return request
+
+
+@transaction.atomic
+def request_tags_change(
+    *, request: Request, add: Iterable[str] = (), remove: Iterable[str] = (), by: Any
+) -> Request:
+    """Add and remove tags by name (a new name makes a new tag of the region)."""
+    if by is not None:
+        _require_work(request, by)
+    before = set(request.tags.values_list("name", flat=True))
+    wanted = {n.strip()[:64] for n in add if n.strip()} - before
+    dropped = {n.strip() for n in remove} & before
+    for name in sorted(wanted):
+        tag, _created = Tag.objects.get_or_create(region_id=request.region_id, name=name)
+        request.tags.add(tag)
+    if dropped:
+        request.tags.remove(*Tag.objects.filter(region_id=request.region_id, name__in=dropped))
+    if wanted or dropped:
+        events.tags_changed(request=request, added=sorted(wanted), removed=sorted(dropped), by=by)
     return request
 
 

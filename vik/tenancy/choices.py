@@ -29,3 +29,9 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class AssignmentPolicy(models.TextChoices):
+    MANUAL = "manual", _("manual")
+    ROUND_ROBIN = "round_robin", _("round robin among agents on duty")
+    LEAST_LOAD = "least_load", _("least open load")

@@ -11,11 +11,14 @@ from vik.core.models import TimeStampedModel
 from vik.territory.models import Municipality, Orp, Region
 from vik.topics.models import Topic
 
-from .choices import CENTRE_ROLES, OfficeKind, Role, Weekday
+from .choices import CENTRE_ROLES, AssignmentPolicy, OfficeKind, Role, Weekday
 
 
 class User(AbstractUser):
     """A member of staff. Citizens have no accounts: they are contacts."""
+
+    # An absent agent (leave, sickness) gets nothing new from routing or assignment policies.
+    is_absent = models.BooleanField(_("absent"), default=False)
 
     class Meta:
         verbose_name = _("staff user")
@@ -69,6 +72,17 @@ class InformationCentre(TimeStampedModel):
         help_text=_("Receives requests that no other centre is competent for."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    assignment_policy = models.CharField(
+        _("assignment of new requests"),
+        max_length=16,
+        choices=AssignmentPolicy.choices,
+        default=AssignmentPolicy.MANUAL,
+    )
+    keeps_access_after_transfer = models.BooleanField(
+        _("keeps read access after a transfer"),
+        default=False,
+        help_text=_("Whether the centre can still read a request it transferred to another."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,5 @@
+"""URLs of the sla app (mounted under /staff/ by config/urls.py)."""
+
+from django.urls import URLPattern
+
+staff_urlpatterns: list[URLPattern] = []

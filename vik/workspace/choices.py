@@ -1,0 +1,11 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("a request was assigned to me")
+    CITIZEN_REPLIED = "citizen_replied", _("the citizen replied")
+    MENTION = "mention", _("I was mentioned")
+    SLA_WARNING = "sla_warning", _("a deadline is near or missed")
+    TRANSFER = "transfer", _("a request was transferred to my centre")
+    CONSULTATION = "consultation", _("a consultation was asked or answered")

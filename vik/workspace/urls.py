@@ -1,0 +1,5 @@
+"""URLs of the workspace app (mounted under /staff/ by config/urls.py)."""
+
+from django.urls import URLPattern
+
+staff_urlpatterns: list[URLPattern] = []
