@@ -9,3 +9,4 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("a deadline is near or missed")
     TRANSFER = "transfer", _("a request was transferred to my centre")
     CONSULTATION = "consultation", _("a consultation was asked or answered")
+    KNOWLEDGE_REVIEW = "knowledge_review", _("an article of mine is due for review")
