@@ -45,6 +45,7 @@ bench: install-dev system-deps
 	$(BIN)/python bench/intake.py --database-url "$(PG_URL)_bench" || status=$$?; \
 	$(BIN)/python bench/email_ingest.py --database-url "$(PG_URL)_bench_email" || status=$$?; \
 	$(BIN)/python bench/knowledge_search.py --database-url "$(PG_URL)_bench_knowledge" || status=$$?; \
+	$(BIN)/python bench/routing.py --database-url "$(PG_URL)_bench_routing" || status=$$?; \
 	exit $$status
 
 ## system packages the tests need (Chromium for browser tests), installed when missing

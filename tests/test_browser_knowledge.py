@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from vik.core.testing import World
 from vik.knowledge import services
-from vik.knowledge.models import Article, ArticleFeedback
+from vik.knowledge.models import Article, ArticleFeedback, UsageEvent
 
 from .test_browser_web_form import Watch, assert_accessible
 
@@ -146,4 +146,17 @@ def test_agent_inserts_a_public_article_into_the_reply(
         re.compile(r"\nZtráta nebo odcizení.*bez zbytečného odkladu\.", re.S)
     )
     assert_accessible(page, "the request page with suggestions")
+
+    # Inserting counts as using the article: the reply form carries its id, once, even when
+    # the reply keeps only the article's text and no link.
+    article_ids = page.locator("#reply-form input[name=knowledge_articles]")
+    expect(article_ids).to_have_count(1)
+    expect(article_ids).to_have_value(str(articles["lost"].pk))
+    reply.fill("")
+    lost.get_by_test_id("insert-text").click()
+    expect(reply).not_to_contain_text("/znalosti/clanek/")
+    with page.expect_navigation():
+        page.locator("#reply-form button[type=submit]").click()
+    used = UsageEvent.objects.filter(kind="used_in_reply")
+    assert [event.article_id for event in used] == [articles["lost"].pk]
     clerk.check()

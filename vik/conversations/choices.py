@@ -62,3 +62,8 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("deadline near")
     SLA_BREACHED = "sla_breached", _("deadline missed")
     ESCALATED = "escalated", _("escalated")
+
+
+class AccessReason(models.TextChoices):
+    TRANSFER = "transfer", _("transferred to another centre")
+    CONSULTATION = "consultation", _("consulted")

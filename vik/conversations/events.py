@@ -62,3 +62,62 @@ def tags_changed(
     *, request: Request, added: list[str], removed: list[str], by: Any
 ) -> TimelineEvent:
     return _event(request, EventKind.TAGS_CHANGED, by, added=added, removed=removed)
+
+
+def transferred(*, request: Request, old: str, new: str, reason: str, by: Any) -> TimelineEvent:
+    return _event(request, EventKind.TRANSFERRED, by, old=old, new=new, reason=reason)
+
+
+def consultation_asked(*, request: Request, centre: str, question: str, by: Any) -> TimelineEvent:
+    return _event(request, EventKind.CONSULTATION_ASKED, by, centre=centre, question=question)
+
+
+def consultation_answered(*, request: Request, centre: str, by: Any) -> TimelineEvent:
+    return _event(request, EventKind.CONSULTATION_ANSWERED, by, centre=centre)
+
+
+def merged(*, request: Request, other: str, role: str, by: Any) -> TimelineEvent:
+    """On both requests: `role` is "source" on the one merged away, "target" on the one kept;
+    `other` is the other request's reference."""
+    return _event(request, EventKind.MERGED, by, reference=other, role=role)
+
+
+def split(*, request: Request, other: str, role: str, by: Any) -> TimelineEvent:
+    """On both requests: `role` is "source" on the one split, "new" on the one made of it."""
+    return _event(request, EventKind.SPLIT, by, reference=other, role=role)
+
+
+def sla_paused(*, request: Request) -> TimelineEvent:
+    return _event(request, EventKind.SLA_PAUSED)
+
+
+def sla_resumed(*, request: Request, paused_minutes: int) -> TimelineEvent:
+    """`paused_minutes`: the working minutes the targets moved by."""
+    return _event(request, EventKind.SLA_RESUMED, paused_minutes=paused_minutes)
+
+
+def sla_warning(*, request: Request, target: str, due_at: str) -> TimelineEvent:
+    """`target`: first_response, resolution or statutory; `due_at` in ISO format."""
+    return _event(request, EventKind.SLA_WARNING, target=target, due_at=due_at)
+
+
+def sla_breached(*, request: Request, target: str, due_at: str) -> TimelineEvent:
+    return _event(request, EventKind.SLA_BREACHED, target=target, due_at=due_at)
+
+
+def escalated(*, request: Request, actions: list[str]) -> TimelineEvent:
+    """`actions`: what the policy did, of notify_lead, raise_priority, escalate_to_queue."""
+    return _event(request, EventKind.ESCALATED, actions=actions)
+
+
+def priority_changed(*, request: Request, old: int, new: int, by: Any) -> TimelineEvent:
+    return _event(request, EventKind.PRIORITY_CHANGED, by, old=old, new=new)
+
+
+def queue_changed(*, request: Request, old: str, new: str, by: Any) -> TimelineEvent:
+    return _event(request, EventKind.QUEUE_CHANGED, by, old=old, new=new)
+
+
+def routed(*, request: Request, rules: list[dict[str, Any]]) -> TimelineEvent:
+    """The routing rules that matched the new request (`[{"id": …, "name": …}]`)."""
+    return _event(request, EventKind.ROUTED, rules=rules)

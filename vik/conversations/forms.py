@@ -6,10 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vik.channels.choices import ChannelKind
+from vik.knowledge.forms import InsertedArticlesField
+from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
 
-from .choices import Status
+from .choices import Priority, RequestKind, Status
+from .models import Tag
 from .states import allowed_next
 
 
@@ -36,11 +39,71 @@ class RequestFilterForm(forms.Form):
         required=False,
         choices=[("", _("anyone")), ("me", _("me")), ("none", _("unassigned"))],
     )
+    my_centres = forms.BooleanField(label=_("Only my centres"), required=False)
+    queue = forms.ModelChoiceField(
+        label=_("Queue"), required=False, queryset=Queue.objects.none(), empty_label=_("all")
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("any")), *Priority.choices],
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("all")), *RequestKind.choices]
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), required=False, queryset=Tag.objects.none(), empty_label=_("any")
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("any time")),
+            ("overdue", _("overdue")),
+            ("today", _("by the end of today")),
+            ("week", _("within a week")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("received", _("newest first")),
+            ("due", _("most urgent first")),
+            ("priority", _("highest priority first")),
+        ],
+    )
 
-    def __init__(self, *args: Any, centres: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        centres: Any = None,
+        queues: Any = None,
+        tags: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if centres is not None:
             self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        if queues is not None:
+            self.fields["queue"].queryset = queues  # type: ignore[attr-defined]
+        if tags is not None:
+            self.fields["tag"].queryset = tags  # type: ignore[attr-defined]
+
+
+class BulkActionForm(forms.Form):
+    """An action on the requests ticked in the list."""
+
+    ACTIONS = [
+        ("assign", _("Assign")),
+        ("status", _("Change status")),
+        ("tag", _("Add tag")),
+        ("transfer", _("Transfer to centre")),
+    ]
+
+    references = forms.CharField(required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    value = forms.CharField(label=_("Value"), required=False, max_length=200)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
 class ReplyForm(forms.Form):
@@ -48,6 +111,9 @@ class ReplyForm(forms.Form):
         label=_("Reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
     )
     status = forms.ChoiceField(label=_("Then set status"), required=False)
+    knowledge_articles = InsertedArticlesField()  # filled by vik/knowledge-insert.js
+    # The canned answer the text came from (vik.workspace): its status and tags apply too.
+    macro_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,3 +162,43 @@ class CentreForm(forms.Form):
     def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+
+class TransferForm(forms.Form):
+    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Transfer to centre"), queryset=None
+    )
+    reason = forms.CharField(
+        label=_("Reason for the transfer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+
+class ConsultForm(forms.Form):
+    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Ask centre"), queryset=None
+    )
+    question = forms.CharField(
+        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+
+
+class ConsultationAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(
+        label=_("Merge into request"),
+        max_length=32,
+        help_text=_("Its reference, e.g. VYS-2026-000123."),
+    )

@@ -16,7 +16,15 @@ from vik.tenancy.models import InformationCentre
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
-from .choices import Direction, EventKind, Priority, RequestKind, Status, Visibility
+from .choices import (
+    AccessReason,
+    Direction,
+    EventKind,
+    Priority,
+    RequestKind,
+    Status,
+    Visibility,
+)
 
 
 def new_public_token() -> str:
@@ -218,3 +226,101 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+
+# The network: transfers, read access of other centres, consultations -------------------------
+
+
+class Transfer(models.Model):
+    """A request handed to another centre: the same row changes its centre; this says when, from
+    where, by whom and why."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="transfers")
+    from_centre = models.ForeignKey(
+        InformationCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_centre = models.ForeignKey(InformationCentre, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("transferred"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_centre_id} → {self.to_centre_id}"
+
+
+class RequestAccess(models.Model):
+    """Read access of a centre to a request it does not hold: it transferred the request away
+    (and keeps access) or it is consulted on it. Revoked, not deleted, so that who could read
+    what stays known."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="accesses")
+    centre = models.ForeignKey(InformationCentre, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=16, choices=AccessReason.choices)
+    granted_at = models.DateTimeField(_("granted"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        verbose_name = _("request access")
+        verbose_name_plural = _("request accesses")
+        # `permissions.requests_visible` asks "which requests may these centres read" on every
+        # list page: a small index of the open grants by centre answers it.
+        indexes = [
+            models.Index(
+                fields=["centre", "request"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="request_access_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.centre_id} {self.reason}"
+
+
+class Consultation(models.Model):
+    """A question to another centre about a request; the consulted centre reads the request
+    while the question is open and answers with an internal note."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="consultations")
+    from_centre = models.ForeignKey(
+        InformationCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_centre = models.ForeignKey(
+        InformationCentre, on_delete=models.PROTECT, related_name="consultations_received"
+    )
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [
+            models.Index(
+                fields=["to_centre", "asked_at"],
+                condition=models.Q(answered_at__isnull=True),
+                name="consultation_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.to_centre_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

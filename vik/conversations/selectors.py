@@ -10,19 +10,26 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from vik.contacts.models import Identity
+from vik.core import clock
 from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, url_scheme
 from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
 
-from .models import Interaction, Request, TimelineEvent
+from .models import Consultation, Interaction, Request, TimelineEvent, Transfer
 
 PAGE_SIZE = 50
+
+
+SORTS = ("received", "due", "priority")
+DUE_FILTERS = ("today", "overdue", "week")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,54 @@ class RequestFilters:
     topic_id: int | None = None
     assignee: str = ""  # "", "me", "none" or a user id
     text: str = ""
+    queue_id: int | None = None
+    priority: int | None = None
+    kind: str = ""
+    tag_id: int | None = None
+    due: str = ""  # "", "today" (before the end of today in Prague), "overdue", "week"
+    my_centres: bool = False  # only the centres the user is a member of
+    sort: str = "received"  # "received" (newest first), "due" (most urgent first), "priority"
+
+
+# The list's query parameters that a saved view keeps (besides `sort`).
+FILTER_PARAMETERS = (
+    "text", "status", "centre", "channel", "topic", "assignee", "queue", "priority", "kind",
+    "tag", "due", "my_centres",
+)  # fmt: skip
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def request_filters_from_params(params: Any) -> RequestFilters:
+    """Filters from query parameters (a QueryDict or a saved view's dict), without a query.
+
+    Unknown values narrow nothing; ids the user may not see find nothing, since every list is
+    also filtered by `permissions.requests_visible`.
+    """
+
+    def get(name: str) -> str:
+        return str(params.get(name) or "").strip()
+
+    sort = get("sort")
+    due = get("due")
+    return RequestFilters(
+        status=get("status"),
+        centre_id=_int_or_none(get("centre")),
+        channel=get("channel"),
+        topic_id=_int_or_none(get("topic")),
+        assignee=get("assignee"),
+        text=get("text"),
+        queue_id=_int_or_none(get("queue")),
+        priority=_int_or_none(get("priority")),
+        kind=get("kind"),
+        tag_id=_int_or_none(get("tag")),
+        due=due if due in DUE_FILTERS else "",
+        my_centres=get("my_centres") in {"1", "on", "true"},
+        sort=sort if sort in SORTS else "received",
+    )
 
 
 @dataclass(frozen=True)
@@ -41,22 +96,92 @@ class RequestPage:
     next_cursor: str
 
 
-def encode_cursor(request: Request) -> str:
-    raw = f"{request.created_at.isoformat()}|{request.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(request: Request, sort: str = "received") -> str:
+    """The position after `request` in the list sorted by `sort`; the sort key is in it, so a
+    cursor of one sort is never read as another's."""
+    if sort == "due":
+        due = request.due_at.isoformat() if request.due_at else ""
+        raw = f"due|{due}|{request.pk}"
+    elif sort == "priority":
+        raw = f"priority|{request.priority}|{request.created_at.isoformat()}|{request.pk}"
+    else:
+        raw = f"{request.created_at.isoformat()}|{request.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_parts(cursor: str) -> list[str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return raw.split("|")
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        return dt.datetime.fromisoformat(stamp), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    """The position of a "received" (newest first) cursor: (created_at, id)."""
+    parts = _decode_parts(cursor)
+    if parts is None or len(parts) != 2:
         return None
+    try:
+        return dt.datetime.fromisoformat(parts[0]), int(parts[1])
+    except ValueError:
+        return None
+
+
+def _after_cursor(queryset: QuerySet[Request], sort: str, cursor: str) -> QuerySet[Request]:
+    """Keep the rows after the cursor's position; a malformed cursor (or one of another sort)
+    starts from the top."""
+    if sort == "received":
+        position = decode_cursor(cursor)
+        if position is None:
+            return queryset
+        created_at, pk = position
+        return queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    parts = _decode_parts(cursor)
+    if not parts or parts[0] != sort:
+        return queryset
+    try:
+        if sort == "due" and len(parts) == 3:
+            pk = int(parts[2])
+            if not parts[1]:  # among the requests without a deadline, which come last
+                return queryset.filter(due_at__isnull=True, pk__gt=pk)
+            due = dt.datetime.fromisoformat(parts[1])
+            return queryset.filter(
+                Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True)
+            )
+        if sort == "priority" and len(parts) == 4:
+            priority, created_at, pk = (
+                int(parts[1]),
+                dt.datetime.fromisoformat(parts[2]),
+                int(parts[3]),
+            )
+            return queryset.filter(
+                Q(priority__lt=priority)
+                | Q(priority=priority, created_at__lt=created_at)
+                | Q(priority=priority, created_at=created_at, pk__lt=pk)
+            )
+    except ValueError:
+        pass
+    return queryset
+
+
+def _ordering(sort: str) -> list[Any]:
+    if sort == "due":
+        # Ascending with NULLs last is PostgreSQL's default B-tree order: the (centre, due_at,
+        # id) and (region, due_at, id) indexes serve it as they are.
+        return [F("due_at").asc(nulls_last=True), "pk"]
+    if sort == "priority":
+        return ["-priority", "-created_at", "-pk"]
+    return ["-created_at", "-pk"]
 
 
 def requests_for(user: Any) -> QuerySet[Request]:
     return Request.objects.filter(permissions.requests_visible(user))
+
+
+def _end_of_today() -> dt.datetime:
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(), tzinfo=clock.PRAGUE)
 
 
 def _apply_filters(queryset: QuerySet[Request], filters: RequestFilters, user: Any) -> QuerySet:
@@ -66,6 +191,10 @@ def _apply_filters(queryset: QuerySet[Request], filters: RequestFilters, user: A
         queryset = queryset.filter(status=filters.status)
     if filters.centre_id:
         queryset = queryset.filter(centre_id=filters.centre_id)
+    if filters.my_centres:
+        centres = permissions.member_centres(user)
+        if centres is not None:
+            queryset = queryset.filter(centre_id__in=centres)
     if filters.channel:
         queryset = queryset.filter(origin_channel=filters.channel)
     if filters.topic_id:
@@ -78,6 +207,20 @@ def _apply_filters(queryset: QuerySet[Request], filters: RequestFilters, user: A
         queryset = queryset.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
         queryset = queryset.filter(assignee_id=int(filters.assignee))
+    if filters.queue_id:
+        queryset = queryset.filter(queue_id=filters.queue_id)
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.tag_id:
+        queryset = queryset.filter(tags=filters.tag_id)
+    if filters.due == "today":
+        queryset = queryset.filter(due_at__lt=_end_of_today())
+    elif filters.due == "overdue":
+        queryset = queryset.filter(due_at__lt=clock.now())
+    elif filters.due == "week":
+        queryset = queryset.filter(due_at__lt=_end_of_today() + dt.timedelta(days=6))
     text = filters.text.strip()
     if text:
         queryset = queryset.filter(
@@ -90,26 +233,70 @@ def _apply_filters(queryset: QuerySet[Request], filters: RequestFilters, user: A
     return queryset
 
 
+def requests_filtered(*, user: Any, filters: RequestFilters) -> QuerySet[Request]:
+    """Every request the user may see that matches `filters`, unordered (for counting)."""
+    return _apply_filters(requests_for(user), filters, user).order_by()
+
+
+def request_ids_capped(*, user: Any, filters: RequestFilters, cap: int) -> QuerySet[Any]:
+    """The ids of at least min(cap, all) matching requests and at most a few times `cap`: what a
+    capped count counts (taking min(count, cap)). Like the list, each part of what the user
+    sees is read on its own index where the database can (see `_page_candidates`)."""
+    parts = permissions.requests_visible_parts(user)
+    features = connections[Request.objects.db].features
+    if len(parts) < 2 or not features.supports_slicing_ordering_in_compound:
+        return requests_filtered(user=user, filters=filters).values("pk")[:cap]
+    firsts = [
+        _apply_filters(Request.objects.filter(part), filters, user).order_by().values("pk")[:cap]
+        for part in parts
+    ]
+    return firsts[0].union(*firsts[1:])
+
+
+def _page_candidates(
+    *, user: Any, filters: RequestFilters, cursor: str, limit: int
+) -> QuerySet[Request]:
+    """The requests the page is taken from (the caller orders and slices them).
+
+    A member of a centre and of a region, or one with grants, sees the union of several
+    filters; ORed in one WHERE they make PostgreSQL read and sort every matching row. Instead,
+    each part takes its own first `limit + 1` rows along its index, and the page is chosen from
+    those few (one statement still). SQLite cannot order and limit inside a UNION: it gets the
+    plain OR, which is fine at its sizes.
+    """
+
+    def narrowed(queryset: QuerySet[Request]) -> QuerySet[Request]:
+        queryset = _apply_filters(queryset, filters, user)
+        return _after_cursor(queryset, filters.sort, cursor) if cursor else queryset
+
+    parts = permissions.requests_visible_parts(user)
+    features = connections[Request.objects.db].features
+    if len(parts) < 2 or not features.supports_slicing_ordering_in_compound:
+        return narrowed(requests_for(user))
+    firsts = [
+        narrowed(Request.objects.filter(part))
+        .order_by(*_ordering(filters.sort))
+        .values("pk")[: limit + 1]
+        for part in parts
+    ]
+    return Request.objects.filter(pk__in=firsts[0].union(*firsts[1:]))
+
+
 def request_page(
     *, user: Any, filters: RequestFilters, cursor: str = "", limit: int = PAGE_SIZE
 ) -> RequestPage:
-    """One page of the requests the user may see, newest first, continuing after `cursor`.
+    """One page of the requests the user may see in the order of `filters.sort`, continuing
+    after `cursor`.
 
     Keyset pagination: the page costs the same at the millionth row as at the first.
     """
-    queryset = _apply_filters(requests_for(user), filters, user)
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        created_at, pk = position
-        queryset = queryset.filter(
-            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
-        )
+    queryset = _page_candidates(user=user, filters=filters, cursor=cursor, limit=limit)
     rows = list(
-        queryset.select_related(
-            "requester", "centre", "topic", "assignee", "municipality"
-        ).order_by("-created_at", "-pk")[: limit + 1]
+        queryset.select_related("requester", "centre", "topic", "assignee", "municipality")
+        .prefetch_related("tags")
+        .order_by(*_ordering(filters.sort))[: limit + 1]
     )
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else ""
+    next_cursor = encode_cursor(rows[limit - 1], filters.sort) if len(rows) > limit else ""
     return RequestPage(items=rows[:limit], next_cursor=next_cursor)
 
 
@@ -199,3 +386,78 @@ def interaction_formatted(
     html = sanitize_html(interaction.html, image_source=image_source)
     html = images_as_text(html, label=gettext("image"))
     return FormattedMessage(html=mark_safe(html), remote_images=remote)  # noqa: S308 — sanitised just above
+
+
+# The network: transfers and consultations ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationItem:
+    consultation: Consultation
+    can_answer: bool
+
+
+@dataclass(frozen=True)
+class RequestNetwork:
+    """What the request page shows of the network, as one member of staff sees it."""
+
+    centres: QuerySet[InformationCentre]  # where the request may go, or be asked about
+    consultations: list[ConsultationItem]
+
+
+def request_network(*, request: Request, user: Any) -> RequestNetwork:
+    centres = InformationCentre.objects.none()
+    if permissions.can_work_request(user, request) and request.merged_into_id is None:
+        centres = (
+            InformationCentre.objects.filter(
+                permissions.centres_to_move_to(user), region_id=request.region_id
+            )
+            .exclude(pk=request.centre_id or 0)
+            .order_by("name")
+        )
+    consultations = [
+        ConsultationItem(
+            consultation=consultation,
+            can_answer=consultation.is_open
+            and permissions.can_answer_consultation(
+                user, centre_id=consultation.to_centre_id, region_id=request.region_id
+            ),
+        )
+        for consultation in request.consultations.select_related(
+            "from_centre", "to_centre", "asked_by", "answered_by"
+        )
+    ]
+    return RequestNetwork(centres=centres, consultations=consultations)
+
+
+def request_transferred_from(*, request: Request) -> Transfer | None:
+    """How the request came to its centre, if it was handed on (the latest transfer to it)."""
+    return (
+        request.transfers.filter(to_centre_id=request.centre_id or 0)
+        .select_related("from_centre", "by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def consultations_open(*, user: Any) -> list[Consultation]:
+    """The unanswered questions the user may answer, oldest first."""
+    return list(
+        Consultation.objects.filter(
+            permissions.consultations_answerable(user), answered_at__isnull=True
+        )
+        .select_related("request", "from_centre", "to_centre", "asked_by")
+        .order_by("asked_at", "pk")
+    )
+
+
+def consultation_get(*, user: Any, pk: int) -> Consultation:
+    """A consultation the user may answer, or 404."""
+    consultation = (
+        Consultation.objects.filter(permissions.consultations_answerable(user), pk=pk)
+        .select_related("request", "to_centre")
+        .first()
+    )
+    if consultation is None:
+        raise Http404
+    return consultation

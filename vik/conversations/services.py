@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from vik.channels.models import ChannelAccount, InboundPayload, MessageReference
 from vik.contacts.models import Contact
 from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
-from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.errors import PermissionDenied, ValidationFailed, VikError
 from vik.core.memo import remembered
 from vik.core.text import sanitize_html
 from vik.routing.services import RoutingDecision, RoutingFacts, request_routed, routing_decide
@@ -41,8 +42,18 @@ from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
 from . import events
-from .choices import Direction, EventKind, RequestKind, Status, Visibility
-from .models import Attachment, Interaction, ReferenceCounter, Request, Tag, TimelineEvent
+from .choices import AccessReason, Direction, EventKind, RequestKind, Status, Visibility
+from .models import (
+    Attachment,
+    Consultation,
+    Interaction,
+    ReferenceCounter,
+    Request,
+    RequestAccess,
+    Tag,
+    TimelineEvent,
+    Transfer,
+)
 from .states import ON_CITIZEN_MESSAGE, check_transition
 
 
@@ -160,13 +171,14 @@ def _find_thread(
         found = Request.objects.filter(region=region, public_token=hint.public_token).first()
         if found is None:
             raise PayloadRejected("The tracking link does not belong to any request.")
-        return found
+        return _merge_pointer(found)
     answered = set(hint.message_ids)
     for reference in known:
         if reference.message_id in answered:
             return reference.request
     if hint.reference:
-        return Request.objects.filter(region=region, reference=hint.reference).first()
+        found = Request.objects.filter(region=region, reference=hint.reference).first()
+        return _merge_pointer(found) if found is not None else None
     return None
 
 
@@ -204,6 +216,7 @@ def inbound_apply(
     elif request is not None:
         _wake(request)
         events.citizen_wrote(request=request, channel=account.kind)
+        _citizen_replied_notify(request)
     else:
         municipality, topic = _place_and_topic(message)
         request = request_open(
@@ -524,6 +537,12 @@ def _reopen(request: Request) -> None:
     request_sla_on_status(request=request, old=Status.CLOSED, new=Status.OPEN)
 
 
+def _citizen_replied_notify(request: Request) -> None:
+    from vik.workspace.services import request_citizen_replied_notify
+
+    request_citizen_replied_notify(request=request)
+
+
 def _wake(request: Request) -> None:
     target = ON_CITIZEN_MESSAGE.get(request.status)
     if target is None:
@@ -567,9 +586,11 @@ def request_reply(
     text: str,
     status: str | None = None,
     attachments: Iterable[InboundAttachment] = (),
+    articles: Iterable[int] = (),
 ) -> Interaction:
     """A public reply on the request's channel: shown on the tracking page and delivered through
-    the channel of origin wherever that channel has an address for the citizen."""
+    the channel of origin wherever that channel has an address for the citizen. `articles`:
+    the knowledge articles the agent inserted into the reply (their use is counted)."""
     from vik.channels.registry import adapter_for
     from vik.channels.services import outbound_queue
     from vik.knowledge.services import reply_usage_record
@@ -604,7 +625,9 @@ def request_reply(
     if first_response:
         request_sla_on_first_response(request)
     events.replied(request=request, by=by)
-    reply_usage_record(text=interaction.text, centre_id=request.centre_id)  # the usage metrics
+    reply_usage_record(  # the usage metrics
+        text=interaction.text, centre_id=request.centre_id, articles=articles
+    )
     if status and status != request.status:
         request_set_status(request=request, status=status, by=by)
     return interaction
@@ -620,6 +643,9 @@ def request_note(*, request: Request, by: Any, text: str) -> Interaction:
         channel="internal", author=by, text=text.strip(), occurred_at=clock.now(),
     )  # fmt: skip
     events.note_added(request=request, by=by)
+    from vik.workspace.services import note_mentions_notify
+
+    note_mentions_notify(note=note, by=by)
     return note
 
 
@@ -650,21 +676,6 @@ def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     events.assigned(request=request, assignee=assignee, by=by)
-    return request
-
-
-@transaction.atomic
-def request_move(*, request: Request, centre: InformationCentre, by: Any) -> Request:
-    """Hand the request to another centre of the region; the assignee is cleared unless they
-    also work there."""
-    if not permissions.can_move_request_to(by, request, centre):
-        raise PermissionDenied("You may not move this request to that centre.")
-    old = str(request.centre or "")
-    request.centre = centre
-    if request.assignee is not None and not permissions.can_be_assigned(request.assignee, request):
-        request.assignee = None
-    request.save(update_fields=["centre", "assignee", "updated_at"])
-    events.centre_changed(request=request, old=old, new=str(centre), by=by)
     return request
 
 
@@ -703,3 +714,338 @@ def request_viewed(*, request: Request, by: Any, http_request: Any = None) -> No
     audit_record(
         actor=by, action="request.view", target=request, personal_data=True, request=http_request
     )
+
+
+# The network: transfers, consultations, merge and split ----------------------------------------
+
+
+def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: Request) -> None:
+    """Tell a centre something: its leads, or its agents when it has no lead."""
+    from vik.tenancy.choices import Role
+    from vik.tenancy.models import User
+    from vik.workspace.services import notification_send
+
+    staff = User.objects.filter(is_active=True, memberships__centre=centre)
+    recipients = list(staff.filter(memberships__role=Role.CENTRE_LEAD).distinct().order_by("pk"))
+    if not recipients:
+        recipients = list(staff.filter(memberships__role=Role.AGENT).distinct().order_by("pk"))
+    for user in recipients:
+        notification_send(user=user, kind=kind, text=text, request=request)
+
+
+@transaction.atomic
+def request_transfer(
+    *, request: Request, centre: InformationCentre, reason: str, by: Any
+) -> Transfer:
+    """Hand the request to another centre of the region, with a reason.
+
+    The request stays the same row (timeline, contact, attachments and service level targets go
+    with it); the assignee stays only if they may work in the new centre, else the new centre's
+    assignment policy applies. The old centre keeps read access if it is set up to; the new
+    centre's leads are told. The citizen is not contacted.
+    """
+    from vik.workspace.choices import NotificationKind
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the request is transferred."))
+    if request.merged_into_id is not None:
+        raise ValidationFailed(_("A merged request cannot be transferred."))
+    if centre.pk == request.centre_id:
+        raise ValidationFailed(_("The request already belongs to that centre."))
+    if not permissions.can_transfer_request_to(by, request, centre):
+        raise PermissionDenied(_("You may not transfer this request to that centre."))
+    now, old = clock.now(), request.centre
+    request.centre = centre
+    if request.assignee is not None and not permissions.can_be_assigned(request.assignee, request):
+        request.assignee = None
+    request.save(update_fields=["centre", "assignee", "updated_at"])
+    transfer = Transfer.objects.create(
+        request=request, from_centre=old, to_centre=centre, reason=reason,
+        by=by if getattr(by, "is_authenticated", False) else None, at=now,
+    )  # fmt: skip
+    # The request comes back to a centre that handed it on before: it works it again, its old
+    # read grant ends (a consultation's grant ends with the answer).
+    RequestAccess.objects.filter(
+        request=request, centre=centre, reason=AccessReason.TRANSFER, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    if old is not None and old.keeps_access_after_transfer:
+        RequestAccess.objects.create(
+            request=request, centre=old, reason=AccessReason.TRANSFER, granted_at=now
+        )
+    events.transferred(request=request, old=str(old or ""), new=str(centre), reason=reason, by=by)
+    if request.assignee is None:  # the new centre's assignment policy (and its announcement)
+        request_routed(request=request, decision=RoutingDecision(centre=centre))
+    _notify_centre(
+        centre,
+        kind=NotificationKind.TRANSFER,
+        text=_("%(reference)s was transferred to your centre from %(centre)s: %(reason)s")
+        % {"reference": request.reference, "centre": old or "—", "reason": reason},
+        request=request,
+    )
+    return transfer
+
+
+def request_move(
+    *, request: Request, centre: InformationCentre, by: Any, reason: str = ""
+) -> Request:
+    """`request_transfer` for callers that give no reason."""
+    request_transfer(
+        request=request, centre=centre, by=by, reason=reason or _("Moved to another centre.")
+    )
+    return request
+
+
+@transaction.atomic
+def consultation_ask(
+    *, request: Request, centre: InformationCentre, question: str, by: Any
+) -> Consultation:
+    """Ask another centre of the region about a request: it reads the request until it answers
+    (`RequestAccess`), and its leads are told."""
+    from vik.workspace.choices import NotificationKind
+
+    question = question.strip()
+    if not question:
+        raise ValidationFailed(_("Write the question."))
+    if centre.pk == request.centre_id:
+        raise ValidationFailed(_("Ask a centre other than the request's own."))
+    if not permissions.can_consult(by, request, centre):
+        raise PermissionDenied(_("You may not ask that centre about this request."))
+    now = clock.now()
+    consultation = Consultation.objects.create(
+        request=request, from_centre=request.centre, to_centre=centre, question=question,
+        asked_by=by, asked_at=now,
+    )  # fmt: skip
+    RequestAccess.objects.create(
+        request=request, centre=centre, reason=AccessReason.CONSULTATION, granted_at=now
+    )
+    events.consultation_asked(request=request, centre=str(centre), question=question, by=by)
+    _notify_centre(
+        centre,
+        kind=NotificationKind.CONSULTATION,
+        text=_("%(centre)s asks your centre about %(reference)s: %(question)s")
+        % {"centre": request.centre or "—", "reference": request.reference, "question": question},
+        request=request,
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_answer(*, consultation: Consultation, answer: str, by: Any) -> Interaction:
+    """Answer a consultation: an internal note on the request's timeline. The consulted centre
+    stops reading the request (unless VIK_CONSULTATION_KEEPS_ACCESS) and the asker is told."""
+    from vik.workspace.choices import NotificationKind
+    from vik.workspace.services import notification_send
+
+    consultation = (
+        Consultation.objects.select_for_update()
+        .select_related("request", "to_centre", "asked_by")
+        .get(pk=consultation.pk)
+    )
+    request = consultation.request
+    if not permissions.can_answer_consultation(
+        by, centre_id=consultation.to_centre_id, region_id=request.region_id
+    ):
+        raise PermissionDenied(_("You may not answer this consultation."))
+    if consultation.answered_at is not None:
+        raise ValidationFailed(_("The consultation has been answered already."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationFailed(_("An answer cannot be empty."))
+    now = clock.now()
+    note = Interaction.objects.create(
+        request=request, direction=Direction.INTERNAL, visibility=Visibility.INTERNAL,
+        channel="internal", author=by, text=answer, occurred_at=now,
+    )  # fmt: skip
+    consultation.answer, consultation.answered_by, consultation.answered_at = answer, by, now
+    consultation.save(update_fields=["answer", "answered_by", "answered_at"])
+    events.consultation_answered(request=request, centre=str(consultation.to_centre), by=by)
+    still_asked = Consultation.objects.filter(
+        request=request, to_centre=consultation.to_centre, answered_at__isnull=True
+    ).exists()
+    if not settings.VIK_CONSULTATION_KEEPS_ACCESS and not still_asked:
+        RequestAccess.objects.filter(
+            request=request, centre=consultation.to_centre, reason=AccessReason.CONSULTATION,
+            revoked_at__isnull=True,
+        ).update(revoked_at=now)  # fmt: skip
+    if consultation.asked_by.is_active:
+        notification_send(
+            user=consultation.asked_by,
+            kind=NotificationKind.CONSULTATION,
+            text=_("%(centre)s answered your question about %(reference)s: %(answer)s")
+            % {
+                "centre": consultation.to_centre,
+                "reference": request.reference,
+                "answer": answer,
+            },
+            request=request,
+        )
+    return note
+
+
+@transaction.atomic
+def request_merge(*, source: Request, target: Request, by: Any) -> Request:
+    """Merge `source` into `target`: its interactions (with attachments), events and open
+    consultations join the target's timeline, its Message-IDs thread into the target, and the
+    source is closed as a pointer (`merged_into`). Returns the target."""
+    if source.pk == target.pk:
+        raise ValidationFailed(_("A request cannot be merged into itself."))
+    if not permissions.can_merge_requests(by, source, target):
+        raise PermissionDenied(_("You may not merge these requests."))
+    # Both rows locked in one order, so that two merges of the same pair cannot cross.
+    locked = {
+        r.pk: r for r in Request.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if target.merged_into_id is not None:
+        raise ValidationFailed(
+            _("%(reference)s was itself merged into another request.")
+            % {"reference": target.reference}
+        )
+    if source.merged_into_id is not None:
+        raise ValidationFailed(_("This request has been merged already."))
+    now, old_status = clock.now(), source.status
+    Interaction.objects.filter(request=source).update(request=target)
+    TimelineEvent.objects.filter(request=source).update(request=target)
+    MessageReference.objects.filter(request=source).update(request=target)
+    Consultation.objects.filter(request=source, answered_at__isnull=True).update(request=target)
+    RequestAccess.objects.filter(
+        request=source, reason=AccessReason.CONSULTATION, revoked_at__isnull=True
+    ).update(request=target)
+    source.merged_into, source.status = target, Status.CLOSED
+    source.closed_at, source.resolved_at = now, source.resolved_at or now
+    source.save(update_fields=["merged_into", "status", "closed_at", "resolved_at", "updated_at"])
+    latest = max(filter(None, [source.last_activity_at, target.last_activity_at]), default=None)
+    if latest is not None and latest != target.last_activity_at:
+        target.last_activity_at = latest
+        target.save(update_fields=["last_activity_at", "updated_at"])
+    events.merged(request=source, other=target.reference, role="source", by=by)
+    if old_status != Status.CLOSED:
+        events.status_changed(request=source, old=old_status, new=Status.CLOSED, by=by)
+        request_sla_on_status(request=source, old=old_status, new=Status.CLOSED)
+    events.merged(request=target, other=source.reference, role="target", by=by)
+    return target
+
+
+def _merge_pointer(request: Request) -> Request:
+    """The request a merged one now lives in (a merge target is never merged itself)."""
+    if request.merged_into_id is None:
+        return request
+    return Request.objects.get(pk=request.merged_into_id)
+
+
+@transaction.atomic
+def request_split(*, interaction: Interaction, by: Any) -> Request:
+    """Make one inbound message of a request a request of its own: same requester, centre,
+    topic and municipality, linked back (`follow_up_of`); the message moves with its
+    attachments, and replies to it thread into the new request."""
+    source = interaction.request
+    _require_work(source, by)
+    if interaction.direction != Direction.INBOUND or interaction.is_automatic:
+        raise ValidationFailed(_("Only a message from the citizen can be split off."))
+    if source.merged_into_id is not None:
+        raise ValidationFailed(_("A merged request cannot be split."))
+    others = source.interactions.filter(direction=Direction.INBOUND).exclude(pk=interaction.pk)
+    if not others.exists():
+        raise ValidationFailed(_("The request's only message cannot be split off."))
+    subject = interaction.subject.strip() or _("Split from %(reference)s") % {
+        "reference": source.reference
+    }
+    new = request_open(
+        region=source.region, requester=source.requester, subject=subject,
+        channel=interaction.channel, account=interaction.account, kind=source.kind,
+        topic=source.topic, municipality=source.municipality, centre=source.centre,
+        language=source.language, follow_up_of=source, opened_at=interaction.occurred_at,
+    )  # fmt: skip
+    if source.assignee_id is not None:
+        new.assignee_id = source.assignee_id
+        new.save(update_fields=["assignee", "updated_at"])
+    Interaction.objects.filter(pk=interaction.pk).update(request=new)
+    MessageReference.objects.filter(interaction_id=interaction.pk).update(request=new)
+    events.split(request=source, other=new.reference, role="source", by=by)
+    events.split(request=new, other=source.reference, role="new", by=by)
+    return new
+
+
+# Bulk actions of the request list ------------------------------------------------------------
+
+BULK_ACTIONS = ("assign", "status", "tag", "transfer")
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def requests_bulk_apply(
+    *, user: Any, references: list[str], action: str, value: str, reason: str = ""
+) -> BulkResult:
+    """Apply one action to many requests of the list, each in its own savepoint with the usual
+    permission checks: what one request refuses does not stop the others.
+
+    `action`: "assign" (`value` a user id, "me", or "" for nobody), "status" (a status),
+    "tag" (a tag name to add), "transfer" (a centre id; `reason` required).
+    """
+    result = BulkResult()
+    wanted = list(dict.fromkeys(r.strip() for r in references if r.strip()))
+    try:
+        perform = _bulk_action(user=user, action=action, value=value.strip(), reason=reason)
+    except VikError as error:
+        result.failed = dict.fromkeys(wanted, str(error))
+        return result
+    found = {
+        r.reference: r
+        for r in Request.objects.filter(permissions.requests_visible(user), reference__in=wanted)
+        .select_related("centre", "assignee", "region")
+    }  # fmt: skip
+    with transaction.atomic():
+        for reference in wanted:
+            item = found.get(reference)
+            if item is None:
+                result.failed[reference] = _("No such request.")
+                continue
+            try:
+                with transaction.atomic():
+                    perform(item)
+            except VikError as error:
+                result.failed[reference] = str(error)
+            else:
+                result.done.append(reference)
+    return result
+
+
+def _bulk_action(*, user: Any, action: str, value: str, reason: str) -> Any:
+    """The action on one request, its value read once for the whole batch."""
+    from vik.tenancy.models import User
+
+    if action == "assign":
+        assignee = None
+        if value == "me":
+            assignee = user
+        elif value:
+            assignee = User.objects.filter(pk=int(value) if value.isdigit() else 0).first()
+            if assignee is None:
+                raise ValidationFailed(_("No such member of staff."))
+        return lambda item: request_assign(request=item, assignee=assignee, by=user)
+    if action == "status":
+        if value not in Status.values:
+            raise ValidationFailed(_("No such status."))
+
+        def set_status(item: Request) -> None:
+            if item.status != value:
+                request_set_status(request=item, status=value, by=user)
+
+        return set_status
+    if action == "tag":
+        if not value:
+            raise ValidationFailed(_("Give the tag's name."))
+        return lambda item: request_tags_change(request=item, add=[value], by=user)
+    if action == "transfer":
+        centre = InformationCentre.objects.filter(pk=int(value) if value.isdigit() else 0).first()
+        if centre is None:
+            raise ValidationFailed(_("No such centre."))
+        if not reason.strip():
+            raise ValidationFailed(_("Say why the request is transferred."))
+        return lambda item: request_transfer(request=item, centre=centre, reason=reason, by=user)
+    raise ValidationFailed(_("Unknown action."))

@@ -9,10 +9,12 @@ article has a fixed slug, so that a second run finds it and adds nothing.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
@@ -82,6 +84,7 @@ def build_knowledge(*, region: Region, staff: Staff) -> int:
         _relate(writer, life_situations, staff.editor)
         for article in writer.created.values():
             services.article_publish(article=article, by=staff.editor)
+        _attach_forms(writer, life_situations, staff.editor)
         trebic = InformationCentre.objects.filter(slug=TREBIC_SLUG).first()
         variants = _write_variants(life_situations, trebic, staff) if trebic else 0
     return len(writer.created) + variants
@@ -194,3 +197,60 @@ def _write_variants(slugs: dict[str, str], centre: InformationCentre, staff: Sta
         services.article_publish(article=variant, by=staff.editor)
         made += 1
     return made
+
+
+FORMS_ATTACHED = 5  # life situations whose demo article offers a form to download
+
+
+def _attach_forms(writer: _Writer, slugs: dict[str, str], editor: User) -> None:
+    """A form to download ("Formuláře ke stažení") for the first new life situations that
+    name forms: a one-page PDF with the form's title, uploaded as an editor would."""
+    attached = 0
+    for code, slug in slugs.items():
+        article = writer.created.get(slug)
+        if article is None or not content.LIFE_SITUATIONS[code].get("forms"):
+            continue
+        title = f"Žádost – {article.versions.get().title}"
+        services.attachment_add(
+            article=article,
+            by=editor,
+            upload=SimpleUploadedFile(f"zadost-{slug[:60]}.pdf", _form_pdf(title)),
+            title=title[:300],
+        )
+        attached += 1
+        if attached == FORMS_ATTACHED:
+            return
+
+
+def _form_pdf(title: str) -> bytes:
+    """A minimal valid PDF: one A4 page with the title (in ASCII: the standard fonts of PDF
+    have no Czech letters) and lines to fill in."""
+    ascii_title = (
+        unicodedata.normalize("NFKD", title.replace("–", "-"))
+        .encode("ascii", "ignore")
+        .decode()
+        .replace("(", "[")
+    ).replace(")", "]")
+    lines = "".join(f"72 {y} m 523 {y} l S\n" for y in range(640, 400, -40))
+    stream = f"BT /F1 16 Tf 72 760 Td ({ascii_title[:70]}) Tj ET\n0.5 w\n{lines}".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -46,6 +46,8 @@ from vik.topics.services import topics_seed
 
 from . import content
 from .knowledge import Staff, build_knowledge
+from .macros import build_macros
+from .routing import build_routing
 
 REGION_CODE = "3107"  # Kraj Vysočina
 DEMO_PASSWORD = "vik-demo-2026"  # noqa: S105 — printed for the demo's users; never in production
@@ -150,6 +152,25 @@ def _centre(
     return centre
 
 
+def _service_levels(centre: InformationCentre) -> None:
+    """A working day (8 working hours) to answer and a week to resolve; complaints twice that.
+    A missed deadline tells the leads, raises the priority and moves the request to the
+    centre's "Eskalace" queue."""
+    from vik.routing.models import Queue
+    from vik.sla.services import sla_policy_ensure
+
+    escalation, _ = Queue.objects.get_or_create(centre=centre, name="Eskalace")
+    sla_policy_ensure(
+        centre=centre, first_response_minutes=8 * 60, resolution_minutes=40 * 60,
+        warn_before_minutes=120, raise_priority=True, escalate_to_queue=escalation,
+    )  # fmt: skip
+    sla_policy_ensure(
+        centre=centre, kind=RequestKind.COMPLAINT, first_response_minutes=16 * 60,
+        resolution_minutes=80 * 60, warn_before_minutes=240, raise_priority=True,
+        escalate_to_queue=escalation,
+    )  # fmt: skip
+
+
 def build_network(region: Region, report: DemoReport) -> dict[str, InformationCentre]:
     """The regional authority's centre and one centre per ORP, with staff for every role."""
     jihlava = Municipality.objects.get(code="586846")
@@ -183,6 +204,8 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
             defaults={"region": region, "centre": centre, "kind": ChannelKind.EMAIL},
         )
     report.centres = len(centres)
+    for centre in centres.values():
+        _service_levels(centre)
 
     admin = _user("admin", "Alena", "Správcová", superuser=True)
     people: list[tuple[User, Role, InformationCentre | None]] = [
@@ -380,8 +403,14 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     topics_seed()
     region = Region.objects.get(code=REGION_CODE)
     report = DemoReport()
-    build_network(region, report)
+    centres = build_network(region, report)
+    build_macros(
+        region=region, centre=centres["6105"], author=User.objects.get(username="koordinator")
+    )
     _web_account(region)
+    build_routing(
+        region=region, centres=centres, second_agent=_user("agent2.jihlava", "Jana", "Druhá")
+    )
     report.articles = build_knowledge(
         region=region,
         staff=Staff(

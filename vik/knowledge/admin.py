@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Article, ArticleFeedback, ArticleVersion, Tag
+from .models import Article, ArticleAttachment, ArticleFeedback, ArticleVersion, Tag, UsageEvent
 
 
 class ArticleVersionInline(admin.TabularInline):
@@ -39,3 +39,42 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+@admin.register(UsageEvent)
+class UsageEventAdmin(admin.ModelAdmin):
+    """Read only: the usage metrics are counts that only VIK writes (and prunes)."""
+
+    list_display = ["created_at", "kind", "where", "article", "centre", "query"]
+    list_filter = ["kind", "where"]
+    search_fields = ["query"]
+    date_hierarchy = "created_at"
+    list_select_related = ["article", "centre"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ArticleAttachment)
+class ArticleAttachmentAdmin(admin.ModelAdmin):
+    """Read only: files are attached and deleted on the article's staff pages (permissions,
+    audit log)."""
+
+    list_display = ["filename", "title", "article", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["filename", "title", "article__slug"]
+    list_select_related = ["article", "uploaded_by"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

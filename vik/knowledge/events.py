@@ -42,3 +42,33 @@ def restored(
         target=article,
         details={"from": version.number, "to": restored.number},
     )
+
+
+def attachment_added(*, article: Article, attachment: Any, by: Any) -> AuditEvent:
+    return audit_record(
+        actor=by,
+        action="knowledge.attachment_add",
+        target=article,
+        details={"attachment": attachment.pk, "filename": attachment.filename},
+    )
+
+
+def attachment_deleted(*, article: Article, attachment: Any, by: Any) -> AuditEvent:
+    return audit_record(
+        actor=by,
+        action="knowledge.attachment_delete",
+        target=article,
+        details={"attachment": attachment.pk, "filename": attachment.filename},
+    )
+
+
+def review_reminded(*, article: Article, owners: list[Any]) -> AuditEvent:
+    return audit_record(
+        actor=None,
+        action="knowledge.review_remind",
+        target=article,
+        details={
+            "review_by": article.review_by.isoformat() if article.review_by else None,
+            "owners": [owner.pk for owner in owners],
+        },
+    )

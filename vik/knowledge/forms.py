@@ -17,6 +17,41 @@ from vik.topics.selectors import topic_choices
 from .choices import LIFE_SITUATION_SECTIONS, ArticleKind, ArticleState, Audience, Language
 from .models import Article, ArticleVersion
 
+ID_DIGITS_MAX = 9  # a larger number is no article's id, and too large for a query
+
+
+class InsertedArticlesField(forms.Field):
+    """The ids of the articles an agent inserted into a reply: hidden inputs that
+    vik/static/vik/knowledge-insert.js adds to the reply form. Anything not an id is dropped,
+    never refused: counting an article's use must not stop a reply."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = {
+            int(text)
+            for text in (str(item).strip() for item in values[:50])
+            if text.isascii() and text.isdigit() and len(text) <= ID_DIGITS_MAX
+        }
+        return sorted(ids)
+
+
+class AttachmentForm(forms.Form):
+    prefix = "attachment"  # beside the article's form on its edit page: ids of its own
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("What the file is, e.g. “Application form”; the file name when empty."),
+    )
+
+
 # The portal ----------------------------------------------------------------------------------
 
 

@@ -78,6 +78,11 @@ class Article(TimeStampedModel):
         "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When the owners were reminded of `review_by`: once per review period, cleared when
+    # `review_by` changes (`services.review_reminders_send`).
+    review_reminded_at = models.DateTimeField(
+        _("review reminder sent"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("article")
@@ -100,6 +105,12 @@ class Article(TimeStampedModel):
         indexes = [
             models.Index(fields=["state", "review_by"], name="article_review"),
             models.Index(fields=["topic", "kind"], name="article_topic_kind"),
+            # The reminder job's question every 15 s: which live articles are not reminded yet.
+            models.Index(
+                fields=["review_by"],
+                condition=Q(review_reminded_at__isnull=True, published_version__isnull=False),
+                name="article_review_unreminded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +180,41 @@ class ArticleVersion(models.Model):
             "body": self.body,
             "sections": {key: value for key, value in self.sections.items() if value},
         }
+
+
+class ArticleAttachment(models.Model):
+    """A file that belongs to an article, typically a form to fill in ("Formuláře ke stažení").
+    Readers of the article download it; it is always served as a download, never inline.
+    Attachments are not versioned: they belong to the article, not to a version of its text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="knowledge/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ["article", "title", "filename", "id"]
+        verbose_name = _("article attachment")
+        verbose_name_plural = _("article attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def label(self) -> str:
+        return self.title or self.filename
+
+    @property
+    def extension(self) -> str:
+        """What kind of file it is, for readers: "PDF", "DOCX"."""
+        return self.filename.rpartition(".")[2].upper() if "." in self.filename else ""
 
 
 class SearchEntry(models.Model):

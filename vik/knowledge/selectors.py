@@ -28,7 +28,7 @@ from vik.topics.models import Topic
 
 from . import analysis, embeddings, search_index
 from .choices import ArticleKind, ArticleState, Language, UsageKind
-from .models import Article, ArticleVersion, SearchEntry, UsageEvent
+from .models import Article, ArticleAttachment, ArticleVersion, SearchEntry, UsageEvent
 from .rendering import DiffRow, diff_rows, version_lines
 
 SEARCH_LIMIT_MAX = 50
@@ -52,6 +52,17 @@ def territory_for_municipality(municipality: Municipality) -> Territory:
         region_ids=frozenset({municipality.region_id}),
         centre_ids=frozenset({centre.pk} if centre else set()),
     )
+
+
+def territory_for_request(
+    *, region_id: int, centre_id: int | None, municipality: Municipality | None
+) -> Territory:
+    """Where a citizen's request comes from: its region, its centre and the centre competent
+    for its municipality (their local variants replace the shared articles), whoever reads it."""
+    centres = set(territory_for_municipality(municipality).centre_ids) if municipality else set()
+    if centre_id is not None:
+        centres.add(centre_id)
+    return Territory(region_ids=frozenset({region_id}), centre_ids=frozenset(centres))
 
 
 def territory_for_staff(user: Any) -> Territory:
@@ -604,3 +615,29 @@ def usage_metrics(
         used_in_replies=top(lambda row: row.used_in_replies),
         deflected=deflected,
     )
+
+
+def article_attachments(*, article: Article) -> list[ArticleAttachment]:
+    return list(article.attachments.all())
+
+
+def attachments_for_reader(*, article: Article) -> list[ArticleAttachment]:
+    """The forms to download on a live article's page: its own; a local variant without any
+    offers the shared article's (the same forms, usually: the variant changes fees and
+    addresses). Each links to the article it belongs to."""
+    own = list(article.attachments.select_related("article"))
+    if own or article.variant_of_id is None:
+        return own
+    return list(
+        ArticleAttachment.objects.filter(
+            article_id=article.variant_of_id, article__published_version__isnull=False
+        ).select_related("article")
+    )
+
+
+def attachment_get(*, article: Article, pk: int) -> ArticleAttachment:
+    """An attachment of the article (the caller has checked the reader may read it), or 404."""
+    attachment = article.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -11,6 +11,7 @@ The search index follows publishing: `article_publish` puts the published versio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -19,8 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -44,7 +46,14 @@ from .choices import (
     UsageWhere,
 )
 from .exchange import ImportRecord, LineError, parse_lines
-from .models import Article, ArticleFeedback, ArticleVersion, Tag, UsageEvent
+from .models import (
+    Article,
+    ArticleAttachment,
+    ArticleFeedback,
+    ArticleVersion,
+    Tag,
+    UsageEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +273,10 @@ def article_edit(
     if source_url is not UNCHANGED:
         article.source_url = str(source_url).strip()
         fields.append("source_url")
-    if review_by is not UNCHANGED:
+    if review_by is not UNCHANGED and review_by != article.review_by:
         article.review_by = review_by
-        fields.append("review_by")
+        article.review_reminded_at = None  # a new review period: its own reminder
+        fields.extend(["review_by", "review_reminded_at"])
     if tags is not UNCHANGED:
         article.tags.set(_tags(tags))
     if related is not UNCHANGED:
@@ -324,12 +334,13 @@ def article_publish(*, article: Article, by: Any) -> Article:
     today = clock.today()
     if article.review_by is None or article.review_by <= today:
         article.review_by = _default_review_by()
+        article.review_reminded_at = None  # a new review period: its own reminder
     article.state = ArticleState.PUBLISHED
     article.published_at = clock.now()
     article.save(
         update_fields=[
             "published_version", "published_version_en", "state", "published_at", "review_by",
-            "updated_at",
+            "review_reminded_at", "updated_at",
         ]
     )  # fmt: skip
     for version in drafts.values():
@@ -446,15 +457,32 @@ def _article_url_pattern() -> re.Pattern[str]:
     return re.compile(re.escape(before) + r"([-a-zA-Z0-9_]+)" + re.escape(after))
 
 
-def reply_usage_record(*, text: str, centre_id: int | None) -> list[UsageEvent]:
-    """`used_in_reply` once for each live public article whose portal address (with any host,
-    or none) is in the text of a public reply."""
+REPLY_ARTICLES_MAX = 50
+
+
+def _is_small_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def reply_usage_record(
+    *, text: str, centre_id: int | None, articles: Iterable[int | str] = ()
+) -> list[UsageEvent]:
+    """`used_in_reply` once for each live public article used in a public reply: its portal
+    address (with any host, or none) is in the text, or the agent inserted its link or text
+    from the request page's suggestions (`articles`, ids from the reply form; anything else in
+    that list is ignored)."""
     try:
         slugs = set(_article_url_pattern().findall(text))
-        if not slugs:
+        # From a form: only what can be an id (a too large number would break the query and,
+        # on PostgreSQL, the reply's transaction), and not more than a reply can hold.
+        inserted = {
+            int(pk) for pk in list(articles)[:REPLY_ARTICLES_MAX] if _is_small_id(str(pk).strip())
+        }
+        if not slugs and not inserted:
             return []
-        articles = Article.objects.filter(
-            slug__in=sorted(slugs), audience=Audience.PUBLIC, published_version__isnull=False
+        used = Q(slug__in=sorted(slugs)) | Q(pk__in=sorted(inserted))
+        found = Article.objects.filter(
+            used, audience=Audience.PUBLIC, published_version__isnull=False
         ).order_by("pk")
         recorded = [
             usage_record(
@@ -463,7 +491,7 @@ def reply_usage_record(*, text: str, centre_id: int | None) -> list[UsageEvent]:
                 article=article,
                 centre_id=centre_id,
             )
-            for article in articles
+            for article in found
         ]
     except Exception:
         logger.exception("knowledge use in a reply not recorded")
@@ -595,3 +623,237 @@ def articles_import(
     except VikError as error:
         return ImportReport(errors=[LineError(current, str(error))])
     return report
+
+
+# Attachments -------------------------------------------------------------------------------
+#
+# Forms to download. The type is decided by the file name's extension and confirmed by the
+# file's first bytes, never by what the browser says; downloads are always attachments
+# (`views`), so that not even an image is shown inline in our origin.
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old Office formats (.doc, .xls)
+_ZIP = b"PK\x03\x04"  # the Office Open XML and OpenDocument formats
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (_OLE,)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (_ZIP,),
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", (_ZIP,)),
+    "xls": ("application/vnd.ms-excel", (_OLE,)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (_ZIP,)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (_ZIP,)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+}
+
+
+def _safe_filename(name: str) -> str:
+    """The last part of what the browser sent, without control characters, at most 255."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        name = f"{stem[: 254 - len(extension)]}{dot}{extension}" if dot else name[:255]
+    return name
+
+
+def _attachment_type(filename: str, head: bytes) -> str:
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationFailed(
+            _("Only PDF, Word, Excel, OpenDocument files and images can be attached.")
+        )
+    content_type, signatures = ATTACHMENT_TYPES[extension]
+    if not any(head.startswith(signature) for signature in signatures):
+        raise ValidationFailed(
+            _("The file is not what its name says (%(extension)s).") % {"extension": extension}
+        )
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(*, article: Article, by: Any, upload: Any, title: str = "") -> ArticleAttachment:
+    """Attach a file (a Django UploadedFile) to the article. Readers of the live article can
+    download it at once: attachments are not versioned and go through no review."""
+    from django.core.files.base import ContentFile
+
+    article = _locked(article)
+    _require_author(by, article.region_id, article.centre_id)
+    filename = _safe_filename(getattr(upload, "name", "") or "")
+    if not filename:
+        raise ValidationFailed(_("The file has no name."))
+    limit = settings.VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES
+    too_large = ValidationFailed(
+        _("The file is larger than %(megabytes)s MB.") % {"megabytes": f"{limit / 1024 / 1024:g}"}
+    )
+    if (upload.size or 0) > limit:
+        raise too_large
+    digest = hashlib.sha256()
+    content = bytearray()
+    for chunk in upload.chunks():  # what arrived, whatever the upload says its size is
+        content += chunk
+        if len(content) > limit:
+            raise too_large
+        digest.update(chunk)
+    if not content:
+        raise ValidationFailed(_("The file is empty."))
+    size, head = len(content), bytes(content[:16])
+    content_type = _attachment_type(filename, head)
+    attachment = ArticleAttachment(
+        article=article,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        title=" ".join(title.split())[:300],
+        uploaded_by=_author(by),
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save(filename, ContentFile(bytes(content)), save=False)
+    try:
+        attachment.save()
+        events.attachment_added(article=article, attachment=attachment, by=by)
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)  # no file without its row
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: ArticleAttachment, by: Any) -> None:
+    """Remove an attachment; its file goes after the commit."""
+    article = _locked(attachment.article)
+    _require_author(by, article.region_id, article.centre_id)
+    storage, name = attachment.file.storage, attachment.file.name
+    events.attachment_deleted(article=article, attachment=attachment, by=by)
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# Review reminders --------------------------------------------------------------------------
+
+REVIEW_REMINDERS_BATCH = 100  # per run of the job; the next run (15 s later) takes the rest
+
+
+def review_reminders_send() -> int:
+    """A periodic job (`VIK_PERIODIC_JOBS`, every 15 s in every worker): remind the owners of
+    each live article whose review date is `VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS` days away or
+    less (or has passed), once per review period, by a workspace notification and an e-mail.
+
+    Cheap when there is nothing to do (one query on a partial index); a worker claims each
+    article with a conditional UPDATE, so two workers never remind the same owners twice.
+    Returns how many articles it reminded of.
+    """
+    horizon = clock.today() + dt.timedelta(days=settings.VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS)
+    due = list(
+        Article.objects.filter(
+            review_reminded_at__isnull=True,
+            published_version__isnull=False,
+            review_by__lte=horizon,
+        )
+        .order_by("review_by", "pk")
+        .values_list("pk", "review_by")[:REVIEW_REMINDERS_BATCH]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        return sum(1 for pk, review_by in due if review_by and _review_remind(pk, review_by))
+
+
+@transaction.atomic
+def _review_remind(pk: int, review_by: dt.date) -> bool:
+    """Claim the article's reminder (the review date still the one seen) and send it."""
+    from vik.workspace.choices import NotificationKind
+    from vik.workspace.selectors_collab import notification_preference
+    from vik.workspace.services import notification_send
+
+    claimed = Article.objects.filter(
+        pk=pk, review_by=review_by, review_reminded_at__isnull=True, published_version__isnull=False
+    ).update(review_reminded_at=clock.now())
+    if not claimed:
+        return False
+    article = Article.objects.select_related("published_version").get(pk=pk)
+    owners = list(article.owners.filter(is_active=True).order_by("pk"))
+    title = article.published_version.title if article.published_version else article.slug
+    date = f"{review_by.day}. {review_by.month}. {review_by.year}"  # the Czech way
+    text = _("Review the article “%(title)s” by %(date)s.") % {"title": title, "date": date}
+    kind = NotificationKind.KNOWLEDGE_REVIEW
+    for owner in owners:
+        notification_send(user=owner, kind=kind, text=text)
+    events.review_reminded(article=article, owners=owners)
+    # A reminder is e-mailed whatever the owner chose for workspace notifications, but once:
+    # not by us to whom the workspace e-mails this kind of notification anyway.
+    addresses = sorted(
+        {
+            owner.email
+            for owner in owners
+            if owner.email and not notification_preference(user=owner, kind=kind)[1]
+        }
+    )
+    if addresses:
+        url = settings.SITE_URL + reverse("staff:knowledge_detail", kwargs={"pk": pk})
+        subject = _("VIK: review the article “%(title)s”") % {"title": title}
+        body = _(
+            "The article “%(title)s”, of which you are an owner, is due for review by %(date)s."
+            "\n\nRead it, correct what has changed, and publish it again (or archive it):"
+            "\n%(url)s\n\nYou receive this once per review period."
+        ) % {"title": title, "date": date, "url": url}
+        transaction.on_commit(lambda: _review_mail(subject, body, addresses, pk))
+    else:
+        logger.info("article %s is due for review and has no owner with an address", pk)
+    return True
+
+
+def _review_mail(subject: str, body: str, addresses: list[str], pk: int) -> None:
+    """After the commit: one e-mail to the owners. A failure is logged; the workspace
+    notification stays (the reminder is not sent again: once per period, at most)."""
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=addresses)
+    except Exception:
+        logger.exception("review reminder of article %s not e-mailed", pk)
+
+
+# Usage events retention ------------------------------------------------------------------
+
+USAGE_PRUNE_BATCH = 5000
+
+
+def usage_prune(*, older_than_days: int | None = None, batch: int = USAGE_PRUNE_BATCH) -> int:
+    """Delete the usage events older than `older_than_days` (default
+    `VIK_KNOWLEDGE_USAGE_RETENTION_DAYS`), in batches; returns how many."""
+    days = (
+        settings.VIK_KNOWLEDGE_USAGE_RETENTION_DAYS if older_than_days is None else older_than_days
+    )
+    if days < 0:
+        raise ValidationFailed(_("The age must not be negative."))
+    cutoff = clock.now() - dt.timedelta(days=days)
+    deleted = 0
+    while True:
+        chunk = _usage_prune_batch(cutoff, batch)
+        deleted += chunk
+        if chunk < batch:
+            return deleted
+
+
+def usage_prune_due() -> int:
+    """A periodic job (`VIK_PERIODIC_JOBS`): one batch of usage events past the retention
+    period. Nothing to do costs one probe of the index on `created_at`."""
+    cutoff = clock.now() - dt.timedelta(days=settings.VIK_KNOWLEDGE_USAGE_RETENTION_DAYS)
+    return _usage_prune_batch(cutoff, USAGE_PRUNE_BATCH)
+
+
+def _usage_prune_batch(cutoff: dt.datetime, batch: int) -> int:
+    ids = list(
+        UsageEvent.objects.filter(created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    deleted, _by_model = UsageEvent.objects.filter(pk__in=ids).delete()
+    return deleted

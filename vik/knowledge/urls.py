@@ -15,6 +15,21 @@ staff_urlpatterns = [
     path("knowledge/<int:pk>/archive", staff.article_archive, name="knowledge_archive"),
     path("knowledge/<int:pk>/restore", staff.article_restore, name="knowledge_restore"),
     path("knowledge/<int:pk>/diff/", staff.article_diff, name="knowledge_diff"),
+    path(
+        "knowledge/<int:pk>/attachments/",
+        staff.attachment_upload,
+        name="knowledge_attachment_upload",
+    ),
+    path(
+        "knowledge/<int:pk>/attachments/<int:attachment_pk>/",
+        staff.attachment_download,
+        name="knowledge_attachment",
+    ),
+    path(
+        "knowledge/<int:pk>/attachments/<int:attachment_pk>/delete",
+        staff.attachment_delete,
+        name="knowledge_attachment_delete",
+    ),
 ]
 
 portal_urlpatterns = [
@@ -22,4 +37,9 @@ portal_urlpatterns = [
     path("znalosti/hledat/", portal.search, name="knowledge_search"),
     path("znalosti/clanek/<slug:slug>/", portal.article, name="knowledge_article"),
     path("znalosti/clanek/<slug:slug>/hodnoceni", portal.feedback, name="knowledge_feedback"),
+    path(
+        "znalosti/clanek/<slug:slug>/priloha/<int:pk>/",
+        portal.attachment,
+        name="knowledge_attachment",
+    ),
 ]

@@ -11,3 +11,17 @@ class RuleAction(models.TextChoices):
     TAGS = "tags", _("add tags")
     ASSIGNEE = "assignee", _("assign to")
     POLICY = "policy", _("assign by policy")
+
+
+# What the rule list calls each condition (keys of `RoutingRule.conditions`).
+CONDITION_LABELS = {
+    "topics": _("topic"),
+    "municipalities": _("municipality"),
+    "orps": _("ORP"),
+    "accounts": _("channel account"),
+    "channels": _("channel"),
+    "kinds": _("request kind"),
+    "languages": _("language"),
+    "keywords": _("keywords"),
+    "requester_types": _("requester type"),
+}

@@ -53,3 +53,36 @@ class RoutingRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .services import rule_validate
+
+        if self.region_id is None:
+            raise ValidationError({"region": _("Choose a region.")})
+        self.conditions, self.actions = rule_validate(
+            region_id=self.region_id, conditions=self.conditions, actions=self.actions
+        )
+
+
+class AssignmentState(models.Model):
+    """Whose turn it is in a centre's round robin: the agent with the lowest `turn` (0: never
+    assigned by a policy) is next; each assignment gives the agent the centre's next number."""
+
+    centre = models.ForeignKey(
+        InformationCentre, on_delete=models.CASCADE, related_name="assignment_states"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    turn = models.PositiveBigIntegerField(default=0)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment state")
+        verbose_name_plural = _("assignment states")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "user"], name="assignment_state_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}/{self.user_id}: {self.turn}"

@@ -9,6 +9,8 @@ The rules (PRODUCT.md "Tenancy and least privilege"):
 - knowledge editors of a centre see its requests (to find content gaps) but do not change them;
 - region coordinators and administrators see and work every request of their region;
 - analysts see every request of their region, read-only;
+- a centre consulted on a request, or one that transferred it away and keeps access, reads it
+  (`conversations.RequestAccess`) but does not change it;
 - nothing of one region is ever visible to a member of another region only.
 """
 
@@ -85,9 +87,9 @@ def scope_for(user: Any) -> StaffScope:
 
 
 def forget_scope(user: Any) -> None:
-    """Drop the cached scope after the user's memberships changed."""
-    if hasattr(user, "_vik_scope"):
-        del user._vik_scope
+    """Drop the cached scope (and read grants) after the user's memberships or grants changed."""
+    user.__dict__.pop("_vik_scope", None)
+    user.__dict__.pop("_vik_granted", None)
 
 
 def is_staff_member(user: Any) -> bool:
@@ -111,16 +113,44 @@ def requests_visible(user: Any) -> Q:
     centres = scope.centres_with(VIEWING_CENTRE_ROLES)
     if not regions and not centres:
         return Q(pk__in=[])
-    return Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))
+    visible = Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))
+    granted = _requests_granted(user, centres) if centres else []
+    if granted:
+        visible |= Q(pk__in=granted)
+    return visible
+
+
+def _requests_granted(user: Any, centres: set[int]) -> list[int]:
+    """The ids of requests other centres let these centres read (a transfer, a consultation),
+    read once per HTTP request like the scope. A literal list, not a subquery: OR-ed with a
+    subquery PostgreSQL can no longer use the centre's index of a million requests, while
+    a short list joins it as a second index scan; and a centre without grants (most) adds
+    nothing to the filter."""
+    cached: dict[tuple[int, ...], list[int]] = user.__dict__.setdefault("_vik_granted", {})
+    key = tuple(sorted(centres))
+    if key not in cached:
+        from vik.conversations.models import RequestAccess
+
+        cached[key] = list(
+            RequestAccess.objects.filter(centre_id__in=key, revoked_at__isnull=True)
+            .order_by("request_id")
+            .values_list("request_id", flat=True)
+            .distinct()
+        )
+    return cached[key]
 
 
 def can_view_request(user: Any, request: Request) -> bool:
+    """See `requests_visible`; a centre's read grant (`RequestAccess`) lets it read, never work."""
     scope = scope_for(user)
     if scope.is_superuser:
         return True
     if scope.region_roles.get(request.region_id, frozenset()) & VIEWING_REGION_ROLES:
         return True
-    return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & VIEWING_CENTRE_ROLES)
+    if scope.centre_roles.get(request.centre_id or 0, frozenset()) & VIEWING_CENTRE_ROLES:
+        return True
+    centres = scope.centres_with(VIEWING_CENTRE_ROLES)
+    return bool(centres) and request.pk in _requests_granted(user, centres)
 
 
 def can_work_request(user: Any, request: Request) -> bool:
@@ -138,6 +168,48 @@ def can_move_request_to(user: Any, request: Request, centre: InformationCentre) 
         can_work_request(user, request)
         and centre.is_active
         and centre.region_id == request.region_id
+    )
+
+
+def can_transfer_request_to(user: Any, request: Request, centre: InformationCentre) -> bool:
+    """Hand the request to another active centre of its region (any office)."""
+    return can_move_request_to(user, request, centre) and centre.pk != request.centre_id
+
+
+def can_consult(user: Any, request: Request, centre: InformationCentre) -> bool:
+    """Ask another active centre of the region about a request one works."""
+    return can_transfer_request_to(user, request, centre)
+
+
+def can_answer_consultation(user: Any, *, centre_id: int, region_id: int) -> bool:
+    """Answer a question asked of centre `centre_id`: its agents and leads, or the region's
+    coordinators and administrators."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.region_roles.get(region_id, frozenset()) & WORKING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(centre_id, frozenset()) & WORKING_CENTRE_ROLES)
+
+
+def consultations_answerable(user: Any) -> Q:
+    """The filter on conversations.Consultation for the questions the user may answer."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(WORKING_REGION_ROLES)
+    centres = scope.centres_with(WORKING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(request__region_id__in=sorted(regions)) | Q(to_centre_id__in=sorted(centres))
+
+
+def can_merge_requests(user: Any, source: Request, target: Request) -> bool:
+    """Merge one request into another: both of one region, and the user works both."""
+    return (
+        source.region_id == target.region_id
+        and can_work_request(user, source)
+        and can_work_request(user, target)
     )
 
 
@@ -390,3 +462,251 @@ def knowledge_metrics_centres(user: Any) -> Q:
     if not (regions or centres):
         return Q(pk__in=[])
     return Q(region_id__in=regions) | Q(pk__in=centres)
+
+
+# Canned answers (macros) ---------------------------------------------------------------------
+#
+# A centre lead manages the macros of their centre; coordinators and administrators manage the
+# region's macros and those of every centre of the region. Whoever works a request is offered
+# the region's macros and those of the request's centre.
+
+MACRO_CENTRE_ROLES = {Role.CENTRE_LEAD}
+
+
+def can_manage_macro(user: Any, *, region_id: int, centre_id: int | None) -> bool:
+    """Create, change and delete a macro of this scope (a centre's, or the region's)."""
+    scope = scope_for(user)
+    if scope.is_superuser or has_region_role(user, region_id, WORKING_REGION_ROLES):
+        return True
+    if centre_id is None:
+        return False
+    return scope.centre_regions.get(centre_id) == region_id and bool(
+        scope.centre_roles.get(centre_id, frozenset()) & MACRO_CENTRE_ROLES
+    )
+
+
+def macros_managed(user: Any) -> Q:
+    """The filter on workspace.Macro for the macros the user manages."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(WORKING_REGION_ROLES)
+    centres = scope.centres_with(MACRO_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(centre_id__in=sorted(centres))
+
+
+def can_manage_any_macro(user: Any) -> bool:
+    """Whether the navigation offers the macros' management pages."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(WORKING_REGION_ROLES) or scope.centres_with(MACRO_CENTRE_ROLES)
+    )
+
+
+def macros_available(user: Any, request: Request) -> Q:
+    """The filter on workspace.Macro for the active macros offered on `request`'s reply."""
+    if not can_work_request(user, request):
+        return Q(pk__in=[])
+    return Q(is_active=True, region_id=request.region_id) & (
+        Q(centre__isnull=True) | Q(centre_id=request.centre_id)
+    )
+
+
+# Service levels ------------------------------------------------------------------------------
+#
+# A centre's SLA policies are set by its centre lead, and by the coordinators and
+# administrators of its region.
+
+SLA_MANAGING_CENTRE_ROLES = {Role.CENTRE_LEAD}
+
+
+def can_manage_sla(user: Any, centre: InformationCentre) -> bool:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.region_roles.get(centre.region_id, frozenset()) & WORKING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(centre.pk, frozenset()) & SLA_MANAGING_CENTRE_ROLES)
+
+
+def sla_centres_managed(user: Any) -> Q:
+    """The filter on tenancy.InformationCentre whose SLA policies the user may set."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(WORKING_REGION_ROLES)
+    centres = scope.centres_with(SLA_MANAGING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(pk__in=sorted(centres))
+
+
+def can_manage_any_sla(user: Any) -> bool:
+    """Whether the navigation offers the SLA policy page."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(WORKING_REGION_ROLES) or scope.centres_with(SLA_MANAGING_CENTRE_ROLES)
+    )
+
+
+# Saved views of the request list -------------------------------------------------------------
+#
+# A personal view is its owner's alone. A view shared with a centre is seen by every member of
+# the centre and shared by its leads or the region's coordinators and administrators; a view
+# shared with a region is seen by every member of the region and shared by its coordinators and
+# administrators.
+
+SHARING_CENTRE_ROLES = {Role.CENTRE_LEAD}
+
+
+def member_centres(user: Any) -> list[int] | None:
+    """The centres the user works in ("my centres"), or None for a user with no centre (a
+    coordinator, a superuser): the whole of what they may see is theirs."""
+    centres = scope_for(user).centres_with(VIEWING_CENTRE_ROLES)
+    return sorted(centres) if centres else None
+
+
+def can_share_view(user: Any, centre_id: int | None, region_id: int | None) -> bool:
+    """Whether the user may share a saved view with the centre (or with the whole region)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if centre_id is not None:
+        if scope.centre_roles.get(centre_id, frozenset()) & SHARING_CENTRE_ROLES:
+            return True
+        from .models import InformationCentre
+
+        centre_region = (
+            InformationCentre.objects.filter(pk=centre_id)
+            .values_list("region_id", flat=True)
+            .first()
+        )
+        return centre_region is not None and has_region_role(
+            user, centre_region, WORKING_REGION_ROLES
+        )
+    if region_id is not None:
+        return has_region_role(user, region_id, WORKING_REGION_ROLES)
+    return False
+
+
+def saved_views_visible(user: Any) -> Q:
+    """The filter on workspace.SavedView for the views the user has: their own and the ones
+    shared with their centres and regions."""
+    scope = scope_for(user)
+    if not scope.is_member or not getattr(user, "pk", None):
+        return Q(pk__in=[])
+    return (
+        Q(owner_id=user.pk)
+        | Q(centre_id__in=sorted(scope.centre_roles))
+        | Q(region_id__in=sorted(scope.region_ids))
+    )
+
+
+def can_change_view(user: Any, view: Any) -> bool:
+    """Rename or delete a saved view: its owner, or who may share it where it is shared."""
+    if view.owner_id is not None:
+        return bool(view.owner_id == getattr(user, "pk", None))
+    return can_share_view(user, view.centre_id, view.region_id)
+
+
+# Routing -------------------------------------------------------------------------------------
+#
+# A region's routing rules are edited by its coordinators and administrators; a centre's queues
+# and assignment policy also by the centre's lead. Absence: everybody marks themselves, a centre
+# lead marks the agents of their centre, coordinators and administrators anybody of the region.
+
+ROUTING_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ADMINISTRATOR}
+
+
+def can_edit_routing(user: Any, region_id: int) -> bool:
+    return has_region_role(user, region_id, ROUTING_REGION_ROLES)
+
+
+def routing_regions_edited(user: Any) -> Q:
+    """The filter on territory.Region for the regions whose routing rules the user edits."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    return Q(pk__in=sorted(scope.regions_with(ROUTING_REGION_ROLES)))
+
+
+def can_edit_any_routing(user: Any) -> bool:
+    """Whether the navigation offers the routing pages (rules or queues)."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(ROUTING_REGION_ROLES) or scope.centres_with(MANAGING_CENTRE_ROLES)
+    )
+
+
+def queues_managed(user: Any) -> Q:
+    """The filter on tenancy.InformationCentre whose queues and assignment policy the user
+    manages."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    regions = scope.regions_with(ROUTING_REGION_ROLES)
+    centres = scope.centres_with(MANAGING_CENTRE_ROLES)
+    if not regions and not centres:
+        return Q(pk__in=[])
+    return Q(region_id__in=sorted(regions)) | Q(pk__in=sorted(centres))
+
+
+def can_manage_queues(user: Any, centre: InformationCentre) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or bool(scope.centre_roles.get(centre.pk, frozenset()) & MANAGING_CENTRE_ROLES)
+        or can_edit_routing(user, centre.region_id)
+    )
+
+
+def can_mark_absent(user: Any, person: Any) -> bool:
+    scope = scope_for(user)
+    if not scope.is_member:
+        return False
+    if scope.is_superuser or user.pk == person.pk:
+        return True
+    theirs = scope_for(person)
+    led = scope.centres_with(MANAGING_CENTRE_ROLES)
+    if led & set(theirs.centre_roles):
+        return True
+    return bool(scope.regions_with(ROUTING_REGION_ROLES) & theirs.region_ids)
+
+
+def centres_to_share_views_with(user: Any) -> Q:
+    """The filter on tenancy.InformationCentre for the centres the user may share views with."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q(is_active=True)
+    leads = sorted(scope.centres_with(SHARING_CENTRE_ROLES))
+    regions = sorted(scope.regions_with(WORKING_REGION_ROLES))
+    if not (leads or regions):
+        return Q(pk__in=[])
+    return Q(is_active=True) & (Q(pk__in=leads) | Q(region_id__in=regions))
+
+
+def regions_to_share_views_with(user: Any) -> list[int]:
+    return sorted(scope_for(user).regions_with(WORKING_REGION_ROLES))
+
+
+def requests_visible_parts(user: Any) -> list[Q]:
+    """`requests_visible` as the filters it is the union of (a region's, the centres', the
+    grants'), for a list that reads each part on its own index: an OR across them cannot walk
+    the (centre, due_at, id) or (region, -created_at, -id) index in order. Empty for a
+    superuser (no filter at all) and for a user who sees nothing."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return []
+    regions = scope.regions_with(VIEWING_REGION_ROLES)
+    centres = scope.centres_with(VIEWING_CENTRE_ROLES)
+    parts = []
+    if regions:
+        parts.append(Q(region_id__in=sorted(regions)))
+    if centres:
+        parts.append(Q(centre_id__in=sorted(centres)))
+        granted = _requests_granted(user, centres)
+        if granted:
+            parts.append(Q(pk__in=granted))
+    return parts

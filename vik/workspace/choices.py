@@ -10,3 +10,19 @@ class NotificationKind(models.TextChoices):
     TRANSFER = "transfer", _("a request was transferred to my centre")
     CONSULTATION = "consultation", _("a consultation was asked or answered")
     KNOWLEDGE_REVIEW = "knowledge_review", _("an article of mine is due for review")
+
+
+# The kinds a new member of staff is e-mailed about until they choose otherwise.
+EMAILED_BY_DEFAULT = frozenset(
+    {NotificationKind.ASSIGNED, NotificationKind.MENTION, NotificationKind.SLA_WARNING}
+)
+
+
+class MacroScope(models.TextChoices):
+    REGION = "region", _("the whole region")
+    CENTRE = "centre", _("one information centre")
+
+
+class PresenceState(models.TextChoices):
+    VIEWING = "viewing", _("viewing")
+    REPLYING = "replying", _("replying")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import NotificationKind
+from .choices import MacroScope, NotificationKind, PresenceState
 
 
 class Notification(models.Model):
@@ -32,3 +33,164 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class SavedView(models.Model):
+    """A named set of the request list's filters and sort.
+
+    A personal view has an `owner`; a shared one has a `centre` or a `region` (and the user who
+    created it), and everybody who works there sees it. The built-in views ("mine",
+    "unassigned", "due today", "all") are not rows: see `vik.workspace.selectors.BUILT_IN_VIEWS`.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    centre = models.ForeignKey(
+        "tenancy.InformationCentre",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    region = models.ForeignKey(
+        "territory.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The list's filter fields as query parameters: {"status": "active", "assignee": "me", ...}.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    sort = models.CharField(_("sort"), max_length=16, default="received")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(owner__isnull=False, centre__isnull=True, region__isnull=True)
+                    | Q(owner__isnull=True, centre__isnull=False, region__isnull=True)
+                    | Q(owner__isnull=True, centre__isnull=True, region__isnull=False)
+                ),
+                name="saved_view_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+
+class Macro(models.Model):
+    """A canned answer: a reply text with placeholders, and the status and tags it sets.
+
+    A region's macro is offered on every request of the region, a centre's only on the
+    requests of that centre."""
+
+    name = models.CharField(_("name"), max_length=100)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {name} (or {jmeno}), {reference}, {tracking_url}, {centre}, "
+            "{opening_hours}, {agent}."
+        ),
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=MacroScope.choices)
+    region = models.ForeignKey(
+        "territory.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    centre = models.ForeignKey(
+        "tenancy.InformationCentre",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        verbose_name=_("information centre"),
+    )
+    set_status = models.CharField(_("then set status"), max_length=32, blank=True)
+    add_tags = models.JSONField(_("add tags"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(scope=MacroScope.REGION, centre__isnull=True)
+                    | Q(scope=MacroScope.CENTRE, centre__isnull=False)
+                ),
+                name="macro_scope_matches_centre",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "is_active"], name="macro_region_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def set_status_label(self) -> str:
+        from vik.conversations.choices import Status
+
+        return str(Status(self.set_status).label) if self.set_status in Status.values else ""
+
+
+class NotificationPreference(models.Model):
+    """How a member of staff wants to hear of one kind of notification. No row: the defaults
+    (in the workspace always, by e-mail for `choices.EMAILED_BY_DEFAULT`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    in_app = models.BooleanField(_("in the workspace"), default=True)
+    by_email = models.BooleanField(_("by e-mail"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
+class Presence(models.Model):
+    """Who has a request open right now, and whether they are writing: one row per request and
+    user, refreshed by the page's poll and pruned when old."""
+
+    request = models.ForeignKey("conversations.Request", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        max_length=16, choices=PresenceState.choices, default=PresenceState.VIEWING
+    )
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="presence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state} {self.request_id}"

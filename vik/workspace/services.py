@@ -1,12 +1,28 @@
-"""Writing the agent's day: notifications."""
+"""Writing the agent's day: notifications, canned answers (macros), mentions, presence."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from vik.core import clock
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from vik.core import clock
+from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.tasks import enqueue_on_commit
+from vik.tenancy import permissions
+
+from . import selectors_collab
+from .choices import MacroScope, NotificationKind, PresenceState
+from .models import Macro, Notification, NotificationPreference, Presence
+
+log = logging.getLogger(__name__)
 
 
 def notification_send(*, user: Any, kind: str, text: str, request: Any = None) -> Notification:
@@ -15,6 +31,291 @@ def notification_send(*, user: Any, kind: str, text: str, request: Any = None) -
     Precondition: inside the transaction of the change it reports; the e-mail leaves after
     the commit.
     """
-    return Notification.objects.create(
-        user=user, kind=kind, text=text[:500], request=request, created_at=clock.now()
+    in_app, by_email = selectors_collab.notification_preference(user=user, kind=kind)
+    now = clock.now()
+    notification = Notification.objects.create(
+        user=user, kind=kind, text=text[:500], request=request, created_at=now,
+        # Wanted by e-mail only: kept as a record, but not waiting in the workspace.
+        read_at=None if in_app else now,
+    )  # fmt: skip
+    if by_email and user.email:
+        from .tasks import notification_email_task
+
+        enqueue_on_commit(notification_email_task, notification.pk)
+    return notification
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """E-mail one notification to its user, once: the row is claimed by a conditional UPDATE,
+    so a repeated task sends nothing. Returns whether it sent."""
+    from django.core.mail import send_mail
+
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=clock.now()
     )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user", "request").get(pk=notification_id)
+    if not notification.user.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [notification.text, ""]
+        if notification.request is not None:
+            path = reverse("staff:request_detail", args=[notification.request.reference])
+            lines.append(f"{notification.request.reference}: {settings.SITE_URL}{path}")
+        lines += [
+            "",
+            _("You can choose what VIK e-mails you about at %(url)s")
+            % {"url": settings.SITE_URL + reverse("staff:notification_settings")},
+        ]
+        subject = "VIK: " + " ".join(notification.text.split())[:120]
+        try:
+            send_mail(
+                subject=subject,
+                message="\n".join(lines),
+                from_email=None,
+                recipient_list=[notification.user.email],
+            )
+        except Exception:
+            # Released again, so that a retry of the task sends it.
+            Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+            raise
+    return True
+
+
+def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or (no id) all of them. Returns how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=clock.now())
+
+
+def notification_preferences_set(*, user: Any, choices: Mapping[str, tuple[bool, bool]]) -> None:
+    """Store the user's (in the workspace, by e-mail) choice per kind."""
+    for kind, (in_app, by_email) in choices.items():
+        if kind not in NotificationKind.values:
+            continue
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"in_app": in_app, "by_email": by_email}
+        )
+
+
+# Citizen replies and mentions ----------------------------------------------------------------
+
+
+def request_citizen_replied_notify(*, request: Any) -> Notification | None:
+    """Tell the assignee that the citizen wrote again on their request."""
+    if request.assignee_id is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("%(reference)s: the citizen replied") % {"reference": request.reference}
+    return notification_send(
+        user=request.assignee, kind=NotificationKind.CITIZEN_REPLIED, text=text, request=request
+    )
+
+
+def note_mentions_notify(*, note: Any, by: Any) -> list[Notification]:
+    """Notify the colleagues @mentioned in an internal note, if they may view its request.
+    Unknown names, the author and colleagues without access are ignored."""
+    from vik.tenancy.models import User
+
+    names = selectors_collab.mentioned_usernames(note.text)
+    if not names:
+        return []
+    request = note.request
+    first_line = next((line.strip() for line in note.text.splitlines() if line.strip()), "")
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("%(author)s mentioned you on %(reference)s: %(line)s") % {
+            "author": by.display_name,
+            "reference": request.reference,
+            "line": first_line,
+        }
+    sent = []
+    for user in User.objects.filter(username__in=names, is_active=True).exclude(pk=by.pk):
+        if permissions.can_view_request(user, request):
+            sent.append(
+                notification_send(
+                    user=user, kind=NotificationKind.MENTION, text=text, request=request
+                )
+            )
+    return sent
+
+
+# Canned answers (macros) ---------------------------------------------------------------------
+
+
+def _macro_fields_check(macro: Macro) -> None:
+    if macro.scope == MacroScope.REGION:
+        macro.centre = None
+    elif macro.centre is None:
+        raise ValidationFailed("A centre's macro needs its centre.")
+    else:
+        macro.region_id = macro.centre.region_id
+    if macro.set_status:
+        from vik.conversations.choices import Status
+
+        if macro.set_status not in Status.values:
+            raise ValidationFailed("Unknown status.")
+    macro.add_tags = sorted({str(t).strip()[:64] for t in macro.add_tags if str(t).strip()})
+
+
+@transaction.atomic
+def macro_save(*, macro: Macro, by: Any) -> Macro:
+    """Create or change a macro; the user must manage its scope (and, when changing, the scope
+    it had)."""
+    _macro_fields_check(macro)
+    if macro.pk is not None:
+        before = Macro.objects.select_for_update().get(pk=macro.pk)
+        if not permissions.can_manage_macro(
+            by, region_id=before.region_id, centre_id=before.centre_id
+        ):
+            raise PermissionDenied("You may not change this macro.")
+    if not permissions.can_manage_macro(by, region_id=macro.region_id, centre_id=macro.centre_id):
+        raise PermissionDenied("You may not manage macros there.")
+    if macro.pk is None:
+        macro.created_by = by
+    macro.save()
+    return macro
+
+
+@transaction.atomic
+def macro_delete(*, macro: Macro, by: Any) -> None:
+    if not permissions.can_manage_macro(by, region_id=macro.region_id, centre_id=macro.centre_id):
+        raise PermissionDenied("You may not delete this macro.")
+    macro.delete()
+
+
+@transaction.atomic
+def macro_apply(
+    *,
+    macro: Macro,
+    request: Any,
+    by: Any,
+    text: str | None = None,
+    status: str | None = None,
+    articles: Iterable[int] = (),
+) -> Any:
+    """Send a reply from a macro and apply its status and tags.
+
+    `text` is what the agent finally wrote (default: the macro rendered for this request);
+    `status` is the agent's own choice on the reply form, which wins over the macro's. The
+    macro's status is left out when the request already has it. Returns the reply."""
+    from vik.conversations import services as conversations
+
+    if not Macro.objects.filter(permissions.macros_available(by, request), pk=macro.pk).exists():
+        raise PermissionDenied("This macro is not offered on this request.")
+    if text is None:
+        text = selectors_collab.macro_render(macro=macro, request=request, agent=by)
+    wanted = status or (macro.set_status if macro.set_status != request.status else "") or None
+    reply = conversations.request_reply(
+        request=request, by=by, text=text, status=wanted, articles=articles
+    )
+    if macro.add_tags:
+        conversations.request_tags_change(request=request, add=macro.add_tags, by=by)
+    return reply
+
+
+def reply_send(
+    *,
+    request: Any,
+    by: Any,
+    text: str,
+    status: str | None = None,
+    articles: Iterable[int] = (),
+    macro_id: int | None = None,
+) -> Any:
+    """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text."""
+    from vik.conversations import services as conversations
+
+    if macro_id:
+        try:
+            macro = selectors_collab.macro_get_for_request(user=by, request=request, pk=macro_id)
+        except Macro.DoesNotExist:
+            raise ValidationFailed("This macro is not offered on this request.") from None
+        return macro_apply(
+            macro=macro, request=request, by=by, text=text, status=status, articles=articles
+        )
+    return conversations.request_reply(
+        request=request, by=by, text=text, status=status, articles=articles
+    )
+
+
+# Presence ------------------------------------------------------------------------------------
+
+PRESENCE_KEPT = dt.timedelta(minutes=10)
+
+
+def presence_record(*, request: Any, user: Any, state: str) -> None:
+    """The user has the request open (and is writing, if `state` says so): one upsert."""
+    if state not in PresenceState.values:
+        state = PresenceState.VIEWING
+    Presence.objects.bulk_create(
+        [Presence(request=request, user=user, state=state, last_seen=clock.now())],
+        update_conflicts=True,
+        unique_fields=["request", "user"],
+        update_fields=["state", "last_seen"],
+    )
+
+
+def presence_prune() -> int:
+    """A periodic job (`VIK_PERIODIC_JOBS`): forget who had a request open long ago."""
+    deleted, _by_model = Presence.objects.filter(last_seen__lt=clock.now() - PRESENCE_KEPT).delete()
+    return deleted
+
+
+# Saved views of the request list -------------------------------------------------------------
+
+
+def saved_view_create(
+    *,
+    by: Any,
+    name: str,
+    filters: Mapping[str, str],
+    sort: str = "received",
+    centre: Any = None,
+    region: Any = None,
+) -> Any:
+    """Save the list's filters as a view: personal (no centre, no region) or shared with a
+    centre or a region, which needs `permissions.can_share_view`."""
+    from vik.conversations.selectors import FILTER_PARAMETERS, SORTS
+
+    from .models import SavedView
+
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise ValidationFailed(_("A view needs a name."))
+    shared = centre is not None or region is not None
+    if shared and not permissions.can_share_view(
+        by, getattr(centre, "pk", None), None if centre is not None else region.pk
+    ):
+        raise PermissionDenied(_("You may not share views there."))
+    kept = {key: str(filters[key]) for key in FILTER_PARAMETERS if filters.get(key)}
+    last = SavedView.objects.filter(owner=None if shared else by).count()
+    return SavedView.objects.create(
+        name=name,
+        owner=None if shared else by,
+        centre=centre,
+        region=region if centre is None else None,
+        created_by=by,
+        filters=kept,
+        sort=sort if sort in SORTS else "received",
+        position=last,
+    )
+
+
+def saved_view_rename(*, view: Any, by: Any, name: str) -> Any:
+    if not permissions.can_change_view(by, view):
+        raise PermissionDenied(_("You may not change this view."))
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise ValidationFailed(_("A view needs a name."))
+    view.name = name
+    view.save(update_fields=["name"])
+    return view
+
+
+def saved_view_delete(*, view: Any, by: Any) -> None:
+    if not permissions.can_change_view(by, view):
+        raise PermissionDenied(_("You may not delete this view."))
+    view.delete()

@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
-from vik.conversations.models import Request
-from vik.core.testing import World
-from vik.knowledge.models import Article
+from vik.conversations.models import Interaction, Request
+from vik.core.testing import World, run_on_commit, submit_web_request
+from vik.knowledge import services
+from vik.knowledge.models import Article, UsageEvent
 from vik.knowledge.tests.conftest import publish
+from vik.tenancy.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,124 @@ def test_who_may_only_read_the_request_gets_no_insert_controls(
 
     assert response.context["knowledge_suggestions"]
     assert 'data-testid="insert-link"' not in response.content.decode()
+
+
+def test_each_insert_row_names_its_article(
+    citizen_request: Request, world: World, login: Any, articles: dict
+) -> None:
+    html = login(world.alice).get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+
+    assert f'data-article="{articles["public"].pk}"' in html
+    assert f'data-article="{articles["staff"].pk}"' not in html  # nothing to insert
+
+
+def reply(client: Any, item: Request, text: str, inserted: list[Any]) -> None:
+    with run_on_commit():
+        response = client.post(
+            f"/staff/requests/{item.reference}/reply",
+            {"text": text, "status": "", "knowledge_articles": inserted},
+        )
+    assert response.status_code == 302
+
+
+def test_an_inserted_article_counts_as_used_once_per_reply(
+    citizen_request: Request, world: World, login: Any, articles: dict
+) -> None:
+    public, staff = articles["public"], articles["staff"]
+    client = login(world.alice)
+
+    # Its text inserted twice and its link typed in as well; the staff article's id and
+    # what is no id are ignored: only a public article goes into a reply.
+    reply(
+        client,
+        citizen_request,
+        f"Viz /znalosti/clanek/{public.slug}/ a text článku.",
+        [public.pk, public.pk, staff.pk, "x", "99999999999999999999"],
+    )
+    reply(client, citizen_request, "Vložený text bez odkazu.", [public.pk])
+    reply(client, citizen_request, "Nic z centra znalostí.", [])
+
+    events = UsageEvent.objects.filter(kind="used_in_reply")
+    assert [(e.article, e.centre, e.where) for e in events] == [
+        (public, citizen_request.centre, "staff")
+    ] * 2
+    assert Interaction.objects.filter(request=citizen_request, direction="outbound").count() == 3
+
+    html = login(world.carol).get("/staff/knowledge/metrics/").content.decode()
+    assert f'data-testid="used-in-replies-{public.pk}">2<' in html
+
+
+def test_a_reply_without_the_field_still_goes_out(
+    citizen_request: Request, world: World, login: Any
+) -> None:
+    client = login(world.alice)
+    with run_on_commit():
+        response = client.post(
+            f"/staff/requests/{citizen_request.reference}/reply",
+            {"text": "Dobrý den.", "status": ""},
+        )
+
+    assert response.status_code == 302
+    assert Interaction.objects.filter(request=citizen_request, direction="outbound").count() == 1
+    assert not UsageEvent.objects.exists()
+
+
+@pytest.fixture
+def dog_fee(world: World) -> dict[str, Article]:
+    """A shared article on the dog fee and the local variants of centres A and B."""
+    shared = publish(
+        kind="faq",
+        title="Poplatek ze psů",
+        question="Kolik zaplatím poplatek ze psa?",
+        body="Výši poplatku stanoví obec vyhláškou.",
+        region=world.region,
+    )
+    local = {}
+    for key, centre, amount in (("a", world.centre_a, 1200), ("b", world.centre_b, 800)):
+        variant = services.article_create(
+            by=None,
+            kind="faq",
+            variant_of=shared,
+            centre=centre,
+            title=f"Poplatek ze psů v {centre.name}",
+            question="Kolik zaplatím poplatek ze psa?",
+            body=f"Poplatek je {amount} Kč ročně.",
+        )
+        with run_on_commit():
+            local[key] = services.article_publish(article=variant, by=None)
+    return {"shared": shared, **local}
+
+
+DOG_QUESTION = "Dobrý den, kolik zaplatím poplatek ze psa? Děkuji."
+
+
+@pytest.mark.parametrize("reader", ["carol", "alice", "superuser"])
+def test_the_request_s_territory_decides_the_local_variant_not_the_reader_s(
+    world: World, client: Any, login: Any, dog_fee: dict, reader: str
+) -> None:
+    item = submit_web_request(client, message=DOG_QUESTION)  # from Jihlava: centre A
+    assert item.centre == world.centre_a
+    user = (
+        User.objects.create_superuser(username="root", password="x", email="root@vik.test")
+        if reader == "superuser"
+        else getattr(world, reader)
+    )
+
+    response = login(user).get(f"/staff/requests/{item.reference}/")
+
+    shown = {s.hit.article for s in response.context["knowledge_suggestions"]}
+    assert dog_fee["a"] in shown
+    assert dog_fee["shared"] not in shown and dog_fee["b"] not in shown
+
+
+def test_a_request_of_a_centre_without_a_variant_gets_the_shared_article(
+    world: World, client: Any, login: Any, dog_fee: dict
+) -> None:
+    item = submit_web_request(client, message=DOG_QUESTION)
+    services.article_archive(article=dog_fee["a"], by=None)
+
+    response = login(world.alice).get(f"/staff/requests/{item.reference}/")
+
+    shown = {s.hit.article for s in response.context["knowledge_suggestions"]}
+    assert dog_fee["shared"] in shown
+    assert dog_fee["b"] not in shown

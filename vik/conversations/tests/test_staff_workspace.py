@@ -55,7 +55,9 @@ def test_the_list_costs_the_same_number_of_queries_for_5_and_55_rows(world, clie
     with CaptureQueriesContext(connection) as filtered:
         client.get("/staff/requests/", {"text": many_requests[0].reference})
     assert len(full) == len(filtered)
-    assert len(full) <= 8
+    # Rows, tags, the saved views, their counts (one statement), the choices of the filters,
+    # of the action bar and of sharing a view: none depends on the number of rows.
+    assert len(full) <= 16
 
 
 def test_filters(world, client, many_requests):
@@ -206,5 +208,8 @@ def test_the_request_page_costs_a_fixed_number_of_queries(
         services.request_note(request=citizen_request, by=world.alice, text=f"Poznámka {number}")
     client.force_login(world.alice)
     client.get(f"/staff/requests/{citizen_request.reference}/")
-    with django_assert_max_num_queries(20):
+    # session, user, memberships, read grants, the request, audit, timeline (3), identities,
+    # account, suggestions (3), transfers, consultations, macros, assignees, topics, centres:
+    # however long the timeline is.
+    with django_assert_max_num_queries(22):
         client.get(f"/staff/requests/{citizen_request.reference}/")

@@ -7,61 +7,140 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from vik.channels.registry import registered_kinds
-from vik.core.errors import VikError
+from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
 from vik.core.middleware import content_security_policy
 from vik.knowledge import selectors as knowledge
 from vik.knowledge.choices import Audience
 from vik.knowledge.rendering import version_plain_text
+from vik.routing.models import Queue
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
+from vik.workspace import selectors as workspace
+from vik.workspace.forms_saved import SavedViewForm
+from vik.workspace.services import reply_send
 
 from .. import selectors, services
 from ..choices import Direction
 from ..forms import (
     AssignForm,
+    BulkActionForm,
     CentreForm,
+    ConsultationAnswerForm,
+    ConsultForm,
+    MergeForm,
     NoteForm,
     ReplyForm,
     RequestFilterForm,
     StatusForm,
     TopicForm,
+    TransferForm,
 )
-from ..models import Attachment, Interaction, Request
+from ..models import Attachment, Interaction, Request, Tag
 from .common import attachment_response
+
+# The list's query parameters that are filters (a `view` with none of them shows the view's own).
+_LIST_FILTER_NAMES = (*selectors.FILTER_PARAMETERS, "sort")
+
+
+def _list_params(request: HttpRequest, view: Any) -> QueryDict:
+    """The filters the list applies: the query's, or the chosen view's when the query has none
+    (the filter form then shows the view's filters, and changing one leaves the view)."""
+    if view is None or any(request.GET.get(name) for name in _LIST_FILTER_NAMES):
+        return request.GET
+    params = QueryDict(mutable=True)
+    params.update(view.params)
+    if view.sort != "received":
+        params["sort"] = view.sort
+    return params
 
 
 @staff_member_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    centres = InformationCentre.objects.filter(permissions.centres_visible(request.user))
-    form = RequestFilterForm(request.GET or None, centres=centres)
-    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.RequestFilters(
-        status=data.get("status") or "",
-        centre_id=data["centre"].pk if data.get("centre") else None,
-        channel=data.get("channel") or "",
-        topic_id=data["topic"].pk if data.get("topic") else None,
-        assignee=data.get("assignee") or "",
-        text=data.get("text") or "",
+    user = request.user
+    centres = InformationCentre.objects.filter(permissions.centres_visible(user))
+    views = workspace.list_views_for(user)
+    active_view = workspace.list_view_find(views, request.GET.get("view", ""))
+    params = _list_params(request, active_view)
+    form = RequestFilterForm(
+        params or None,
+        centres=centres,
+        queues=Queue.objects.filter(centre__in=centres).select_related("centre"),
+        tags=Tag.objects.filter(region_id__in=centres.values("region_id")),
     )
-    page = selectors.request_page(
-        user=request.user, filters=filters, cursor=request.GET.get("after", "")
+    filters = (
+        selectors.request_filters_from_params(params)
+        if form.is_valid()
+        else selectors.RequestFilters()
     )
+    page = selectors.request_page(user=user, filters=filters, cursor=request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
+    htmx = getattr(request, "htmx", None)
+    if not htmx or htmx.boosted:  # the whole page, not only more rows
+        counts = workspace.saved_view_counts(user=user, views=views)
+        context.update(
+            views=[(view, counts.get(view.key)) for view in views],
+            active_view=active_view,
+            save_form=SavedViewForm(share_choices=workspace.view_share_choices(user)),
+            bulk=workspace.bulk_choices(user),
+        )
     return render_page_or_partial(request, "conversations/request_list.html", "rows", context)
+
+
+@staff_member_required
+@require_POST
+def request_bulk(request: HttpRequest) -> HttpResponse:
+    """The list's action bar: one action on the ticked requests (each checked on its own)."""
+    form = BulkActionForm(request.POST)
+    back = request.POST.get("next", "")
+    if not back.startswith("/staff/requests/"):
+        back = reverse("staff:request_list")
+    references = request.POST.getlist("references")
+    if not form.is_valid() or not references:
+        messages.error(request, _("Tick some requests and choose an action."))
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    field_of_value = {"assign": "assignee", "status": "status", "tag": "tag", "transfer": "centre"}
+    result = services.requests_bulk_apply(
+        user=request.user,
+        references=references,
+        action=action,
+        value=request.POST.get(field_of_value[action], ""),
+        reason=form.cleaned_data.get("reason") or "",
+    )
+    parts = []
+    if result.done:
+        count = len(result.done)
+        parts.append(
+            ngettext("Done for %(count)d request", "Done for %(count)d requests", count)
+            % {"count": count}
+        )
+    if result.failed:
+        reasons = "; ".join(f"{reference}: {why}" for reference, why in result.failed.items())
+        count = len(result.failed)
+        parts.append(
+            ngettext("%(count)d failed: %(reasons)s", "%(count)d failed: %(reasons)s", count)
+            % {"count": count, "reasons": reasons}
+        )
+    level = messages.SUCCESS if not result.failed else messages.WARNING
+    if not result.done:
+        level = messages.ERROR
+    messages.add_message(request, level, "; ".join(parts))
+    return redirect(back)
 
 
 KNOWLEDGE_SUGGESTIONS = 5
@@ -84,7 +163,8 @@ class KnowledgeSuggestion:
 
 
 def _knowledge_suggestions(request: HttpRequest, item: Request) -> list[KnowledgeSuggestion]:
-    """The best articles for the request's subject and first message, as its agent reads them."""
+    """The best articles for the request's subject and first message that its agent may read,
+    for the request's territory (its municipality's and centre's local variants come first)."""
     first = (
         Interaction.objects.filter(request=item, direction=Direction.INBOUND)
         .order_by("occurred_at", "pk")
@@ -98,7 +178,9 @@ def _knowledge_suggestions(request: HttpRequest, item: Request) -> list[Knowledg
         query=query,
         viewer=request.user,
         limit=KNOWLEDGE_SUGGESTIONS,
-        territory=knowledge.territory_for_staff(request.user),
+        territory=knowledge.territory_for_request(
+            region_id=item.region_id, centre_id=item.centre_id, municipality=item.municipality
+        ),
     )
     suggestions = []
     for hit in hits:
@@ -205,6 +287,11 @@ def _action(
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved."))
+            # A transfer (or a merge) can take the request out of the user's sight.
+            permissions.forget_scope(request.user)
+            item.refresh_from_db()
+            if not permissions.can_view_request(request.user, item):
+                return redirect("staff:request_list")
         return redirect("staff:request_detail", reference=reference)
 
     return view
@@ -215,6 +302,8 @@ def _form_kwargs(form_class: Any, item: Request, request: HttpRequest) -> dict[s
         return {"current_status": item.status}
     if form_class is AssignForm:
         return {"assignees": assignable_users(centre_id=item.centre_id, region_id=item.region_id)}
+    if form_class in (TransferForm, ConsultForm):
+        return {"centres": selectors.request_network(request=item, user=request.user).centres}
     if form_class is CentreForm:
         return {
             "centres": InformationCentre.objects.filter(
@@ -226,8 +315,13 @@ def _form_kwargs(form_class: Any, item: Request, request: HttpRequest) -> dict[s
 
 request_reply = _action(
     ReplyForm,
-    lambda item, data, user: services.request_reply(
-        request=item, by=user, text=data["text"], status=data["status"] or None
+    lambda item, data, user: reply_send(
+        request=item,
+        by=user,
+        text=data["text"],
+        status=data["status"] or None,
+        articles=data.get("knowledge_articles") or (),
+        macro_id=data.get("macro_id"),
     ),
 )
 request_note = _action(
@@ -274,3 +368,79 @@ def request_take(request: HttpRequest, reference: str) -> HttpResponse:
     except VikError as error:
         messages.error(request, str(error))
     return redirect("staff:request_detail", reference=reference)
+
+
+# The network: transfer, consultations, merge and split ------------------------------------------
+
+request_transfer = _action(
+    TransferForm,
+    lambda item, data, user: services.request_transfer(
+        request=item, centre=data["centre"], reason=data["reason"], by=user
+    ),
+)
+request_consult = _action(
+    ConsultForm,
+    lambda item, data, user: services.consultation_ask(
+        request=item, centre=data["centre"], question=data["question"], by=user
+    ),
+)
+
+
+def _merge(item: Request, data: dict[str, Any], user: Any) -> Request:
+    reference = data["target"].strip().upper()
+    target = selectors.requests_for(user).filter(reference=reference).first()
+    if target is None:
+        raise ValidationFailed(_("No request %(reference)s.") % {"reference": reference})
+    return services.request_merge(source=item, target=target, by=user)
+
+
+request_merge = _action(MergeForm, _merge)
+
+
+@staff_member_required
+@require_POST
+def request_split(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    item = selectors.request_get(user=request.user, reference=reference)
+    interaction = selectors.interaction_get(request=item, pk=pk)
+    try:
+        new = services.request_split(interaction=interaction, by=request.user)
+    except VikError as error:
+        messages.error(request, str(error))
+        return redirect("staff:request_detail", reference=reference)
+    messages.success(
+        request, _("The message is now request %(reference)s.") % {"reference": new.reference}
+    )
+    return redirect("staff:request_detail", reference=new.reference)
+
+
+@staff_member_required
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    """The questions other centres asked the user's centres, still unanswered."""
+    return render(
+        request,
+        "conversations/consultation_list.html",
+        {"consultations": selectors.consultations_open(user=request.user)},
+    )
+
+
+@staff_member_required
+@require_POST
+def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, pk=pk)
+    form = ConsultationAnswerForm(request.POST)
+    reference = consultation.request.reference
+    if not form.is_valid():
+        messages.error(request, _("An answer cannot be empty."))
+        return redirect("staff:request_detail", reference=reference)
+    try:
+        services.consultation_answer(
+            consultation=consultation, answer=form.cleaned_data["answer"], by=request.user
+        )
+    except VikError as error:
+        messages.error(request, str(error))
+        return redirect("staff:request_detail", reference=reference)
+    messages.success(request, _("The answer is on the request's timeline."))
+    # The consulted centre may read the request no longer: back to its questions then.
+    if permissions.can_view_request(request.user, consultation.request):
+        return redirect("staff:request_detail", reference=reference)
+    return redirect("staff:consultation_list")

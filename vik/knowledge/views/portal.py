@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from ..choices import LIFE_SITUATION_SECTIONS, ArticleKind, UsageKind, UsageWher
 from ..forms import FeedbackForm, SearchForm
 from ..models import Article
 from ..rendering import markdown_html
+from .staff import attachment_response
 
 CITIZEN = AnonymousUser()
 RESULTS = 20
@@ -145,6 +146,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
             "version": version,
             "body": markdown_html(version.body),
             "sections": sections,
+            "attachments": selectors.attachments_for_reader(article=found),
             "related": selectors.related_for_reader(
                 article=found, viewer=CITIZEN, territory=territory
             ),
@@ -159,6 +161,12 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     if query and not deflection.flow_state(request):  # found by a search or a suggestion
         deflection.flow_set(response, deflection.FOUND)
     return response
+
+
+def attachment(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A form to download: only of a live public article (404 otherwise, as for the page)."""
+    found = selectors.article_for_reader(slug=slug, viewer=CITIZEN)
+    return attachment_response(selectors.attachment_get(article=found, pk=pk))
 
 
 def _article_url(article: Article, query: str = "", place: str = "", **extra: str) -> str:

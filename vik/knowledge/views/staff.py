@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_noop
@@ -29,6 +30,7 @@ from ..forms import (
     ArticleCreateForm,
     ArticleEditForm,
     ArticleTextForm,
+    AttachmentForm,
     DiffForm,
     MetricsFilterForm,
     RestoreForm,
@@ -36,7 +38,7 @@ from ..forms import (
     VariantCreateForm,
     scope_choices,
 )
-from ..models import Article
+from ..models import Article, ArticleAttachment
 from ..rendering import markdown_html
 
 
@@ -206,6 +208,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and article.centre_id is None
         and _variant_centres(request, article).exists(),
         "variants": list(article.variants.select_related("centre", "published_version")),
+        "attachments": selectors.article_attachments(article=article),
+        "attachment_form": AttachmentForm(),
+        "max_megabytes": _max_megabytes(),
         "archive_form": ArchiveForm(),
         "diff_form": DiffForm(
             initial={
@@ -259,7 +264,91 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("staff:knowledge_detail", pk=article.pk)
-    return render(request, "knowledge/staff_form.html", {"form": form, "article": article})
+    return render(
+        request,
+        "knowledge/staff_form.html",
+        {
+            "form": form,
+            "article": article,
+            "may_author": True,
+            "attachments": selectors.article_attachments(article=article),
+            "attachment_form": AttachmentForm(),
+            "max_megabytes": _max_megabytes(),
+        },
+    )
+
+
+def _max_megabytes() -> str:
+    return f"{settings.VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES / 1024 / 1024:g}"
+
+
+def _back(request: HttpRequest, article: Article) -> HttpResponse:
+    """Back to the page the attachment form was on: the article's edit page or its page."""
+    if request.POST.get("back") == "edit":
+        return redirect("staff:knowledge_edit", pk=article.pk)
+    return redirect("staff:knowledge_detail", pk=article.pk)
+
+
+def _require_author(request: HttpRequest, article: Article) -> None:
+    if not permissions.can_author_article(
+        request.user, region_id=article.region_id, centre_id=article.centre_id
+    ):
+        raise PermissionDenied
+
+
+@staff_member_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    _require_author(request, article)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return _back(request, article)
+    try:
+        services.attachment_add(
+            article=article,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        )
+    except VikError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The file is attached."))
+    return _back(request, article)
+
+
+@staff_member_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    _require_author(request, article)
+    attachment = selectors.attachment_get(article=article, pk=attachment_pk)
+    try:
+        services.attachment_delete(attachment=attachment, by=request.user)
+    except VikError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The attachment is deleted."))
+    return _back(request, article)
+
+
+@staff_member_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    article = selectors.article_get_for_staff(user=request.user, pk=pk)
+    return attachment_response(selectors.attachment_get(article=article, pk=attachment_pk))
+
+
+def attachment_response(attachment: ArticleAttachment) -> FileResponse:
+    """Always a download, never inline (as conversations' attachments): not even an image or a
+    PDF runs or renders in our origin."""
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _action(

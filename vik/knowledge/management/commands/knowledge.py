@@ -18,7 +18,8 @@ from vik.territory.models import Region
 class Command(BaseCommand):
     help = (
         "Knowledge articles as JSON Lines: `import` brings existing content in (idempotent), "
-        "`export` writes the live articles to standard output."
+        "`export` writes the live articles to standard output, `prune-usage` deletes old "
+        "usage events."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,12 +45,28 @@ class Command(BaseCommand):
         dump = sub.add_parser("export", help="write the live articles as JSON Lines to stdout")
         dump.add_argument("--audience", choices=Audience.values, help="only this audience")
         dump.add_argument("--region", help="only articles of this region (ČSÚ code)")
+        prune = sub.add_parser(
+            "prune-usage", help="delete usage events (the usage metrics) older than DAYS"
+        )
+        prune.add_argument(
+            "--older-than", type=int, metavar="DAYS", default=None,
+            help="age in days (default: VIK_KNOWLEDGE_USAGE_RETENTION_DAYS)",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(options)
+        elif options["action"] == "prune-usage":
+            self._prune(options)
         else:
             self._export(options)
+
+    def _prune(self, options: dict[str, Any]) -> None:
+        days = options["older_than"]
+        if days is not None and days < 0:
+            raise CommandError("--older-than must not be negative")
+        deleted = services.usage_prune(older_than_days=days)
+        self.stdout.write(f"{deleted} usage events deleted")
 
     def _import(self, options: dict[str, Any]) -> None:
         region = _region(options["region"])

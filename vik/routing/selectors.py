@@ -1,0 +1,208 @@
+"""Reading routing: a region's rules, the editor's preview, queues and who is on duty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from vik.conversations.choices import Direction
+from vik.conversations.models import Interaction, Request
+from vik.tenancy import permissions
+from vik.tenancy.choices import Role
+from vik.tenancy.models import InformationCentre, User
+from vik.territory.models import Region
+
+from .choices import CONDITION_LABELS, RuleAction
+from .models import Queue, RoutingRule
+from .services import RoutingDecision, RoutingFacts, rules_compile, rules_evaluate
+
+PREVIEW_REQUESTS = 100
+
+
+def rules_of_region(region: Region) -> list[RoutingRule]:
+    return list(
+        RoutingRule.objects.filter(region=region)
+        .select_related("changed_by")
+        .order_by("position", "pk")
+    )
+
+
+def regions_edited(user: Any) -> QuerySet[Region]:
+    return Region.objects.filter(permissions.routing_regions_edited(user)).order_by("name")
+
+
+@dataclass
+class PreviewRow:
+    request: Request
+    centre_before: InformationCentre | None
+    centre_after: InformationCentre | None = None
+    queue_after: Queue | None = None
+    priority_before: int = 0
+    priority_after: int | None = None
+    tags_added: list[str] = field(default_factory=list)
+
+    @property
+    def priority_after_label(self) -> str:
+        from vik.conversations.choices import Priority
+
+        return str(Priority(self.priority_after).label) if self.priority_after else ""
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.centre_after or self.queue_after or self.priority_after or self.tags_added)
+
+
+@dataclass
+class Preview:
+    examined: int
+    rows: list[PreviewRow]
+
+
+def rule_preview(*, rule: RoutingRule, limit: int = PREVIEW_REQUESTS) -> Preview:
+    """The (unsaved) rule tested alone against the region's last `limit` requests: which match
+    and what the rule would change there. Reads only; nothing is changed."""
+    compiled = rules_compile([rule])
+    first_text = Interaction.objects.filter(
+        request=OuterRef("pk"), direction=Direction.INBOUND
+    ).order_by("occurred_at", "pk")
+    requests = list(
+        Request.objects.filter(region_id=rule.region_id)
+        .select_related("topic", "municipality", "requester", "origin_account", "centre", "region")
+        .prefetch_related("tags")
+        .annotate(first_text=Subquery(first_text.values("text")[:1]))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    rows = []
+    for request in requests:
+        decision = RoutingDecision()
+        rules_evaluate(compiled, _facts(request), decision)
+        if not decision.rule_names:
+            continue
+        row = PreviewRow(
+            request=request, centre_before=request.centre, priority_before=request.priority
+        )
+        if decision.centre is not None and decision.centre.pk != request.centre_id:
+            row.centre_after = decision.centre
+        if decision.queue is not None and decision.queue.pk != request.queue_id:
+            row.queue_after = decision.queue
+        if decision.priority is not None and decision.priority != request.priority:
+            row.priority_after = decision.priority
+        present = {tag.name for tag in request.tags.all()}
+        row.tags_added = [t for t in decision.tags if t not in present]
+        rows.append(row)
+    return Preview(examined=len(requests), rows=rows)
+
+
+def _facts(request: Any) -> RoutingFacts:
+    return RoutingFacts(
+        region=request.region, topic=request.topic, municipality=request.municipality,
+        account=request.origin_account, channel=request.origin_channel, kind=request.kind,
+        language=request.language, subject=request.subject, text=request.first_text or "",
+        requester_type=request.requester.requester_type,
+    )  # fmt: skip
+
+
+def centres_with_queues(user: Any) -> list[InformationCentre]:
+    return list(
+        InformationCentre.objects.filter(permissions.queues_managed(user), is_active=True)
+        .prefetch_related("queues")
+        .order_by("region__name", "name")
+    )
+
+
+def people_marked_by(user: Any) -> list[User]:
+    """Whose absence the user may change besides their own: the agents of the centres they
+    lead, everybody of the regions whose routing they edit."""
+    scope = permissions.scope_for(user)
+    led = sorted(scope.centres_with(permissions.MANAGING_CENTRE_ROLES))
+    regions = sorted(scope.regions_with(permissions.ROUTING_REGION_ROLES))
+    if not (led or regions):
+        return []
+    people = User.objects.filter(is_active=True).exclude(pk=user.pk)
+
+    return list(
+        people.filter(
+            Q(memberships__centre_id__in=led, memberships__role=Role.AGENT)
+            | Q(
+                memberships__region_id__in=regions,
+                memberships__role__in=[Role.AGENT, Role.CENTRE_LEAD],
+            )
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@dataclass
+class RuleRow:
+    rule: RoutingRule
+    conditions: list[tuple[str, str]]
+    actions: list[tuple[str, str]]
+
+
+def rule_rows(region: Region) -> list[RuleRow]:
+    """The region's rules with their conditions and actions in words, for the list page (a
+    fixed number of queries, whatever the number of rules)."""
+    from vik.channels.choices import ChannelKind
+    from vik.channels.models import ChannelAccount
+    from vik.contacts.choices import RequesterType
+    from vik.conversations.choices import Priority, RequestKind
+    from vik.tenancy.choices import AssignmentPolicy
+    from vik.territory.models import Municipality, Orp
+    from vik.topics.models import Topic
+
+    rules = rules_of_region(region)
+    wanted: dict[str, set[Any]] = {}
+    for rule in rules:
+        for key, values in {**rule.conditions, **rule.actions}.items():
+            if isinstance(values, list):
+                wanted.setdefault(key, set()).update(values)
+            else:
+                wanted.setdefault(key, set()).add(values)
+
+    def of(key: str) -> list[Any]:
+        return sorted(wanted.get(key, ()), key=str)
+
+    topics = Topic.objects.filter(pk__in=of("topics")).select_related("parent")
+    names: dict[str, dict[Any, Any]] = {
+        "topics": {t.pk: t.path for t in topics},
+        "orps": dict(Orp.objects.filter(code__in=of("orps")).values_list("code", "name")),
+        "municipalities": dict(
+            Municipality.objects.filter(code__in=of("municipalities")).values_list("code", "name")
+        ),
+        "accounts": dict(
+            ChannelAccount.objects.filter(pk__in=of("accounts")).values_list("pk", "name")
+        ),
+        "channels": dict(ChannelKind.choices),
+        "kinds": dict(RequestKind.choices),
+        "requester_types": dict(RequesterType.choices),
+        "centre": dict(
+            InformationCentre.objects.filter(pk__in=of("centre")).values_list("pk", "name")
+        ),
+        "queue": dict(Queue.objects.filter(pk__in=of("queue")).values_list("pk", "name")),
+        "priority": dict(Priority.choices),
+        "policy": dict(AssignmentPolicy.choices),
+        "assignee": {u.pk: u.display_name for u in User.objects.filter(pk__in=of("assignee"))},
+    }
+
+    def words(key: str, value: Any) -> str:
+        values = value if isinstance(value, list) else [value]
+        known = names.get(key, {})
+        return ", ".join(str(known.get(v, v)) for v in values)
+
+    return [
+        RuleRow(
+            rule=rule,
+            conditions=[
+                (str(CONDITION_LABELS.get(key, key)), words(key, v))
+                for key, v in rule.conditions.items()
+            ],
+            actions=[
+                (str(RuleAction(key).label) if key in RuleAction.values else key, words(key, v))
+                for key, v in rule.actions.items()
+            ],
+        )
+        for rule in rules
+    ]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from .models import SlaPolicy
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "centre", "kind", "first_response_minutes", "resolution_minutes", "warn_before_minutes",
+        "notify_lead", "raise_priority", "escalate_to_queue", "is_active",
+    ]  # fmt: skip
+    list_filter = ["is_active", "kind", "centre__region"]
+    raw_id_fields = ["centre", "escalate_to_queue"]

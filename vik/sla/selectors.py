@@ -1,0 +1,27 @@
+"""Reading service level policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
+
+from .models import SlaPolicy
+
+
+def sla_centres(user: Any) -> QuerySet[InformationCentre]:
+    """The active centres whose policies the user sets."""
+    return InformationCentre.objects.filter(
+        permissions.sla_centres_managed(user), is_active=True
+    ).order_by("name")
+
+
+def sla_policy_list(user: Any) -> QuerySet[SlaPolicy]:
+    return (
+        SlaPolicy.objects.filter(centre__in=sla_centres(user))
+        .select_related("centre", "escalate_to_queue")
+        .order_by("centre__name", "kind")
+    )

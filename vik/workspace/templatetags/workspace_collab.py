@@ -1,0 +1,45 @@
+"""Template helpers of the collaboration parts: the request page's macros, mentions and presence,
+the header's bell. They read what the shared request page does not compute itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from vik.tenancy import permissions
+
+from .. import selectors_collab as selectors
+from ..models import Macro
+
+register = template.Library()
+
+
+@register.simple_tag
+def reply_macros(item: Any, user: Any) -> list[Macro]:
+    """`{% reply_macros item user as macros %}`: the macros offered on the request."""
+    return selectors.macros_for_request(user=user, request=item)
+
+
+@register.simple_tag
+def last_interaction_id(timeline: Any) -> int:
+    return selectors.last_interaction_id(timeline or ())
+
+
+@register.filter
+def manages_macros(user: Any) -> bool:
+    return permissions.can_manage_any_macro(user)
+
+
+@register.filter
+def mentions(text: str) -> SafeString:
+    """The note's text with its @mentions marked (the text itself escaped)."""
+    escaped = escape(text)
+    return mark_safe(  # noqa: S308 — the text was escaped above; only <mark> is added
+        selectors.MENTION.sub(
+            lambda m: f'<mark class="vik-mention" data-testid="mention">{m.group(0)}</mark>',
+            escaped,
+        )
+    )
