@@ -12,6 +12,9 @@ about to be created, then measures `vik.routing.services.routing_decide`:
 Prints decisions per second and p50/p95 microseconds per decision for both, the compile time
 and how many rules matched. Bar: warm p95 <= 500 µs. See bench/README.md.
 
+On PostgreSQL it then measures the staff list with 1M requests and 50 saved views counted
+(bench/list_views.py, in a database of its own: `<name>_list`; `--list-requests 0` skips it).
+
     .venv/bin/python bench/routing.py [--database-url URL] [--rules N] [--decisions N] [--keep]
 
 SQLite by default (a temporary file); PostgreSQL when VIK_DATABASE_URL (or --database-url)
@@ -399,6 +402,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--decisions", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--list-requests", type=int, default=1_000_000,
+        help="requests for the list part (PostgreSQL only; 0 skips it)",
+    )  # fmt: skip
+    parser.add_argument("--list-samples", type=int, default=200, help="GETs per list page")
     args = parser.parse_args(argv)
     url = throwaway_url(args.database_url)
     try:
@@ -411,6 +419,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"routing benchmark failed: {error}", file=sys.stderr)
         return 2
     report(result)
+    if args.list_requests and url.startswith(("postgres://", "postgresql://")):
+        # The list page with 1M requests and 50 saved views: bench/list_views.py, in a database
+        # of its own next to this one.
+        import list_views
+
+        config = list_views.Config.from_args(
+            ["--database-url", f"{url}_list", "--requests", str(args.list_requests),
+             "--samples", str(args.list_samples)] + (["--keep"] if args.keep else [])
+        )  # fmt: skip
+        try:
+            result["list"] = list_views.bench_list(config)
+        except list_views.BenchError as error:
+            print(f"list benchmark failed: {error}", file=sys.stderr)
+            return 2
+        print("\n".join(list_views.report(result["list"])))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return 0 if result["bar_passed"] else 1

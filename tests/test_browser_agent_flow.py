@@ -51,7 +51,9 @@ def test_agent_takes_answers_with_a_canned_answer_and_transfers(
     watch = Watch(page)
     _log_in(page, live_server.url, world.alice.username)
 
-    # 1. The list: the request is there, with its time left; open it.
+    # 1. The list: its views' counts arrive after it; the request is there, with its time
+    #    left; open it.
+    expect(page.get_by_test_id("view-count").first).to_have_text(re.compile(r"\d"))
     row = page.get_by_test_id("request-row").filter(has_text=item.reference)
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("time-left")).not_to_have_text("")

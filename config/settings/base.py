@@ -170,6 +170,8 @@ VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS", 3
 # review date, once per review period.
 VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS = env_int("VIK_KNOWLEDGE_REVIEW_REMINDER_DAYS", 14)
 # Largest file attached to an article (forms to download), in bytes.
+# How long the request list's view counts are reused per user (0: counted on every load).
+VIK_VIEW_COUNTS_CACHE_SECONDS = env_int("VIK_VIEW_COUNTS_CACHE_SECONDS", 30)
 VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES = env_int("VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Usage events (the knowledge usage metrics) older than this many days are deleted.
 VIK_KNOWLEDGE_USAGE_RETENTION_DAYS = env_int("VIK_KNOWLEDGE_USAGE_RETENTION_DAYS", 730)

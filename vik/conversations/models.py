@@ -137,6 +137,17 @@ class Request(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="request_recent"),
             models.Index(fields=["centre", "due_at", "id"], name="request_centre_due"),
             models.Index(fields=["region", "due_at", "id"], name="request_region_due"),
+            # A region's requests in one status (its coordinators' lists and view counts).
+            models.Index(
+                fields=["region", "status", "-created_at", "-id"], name="request_region_status"
+            ),
+            # "Highest priority first", newest first within a priority.
+            models.Index(
+                fields=["region", "-priority", "-created_at", "-id"], name="request_region_priority"
+            ),
+            models.Index(
+                fields=["centre", "-priority", "-created_at", "-id"], name="request_centre_priority"
+            ),
         ]
 
     def __str__(self) -> str:

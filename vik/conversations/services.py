@@ -28,7 +28,7 @@ from vik.contacts.models import Contact
 from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed, VikError
-from vik.core.memo import remembered
+from vik.core.memo import remember_all, remembered
 from vik.core.text import sanitize_html
 from vik.routing.services import RoutingDecision, RoutingFacts, request_routed, routing_decide
 from vik.sla.services import (
@@ -324,6 +324,11 @@ def inbound_apply_batch(
     numbers = _references_allocate(
         region, [m.occurred_at.astimezone(clock.PRAGUE).year for _p, m in items]
     )
+    codes = {m.municipality_code for _p, m in items if m.municipality_code}
+    if codes:  # the batch's municipalities in one query, for `_place_and_topic`
+        remember_all(
+            {("municipality", m.code): m for m in Municipality.objects.filter(code__in=codes)}
+        )
     requests: list[Request] = []
     decisions: list[RoutingDecision] = []
     for (_payload, message), contact, reference in zip(items, contacts, numbers, strict=True):

@@ -38,3 +38,11 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]  # type: ignore[no-any-return]
+
+
+def remember_all(answers: dict[Hashable, Any]) -> None:
+    """Answers for `remembered` known in advance, e.g. read for a whole batch in one query.
+    Outside `batch_memo()` nothing is kept."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.update(answers)

@@ -75,6 +75,15 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (e.g. the list's view counts are cached per user
+    id, and ids repeat from test to test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     region: Region

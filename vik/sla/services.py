@@ -54,28 +54,35 @@ FIRST_RESPONSE, RESOLUTION, STATUTORY = "first_response", "resolution", "statuto
 
 
 def policy_for(centre_id: int | None, kind: str) -> SlaPolicy | None:
-    """The centre's active policy for the kind, else its policy for every kind."""
+    """The centre's active policy for the kind, else its policy for every kind. Every centre's
+    policies are read in one query per batch (a handful of rows per centre)."""
     if centre_id is None:
         return None
-    policies = remembered(
-        ("sla.policies", centre_id),
-        lambda: {
-            p.kind: p
-            for p in SlaPolicy.objects.filter(centre_id=centre_id, is_active=True).select_related(
-                "escalate_to_queue"
-            )
-        },
-    )
+    policies = remembered(("sla.policies",), _policies_by_centre).get(centre_id, {})
     return policies.get(kind) or policies.get("")
 
 
+def _policies_by_centre() -> dict[int, dict[str, SlaPolicy]]:
+    found: dict[int, dict[str, SlaPolicy]] = {}
+    for policy in SlaPolicy.objects.filter(is_active=True).select_related("escalate_to_queue"):
+        found.setdefault(policy.centre_id, {})[policy.kind] = policy
+    return found
+
+
 def hours_for(centre_id: int | None) -> calendar.WeeklyHours:
+    """The centre's opening hours as the calendar counts them (every centre's in one query per
+    batch)."""
     if centre_id is None:
         return calendar.DEFAULT_HOURS
-    return remembered(
-        ("sla.hours", centre_id),
-        lambda: calendar.weekly_hours(OpeningHours.objects.filter(centre_id=centre_id)),
-    )
+    by_centre = remembered(("sla.hours",), _hours_by_centre)
+    return by_centre.get(centre_id) or calendar.DEFAULT_HOURS
+
+
+def _hours_by_centre() -> dict[int, calendar.WeeklyHours]:
+    rows: dict[int, list[OpeningHours]] = {}
+    for hours in OpeningHours.objects.order_by("centre_id", "weekday", "opens"):
+        rows.setdefault(hours.centre_id, []).append(hours)
+    return {centre_id: calendar.weekly_hours(items) for centre_id, items in rows.items()}
 
 
 # The targets of one request ------------------------------------------------------------------

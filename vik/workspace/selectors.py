@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -122,6 +124,21 @@ def saved_view_counts(
     for start in range(0, len(pending), COUNTS_PER_STATEMENT):
         counts.update(_capped_counts(pending[start : start + COUNTS_PER_STATEMENT], cap))
     return counts
+
+
+def saved_view_counts_cached(*, user: Any) -> list[tuple[ListView, int | None]]:
+    """The user's views with their counts, computed at most every
+    VIK_VIEW_COUNTS_CACHE_SECONDS per user: the tabs fetch them after the list has rendered,
+    and a count half a minute old is what every helpdesk shows (the list is always current)."""
+    views = list_views_for(user)
+    key = f"vik:view-counts:{user.pk}:" + ",".join(str(_view_key(view)) for view in views)
+    seconds = settings.VIK_VIEW_COUNTS_CACHE_SECONDS
+    counts = cache.get(key) if seconds else None
+    if counts is None:
+        counts = saved_view_counts(user=user, views=views)
+        if seconds:
+            cache.set(key, counts, seconds)
+    return [(view, counts.get(_view_key(view))) for view in views]
 
 
 def _capped_counts(batch: list[tuple[int | str, QuerySet[Any]]], cap: int) -> dict[int | str, int]:

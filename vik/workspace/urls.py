@@ -29,6 +29,7 @@ staff_urlpatterns += [
 staff_urlpatterns += [
     path("views/", views_saved.saved_view_list, name="saved_view_list"),
     path("views/new", views_saved.saved_view_create, name="saved_view_create"),
+    path("views/counts", views_saved.view_counts, name="view_counts"),
     path("views/<int:pk>/rename", views_saved.saved_view_rename, name="saved_view_rename"),
     path("views/<int:pk>/delete", views_saved.saved_view_delete, name="saved_view_delete"),
 ]

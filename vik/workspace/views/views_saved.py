@@ -113,3 +113,13 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The view is deleted."))
     return redirect("staff:saved_view_list")
+
+
+@staff_member_required
+def view_counts(request: HttpRequest) -> HttpResponse:
+    """The counts of the list's view tabs, swapped into the tabs by htmx (out of band)."""
+    return render(
+        request,
+        "workspace/saved_view_counts.html",
+        {"views": selectors.saved_view_counts_cached(user=request.user)},
+    )
