@@ -681,6 +681,17 @@ def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     events.assigned(request=request, assignee=assignee, by=by)
+    if assignee is not None and getattr(by, "pk", None) != assignee.pk:  # not who took it
+        from vik.workspace.choices import NotificationKind
+        from vik.workspace.services import notification_send
+
+        notification_send(
+            user=assignee,
+            kind=NotificationKind.ASSIGNED,
+            text=_("%(who)s assigned %(reference)s to you: %(subject)s")
+            % {"who": by.display_name, "reference": request.reference, "subject": request.subject},
+            request=request,
+        )
     return request
 
 

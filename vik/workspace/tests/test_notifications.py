@@ -174,3 +174,19 @@ def test_a_refused_email_is_sent_by_a_retry(emails, smtp_sink):
     smtp_sink.refuse.clear()
     assert services.notification_email(notification_id=notification.pk) is True
     assert [m["To"] for m in smtp_sink.messages] == ["carol@vik.example"]
+
+
+def test_an_assignment_by_a_colleague_notifies_the_assignee_and_taking_it_does_not(
+    emails, citizen_request, smtp_sink
+):
+    world = emails
+    with run_on_commit():
+        conversations.request_assign(request=citizen_request, assignee=world.alice, by=world.alice)
+    assert not Notification.objects.exists()
+    with run_on_commit():
+        conversations.request_assign(request=citizen_request, assignee=world.alice, by=world.carol)
+    [notification] = Notification.objects.all()
+    assert (notification.user, notification.kind) == (world.alice, "assigned")
+    assert citizen_request.reference in notification.text
+    [mail] = smtp_sink.messages  # "assigned" is e-mailed by default
+    assert mail["To"] == "alice@vik.example"
