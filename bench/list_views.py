@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import logging
 import os
 import re
 import statistics
@@ -231,6 +232,8 @@ def measure(config: Config, processes: Processes, urgent: dict[str, int]) -> dic
 
 
 def bench_list(config: Config) -> dict[str, Any]:
+    # Run from bench/routing.py, Django's logging is set up: one line per GET is noise.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     db = Database(config.database_url)
     env = {
         **os.environ,

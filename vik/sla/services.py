@@ -5,7 +5,8 @@ A request carries its targets in absolute time (`first_response_due_at`,
 only by pauses; moving it to another centre keeps them. `due_at` is the nearest target still
 open — the first response until there is one, then the resolution; for an information
 request (Act 106/1999) the statutory deadline, 23:59:59 of its last day, when that is earlier.
-`due_at` is NULL while the clock is paused (waiting for the citizen) and once the request is
+`due_at` is NULL while the clock is paused (waiting for the citizen) — except an information
+request's, which stays its statutory deadline: the law's days run on — and once the request is
 resolved or closed: a NULL `due_at` is not urgent.
 
 `sla_warned_at` and `sla_breached_at` belong to the current `due_at`. When `due_at` moves to a
@@ -96,8 +97,12 @@ def statutory_end(request: Request) -> dt.datetime | None:
 
 def nearest_due(request: Request) -> dt.datetime | None:
     """What `due_at` should be now (see the module docstring)."""
-    if request.status in CLOSED_STATUSES or request.sla_paused_at is not None:
+    if request.status in CLOSED_STATUSES:
         return None
+    if request.sla_paused_at is not None:
+        # Waiting for the citizen pauses the centre's targets, never the law's deadline (its
+        # suspension by a formal call to clarify comes with the statutory workflow).
+        return statutory_end(request)
     target: dt.datetime | None = request.resolution_due_at
     if request.first_response_at is None and request.first_response_due_at is not None:
         target = request.first_response_due_at

@@ -37,11 +37,13 @@ def _left(due: dt.datetime, now: dt.datetime) -> str:
 @register.filter
 def time_left(item: Any) -> str:
     """Time to the request's nearest deadline: "2 h 10 min", "overdue by 1 d", "paused", "—"."""
-    if getattr(item, "sla_paused_at", None) is not None and item.status not in (
-        services.CLOSED_STATUSES
+    due = getattr(item, "due_at", None)
+    if (
+        due is None
+        and getattr(item, "sla_paused_at", None) is not None
+        and item.status not in (services.CLOSED_STATUSES)
     ):
         return _("paused")
-    due = getattr(item, "due_at", None)
     if due is None:
         return "—"
     return _left(due, clock.now())

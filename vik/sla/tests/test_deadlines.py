@@ -13,6 +13,7 @@ from vik.core import clock
 from vik.core.memo import batch_memo
 from vik.core.testing import run_on_commit, submit_web_request
 from vik.sla.models import SlaPolicy
+from vik.sla.templatetags.sla import time_left
 from vik.tenancy.models import OpeningHours
 
 from .conftest import at
@@ -74,6 +75,22 @@ def test_the_statutory_deadline_is_due_when_it_is_nearer_than_the_target(
     assert request.due_at == at(2025, 12, 29, 23, 59, 59)
     assert request.first_response_due_at is not None
     assert request.first_response_due_at > request.due_at
+
+
+def test_waiting_for_the_citizen_does_not_pause_the_statutory_deadline(world, policy, open_request):
+    """The centre's targets pause; the law's 15 days run on, and stay what the list sorts by."""
+    request = open_request(at(2025, 12, 11, 10, 0), kind=RequestKind.INFORMATION_REQUEST)
+    with clock.travel(at(2025, 12, 11, 11, 0)):
+        conversations.request_reply(
+            request=request, by=world.alice, text="Upřesněte prosím, o které roky jde.",
+            status=Status.WAITING_CITIZEN,
+        )  # fmt: skip
+    request.refresh_from_db()
+    assert request.sla_paused_at == at(2025, 12, 11, 11, 0)
+    assert request.due_at == at(2025, 12, 29, 23, 59, 59)
+    with clock.travel(at(2025, 12, 23, 9, 0)):
+        assert time_left(request) != "pozastaveno"
+        assert time_left(request) not in ("paused", "—")
 
 
 def test_the_first_response_moves_due_to_the_resolution(world, policy, open_request):
