@@ -601,6 +601,11 @@ def request_reply(
     from vik.knowledge.services import reply_usage_record
 
     _require_work(request, by)
+    if request.merged_into_id is not None:
+        raise ValidationFailed(
+            _("This request was merged into %(reference)s: reply there.")
+            % {"reference": request.merged_into.reference if request.merged_into else ""}
+        )
     if not text.strip():
         raise ValidationFailed("A reply cannot be empty.")
     if status:

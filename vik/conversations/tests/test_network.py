@@ -384,6 +384,9 @@ def test_a_merge_joins_the_timelines_and_threads_replies_into_the_target(
     assert 'data-testid="merged-into"' in page
     assert f'href="/staff/requests/{target.reference}/"' in page
     assert 'data-testid="merge-form"' not in page
+    assert 'id="reply-form"' not in page  # the work goes on in the target
+    with pytest.raises(ValidationFailed):
+        services.request_reply(request=source, by=world.alice, text="Dobrý den")
 
     # The citizen answers the source's first message: it lands in the target.
     reply = pipe(
