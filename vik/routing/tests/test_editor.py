@@ -182,6 +182,8 @@ def test_absence_by_oneself_and_by_the_centre_lead(world, login):
     )
     world.bob.refresh_from_db()
     assert not world.bob.is_absent
+    # A tampered form is a clear "not found", never a server error.
+    assert client.post("/staff/routing/me/", {"user": "abc", "absent": "1"}).status_code == 404
 
     lead = _staff("lenka", world.region, Role.CENTRE_LEAD, world.centre_b)
     client = login(lead)

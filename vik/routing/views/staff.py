@@ -180,6 +180,8 @@ def availability(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         person: Any = request.user
         if request.POST.get("user"):
+            if not request.POST["user"].isdigit():  # not one of the page's own buttons
+                raise Http404
             person = get_object_or_404(User, pk=request.POST["user"])
             if not permissions.can_mark_absent(request.user, person):
                 raise Http404
