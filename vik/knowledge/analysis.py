@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import simplemma
 
@@ -34,8 +34,7 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: where it is, and the terms it stands for."""
 
     start: int
@@ -55,7 +54,8 @@ def _word_terms(word: str, languages: tuple[str, ...]) -> frozenset[str]:
 
 def words(text: str, languages: tuple[str, ...] = ("cs",)) -> Iterator[Word]:
     for match in _WORD.finditer(text):
-        yield Word(match.start(), match.end(), _word_terms(match.group(0), languages))
+        start, end = match.span()
+        yield Word(start, end, _word_terms(match.group(), languages))
 
 
 def document_terms(text: str, language: str = "cs") -> str:

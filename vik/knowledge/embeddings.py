@@ -9,9 +9,13 @@ search entries, and the in-process structures that make a query cheap.
 - Queries are embedded with the e5 "query: " prefix; the last few hundred query vectors are
   kept in an LRU cache.
 - `VectorCache` keeps the vectors of every embedded entry of a database alias as one matrix.
-  Before a search it asks the database one cheap question (how many embedded entries, the
-  newest `updated_at`), at most every `VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS`; when the answer
-  changed it loads the changed rows only (and the ids, when rows disappeared).
+  Before a search it asks the database one cheap question (the newest `updated_at`, read off
+  its index), at most every `VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS`; when the answer changed it
+  loads the changed rows only, and drops the ids of deleted rows when the number of embedded
+  entries says some disappeared. That count reads the whole table, so it is asked only when
+  something changed, or when this process changed the index itself (`touch`): a row another
+  process deleted may stay in the matrix until then, which no reader notices, because every
+  search asks the database which of its candidates the reader may see.
 - A search scores every vector (one matrix-vector product: the vectors are L2-normalised, so
   the dot product is the cosine), takes the best few hundred and asks the database which of
   them the viewer may see, through the same queryset as the lexical search.
@@ -30,7 +34,8 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from .models import SearchEntry
 
@@ -159,9 +164,11 @@ def embed_missing(*, batch: int = 32) -> int:
         if not entries:
             return done
         vectors = embed_passages([passage_text(e.version.title, e.plain_text) for e in entries])
+        now = timezone.now()
         for entry, vector in zip(entries, vectors, strict=True):
+            # updated_at moves: other processes' vector caches see the new vectors by it.
             SearchEntry.objects.filter(pk=entry.pk, version_id=entry.version_id).update(
-                embedding=to_bytes(vector), embedding_model=name
+                embedding=to_bytes(vector), embedding_model=name, updated_at=now
             )
         done += len(entries)
         vector_cache.touch()
@@ -172,7 +179,6 @@ def embeddings_sweep() -> bool:
     its text changed (its task was lost: a crash between commit and enqueue, a killed worker),
     wake `embed_missing_task`, unless one already waits. Returns whether work was found."""
     from django.db import transaction
-    from django.utils import timezone
 
     from vik.core.tasks import enqueue_once_on_commit
 
@@ -195,8 +201,9 @@ def embeddings_sweep() -> bool:
 
 @dataclass
 class _Matrix:
-    stamp: tuple[int, Any] = (0, None)
+    newest: Any = None  # the newest updated_at of any entry when the matrix was loaded
     checked_at: float = 0.0
+    thorough: bool = True  # count the embedded entries at the next check
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=DTYPE))
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -219,6 +226,7 @@ class VectorCache:
         with self._lock:
             for matrix in self._by_alias.values():
                 matrix.checked_at = 0.0
+                matrix.thorough = True
 
     def _embedded(self, alias: str) -> QuerySet[SearchEntry]:
         return SearchEntry.objects.using(alias).filter(
@@ -239,20 +247,17 @@ class VectorCache:
             return matrix.ids, matrix.vectors
 
     def _refresh(self, alias: str, matrix: _Matrix) -> None:
-        summary = self._embedded(alias).aggregate(count=Count("pk"), newest=Max("updated_at"))
-        stamp = (summary["count"], summary["newest"])
-        if stamp == matrix.stamp:
+        newest = SearchEntry.objects.using(alias).aggregate(newest=Max("updated_at"))["newest"]
+        if newest == matrix.newest and not matrix.thorough:
             return
-        previous_newest = matrix.stamp[1]
-        if previous_newest is None or stamp[1] is None or stamp[1] < previous_newest:
+        if matrix.newest is None or newest is None or newest < matrix.newest:
             # First load, or the table was emptied or rolled back: load everything.
-            previous_newest = None
             matrix.ids = np.zeros(0, dtype=np.int64)
             matrix.vectors = np.zeros((0, DIMENSIONS), dtype=DTYPE)
-        rows = SearchEntry.objects.using(alias)
-        if previous_newest is not None:
+            rows = SearchEntry.objects.using(alias)
+        else:
             # Changed since: new vectors, and entries whose text changed (no vector yet).
-            rows = rows.filter(updated_at__gte=previous_newest)
+            rows = SearchEntry.objects.using(alias).filter(updated_at__gte=matrix.newest)
         changed = list(
             rows.values_list("pk", "embedding", "embedding_model").order_by("pk").iterator(2000)
         )
@@ -277,7 +282,7 @@ class VectorCache:
         if new_ids:
             ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int64)])
             vectors = np.vstack([vectors, np.vstack(new_vectors)])
-        if len(ids) != stamp[0]:
+        if len(ids) != self._embedded(alias).count():
             # Rows were deleted (an archived article): keep only the ids that still exist.
             alive = np.fromiter(
                 self._embedded(alias).values_list("pk", flat=True).iterator(chunk_size=10000),
@@ -287,7 +292,8 @@ class VectorCache:
             ids, vectors = ids[mask], vectors[mask]
         matrix.ids = ids
         matrix.vectors = np.ascontiguousarray(vectors, dtype=DTYPE)
-        matrix.stamp = stamp
+        matrix.newest = newest
+        matrix.thorough = False
 
 
 vector_cache = VectorCache()
@@ -299,8 +305,8 @@ def semantic_query(
     entries: QuerySet[SearchEntry],
     limit: int,
     vector: np.ndarray | None = None,
-) -> list[tuple[int, float]]:
-    """The ids of the `entries` closest in meaning to `query`, best first, with the cosine;
+) -> list[tuple[int, int, float]]:
+    """(entry id, article id, cosine) of the `entries` closest in meaning to `query`, best first;
     only those at least `VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE` and within
     `VIK_KNOWLEDGE_SEMANTIC_MARGIN` of the best (e5's cosines are compressed: about 0.75 for
     anything, 0.85+ for a match). `vector`: the query's, when computed already."""
@@ -317,14 +323,17 @@ def semantic_query(
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] >= floor]
         candidate_ids = [int(pk) for pk in ids[top]]
-        visible = set(entries.filter(pk__in=candidate_ids).values_list("pk", flat=True))
-        found = [(pk, float(scores[i])) for pk, i in zip(candidate_ids, top, strict=True)]
-        found = [(pk, score) for pk, score in found if pk in visible]
+        visible = dict(entries.filter(pk__in=candidate_ids).values_list("pk", "article_id"))
+        found = [
+            (pk, visible[pk], float(scores[i]))
+            for pk, i in zip(candidate_ids, top, strict=True)
+            if pk in visible
+        ]
         if len(found) >= limit or take >= len(ids) or len(top) < take:
             break
         wanted *= 8  # the viewer may see few of the closest: look further
     if not found:
         return []
-    best = found[0][1]
+    best = found[0][2]
     margin = settings.VIK_KNOWLEDGE_SEMANTIC_MARGIN
-    return [(pk, score) for pk, score in found if score >= best - margin][:limit]
+    return [item for item in found if item[2] >= best - margin][:limit]

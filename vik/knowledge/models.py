@@ -238,6 +238,7 @@ class SearchEntry(models.Model):
     # empty until the task computes it after the commit that published the text.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=100, blank=True, editable=False)
+    # Every change moves it; its index makes "has anything changed?" cheap (`VectorCache`).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -246,6 +247,7 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "language"], name="search_entry_unique")
         ]
+        indexes = [models.Index(fields=["updated_at"], name="search_entry_updated")]
 
     def __str__(self) -> str:
         return f"{self.article_id} ({self.language})"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -84,24 +84,36 @@ def index_remove(*, article: Article) -> None:
     vector_cache.touch()
 
 
+class IndexRow(NamedTuple):
+    """An entry the lexical index found, with what ranking it needs."""
+
+    pk: int
+    score: float  # higher is better; comparable within one query and one backend only
+    article_id: int
+    language: str
+    document_title: str
+    document_body: str
+
+
 def index_query(
     *, groups: Sequence[frozenset[str]], entries: QuerySet[SearchEntry], limit: int
-) -> list[tuple[int, float]]:
-    """The ids of the `entries` that contain any term of any group, best first, with a score
-    (higher is better; comparable within one query and one backend only)."""
+) -> list[IndexRow]:
+    """The `entries` that contain any term of any group, best first."""
     if not groups:
         return []
     if not _is_sqlite():
         groups = _informative(groups, entries.db or "default")
     visible_sql, visible_params = entries.values("pk").query.sql_with_params()
+    columns = "e.article_id, e.language, e.document_title, e.document_body"
     if _is_sqlite():
         match = " OR ".join(
             "(" + " OR ".join(f'"{term}"' for term in sorted(group)) + ")" for group in groups
         )
         sql = (
-            f"SELECT rowid, -bm25({FTS_TABLE}, %s, 1.0) AS score FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({visible_sql}) "
-            "ORDER BY score DESC, rowid LIMIT %s"
+            f"SELECT e.id, -bm25({FTS_TABLE}, %s, 1.0) AS score, {columns} "  # noqa: S608
+            f"FROM {FTS_TABLE} JOIN knowledge_searchentry e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN ({visible_sql}) "
+            "ORDER BY score DESC, e.id LIMIT %s"
         )
         params: list[Any] = [TITLE_WEIGHT, match, *visible_params, limit]
     else:
@@ -109,7 +121,7 @@ def index_query(
             "(" + " | ".join(f"'{term}'" for term in sorted(group)) + ")" for group in groups
         )
         sql = (
-            "SELECT e.id, ts_rank(e.search_vector, q) AS score "  # noqa: S608
+            f"SELECT e.id, ts_rank(e.search_vector, q) AS score, {columns} "  # noqa: S608
             "FROM knowledge_searchentry e, to_tsquery('simple', %s) q "
             f"WHERE e.search_vector @@ q AND e.id IN ({visible_sql}) "
             "ORDER BY score DESC, e.id LIMIT %s"
@@ -117,7 +129,10 @@ def index_query(
         params = [tsquery, *visible_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+        return [
+            IndexRow(int(pk), float(score), int(article_id), language, title, body)
+            for pk, score, article_id, language, title, body in cursor.fetchall()
+        ]
 
 
 def _term_frequencies(alias: str) -> tuple[float, dict[str, float]]:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -259,9 +259,19 @@ def article_search(
         ranked = semantic
     else:
         ranked = _fuse(lexical, semantic)
+    ranked = ranked[:limit]
+    # Only the hits shown are read whole (with their article and version), in one query.
+    rows = (
+        SearchEntry.objects.select_related("article", "version")
+        .defer("embedding", "document_title", "document_body")
+        .in_bulk([candidate.pk for candidate, _score in ranked])
+    )
     hits: list[SearchHit] = []
-    lexical_ids = {entry.article_id for entry, _score in lexical}
-    for entry, score in ranked[:limit]:
+    lexical_ids = {candidate.article_id for candidate, _score in lexical}
+    for candidate, score in ranked:
+        entry = rows.get(candidate.pk)
+        if entry is None:  # archived since the ranking read it
+            continue
         if entry.article_id in lexical_ids:
             text = entry.plain_text
         else:
@@ -277,65 +287,63 @@ def article_search(
     return hits
 
 
-def _entries(ids: Sequence[int]) -> dict[int, SearchEntry]:
-    return SearchEntry.objects.select_related("article", "version").defer("embedding").in_bulk(ids)
+class _Candidate(NamedTuple):
+    """An entry in a ranking: which one, of which article."""
+
+    pk: int
+    article_id: int
 
 
 def _lexical_ranking(
     groups: Sequence[frozenset[str]], entries: QuerySet[SearchEntry], depth: int, language: str
-) -> list[tuple[SearchEntry, float]]:
+) -> list[tuple[_Candidate, float]]:
     """One entry per article (its best language, the reader's on a tie), best first, with a
     score in 0-1: half the share of the query's words it has, half the backend's rank."""
-    candidates = search_index.index_query(groups=groups, entries=entries, limit=depth)
-    if not candidates:
+    found = search_index.index_query(groups=groups, entries=entries, limit=depth)
+    if not found:
         return []
-    rows = _entries([entry_id for entry_id, _score in candidates])
-    best_rank = max(score for _entry_id, score in candidates) or 1.0
-    ranked: list[tuple[int, bool, float, SearchEntry]] = []
-    for entry_id, score in candidates:
-        entry = rows[entry_id]
-        terms = set(entry.document_title.split()) | set(entry.document_body.split())
+    best_rank = max(row.score for row in found) or 1.0
+    ranked: list[tuple[int, bool, float, search_index.IndexRow]] = []
+    for row in found:
+        terms = set(row.document_title.split()) | set(row.document_body.split())
         coverage = sum(1 for group in groups if group & terms)
-        ranked.append((coverage, entry.language == language[:2], score, entry))
+        ranked.append((coverage, row.language == language[:2], row.score, row))
     ranked.sort(key=lambda item: (-item[0], not item[1], -item[2], item[3].pk))
-    result: list[tuple[SearchEntry, float]] = []
+    result: list[tuple[_Candidate, float]] = []
     seen: set[int] = set()
-    for coverage, _same_language, score, entry in ranked:
-        if entry.article_id in seen:
+    for coverage, _same_language, score, row in ranked:
+        if row.article_id in seen:
             continue
-        seen.add(entry.article_id)
+        seen.add(row.article_id)
         combined = 0.5 * coverage / len(groups) + 0.5 * max(score, 0.0) / best_rank
-        result.append((entry, combined))
+        result.append((_Candidate(row.pk, row.article_id), combined))
     return result
 
 
 def _semantic_ranking(
     query: str, entries: QuerySet[SearchEntry], depth: int, vector: Any
-) -> list[tuple[SearchEntry, float]]:
+) -> list[tuple[_Candidate, float]]:
     """One entry per article, by cosine, best first."""
-    candidates = embeddings.semantic_query(query=query, entries=entries, limit=depth, vector=vector)
-    if not candidates:
-        return []
-    rows = _entries([entry_id for entry_id, _score in candidates])
-    result: list[tuple[SearchEntry, float]] = []
+    found = embeddings.semantic_query(query=query, entries=entries, limit=depth, vector=vector)
+    result: list[tuple[_Candidate, float]] = []
     seen: set[int] = set()
-    for entry_id, score in candidates:
-        entry = rows.get(entry_id)
-        if entry is None or entry.article_id in seen:
+    for entry_id, article_id, score in found:
+        if article_id in seen:
             continue
-        seen.add(entry.article_id)
-        result.append((entry, score))
+        seen.add(article_id)
+        result.append((_Candidate(entry_id, article_id), score))
     return result
 
 
-def _fuse(
-    *rankings: list[tuple[SearchEntry, float]],
-) -> list[tuple[SearchEntry, float]]:
+_Ranked = TypeVar("_Ranked", _Candidate, SearchEntry)
+
+
+def _fuse(*rankings: list[tuple[_Ranked, float]]) -> list[tuple[_Ranked, float]]:
     """Reciprocal rank fusion of rankings of articles; the entry shown is the one of the first
     ranking that has the article (the lexical one: its snippet marks the words). Scores are
     scaled to 0-1, 1 for an article first in every ranking."""
     scores: dict[int, float] = {}
-    shown: dict[int, SearchEntry] = {}
+    shown: dict[int, _Ranked] = {}
     for ranking in rankings:
         for rank, (entry, _score) in enumerate(ranking, start=1):
             scores[entry.article_id] = scores.get(entry.article_id, 0.0) + 1.0 / (RRF_K + rank)
@@ -358,16 +366,24 @@ def snippet(
     found = list(analysis.words(text, (language,)))
     if not found:
         return mark_safe("")
-    matches = [bool(word.terms & wanted) for word in found]
+    # Which of the query's words each word of the text is (none, for most).
+    hit_groups = [
+        frozenset(i for i, group in enumerate(groups) if word.terms & group)
+        if word.terms & wanted
+        else frozenset()
+        for word in found
+    ]
+    matches = [bool(hit) for hit in hit_groups]
     start, best = 0, -1
     for index, matched in enumerate(matches):
         if not matched:
             continue
         begin = max(0, index - SNIPPET_CONTEXT)
-        window = found[begin : begin + length]
-        score = len({group for group in groups for word in window if word.terms & group})
+        score = len(frozenset().union(*hit_groups[begin : begin + length]))
         if score > best:
             start, best = begin, score
+            if best == len(groups):
+                break  # every word of the query: no passage can be better
     end = min(len(found), start + length)
     parts = ["… " if start > 0 else escape(text[: found[0].start].lstrip())]
     for index in range(start, end):

@@ -161,3 +161,26 @@ def test_the_vector_cache_follows_the_index(world, lost_card, others):
 def test_an_unknown_mode_is_an_error(world):
     with pytest.raises(ValueError, match="mode"):
         selectors.article_search(query="průkaz", viewer=CITIZEN, mode="magic")
+
+
+def test_the_vector_cache_sees_what_another_process_changed(world, lost_card, others, settings):
+    """Another process (a worker) embeds or deletes without touching this process's cache: a
+    search sees new vectors by the newest updated_at, and never shows a deleted entry."""
+    settings.VIK_KNOWLEDGE_VECTOR_CACHE_SECONDS = 0
+    ids, _vectors = embeddings.vector_cache.get()
+    assert len(ids) == 4
+    # The worker re-embeds the lost card with another vector: the dog article's.
+    dog = SearchEntry.objects.get(article=others[2])
+    card = SearchEntry.objects.get(article=lost_card)
+    SearchEntry.objects.filter(pk=card.pk).update(
+        embedding=dog.embedding, updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    ids, vectors = embeddings.vector_cache.get()
+    position = ids.tolist().index(card.pk)
+    assert np.allclose(vectors[position], embeddings.from_bytes(dog.embedding))
+    # Another process archives the fishing licence: its row is gone, the search never shows it.
+    SearchEntry.objects.filter(article=others[1]).delete()
+    query = "rybářský lístek"
+    assert "Rybářský lístek" not in titles(
+        selectors.article_search(query=query, viewer=CITIZEN, mode="semantic")
+    )
