@@ -160,6 +160,10 @@ VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
 VIK_INBOUND_BATCH_SIZE = env_int("VIK_INBOUND_BATCH_SIZE", 50)
 VIK_OUTBOUND_BATCH_SIZE = env_int("VIK_OUTBOUND_BATCH_SIZE", 50)
 VIK_TASK_GATHER_SECONDS = env_float("VIK_TASK_GATHER_SECONDS", 0.2)
+# How long a worker keeps the configuration it read (routing rules, competences, service levels,
+# opening hours, municipalities) across batches of work; a change made elsewhere is seen that
+# many seconds later at the latest (`vik.core.memo`). 0: read it for every batch.
+VIK_CONFIG_MEMO_SECONDS = env_float("VIK_CONFIG_MEMO_SECONDS", 5.0)
 VIK_OUTBOUND_MAX_ATTEMPTS = env_int("VIK_OUTBOUND_MAX_ATTEMPTS", 8)
 
 # Knowledge centre: a published article is due for review this many days after publishing;

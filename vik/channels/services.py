@@ -8,6 +8,7 @@ delivery in the outbox; `outbound_deliver` sends it through the channel's adapte
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -71,9 +72,13 @@ def inbound_accept(
     and stores nothing. The caller may acknowledge the sender as soon as this returns.
     """
     now = clock.now()
+    files = list(files)
+    # A payload without files is one INSERT, committed by itself (no BEGIN and COMMIT round
+    # trips); with files, or inside a caller's transaction, a (sub)transaction holds it all.
+    together = bool(files) or transaction.get_connection().in_atomic_block
     try:
         # Insert first: a duplicate is the rare case, and the unique constraint decides it.
-        with transaction.atomic():
+        with transaction.atomic() if together else contextlib.nullcontext():
             payload = InboundPayload.objects.create(
                 account=account,
                 idempotency_key=idempotency_key,

@@ -30,7 +30,14 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed, VikError
 from vik.core.memo import remember_all, remembered
 from vik.core.text import sanitize_html
-from vik.routing.services import RoutingDecision, RoutingFacts, request_routed, routing_decide
+from vik.routing.services import (
+    RoutingDecision,
+    RoutingFacts,
+    assignments_by_policy,
+    request_routed,
+    requests_routed,
+    routing_decide,
+)
 from vik.sla.services import (
     request_deadlines_set,
     request_sla_on_first_response,
@@ -248,7 +255,9 @@ def _place_and_topic(message: NormalisedMessage) -> tuple[Municipality | None, T
             ("municipality", code), Municipality.objects.filter(code=code).first
         )
     if topic_id := message.topic_id:
-        topic = remembered(("topic", topic_id), Topic.objects.filter(pk=topic_id).first)
+        topic = remembered(
+            ("topic", topic_id), Topic.objects.filter(pk=topic_id).first, lasting=True
+        )
     return municipality, topic
 
 
@@ -346,6 +355,7 @@ def inbound_apply_batch(
         request_deadlines_set(request)
         requests.append(request)
         decisions.append(decision)
+    assignments_by_policy(list(zip(requests, decisions, strict=True)))
     Request.objects.bulk_create(requests)
     now = clock.now()
     TimelineEvent.objects.bulk_create(
@@ -355,8 +365,7 @@ def inbound_apply_batch(
         )
         for request in requests
     )  # fmt: skip
-    for request, decision in zip(requests, decisions, strict=True):
-        request_routed(request=request, decision=decision)
+    requests_routed(list(zip(requests, decisions, strict=True)))
     interactions = [
         _inbound_interaction(account, payload, message, request, contact)
         for (payload, message), request, contact in zip(items, requests, contacts, strict=True)

@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "vik.core"
     label = "core"
     verbose_name = "VIK core"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .memo import forget_lasting
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(forget_lasting, dispatch_uid=f"vik.core.memo.{signal!r}")

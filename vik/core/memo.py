@@ -1,17 +1,26 @@
-"""Remembering lookups for the length of one batch of work.
+"""Remembering lookups for the length of one batch of work, or a few seconds of batches.
 
 A worker that processes a batch of inbound payloads asks the same questions again and again
 (which centre is competent for this topic here, which municipality has this code). Inside
-`batch_memo()` such lookups are answered once per batch; outside it they always query, so a
-change of configuration is seen by the next batch at the latest.
+`batch_memo()` such lookups are answered once per batch; outside it they always query.
+
+Lookups of configuration (`lasting=True`: the routing rules, the competences, the service
+levels) are also kept across batches, for `VIK_CONFIG_MEMO_SECONDS`: a burst of small batches
+does not read and compile the same rules for every five messages. A change of configuration
+is seen by the batches that start that many seconds later at the latest, and at once in the
+process that made it (any save or delete of a model of a configuration app forgets them).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
+
+from django.conf import settings
 
 _memo: contextvars.ContextVar[dict[Hashable, Any] | None] = contextvars.ContextVar(
     "vik_batch_memo", default=None
@@ -30,14 +39,57 @@ def batch_memo() -> Iterator[None]:
             _memo.reset(reset)
 
 
-def remembered(key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it returned for `key` earlier in the same batch."""
+# key -> (monotonic time computed, answer); shared by the threads of a process.
+_lasting: dict[Hashable, tuple[float, Any]] = {}
+_lasting_lock = threading.Lock()
+# The apps and models that are configuration: saving or deleting any of their rows forgets
+# the lasting answers of this process.
+CONFIGURATION = frozenset(
+    {"routing", "sla", "tenancy", "territory", "topics", "channels.channelaccount"}
+)
+
+
+def remembered(key: Hashable, compute: Callable[[], T], *, lasting: bool = False) -> T:
+    """`compute()`, or what it returned for `key` earlier in the same batch (`lasting`: or in
+    an earlier batch less than `VIK_CONFIG_MEMO_SECONDS` ago)."""
     memo = _memo.get()
     if memo is None:
         return compute()
     if key not in memo:
-        memo[key] = compute()
+        memo[key] = _lasting_answer(key, compute) if lasting else compute()
     return memo[key]  # type: ignore[no-any-return]
+
+
+def configured(key: Hashable, compute: Callable[[], T], *, seconds: float | None = None) -> T:
+    """Configuration on a hot path outside batches (the web form's accounts and places):
+    `compute()` at most once per `seconds` (default `VIK_CONFIG_MEMO_SECONDS`) per process,
+    forgotten at once when this process changes configuration."""
+    return _lasting_answer(key, compute, seconds)
+
+
+def _lasting_answer(key: Hashable, compute: Callable[[], T], seconds: float | None = None) -> T:
+    seconds = settings.VIK_CONFIG_MEMO_SECONDS if seconds is None else seconds
+    now = time.monotonic()
+    with _lasting_lock:
+        kept = _lasting.get(key)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]  # type: ignore[no-any-return]
+    answer = compute()
+    if seconds > 0:
+        with _lasting_lock:
+            _lasting[key] = (now, answer)
+    return answer
+
+
+def forget_lasting(**_signal: Any) -> None:
+    """Forget the configuration remembered across batches (connected to the save and delete
+    signals of the configuration apps' models, and used between tests)."""
+    if _signal and _signal.get("sender") is not None:
+        meta = _signal["sender"]._meta
+        if meta.app_label not in CONFIGURATION and meta.label_lower not in CONFIGURATION:
+            return
+    with _lasting_lock:
+        _lasting.clear()
 
 
 def remember_all(answers: dict[Hashable, Any]) -> None:

@@ -81,7 +81,10 @@ def _empty_cache() -> None:
     id, and ids repeat from test to test)."""
     from django.core.cache import cache
 
+    from vik.core.memo import forget_lasting
+
     cache.clear()
+    forget_lasting()  # and so does the configuration a worker keeps across batches
 
 
 @dataclass

@@ -55,6 +55,8 @@ CONDITION_KEYS = (
     "keywords", "requester_types",
 )  # fmt: skip
 ACTION_KEYS = tuple(RuleAction.values)
+# The assignment policies that pick an agent themselves.
+POLICIES = (AssignmentPolicy.ROUND_ROBIN, AssignmentPolicy.LEAST_LOAD)
 MAX_KEYWORD_LENGTH = 100
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
@@ -347,7 +349,8 @@ class RuleSource(NamedTuple):
 
 
 def region_rules(region_id: int) -> CompiledRules:
-    """The region's active rules, compiled once per batch of work (`vik.core.memo`)."""
+    """The region's active rules, compiled once per batch of work, kept for a few seconds of
+    batches (`vik.core.memo`)."""
 
     def compile_region() -> CompiledRules:
         rows = (
@@ -357,7 +360,7 @@ def region_rules(region_id: int) -> CompiledRules:
         )
         return rules_compile([RuleSource(*row) for row in rows])
 
-    return remembered(("routing_rules", region_id), compile_region)
+    return remembered(("routing_rules", region_id), compile_region, lasting=True)
 
 
 # Deciding --------------------------------------------------------------------------------------
@@ -430,19 +433,24 @@ def decision_settle(decision: RoutingDecision, named_assignees: Sequence[Compile
     )
 
 
-def request_routed(*, request: Any, decision: RoutingDecision) -> None:
+def _policy_needed(request: Any, decision: RoutingDecision) -> str:
+    """The assignment policy that must pick the request's agent, or ""."""
+    centre = decision.centre
+    policy = decision.policy or (centre.assignment_policy if centre is not None else "")
+    if request.assignee_id is None and centre is not None and policy in POLICIES:
+        return policy
+    return ""
+
+
+def request_routed(*, request: Any, decision: RoutingDecision, announce: bool = True) -> None:
     """What a decision does once the request is saved: tags, assignment, the timeline.
+    `announce=False`: the caller announces the assignee (`assignments_announce`).
 
     Precondition: inside the transaction that created the request.
     """
     centre = decision.centre
-    policy = decision.policy or (centre.assignment_policy if centre is not None else "")
-    needs_policy = (
-        request.assignee_id is None
-        and centre is not None
-        and policy in (AssignmentPolicy.ROUND_ROBIN, AssignmentPolicy.LEAST_LOAD)
-    )
-    if not (decision.tags or decision.rule_ids or request.assignee_id or needs_policy):
+    policy = _policy_needed(request, decision)
+    if not (decision.tags or decision.rule_ids or request.assignee_id or policy):
         return
     from vik.conversations import events
     from vik.conversations.services import request_tags_change
@@ -457,26 +465,50 @@ def request_routed(*, request: Any, decision: RoutingDecision) -> None:
         )
     if decision.tags:
         request_tags_change(request=request, add=decision.tags, by=None)
-    if needs_policy and centre is not None:
+    if policy and centre is not None:
         assignee = assignee_by_policy(centre=centre, policy=policy)
         if assignee is not None:
             request.assignee = assignee
             type(request).objects.filter(pk=request.pk).update(assignee=assignee)
-    if request.assignee_id is not None:
-        _assignment_announce(request)
+    if request.assignee_id is not None and announce:
+        assignments_announce([request])
 
 
-def _assignment_announce(request: Any) -> None:
-    from vik.conversations import events
-    from vik.workspace.services import notification_send
+def requests_routed(pairs: Sequence[tuple[Any, RoutingDecision]]) -> None:
+    """`request_routed` for a batch of new requests, whose policies' assignees were chosen
+    before they were saved (`assignments_by_policy`): the assignees are announced together."""
+    for request, decision in pairs:
+        request_routed(request=request, decision=decision, announce=False)
+    assignments_announce([request for request, _decision in pairs if request.assignee_id])
 
-    events.assigned(request=request, assignee=request.assignee, by=None)
-    notification_send(
-        user=request.assignee,
-        kind="assigned",
-        text=_("New request %(reference)s was assigned to you: %(subject)s")
-        % {"reference": request.reference, "subject": request.subject},
-        request=request,
+
+def assignments_announce(requests: Sequence[Any]) -> None:
+    """The timeline's "assigned" and the assignee's notification, for new requests."""
+    from vik.conversations.choices import EventKind
+    from vik.conversations.models import TimelineEvent
+    from vik.workspace.services import NotificationDraft, notifications_send
+
+    if not requests:
+        return
+    now = clock.now()
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            request=request, kind=EventKind.ASSIGNED,
+            data={"assignee": request.assignee.display_name}, created_at=now,
+        )
+        for request in requests
+    )  # fmt: skip
+    notifications_send(
+        [
+            NotificationDraft(
+                user=request.assignee,
+                kind="assigned",
+                text=_("New request %(reference)s was assigned to you: %(subject)s")
+                % {"reference": request.reference, "subject": request.subject},
+                request=request,
+            )
+            for request in requests
+        ]
     )
 
 
@@ -509,10 +541,35 @@ def assignee_by_policy(*, centre: InformationCentre, policy: str) -> User | None
     if not agents:
         return None
     with transaction.atomic():
-        return _turn_take(centre, agents, policy)
+        [chosen] = _turns_take(centre, agents, policy, 1)
+    return User.objects.get(pk=chosen)
 
 
-def _turn_take(centre: InformationCentre, agents: list[int], policy: str) -> User:
+def assignments_by_policy(pairs: Sequence[tuple[Any, RoutingDecision]]) -> None:
+    """Before a batch of new requests is saved: each one its centre's assignment policy (or
+    its decision's) must assign gets the agent whose turn it is, as `assignee_by_policy`
+    would give them one after another, with one lock and one update per centre."""
+    groups: dict[tuple[int, str], list[Any]] = {}
+    centres: dict[int, InformationCentre] = {}
+    for request, decision in pairs:
+        policy = _policy_needed(request, decision)
+        if policy and decision.centre is not None:
+            centres[decision.centre.pk] = decision.centre
+            groups.setdefault((decision.centre.pk, policy), []).append(request)
+    for (centre_id, policy), requests in groups.items():
+        agents = agents_on_duty(centres[centre_id])
+        if not agents:
+            continue
+        with transaction.atomic():
+            chosen = _turns_take(centres[centre_id], agents, policy, len(requests))
+        users = User.objects.in_bulk(set(chosen))
+        for request, user_id in zip(requests, chosen, strict=True):
+            request.assignee = users[user_id]
+
+
+def _turns_take(centre: InformationCentre, agents: list[int], policy: str, count: int) -> list[int]:
+    """The ids of the agents whose turn it is for `count` requests, in order, and the turns
+    taken. Precondition: inside a transaction (the centre's state rows stay locked)."""
     from vik.conversations.models import Request
     from vik.conversations.states import OPEN_STATUSES
 
@@ -524,6 +581,7 @@ def _turn_take(centre: InformationCentre, agents: list[int], policy: str) -> Use
     )
     on_duty = set(agents)
     eligible = [s for s in states if s.user_id in on_duty]
+    loads: dict[int, int] = {}
     if policy == AssignmentPolicy.LEAST_LOAD:
         loads = dict(
             Request.objects.filter(assignee_id__in=agents, status__in=sorted(OPEN_STATUSES))
@@ -531,14 +589,22 @@ def _turn_take(centre: InformationCentre, agents: list[int], policy: str) -> Use
             .annotate(load=Count("pk"))
             .values_list("assignee_id", "load")
         )
-        chosen = min(eligible, key=lambda s: (loads.get(s.user_id, 0), s.turn, s.user_id))
-    else:
-        chosen = min(eligible, key=lambda s: (s.turn, s.user_id))
     next_turn = max(s.turn for s in states) + 1
-    AssignmentState.objects.filter(pk=chosen.pk).update(
-        turn=next_turn, last_assigned_at=clock.now()
-    )
-    return User.objects.get(pk=chosen.user_id)
+    chosen: list[AssignmentState] = []
+    for _request in range(count):
+        if policy == AssignmentPolicy.LEAST_LOAD:
+            pick = min(eligible, key=lambda s: (loads.get(s.user_id, 0), s.turn, s.user_id))
+            loads[pick.user_id] = loads.get(pick.user_id, 0) + 1
+        else:
+            pick = min(eligible, key=lambda s: (s.turn, s.user_id))
+        pick.turn, next_turn = next_turn, next_turn + 1
+        chosen.append(pick)
+    now = clock.now()
+    taken = {state.pk: state for state in chosen}
+    for state in taken.values():
+        state.last_assigned_at = now
+    AssignmentState.objects.bulk_update(list(taken.values()), ["turn", "last_assigned_at"])
+    return [state.user_id for state in chosen]
 
 
 # Validating rules ------------------------------------------------------------------------------

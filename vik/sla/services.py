@@ -59,7 +59,7 @@ def policy_for(centre_id: int | None, kind: str) -> SlaPolicy | None:
     policies are read in one query per batch (a handful of rows per centre)."""
     if centre_id is None:
         return None
-    policies = remembered(("sla.policies",), _policies_by_centre).get(centre_id, {})
+    policies = remembered(("sla.policies",), _policies_by_centre, lasting=True).get(centre_id, {})
     return policies.get(kind) or policies.get("")
 
 
@@ -75,7 +75,7 @@ def hours_for(centre_id: int | None) -> calendar.WeeklyHours:
     batch)."""
     if centre_id is None:
         return calendar.DEFAULT_HOURS
-    by_centre = remembered(("sla.hours",), _hours_by_centre)
+    by_centre = remembered(("sla.hours",), _hours_by_centre, lasting=True)
     return by_centre.get(centre_id) or calendar.DEFAULT_HOURS
 
 

@@ -47,6 +47,7 @@ def centre_competent(
         InformationCentre.objects.filter(region=region, is_regional=True, is_active=True)
         .order_by("pk")
         .first,
+        lasting=True,
     )
 
 
@@ -58,6 +59,7 @@ def _region_competences(region_id: int) -> list[Competence]:
             .select_related("centre")
             .order_by("pk")
         ),
+        lasting=True,
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from vik.core.memo import configured
 from vik.core.text import fold
 
 from .models import Municipality
@@ -34,6 +36,35 @@ def municipality_search(
     return prefix
 
 
+# The territory changes only when `vik territory load` brings a new code list.
+PLACES_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class _Places:
+    by_code: dict[str, Municipality]
+    by_name: dict[str, list[Municipality]]  # folded name -> municipalities of that name
+
+
+def _places(region_ids: list[int] | None) -> _Places:
+    """The active municipalities (of the regions), indexed for `municipality_resolve`: read
+    once per `PLACES_SECONDS` per process, since every submitted form resolves one."""
+
+    def load() -> _Places:
+        base = Municipality.objects.filter(is_active=True).select_related("orp", "region")
+        if region_ids is not None:
+            base = base.filter(region_id__in=region_ids)
+        by_code: dict[str, Municipality] = {}
+        by_name: dict[str, list[Municipality]] = {}
+        for municipality in base.order_by("name", "pk"):
+            by_code[municipality.code] = municipality
+            by_name.setdefault(municipality.search_name, []).append(municipality)
+        return _Places(by_code, by_name)
+
+    key = ("territory.places", None if region_ids is None else tuple(sorted(region_ids)))
+    return configured(key, load, seconds=PLACES_SECONDS)
+
+
 def municipality_resolve(
     *, text: str, region_ids: list[int] | None = None
 ) -> tuple[Municipality | None, list[Municipality]]:
@@ -43,21 +74,20 @@ def municipality_resolve(
     (the municipality, []) when it is unambiguous, else (None, the candidates to choose from).
     """
     text = text.strip()
-    base = Municipality.objects.filter(is_active=True).select_related("orp", "region")
-    if region_ids is not None:
-        base = base.filter(region_id__in=region_ids)
+    places = _places(region_ids)
     if text.isdigit():
-        found = base.filter(code=text).first()
+        found = places.by_code.get(text)
         return (found, []) if found else (None, [])
     match = _LABEL.match(text)
     if match:
-        candidates = list(
-            base.filter(
-                search_name=fold(match["name"]), district_name__iexact=match["district"].strip()
-            )
-        )
+        district = match["district"].strip().casefold()
+        candidates = [
+            m
+            for m in places.by_name.get(fold(match["name"]), [])
+            if m.district_name.casefold() == district
+        ]
     else:
-        candidates = list(base.filter(search_name=fold(text)))
+        candidates = list(places.by_name.get(fold(text), []))
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates

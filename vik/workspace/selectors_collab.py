@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +173,23 @@ def notification_preferences(*, user: Any) -> list[Preference]:
             )
         )
     return result
+
+
+def notification_preferences_of(
+    *, users: Sequence[Any], kinds: set[str]
+) -> dict[tuple[int, str], tuple[bool, bool]]:
+    """(in the workspace, by e-mail) for each of the users and kinds, in one query."""
+    stored = {
+        (row.user_id, row.kind): (row.in_app, row.by_email)
+        for row in NotificationPreference.objects.filter(
+            user_id__in={user.pk for user in users}, kind__in=kinds
+        )
+    }
+    return {
+        (user.pk, kind): stored.get((user.pk, kind), (True, kind in EMAILED_BY_DEFAULT))
+        for user in users
+        for kind in kinds
+    }
 
 
 def notification_preference(*, user: Any, kind: str) -> tuple[bool, bool]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -25,39 +25,105 @@ from .models import Macro, Notification, NotificationPreference, Presence
 log = logging.getLogger(__name__)
 
 
+class NotificationDraft(NamedTuple):
+    """One notification to write: to whom, of which kind, what it says, about which request."""
+
+    user: Any
+    kind: str
+    text: str
+    request: Any = None
+
+
 def notification_send(*, user: Any, kind: str, text: str, request: Any = None) -> Notification:
     """Tell a member of staff something in the workspace (and by e-mail, per their settings).
 
     Precondition: inside the transaction of the change it reports; the e-mail leaves after
     the commit.
     """
-    in_app, by_email = selectors_collab.notification_preference(user=user, kind=kind)
-    now = clock.now()
-    notification = Notification.objects.create(
-        user=user, kind=kind, text=text[:500], request=request, created_at=now,
-        # Wanted by e-mail only: kept as a record, but not waiting in the workspace.
-        read_at=None if in_app else now,
-    )  # fmt: skip
-    if by_email and user.email:
-        from .tasks import notification_email_task
-
-        enqueue_on_commit(notification_email_task, notification.pk)
+    [notification] = notifications_send([NotificationDraft(user, kind, text, request)])
     return notification
+
+
+def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification]:
+    """`notification_send` for many at once (a batch of requests assigned by a policy): the
+    users' preferences read in one query, the rows written in one, and one task e-mails
+    those wanted by e-mail, over one connection to the mail server."""
+    if not drafts:
+        return []
+    wanted = selectors_collab.notification_preferences_of(
+        users=[draft.user for draft in drafts], kinds={draft.kind for draft in drafts}
+    )
+    now = clock.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            user=draft.user, kind=draft.kind, text=draft.text[:500], request=draft.request,
+            created_at=now,
+            # Wanted by e-mail only: kept as a record, but not waiting in the workspace.
+            read_at=None if wanted[draft.user.pk, draft.kind][0] else now,
+        )
+        for draft in drafts
+    )  # fmt: skip
+    emailed = [
+        notification.pk
+        for draft, notification in zip(drafts, notifications, strict=True)
+        if wanted[draft.user.pk, draft.kind][1] and draft.user.email
+    ]
+    if emailed:
+        from .tasks import notification_emails_task
+
+        enqueue_on_commit(notification_emails_task, emailed)
+    return notifications
 
 
 def notification_email(*, notification_id: int) -> bool:
     """E-mail one notification to its user, once: the row is claimed by a conditional UPDATE,
     so a repeated task sends nothing. Returns whether it sent."""
-    from django.core.mail import send_mail
+    return bool(notification_emails(notification_ids=[notification_id]))
 
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=clock.now()
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("user", "request").get(pk=notification_id)
-    if not notification.user.email:
-        return False
+
+def notification_emails(*, notification_ids: Sequence[int]) -> int:
+    """E-mail notifications to their users over one connection, each once: a row is claimed
+    by a conditional UPDATE, so a repeated task sends nothing again. One that cannot be sent
+    is released for the task's retry, the others still go; the first error is raised after.
+    Returns how many were sent."""
+    from django.core.mail import EmailMessage, get_connection
+
+    sent = 0
+    problem: Exception | None = None
+    connection = None
+    try:
+        for notification_id in notification_ids:
+            claimed = Notification.objects.filter(
+                pk=notification_id, emailed_at__isnull=True
+            ).update(emailed_at=clock.now())
+            if not claimed:
+                continue
+            notification = Notification.objects.select_related("user", "request").get(
+                pk=notification_id
+            )
+            if not notification.user.email:
+                continue
+            if connection is None:
+                connection = get_connection()
+                connection.open()
+            try:
+                _notification_message(notification, EmailMessage, connection).send()
+            except Exception as error:
+                # Released again, so that a retry of the task sends it.
+                Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+                problem = problem or error
+                log.warning("notification %s not e-mailed: %s", notification_id, error)
+                continue
+            sent += 1
+    finally:
+        if connection is not None:
+            connection.close()
+    if problem is not None:
+        raise problem
+    return sent
+
+
+def _notification_message(notification: Notification, message_class: Any, connection: Any) -> Any:
     with translation.override(settings.LANGUAGE_CODE):
         lines = [notification.text, ""]
         if notification.request is not None:
@@ -69,18 +135,12 @@ def notification_email(*, notification_id: int) -> bool:
             % {"url": settings.SITE_URL + reverse("staff:notification_settings")},
         ]
         subject = "VIK: " + " ".join(notification.text.split())[:120]
-        try:
-            send_mail(
-                subject=subject,
-                message="\n".join(lines),
-                from_email=None,
-                recipient_list=[notification.user.email],
-            )
-        except Exception:
-            # Released again, so that a retry of the task sends it.
-            Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-            raise
-    return True
+    return message_class(
+        subject=subject,
+        body="\n".join(lines),
+        to=[notification.user.email],
+        connection=connection,
+    )
 
 
 def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:

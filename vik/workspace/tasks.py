@@ -10,3 +10,8 @@ from . import services
 @task()
 def notification_email_task(notification_id: int) -> None:
     services.notification_email(notification_id=notification_id)
+
+
+@task()
+def notification_emails_task(notification_ids: list[int]) -> None:
+    services.notification_emails(notification_ids=notification_ids)

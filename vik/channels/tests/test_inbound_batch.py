@@ -189,3 +189,54 @@ def test_vik_own_message_in_a_batch_is_ignored_as_one_by_one(world, arrivals, ca
     assert together == one_by_one
     assert ("k04", PayloadState.IGNORED) in together["states"]
     assert len(together["payloads"]) == len(arrivals) - 1
+
+
+def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arrivals, smtp_sink):
+    """The centre hands new requests out in turn: a batch takes the turns in the order it
+    creates the requests, as fairly as one by one, announces each assignee once, and the
+    e-mails of the whole batch go out over one connection to the mail server."""
+    from collections import Counter
+
+    from vik.core.testing import _staff
+    from vik.tenancy.choices import AssignmentPolicy, Role
+    from vik.workspace import services as workspace
+    from vik.workspace.models import Notification
+
+    agents = [world.alice] + [
+        _staff(name, world.region, Role.AGENT, world.centre_a) for name in ("anna", "adam")
+    ]
+    for agent in agents:
+        agent.email = f"{agent.username}@jihlava.example"
+        agent.save()
+    world.centre_a.assignment_policy = AssignmentPolicy.ROUND_ROBIN
+    world.centre_a.save()
+
+    def turns() -> list[str]:
+        return list(
+            Request.objects.filter(interactions__inbound_payload__isnull=False)
+            .order_by("pk")
+            .values_list("assignee__username", flat=True)
+        )
+
+    with clock.travel(NOW):
+        with transaction.atomic():
+            for payload in arrivals:
+                services.inbound_process(payload_id=payload.pk)
+            one_by_one = turns()
+            transaction.set_rollback(True)
+        assert services.inbound_drain() == len(arrivals)
+    together = turns()
+    cycle = ["alice", "anna", "adam"] * 4
+    assert one_by_one == together == cycle[: len(arrivals)]
+    assert Counter(together) == {"alice": 4, "anna": 3, "adam": 3}
+    notifications = Notification.objects.filter(kind="assigned")
+    assert Counter(notifications.values_list("user__username", flat=True)) == Counter(together)
+    assert TimelineEvent.objects.filter(kind="assigned").count() == len(arrivals)
+
+    ids = list(notifications.values_list("pk", flat=True))
+    assert workspace.notification_emails(notification_ids=ids) == len(arrivals)
+    assert workspace.notification_emails(notification_ids=ids) == 0  # never twice
+    assert Counter(m["To"] for m in smtp_sink.messages) == {
+        agent.email: together.count(agent.username) for agent in agents
+    }
+    assert len(set(smtp_sink.peers)) == 1  # one SMTP connection for the batch

@@ -14,6 +14,7 @@ from vik.channels.services import inbound_accept
 from vik.contacts.choices import IdentityKind
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.core.memo import configured
 from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
@@ -21,7 +22,11 @@ from .adapter import PAYLOAD_CONTENT_TYPE, payload_body
 
 
 def web_accounts() -> list[ChannelAccount]:
-    return list(ChannelAccount.objects.filter(kind=ChannelKind.WEB, is_active=True))
+    """The active web accounts (every page of the form asks; kept a few seconds)."""
+    return configured(
+        ("web_accounts",),
+        lambda: list(ChannelAccount.objects.filter(kind=ChannelKind.WEB, is_active=True)),
+    )
 
 
 def web_account_for(region_id: int) -> ChannelAccount | None:
