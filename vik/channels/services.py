@@ -164,7 +164,10 @@ def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> in
     The task that runs this is enqueued once for many payloads (`inbound_accept`), so a burst
     of mail costs one task, one claim and one commit per batch instead of per message. After
     `max_batches` it hands over to a new task, so that other tasks (the acknowledgements going
-    out) get their turn in a long burst. Returns how many payloads it took.
+    out) get their turn in a long burst. A batch smaller than the batch size took all that
+    waited: the task ends there instead of taking the few that came meanwhile one small batch
+    after another; each of those was accepted after this task started, so it enqueued the
+    next task, which gathers them (`VIK_TASK_GATHER_SECONDS`). Returns how many it took.
     """
     size = batch_size or settings.VIK_INBOUND_BATCH_SIZE
     taken = 0
@@ -174,6 +177,8 @@ def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> in
             return taken
         _process_claimed(token, ids)
         taken += len(ids)
+        if len(ids) < size:
+            return taken
     from .tasks import inbound_drain_task
 
     with transaction.atomic():

@@ -48,16 +48,35 @@ def enqueue_once_on_commit(task: Any, *, gather: float = 0.0) -> None:
 
     def _enqueue() -> None:
         try:
-            if _waiting(task):
+            if _deferred_by_this_process(task) or _waiting(task):
                 return
-            target = task
+            target, run_after = task, None
             if gather > 0 and task.get_backend().supports_defer:
-                target = task.using(run_after=timezone.now() + dt.timedelta(seconds=gather))
+                run_after = timezone.now() + dt.timedelta(seconds=gather)
+                target = task.using(run_after=run_after)
             target.enqueue()
+            if run_after is not None:
+                _deferred[task.module_path] = run_after
         except Exception:
             log.exception("enqueue of %s failed; the sweeper will pick the work up", task)
 
     transaction.on_commit(_enqueue)
+
+
+# task path -> run_after of the gathering task this process enqueued last. Until that moment
+# (less a margin for the clocks of other machines) no worker may start it, so it still waits
+# and will see what commits now: the web form's POSTs skip the question to the database.
+_deferred: dict[str, dt.datetime] = {}
+CLOCK_MARGIN = dt.timedelta(milliseconds=50)
+
+
+def forget_deferred() -> None:
+    _deferred.clear()
+
+
+def _deferred_by_this_process(task: Any) -> bool:
+    run_after = _deferred.get(task.module_path)
+    return run_after is not None and timezone.now() < run_after - CLOCK_MARGIN
 
 
 def _waiting(task: Any) -> bool:

@@ -82,9 +82,11 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     from vik.core.memo import forget_lasting
+    from vik.core.tasks import forget_deferred
 
     cache.clear()
     forget_lasting()  # and so does the configuration a worker keeps across batches
+    forget_deferred()  # and the gathering tasks of a rolled-back test are gone
 
 
 @dataclass

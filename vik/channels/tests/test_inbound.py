@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from vik.channels import services
@@ -364,3 +365,26 @@ def test_a_burst_wakes_one_drain_that_waits_a_moment_for_more(world, settings, d
     # The deferred drain is work on its way: the sweeper does not add to it.
     with clock.travel(clock.now() + 2 * services.stale_claim()):
         assert services.channels_sweep() == (0, 0)
+
+
+def test_within_the_gather_time_a_submission_does_not_ask_the_queue(
+    world, settings, database_tasks, monkeypatch
+):
+    """The drain this process deferred cannot have started before its run_after: the form's
+    POSTs meanwhile need no query for a waiting task, and still make one drain."""
+    from vik.core import tasks
+
+    settings.VIK_TASK_GATHER_SECONDS = 5
+    asked = []
+    real_waiting = tasks._waiting
+    monkeypatch.setattr(tasks, "_waiting", lambda task: asked.append(task) or real_waiting(task))
+    for number in range(3):
+        accept(world, key=f"w-{number}")
+    assert len(asked) == 1  # only the first asked
+    assert DBTaskResult.objects.filter(task_path__endswith=".inbound_drain_task").count() == 1
+    # Once the drain may have started, the next one asks again (and finds it still waiting).
+    later = timezone.now() + dt.timedelta(seconds=6)
+    monkeypatch.setattr(tasks.timezone, "now", lambda: later)
+    accept(world, key="w-late")
+    assert len(asked) == 2
+    assert DBTaskResult.objects.filter(task_path__endswith=".inbound_drain_task").count() == 1
