@@ -145,16 +145,18 @@ def outcome() -> dict[str, object]:
             "states": states}  # fmt: skip
 
 
-def one_by_one_and_together(arrivals) -> tuple[dict[str, object], dict[str, object]]:
+def one_by_one_and_together(arrivals, observe=outcome):
+    """What `observe()` sees after the arrivals were processed one by one (then rolled back),
+    and after they were drained in batches."""
     with clock.travel(NOW):
         with transaction.atomic():
             for payload in arrivals:
                 services.inbound_process(payload_id=payload.pk)
-            one_by_one = outcome()
+            one_by_one = observe()
             transaction.set_rollback(True)
         assert InboundPayload.objects.filter(state=PayloadState.PENDING).count() == len(arrivals)
         assert services.inbound_drain() == len(arrivals)
-        return one_by_one, outcome()
+        return one_by_one, observe()
 
 
 def test_a_batch_ends_exactly_as_the_same_messages_one_by_one(world, arrivals, caplog):
@@ -218,14 +220,7 @@ def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arriva
             .values_list("assignee__username", flat=True)
         )
 
-    with clock.travel(NOW):
-        with transaction.atomic():
-            for payload in arrivals:
-                services.inbound_process(payload_id=payload.pk)
-            one_by_one = turns()
-            transaction.set_rollback(True)
-        assert services.inbound_drain() == len(arrivals)
-    together = turns()
+    one_by_one, together = one_by_one_and_together(arrivals, observe=turns)
     cycle = ["alice", "anna", "adam"] * 4
     assert one_by_one == together == cycle[: len(arrivals)]
     assert Counter(together) == {"alice": 4, "anna": 3, "adam": 3}
