@@ -5,15 +5,27 @@ API interleaves with its own event loop on the main thread. Django then believes
 async context and refuses ORM calls; the documented workaround for live-server tests is to allow
 them. It is set at import so that it holds for the whole worker: once Playwright has started, the
 loop stays "running" on this thread until the session ends.
+
+On the embedded SQLite the test database lives in memory, and the live server's request threads
+all share the test's one connection. A page that fires requests of its own while the user acts
+(the notification bell and the presence poll load with the request page) would then run two
+statements on one connection at once, and SQLite refuses: "cannot open savepoint - SQL statements
+in progress". There the live server handles one request at a time, as a single database
+connection can; on PostgreSQL each thread has its own connection and requests stay concurrent.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -27,6 +39,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _SharedConnectionServer(ThreadedWSGIServer):
+    """The live server; one request at a time when its threads share the test's connection."""
+
+    def set_app(self, application: WSGIApplication | None) -> None:
+        if application is not None and getattr(self, "connections_override", None):
+            application = _one_at_a_time(application)
+        super().set_app(application)
+
+
+def _one_at_a_time(application: WSGIApplication) -> WSGIApplication:
+    lock = threading.Lock()
+
+    def serialised(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        with lock:
+            return application(environ, start_response)
+
+    return serialised
+
+
+setattr(LiveServerThread, "server_class", _SharedConnectionServer)  # noqa: B010 — untyped in the stubs
 
 
 def _in_ci() -> bool:
