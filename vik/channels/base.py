@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -97,6 +98,12 @@ class ChannelAdapter(ABC):
     # Whether a new request from this channel gets an automatic acknowledgement unless the
     # account's settings say otherwise ({"acknowledge": false}).
     acknowledges_by_default: ClassVar[bool] = False
+    # Whether the id `send` returns is a Message-ID that answers quote (e-mail, and the fax
+    # gateway's e-mail): it is then remembered with the request, for threading and bounces.
+    remembers_sent_ids: ClassVar[bool] = False
+    # Whether `parse` reads the payload's stored files (`InboundPayload.files`): a batch
+    # reads them for the payloads of such channels only.
+    reads_payload_files: ClassVar[bool] = False
 
     @abstractmethod
     def parse(self, payload: InboundPayload) -> NormalisedMessage:
@@ -111,8 +118,11 @@ class ChannelAdapter(ABC):
         (the citizen reads it on the tracking page)."""
         return None
 
-    def delivering(self) -> contextlib.AbstractContextManager[None]:
-        """Around a batch of `send` calls: an adapter may keep a connection open for them."""
+    def delivering(
+        self, messages: Sequence[OutboundMessage] = ()
+    ) -> contextlib.AbstractContextManager[None]:
+        """Around a batch of `send` calls for `messages`: an adapter may keep a connection open
+        for them, and read at once what each of them needs."""
         return contextlib.nullcontext()
 
     def sender_address(self, message: NormalisedMessage) -> str | None:

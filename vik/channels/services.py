@@ -20,13 +20,15 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 
 from vik.core import clock
+from vik.core.db import rows_update
 from vik.core.memo import batch_memo
 from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, tasks_waiting_since
 
 from .base import (
+    ChannelAdapter,
     DeliveryError,
     DeliveryReport,
     NormalisedMessage,
@@ -187,8 +189,8 @@ def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> in
 
 
 def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
-    """Process claimed payloads in one transaction: those that open new requests together
-    (`_apply_new_requests`), the others each in a savepoint of its own.
+    """Process claimed payloads in one transaction: those that open new requests, and those
+    that continue one, together (`_apply_together`), the others each in a savepoint of its own.
 
     A payload's interaction and its `processed` state commit together. One that fails rolls
     back alone and is retried later; if the worker dies, nothing of the batch is committed and
@@ -199,12 +201,12 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
     failed: list[tuple[InboundPayload, Exception]] = []
     with transaction.atomic(), batch_memo():
         payloads = list(
-            InboundPayload.objects.select_for_update(of=("self",))
+            InboundPayload.objects.select_for_update()
             .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
-            .select_related("account__region", "account__centre")
-            .prefetch_related("files")
+            .defer("body")
             .order_by("pk")
         )
+        _payloads_complete(payloads)
         if len(payloads) < len(ids):
             log.warning("inbound payloads: %s claims expired and were taken over",
                         len(ids) - len(payloads))  # fmt: skip
@@ -216,7 +218,7 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
             except Exception as error:
                 if not _settle_failure(payload, error):
                     failed.append((payload, error))
-        processed += _apply_new_requests(parsed)
+        processed += _apply_together(parsed)
         together = set(processed)
         for payload, message in parsed:
             if payload.pk in together:
@@ -242,27 +244,76 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
         _inbound_failed(payload, problem)
 
 
-def _apply_new_requests(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:
-    """Apply the messages of a batch that each open a new request set-based (per account, in
-    a savepoint); returns their payloads' ids. If that fails for a group, the group is left to
-    be applied one message at a time, which then decides each message on its own."""
-    from vik.conversations.services import inbound_apply_batch, opens_new_request
+def _payloads_complete(payloads: list[InboundPayload]) -> None:
+    """Give payloads read without their bodies their bodies, their accounts (with region and
+    centre, one object per account for the whole batch) and, for the channels that read them,
+    their stored files."""
+    accounts = {
+        account.pk: account
+        for account in ChannelAccount.objects.select_related("region", "centre").filter(
+            pk__in={p.account_id for p in payloads}
+        )
+    }
+    bodies = _bodies([p.pk for p in payloads])
+    for payload in payloads:
+        payload.account = accounts[payload.account_id]
+        payload.body = bodies[payload.pk]
+    prefetch_related_objects(
+        [p for p in payloads if adapter_for(p.account.kind).reads_payload_files], "files"
+    )
 
-    groups: dict[int, list[tuple[InboundPayload, NormalisedMessage]]] = {}
-    for payload, message in parsed:
-        if opens_new_request(message):
-            groups.setdefault(payload.account_id, []).append((payload, message))
+
+def _bodies(ids: list[int]) -> dict[int, bytes]:
+    """The raw bodies of payloads by id. On PostgreSQL they are read in binary: half the bytes
+    of the text format, in which Django reads them, and no hex to decode."""
+    if not ids:
+        return {}
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        rows = InboundPayload.objects.filter(pk__in=ids).values_list("pk", "body")
+        return {pk: bytes(body) for pk, body in rows}
+    import psycopg
+
+    connection.ensure_connection()
+    table = InboundPayload._meta.db_table
+    with psycopg.Cursor(connection.connection) as cursor:
+        query = f"SELECT id, body FROM {table} WHERE id = ANY(%s)"  # noqa: S608
+        cursor.execute(query, [ids], binary=True)
+        return dict(cursor.fetchall())
+
+
+def _apply_together(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:
+    """Apply set-based, per account and in a savepoint each, the messages of a batch that
+    open a new request (`inbound_apply_batch`), then those that continue one
+    (`inbound_apply_continuations`, which then finds the requests opened just before);
+    returns their payloads' ids. If that fails for a group, the group is left to be applied
+    one message at a time, which then decides each message on its own."""
+    from vik.conversations.services import (
+        continues_request,
+        inbound_apply_batch,
+        inbound_apply_continuations,
+        opens_new_request,
+    )
+
     done: list[int] = []
-    for items in groups.values():
-        if len(items) < 2:
-            continue
-        try:
-            with transaction.atomic():
-                applied = inbound_apply_batch(account=items[0][0].account, items=items)
-        except Exception as error:
-            log.info("inbound batch of %s applied one by one: %s", len(items), error)
-            continue
-        done += [i.inbound_payload_id for i in applied if i.inbound_payload_id is not None]
+    for select, apply, least in (
+        (opens_new_request, inbound_apply_batch, 2),
+        (continues_request, inbound_apply_continuations, 1),
+    ):
+        groups: dict[int, list[tuple[InboundPayload, NormalisedMessage]]] = {}
+        for payload, message in parsed:
+            if select(message):
+                groups.setdefault(payload.account_id, []).append((payload, message))
+        for items in groups.values():
+            if len(items) < least:
+                continue
+            try:
+                with transaction.atomic():
+                    applied = apply(account=items[0][0].account, items=items)
+            except Exception as error:
+                log.info("inbound batch of %s applied one by one: %s", len(items), error)
+                continue
+            done += [i.inbound_payload_id for i in applied if i.inbound_payload_id is not None]
     return done
 
 
@@ -394,13 +445,21 @@ def outbound_deliver(*, message_id: int) -> None:
     message = OutboundMessage.objects.select_related("account", "interaction__request").get(
         pk=message_id
     )
-    _send(message)
+    adapter = adapter_for(message.account.kind)
+    external_id = _attempt(adapter, message)
+    if external_id is not None:
+        _sent_record(adapter, [(message, external_id)])
 
 
 def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> int:
     """Send the queued messages that are due, a batch at a time, each channel's batch through
     one connection (`ChannelAdapter.delivering`). Like `inbound_drain`, one task serves many
-    messages and hands over after `max_batches`. Returns how many it took."""
+    messages and hands over after `max_batches`. Returns how many it took.
+
+    What was sent is recorded once per batch and channel (`_sent_record`). A worker that dies
+    before that leaves its claims to the sweeper, which sends those messages again, each with
+    the Message-ID of its first attempt (`outbound_message_id`), by which mail clients show
+    the copy once; a failure is recorded at once, with its retry."""
     size = batch_size or settings.VIK_OUTBOUND_BATCH_SIZE
     taken = 0
     for _batch in range(max_batches):
@@ -410,14 +469,22 @@ def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> i
         messages = list(
             OutboundMessage.objects.filter(pk__in=ids, state=OutboundState.SENDING)
             .select_related("account", "interaction__request__centre")
-            .prefetch_related("interaction__attachments")
             .order_by("pk")
         )
+        # Automatic messages (acknowledgements) carry no attachments: read only the others'.
+        prefetch_related_objects(
+            [m.interaction for m in messages if not m.interaction.is_automatic], "attachments"
+        )
         for kind in dict.fromkeys(m.account.kind for m in messages):
-            with adapter_for(kind).delivering():
-                for message in messages:
-                    if message.account.kind == kind:
-                        _send(message)
+            adapter = adapter_for(kind)
+            batch = [m for m in messages if m.account.kind == kind]
+            sent: list[tuple[OutboundMessage, str]] = []
+            with adapter.delivering(batch):
+                for message in batch:
+                    external_id = _attempt(adapter, message)
+                    if external_id is not None:
+                        sent.append((message, external_id))
+            _sent_record(adapter, sent)
         taken += len(ids)
     from .tasks import outbound_drain_task
 
@@ -426,20 +493,49 @@ def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> i
     return taken
 
 
-def _send(message: OutboundMessage) -> None:
-    """Deliver one claimed message through its channel's adapter and record the outcome."""
+def _attempt(adapter: ChannelAdapter, message: OutboundMessage) -> str | None:
+    """Deliver one claimed message through its channel's adapter; the channel's id of the
+    sent message, or None after recording the failure (and the retry, if any)."""
     try:
-        external_id = adapter_for(message.account.kind).send(message)
+        return adapter.send(message)
     except Exception as error:
         permanent = isinstance(error, DeliveryError) and error.permanent
         if not isinstance(error, DeliveryError):
             log.exception("outbound message %s failed", message.pk)
         _outbound_failed(message, error, permanent=permanent)
+        return None
+
+
+def _sent_record(adapter: ChannelAdapter, sent: Sequence[tuple[OutboundMessage, str]]) -> None:
+    """Mark delivered messages sent, and remember their Message-IDs with their requests (for
+    the answers and delivery reports that will quote them), in one transaction."""
+    if not sent:
         return
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        state=OutboundState.SENT, sent_at=clock.now(), external_id=external_id[:255],
-        next_attempt_at=None, last_error="",
-    )  # fmt: skip
+    now = clock.now()
+    with transaction.atomic():
+        if adapter.remembers_sent_ids:
+            MessageReference.objects.bulk_create(
+                [
+                    MessageReference(
+                        region_id=message.interaction.request.region_id,
+                        message_id=external_id.strip("<>")[:998],
+                        request_id=message.interaction.request_id,
+                        interaction_id=message.interaction_id,
+                        outbound=message,
+                        channel=message.account.kind,
+                    )
+                    for message, external_id in sent
+                ],
+                ignore_conflicts=True,  # sent before (a retry after a crash): the first stays
+            )
+        for message, external_id in sent:
+            message.state, message.sent_at = OutboundState.SENT, now
+            message.external_id, message.next_attempt_at = external_id[:255], None
+            message.last_error, message.updated_at = "", now
+        rows_update(
+            [message for message, _id in sent],
+            ["state", "sent_at", "external_id", "next_attempt_at", "last_error", "updated_at"],
+        )
 
 
 def _outbound_failed(message: OutboundMessage, error: Exception, *, permanent: bool) -> None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -19,6 +18,7 @@ from django.utils.translation import gettext
 
 from vik.contacts.models import Identity
 from vik.core import clock
+from vik.core.links import absolute_path_with
 from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, url_scheme
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
@@ -316,7 +316,7 @@ def request_get(*, user: Any, reference: str) -> Request:
 
 def tracking_url(request: Request) -> str:
     """The citizen's private page of the request, as an absolute address."""
-    return settings.SITE_URL + reverse("portal:tracking", args=[request.public_token])
+    return absolute_path_with("portal:tracking", request.public_token)
 
 
 def request_timeline(*, request: Request, public_only: bool = False) -> list[Any]:

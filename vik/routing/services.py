@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from vik.channels.choices import ChannelKind
 from vik.contacts.choices import RequesterType
 from vik.core import clock
+from vik.core.db import rows_update
 from vik.core.errors import PermissionDenied
 from vik.core.memo import remembered
 from vik.tenancy import permissions
@@ -603,7 +604,7 @@ def _turns_take(centre: InformationCentre, agents: list[int], policy: str, count
     taken = {state.pk: state for state in chosen}
     for state in taken.values():
         state.last_assigned_at = now
-    AssignmentState.objects.bulk_update(list(taken.values()), ["turn", "last_assigned_at"])
+    rows_update(list(taken.values()), ["turn", "last_assigned_at"])
     return [state.user_id for state in chosen]
 
 

@@ -9,12 +9,12 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.links import absolute_path_with, path_of
 from vik.core.tasks import enqueue_on_commit
 from vik.tenancy import permissions
 
@@ -82,25 +82,35 @@ def notification_email(*, notification_id: int) -> bool:
 
 
 def notification_emails(*, notification_ids: Sequence[int]) -> int:
-    """E-mail notifications to their users over one connection, each once: a row is claimed
-    by a conditional UPDATE, so a repeated task sends nothing again. One that cannot be sent
-    is released for the task's retry, the others still go; the first error is raised after.
-    Returns how many were sent."""
+    """E-mail notifications to their users over one connection, each once.
+
+    The rows not yet e-mailed are claimed together (one UPDATE, committed before sending), so
+    a repeated task sends nothing again. One that cannot be sent is released for the task's
+    retry, the others still go; the first error is raised after. A worker that dies while
+    sending leaves the rest of its claim unsent: the notification itself stays in the
+    workspace. Returns how many were sent.
+    """
     from django.core.mail import EmailMessage, get_connection
 
+    now = clock.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=notification_ids, emailed_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(emailed_at=now)
+    notifications = (
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("user", "request")
+        .only("text", "user__email", "request__reference")  # what the e-mail says
+        .order_by("pk")
+    )
     sent = 0
     problem: Exception | None = None
     connection = None
     try:
-        for notification_id in notification_ids:
-            claimed = Notification.objects.filter(
-                pk=notification_id, emailed_at__isnull=True
-            ).update(emailed_at=clock.now())
-            if not claimed:
-                continue
-            notification = Notification.objects.select_related("user", "request").get(
-                pk=notification_id
-            )
+        for notification in notifications:
             if not notification.user.email:
                 continue
             if connection is None:
@@ -110,9 +120,9 @@ def notification_emails(*, notification_ids: Sequence[int]) -> int:
                 _notification_message(notification, EmailMessage, connection).send()
             except Exception as error:
                 # Released again, so that a retry of the task sends it.
-                Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
                 problem = problem or error
-                log.warning("notification %s not e-mailed: %s", notification_id, error)
+                log.warning("notification %s not e-mailed: %s", notification.pk, error)
                 continue
             sent += 1
     finally:
@@ -127,12 +137,12 @@ def _notification_message(notification: Notification, message_class: Any, connec
     with translation.override(settings.LANGUAGE_CODE):
         lines = [notification.text, ""]
         if notification.request is not None:
-            path = reverse("staff:request_detail", args=[notification.request.reference])
-            lines.append(f"{notification.request.reference}: {settings.SITE_URL}{path}")
+            reference = notification.request.reference
+            lines.append(f"{reference}: {absolute_path_with('staff:request_detail', reference)}")
         lines += [
             "",
             _("You can choose what VIK e-mails you about at %(url)s")
-            % {"url": settings.SITE_URL + reverse("staff:notification_settings")},
+            % {"url": settings.SITE_URL + path_of("staff:notification_settings")},
         ]
         subject = "VIK: " + " ".join(notification.text.split())[:120]
     return message_class(
@@ -166,13 +176,25 @@ def notification_preferences_set(*, user: Any, choices: Mapping[str, tuple[bool,
 
 def request_citizen_replied_notify(*, request: Any) -> Notification | None:
     """Tell the assignee that the citizen wrote again on their request."""
-    if request.assignee_id is None:
-        return None
+    notifications = requests_citizen_replied_notify(requests=[request])
+    return notifications[0] if notifications else None
+
+
+def requests_citizen_replied_notify(*, requests: Sequence[Any]) -> list[Notification]:
+    """`request_citizen_replied_notify` for a batch of replies: one notification per reply
+    to an assigned request, written together."""
+    drafts = []
     with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(reference)s: the citizen replied") % {"reference": request.reference}
-    return notification_send(
-        user=request.assignee, kind=NotificationKind.CITIZEN_REPLIED, text=text, request=request
-    )
+        for request in requests:
+            if request.assignee_id is None:
+                continue
+            text = _("%(reference)s: the citizen replied") % {"reference": request.reference}
+            drafts.append(
+                NotificationDraft(
+                    request.assignee, NotificationKind.CITIZEN_REPLIED, text, request=request
+                )
+            )
+    return notifications_send(drafts)
 
 
 def note_mentions_notify(*, note: Any, by: Any) -> list[Notification]:

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from email.utils import formataddr
 from typing import Any
 
@@ -122,8 +122,12 @@ class EmailAdapter(ChannelAdapter):
         email = request.requester.identities.filter(kind=IdentityKind.EMAIL).first()
         return email.value if email else None
 
-    def delivering(self) -> contextlib.AbstractContextManager[None]:
-        return smtp_connections()
+    remembers_sent_ids = True
+
+    def delivering(
+        self, messages: Sequence[OutboundMessage] = ()
+    ) -> contextlib.AbstractContextManager[None]:
+        return smtp_connections(answering=[m.interaction.request_id for m in messages])
 
     def sender_address(self, message: NormalisedMessage) -> str | None:
         return next((v for k, v in message.sender_identities if k == IdentityKind.EMAIL), None)
@@ -135,11 +139,7 @@ class EmailAdapter(ChannelAdapter):
         sender = smtp.get("from") or settings.DEFAULT_FROM_EMAIL
         domain = sender.rsplit("@", 1)[-1].strip(">") or "vik.localhost"
         message_id = outbound_message_id(message, domain)
-        answered = list(
-            MessageReference.objects.filter(request=request, outbound__isnull=True)
-            .order_by("-created_at")
-            .values_list("message_id", flat=True)[:10]
-        )
+        answered = _answered(request.pk)
         headers = {"Message-ID": message_id, "X-VIK-Reference": request.reference}
         if interaction.is_automatic:  # RFC 3834: robots must not answer it
             headers["Auto-Submitted"] = "auto-replied"
@@ -173,8 +173,9 @@ def smtp_deliver(
     message_id: str,
 ) -> str:
     """Send one outbound delivery by SMTP with the interaction's attachments, and remember its
-    Message-ID for the answers and delivery reports that will quote it. Shared by the channels
-    that speak e-mail (e-mail, fax through a gateway)."""
+    Message-ID, which the caller remembers for the answers and delivery reports that will
+    quote it (`remembers_sent_ids`). Shared by the channels that speak e-mail (e-mail, fax
+    through a gateway)."""
     interaction = message.interaction
     request = interaction.request
     email = EmailMessage(
@@ -185,7 +186,8 @@ def smtp_deliver(
         headers=headers,
         connection=_connection(smtp),
     )
-    for attachment in interaction.attachments.all():
+    # An automatic message (an acknowledgement) is VIK's own text and never has attachments.
+    for attachment in () if interaction.is_automatic else interaction.attachments.all():
         with attachment.file.open("rb") as handle:
             email.attach(attachment.filename, handle.read(), attachment.content_type)
     try:
@@ -195,16 +197,6 @@ def smtp_deliver(
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         _connection_broken(smtp)
         raise DeliveryError(f"SMTP: {error}") from error
-    MessageReference.objects.bulk_create(
-        [
-            MessageReference(
-                region_id=request.region_id, message_id=message_id.strip("<>"),
-                request=request, interaction=interaction, outbound=message,
-                channel=message.account.kind,
-            )
-        ],
-        ignore_conflicts=True,  # sent before (a retry after a crash): the first one stays
-    )  # fmt: skip
     return message_id
 
 
@@ -220,23 +212,52 @@ def _with_signature(text: str, request: Request) -> str:
 _open_connections: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "vik_smtp_connections", default=None
 )
+# Within a batch (`smtp_connections`): request id -> the Message-IDs its outgoing mail answers.
+_batch_answered: contextvars.ContextVar[dict[int, list[str]] | None] = contextvars.ContextVar(
+    "vik_smtp_answered", default=None
+)
+ANSWERED_KEPT = 10  # the newest citizen's Message-IDs quoted in References
 
 
 @contextlib.contextmanager
-def smtp_connections() -> Iterator[None]:
+def smtp_connections(answering: Sequence[int] = ()) -> Iterator[None]:
     """Within the block, one open SMTP connection per server serves every message sent (a
-    batch of acknowledgements costs one TLS handshake and login, not one each)."""
+    batch of acknowledgements costs one TLS handshake and login, not one each), and the
+    Message-IDs that the mail for the requests `answering` answers are read in one query."""
     if _open_connections.get() is not None:
         yield
         return
     token = _open_connections.set({})
+    answered = _batch_answered.set(_answered_of(answering) if answering else None)
     try:
         yield
     finally:
         for connection in (_open_connections.get() or {}).values():
             with contextlib.suppress(Exception):
                 connection.close()
+        _batch_answered.reset(answered)
         _open_connections.reset(token)
+
+
+def _answered_of(request_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per request, the Message-IDs of the citizen's mail (not VIK's own), newest first."""
+    found: dict[int, list[str]] = {pk: [] for pk in request_ids}
+    rows = (
+        MessageReference.objects.filter(request_id__in=found, outbound__isnull=True)
+        .order_by("request_id", "-created_at", "-pk")
+        .values_list("request_id", "message_id")
+    )
+    for request_id, message_id in rows:
+        if len(found[request_id]) < ANSWERED_KEPT:
+            found[request_id].append(message_id)
+    return found
+
+
+def _answered(request_id: int) -> list[str]:
+    batch = _batch_answered.get()
+    if batch is not None and request_id in batch:
+        return batch[request_id]
+    return _answered_of([request_id])[request_id]
 
 
 def _connection(smtp: dict[str, Any]) -> Any:

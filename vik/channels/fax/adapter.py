@@ -21,7 +21,7 @@ import email.parser
 import email.policy
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -150,7 +150,11 @@ class FaxAdapter(ChannelAdapter):
             external_id=parsed.message_id,
         )
 
-    def delivering(self) -> contextlib.AbstractContextManager[None]:
+    remembers_sent_ids = True
+
+    def delivering(
+        self, messages: Sequence[OutboundMessage] = ()
+    ) -> contextlib.AbstractContextManager[None]:
         return smtp_connections()
 
     def reply_recipient(self, request: Request) -> str | None:

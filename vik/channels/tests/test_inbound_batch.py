@@ -1,5 +1,6 @@
-"""A batch of messages that open new requests is applied set-based (`inbound_apply_batch`);
-the outcome must be exactly that of applying them one after the other (`inbound_apply`)."""
+"""A batch of messages that open new requests, or continue one, is applied set-based
+(`inbound_apply_batch`, `inbound_apply_continuations`); the outcome must be exactly that of
+applying them one after the other (`inbound_apply`)."""
 
 import datetime as dt
 import email
@@ -23,13 +24,24 @@ from vik.core.testing import JIHLAVA
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 
-def mail(sender: str, subject: str, *, html: str = "", attachment: bytes = b"") -> bytes:
+def mail(
+    sender: str,
+    subject: str,
+    *,
+    html: str = "",
+    attachment: bytes = b"",
+    message_id: str = "",
+    in_reply_to: str = "",
+) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "podatelna@jihlava.example"
     message["Subject"] = subject
     message["Date"] = format_datetime(NOW)
-    message["Message-ID"] = make_msgid(domain="example.cz")
+    message["Message-ID"] = message_id or make_msgid(domain="example.cz")
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+        message["References"] = in_reply_to
     message.set_content(f"Dobrý den, {subject.lower()}. Děkuji.")
     if html:
         message.add_alternative(html, subtype="html")
@@ -235,3 +247,92 @@ def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arriva
         agent.email: together.count(agent.username) for agent in agents
     }
     assert len(set(smtp_sink.peers)) == 1  # one SMTP connection for the batch
+
+
+def test_replies_in_a_batch_end_exactly_as_one_by_one(world, arrivals, caplog):
+    """Replies by In-Reply-To and by the reference in the subject, to requests waiting for
+    the citizen, resolved, assigned, closed (a follow-up, decided one by one), to a message
+    of the same batch, and to a reply of the same batch (found only one by one)."""
+    from vik.conversations.choices import Status
+    from vik.workspace.models import Notification
+
+    mailbox = arrivals[0].account
+    jan = Contact.objects.create(region=world.region, name="Jan Novák")
+    Identity.objects.create(
+        contact=jan, region=world.region, kind=IdentityKind.EMAIL, value="jan@example.cz"
+    )
+
+    def existing(number: int, status: str, message_id: str, assignee=None) -> Request:
+        request = Request.objects.create(
+            region=world.region, reference=f"VYS-2025-00010{number}", subject=f"Dotaz {number}",
+            requester=jan, origin_channel=ChannelKind.EMAIL, status=status, centre=world.centre_a,
+            assignee=assignee, last_activity_at=NOW - dt.timedelta(days=3),
+        )  # fmt: skip
+        first = Interaction.objects.create(
+            request=request, direction="inbound", channel=ChannelKind.EMAIL, contact=jan,
+            text="Původní dotaz", occurred_at=NOW - dt.timedelta(days=3),
+        )  # fmt: skip
+        MessageReference.objects.create(
+            region_id=world.region.pk, request=request, interaction=first,
+            channel=ChannelKind.EMAIL, message_id=message_id,
+        )  # fmt: skip
+        return request
+
+    existing(1, Status.WAITING_CITIZEN, "puvodni-1@example.cz", assignee=world.alice)
+    existing(2, Status.RESOLVED, "puvodni-2@example.cz")
+    existing(3, Status.CLOSED, "puvodni-3@example.cz", assignee=world.alice)
+    existing(4, Status.OPEN, "puvodni-4@example.cz", assignee=world.alice)
+    replies = [
+        mail("Jan Novák <jan@example.cz>", "Re: Dotaz 1", in_reply_to="<puvodni-1@example.cz>"),
+        mail("Jan Novák <jan@example.cz>", "Re: [VYS-2025-000102] Dotaz 2"),
+        mail("Jan Novák <jan@example.cz>", "Re: Dotaz 3", in_reply_to="<puvodni-3@example.cz>"),
+        mail("Nový Člověk <novy@example.cz>", "Re: Dotaz 4", attachment=b"%PDF-1.4 odpoved",
+             in_reply_to="<puvodni-4@example.cz>"),
+        mail("Jan Novák <jan@example.cz>", "Nový dotaz", message_id="<novy-5@example.cz>"),
+        mail("Jan Novák <jan@example.cz>", "Re: Nový dotaz", message_id="<odpoved-6@example.cz>",
+             in_reply_to="<novy-5@example.cz>"),
+        mail("Jan Novák <jan@example.cz>", "Re: Re: Nový dotaz",
+             in_reply_to="<odpoved-6@example.cz>"),
+        mail("Jan Novák <jan@example.cz>", "Re: Dotaz 1 ještě",
+             in_reply_to="<puvodni-1@example.cz>"),
+    ]  # fmt: skip
+    batch = arrivals + [
+        InboundPayload.objects.create(
+            account=mailbox,
+            idempotency_key=f"r{number:02d}",
+            body=body,
+            content_type="message/rfc822",
+            received_at=NOW,
+            next_attempt_at=NOW,
+        )
+        for number, body in enumerate(replies)
+    ]
+
+    def observe() -> dict[str, object]:
+        return {
+            **outcome(),
+            "notifications": sorted(
+                Notification.objects.values_list("user__username", "kind", "text")
+            ),
+            "statuses": sorted(Request.objects.values_list("subject", "status")),
+        }
+
+    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    one_by_one, together = one_by_one_and_together(batch, observe=observe)
+
+    assert "applied one by one" not in caplog.text
+    assert together == one_by_one
+    # ... and the cases were really there.
+    statuses = together["statuses"]
+    assert ("Dotaz 1", Status.OPEN) in statuses and ("Dotaz 2", Status.OPEN) in statuses  # woken
+    # The closed one stays closed: its reply opened a follow-up with the same subject.
+    assert ("Dotaz 3", Status.CLOSED) in statuses and ("Dotaz 3", Status.NEW) in statuses
+    replied = [n for n in together["notifications"] if n[1] == "citizen_replied"]
+    assert sorted(text for _user, _kind, text in replied) == [
+        "VYS-2025-000101: občan odpověděl",
+        "VYS-2025-000101: občan odpověděl",
+        "VYS-2025-000104: občan odpověděl",
+    ]
+    requests_of = {key: p["request"][0] for key, p in together["payloads"].items()}
+    assert requests_of["r05"] == requests_of["r06"] == requests_of["r04"] == "Nový dotaz"
+    assert requests_of["r03"] == "Dotaz 4"

@@ -44,6 +44,7 @@ def payload_body(fields: dict[str, Any]) -> bytes:
 
 class WebAdapter(ChannelAdapter):
     kind = ChannelKind.WEB
+    reads_payload_files = True
 
     def parse(self, payload: InboundPayload) -> NormalisedMessage:
         try:

@@ -2,6 +2,7 @@
 does not stop the others."""
 
 import smtplib
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -32,14 +33,20 @@ def arrive(mailbox, sender: str, number: int) -> InboundPayload:
 def test_a_burst_of_acknowledgements_goes_out_through_one_connection(world, mailbox, smtp_sink):
     senders = [f"obcan{n}@example.cz" for n in range(6)]
     smtp_sink.refuse.add(senders[3])
+    asked = {}  # sender -> the Message-ID of the citizen's message
     for number, sender in enumerate(senders):
-        arrive(mailbox, sender, number)
+        payload = arrive(mailbox, sender, number)
+        asked[sender] = message_from_bytes(bytes(payload.body))["Message-ID"]
 
     with run_on_commit():  # the inbound drain commits, its outbound drain runs at once
         assert services.inbound_drain() == 6
 
     delivered = sorted(str(m["To"]) for m in smtp_sink.messages)
     assert delivered == sorted(s for s in senders if s != senders[3])
+    # Each acknowledgement answers its own citizen's message (threads in their mail client).
+    for message in smtp_sink.messages:
+        assert message["In-Reply-To"] == asked[str(message["To"])]
+        assert message["References"] == asked[str(message["To"])]
     assert len(set(smtp_sink.peers)) == 1  # one SMTP connection for the whole batch
     states = dict(OutboundMessage.objects.values_list("recipient", "state"))
     assert states.pop(senders[3]) == OutboundState.FAILED
