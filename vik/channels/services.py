@@ -108,6 +108,61 @@ def inbound_accept(
     return payload, True
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """One payload without files, for `inbound_accept_many`."""
+
+    idempotency_key: str
+    body: bytes
+    content_type: str
+    metadata: dict[str, Any]
+
+
+def inbound_accept_many(*, account: ChannelAccount, arrivals: Sequence[Arrival]) -> list[bool]:
+    """`inbound_accept` for several payloads without files (a group fetched from a mailbox), in
+    one transaction: one query for the keys stored already, one INSERT for the others, one
+    processing task after the commit. Returns, per arrival, whether it was stored now (False:
+    stored before, or earlier in `arrivals`).
+
+    A payload of the same key stored by another delivery between the query and the INSERT
+    (the mail server's pipe, at that very moment) is kept once by the unique constraint; it
+    is then counted as stored here too.
+    """
+    if not arrivals:
+        return []
+    now = clock.now()
+    with transaction.atomic():
+        stored = set(
+            InboundPayload.objects.filter(
+                account=account, idempotency_key__in={a.idempotency_key for a in arrivals}
+            ).values_list("idempotency_key", flat=True)
+        )
+        created: list[bool] = []
+        fresh: list[InboundPayload] = []
+        for arrival in arrivals:
+            new = arrival.idempotency_key not in stored
+            created.append(new)
+            if new:
+                stored.add(arrival.idempotency_key)
+                fresh.append(
+                    InboundPayload(
+                        account=account,
+                        idempotency_key=arrival.idempotency_key,
+                        body=arrival.body,
+                        content_type=arrival.content_type,
+                        metadata=arrival.metadata,
+                        received_at=now,
+                        next_attempt_at=now,
+                    )
+                )
+        InboundPayload.objects.bulk_create(fresh, ignore_conflicts=True)
+        if fresh:
+            from .tasks import inbound_drain_task
+
+            enqueue_once_on_commit(inbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+    return created
+
+
 def _claim_inbound(payload_id: int) -> uuid.UUID | None:
     """Claim a due payload with one conditional UPDATE, committed before processing starts.
 

@@ -1,17 +1,19 @@
 """Fetching e-mail channel accounts' mail over IMAP, once per message, without losing any.
 
 `mailbox_poll(account=…)` reads one account's folder (settings in `account.settings["imap"]`,
-see docs/channels/email.md) and stores every new message with `inbound_accept`; the parsing
-happens later, in the inbound task. `mailboxes_poll_due()` is the worker's periodic job.
+see docs/channels/email.md) and stores every new message, a fetched group at a time, with
+`inbound_accept_many`; the parsing happens later, in the inbound task.
+`mailboxes_poll_due()` is the worker's periodic job.
 
 The rules that keep a message from being lost or stored twice:
 - a message is fetched with BODY.PEEK[] (it stays unread for the people sharing the mailbox);
-- nothing is done to it on the server (flag, move) until `inbound_accept` has returned, that
-  is until the raw message is committed; nothing is ever deleted or expunged except the one
-  message a server without MOVE leaves behind after copying it;
-- the position (`MailboxState.last_uid`) advances after each message, so a worker killed in
-  the middle fetches at most that one message again, and the idempotency key (the normalised
-  Message-ID, else a hash of the message) makes the second `inbound_accept` store nothing;
+- nothing is done to it on the server (flag, move) until its group is committed; nothing is
+  ever deleted or expunged except the messages a server without MOVE leaves behind after
+  copying them;
+- the position (`MailboxState.last_uid`) advances after each group, and past any message only
+  when everything before it is stored, so a worker killed in the middle fetches at most that
+  group again, and the idempotency key (the normalised Message-ID, else a hash of the message)
+  makes the second store a no-op;
 - a message flagged `$VIKStored` is known to be stored and is skipped, whatever the position
   says (a lost or reset MailboxState, a changed UIDVALIDITY);
 - a failure (server down, bad password, timeout, TLS) never raises out of the poll: it is
@@ -39,7 +41,13 @@ from imapclient.exceptions import CapabilityError, LoginError
 
 from vik.channels.choices import ChannelKind
 from vik.channels.models import ChannelAccount
-from vik.channels.services import account_failure_notify, inbound_accept, inbound_quarantine
+from vik.channels.services import (
+    Arrival,
+    account_failure_notify,
+    inbound_accept,
+    inbound_accept_many,
+    inbound_quarantine,
+)
 from vik.core import clock
 
 from .models import MailboxState
@@ -197,7 +205,8 @@ NOTICE_AFTER = 3
 def mailbox_poll(*, account: ChannelAccount) -> PollReport:
     """Fetch the new messages of one account's folder and store them. Never raises.
 
-    Precondition: not inside a transaction (each message is committed on its own).
+    Precondition: not inside a transaction (each group of messages is committed on its own,
+    before the server's copies change).
     """
     started = time.monotonic()
     report = PollReport(account_id=account.pk, folder=_folder_of(account))
@@ -338,51 +347,75 @@ def _fetch_new(
     target = ""
     if settings.after_processing == "move":
         target = _ensure_folder(client, settings.move_to)
+    # Fetched, not yet stored: stored together, then changed on the server, then the position
+    # saved, before anything after them is dealt with (a later UID is only ever passed when
+    # everything before it is stored).
+    pending: list[tuple[int, bytes]] = []
+
+    def store_pending() -> None:
+        if not pending:
+            return
+        created = inbound_accept_many(
+            account=account,
+            arrivals=[
+                Arrival(
+                    idempotency_key=idempotency_key(raw),
+                    body=raw,
+                    content_type=CONTENT_TYPE,
+                    metadata={
+                        "source": "imap",
+                        "uid": uid,
+                        "uidvalidity": uidvalidity,
+                        "folder": settings.folder,
+                    },
+                )
+                for uid, raw in pending
+            ],
+        )
+        report.stored += sum(created)
+        report.duplicates += len(created) - sum(created)
+        # The raw messages are committed: only now may the server's copies change.
+        stored_uids = [uid for uid, _raw in pending]
+        _after_processing(client, settings, stored_uids, keyword=keyword, target=target)
+        _advance(state, stored_uids[-1])
+        pending.clear()
+
     for start in range(0, len(uids), settings.batch):
         chunk = uids[start : start + settings.batch]
         meta = client.fetch(chunk, ["RFC822.SIZE", "FLAGS"])
         bodies: dict[int, bytes] = {}
         for index, uid in enumerate(chunk):
             if time.monotonic() > deadline:
+                store_pending()
                 report.more = True
                 return
             item = meta.get(uid)
-            if item is None:  # expunged by someone else since the SEARCH
-                _advance(state, uid)
-                continue
-            if STORED_KEYWORD in item.get(b"FLAGS", ()):
-                report.skipped += 1
-                _advance(state, uid)
-                continue
-            size = int(item.get(b"RFC822.SIZE", 0))
-            if size > settings.max_bytes:
-                _store_oversized(client, account, settings, uid, size, report)
-                _advance(state, uid)
-                continue
-            if uid not in bodies:
-                bodies = _fetch_bodies(client, chunk[index:], meta, settings)
             raw = bodies.pop(uid, None)
-            if raw is None:  # expunged in between
-                _advance(state, uid)
+            if raw is None and item is not None and _wanted(item, settings):
+                store_pending()  # the group before is stored before the next one is fetched
+                bodies = _fetch_bodies(client, chunk[index:], meta, settings)
+                raw = bodies.pop(uid, None)
+            if raw is not None:
+                report.fetched += 1
+                pending.append((uid, raw))
                 continue
-            report.fetched += 1
-            _, created = inbound_accept(
-                account=account,
-                idempotency_key=idempotency_key(raw),
-                body=raw,
-                content_type=CONTENT_TYPE,
-                metadata={
-                    "source": "imap", "uid": uid, "uidvalidity": uidvalidity,
-                    "folder": settings.folder,
-                },
-            )  # fmt: skip
-            if created:
-                report.stored += 1
-            else:
-                report.duplicates += 1
-            # The raw message is committed: only now may the server's copy change.
-            _after_processing(client, settings, uid, keyword=keyword, target=target)
+            store_pending()
+            if item is not None and STORED_KEYWORD in item.get(b"FLAGS", ()):
+                report.skipped += 1
+            elif item is not None and int(item.get(b"RFC822.SIZE", 0)) > settings.max_bytes:
+                size = int(item.get(b"RFC822.SIZE", 0))
+                _store_oversized(client, account, settings, uid, size, report)
+            # else: expunged by someone else since the SEARCH or the FETCH
             _advance(state, uid)
+    store_pending()
+
+
+def _wanted(item: dict[bytes, Any], settings: ImapSettings) -> bool:
+    """Whether a message's body is to be downloaded and stored: not stored before (flagged),
+    not over the account's size limit."""
+    if STORED_KEYWORD in item.get(b"FLAGS", ()):
+        return False
+    return int(item.get(b"RFC822.SIZE", 0)) <= settings.max_bytes
 
 
 def _fetch_bodies(
@@ -393,11 +426,9 @@ def _fetch_bodies(
     total = 0
     for uid in uids:
         item = meta.get(uid)
-        if item is None or STORED_KEYWORD in item.get(b"FLAGS", ()):
+        if item is None or not _wanted(item, settings):
             continue
         size = int(item.get(b"RFC822.SIZE", 0))
-        if size > settings.max_bytes:
-            continue
         if group and (total + size > BODY_GROUP_BYTES or len(group) >= BODY_GROUP_COUNT):
             break
         group.append(uid)
@@ -450,22 +481,23 @@ def _store_oversized(
 
 
 def _after_processing(
-    client: IMAPClient, settings: ImapSettings, uid: int, *, keyword: bool, target: str
+    client: IMAPClient, settings: ImapSettings, uids: list[int], *, keyword: bool, target: str
 ) -> None:
+    """Flag or move messages whose raw copies are committed, with one command each."""
     if settings.after_processing == "keep":
         return
     if settings.after_processing == "flag":
-        client.add_flags([uid], [FLAGGED, STORED_KEYWORD] if keyword else [FLAGGED], silent=True)
+        client.add_flags(uids, [FLAGGED, STORED_KEYWORD] if keyword else [FLAGGED], silent=True)
         return
     if keyword:  # the moved copy carries it: if it ever comes back, it is not stored again
-        client.add_flags([uid], [STORED_KEYWORD], silent=True)
+        client.add_flags(uids, [STORED_KEYWORD], silent=True)
     if client.has_capability("MOVE"):
-        client.move([uid], target)
+        client.move(uids, target)
         return
-    client.copy([uid], target)
-    client.add_flags([uid], [DELETED], silent=True)
+    client.copy(uids, target)
+    client.add_flags(uids, [DELETED], silent=True)
     if client.has_capability("UIDPLUS"):
-        client.uid_expunge([uid])  # this one message only
+        client.uid_expunge(uids)  # these messages only
     # Without UIDPLUS an EXPUNGE would also remove what others marked \Deleted: the copy left
     # behind stays marked \Deleted (and $VIKStored), for the mail client to expunge.
 

@@ -154,10 +154,10 @@ class WorkerKilled(BaseException):
 @pytest.mark.parametrize(
     ("after_processing", "dies_in", "refetched"),
     [
-        # Killed after inbound_accept, before the message is flagged: it is downloaded again,
-        # and its idempotency key makes the second inbound_accept store nothing.
+        # Killed after the group's raw messages are committed, before they are flagged: they
+        # are downloaded again, and their idempotency keys make the second store a no-op.
         ("flag", "_after_processing", True),
-        # Killed after flagging, before the position is saved: the flag says it is stored.
+        # Killed after flagging, before the position is saved: the flags say they are stored.
         ("flag", "_advance", False),
         # No flags at all: downloaded again, stored once.
         ("keep", "_advance", True),
@@ -168,12 +168,13 @@ def test_a_worker_killed_in_the_middle_stores_nothing_twice(
 ):
     messages = corpus()
     imap_user.append(messages)
+    monkeypatch.setattr(imap, "BODY_GROUP_COUNT", 3)  # groups of UIDs 1-3, 4-6, 7-9, ...
     account = email_account(world, imap_user, after_processing=after_processing)
     real = getattr(imap, dies_in)
 
     def dying(*args, **kwargs):
-        uid = args[1] if dies_in == "_advance" else args[2]
-        if uid == 5:
+        uids = args[2] if dies_in == "_after_processing" else [args[1]]
+        if max(uids) >= 5:  # the group of UIDs 4-6
             raise WorkerKilled
         return real(*args, **kwargs)
 
@@ -181,22 +182,24 @@ def test_a_worker_killed_in_the_middle_stores_nothing_twice(
     with pytest.raises(WorkerKilled):
         imap.mailbox_poll(account=account)
     monkeypatch.setattr(imap, dies_in, real)
-    assert payloads(account).count() == 5  # the 5th is committed
-    assert state_of(account).last_uid == 4
+    assert payloads(account).count() == 6  # the second group is committed
+    assert state_of(account).last_uid == 3
 
     report = imap.mailbox_poll(account=account)  # the restarted worker
 
     assert report.ok, report.error
-    rest = len(messages) - 5
+    rest = len(messages) - 6
     if refetched:
-        assert (report.fetched, report.stored, report.duplicates) == (rest + 1, rest, 1)
+        assert (report.fetched, report.stored, report.duplicates) == (rest + 3, rest, 3)
     else:
-        assert (report.fetched, report.stored, report.skipped) == (rest, rest, 1)
+        assert (report.fetched, report.stored, report.skipped) == (rest, rest, 3)
     assert payloads(account).count() == len(messages)
     assert sorted(p.idempotency_key for p in payloads(account)) == sorted(
         idempotency_key(m) for m in messages
     )
     assert state_of(account).last_uid == len(messages)
+
+    assert imap.mailboxes_poll_due() == 0
 
 
 def test_a_changed_uidvalidity_stores_nothing_twice(world, imap_user):
@@ -434,7 +437,7 @@ def test_each_new_payload_is_handed_to_processing_once(
         imap.mailbox_poll(account=account)
         MailboxState.objects.filter(account=account).delete()
         assert imap.mailbox_poll(account=account).duplicates == 4
-    assert len(callbacks) == 4  # one processing task per stored payload, none for duplicates
+    assert len(callbacks) == 1  # one processing task for the stored group, none for duplicates
     assert payloads(account).count() == 4
 
 
@@ -480,3 +483,15 @@ def test_the_centre_lead_is_told_once_when_a_mailbox_keeps_failing(world, imap_u
     assert notice.to == ["bob@trebic.example"]
     assert "mail-jihlava" in notice.subject
     assert "Connection refused" in notice.body
+
+
+def test_the_same_message_twice_in_one_group_is_stored_once(world, imap_user):
+    imap_user.append([new_message(1), new_message(1), new_message(2)])
+    account = email_account(world, imap_user)
+
+    report = imap.mailbox_poll(account=account)
+
+    assert (report.fetched, report.stored, report.duplicates) == (3, 2, 1)
+    assert [p.metadata["uid"] for p in payloads(account)] == [1, 3]  # the first copy is kept
+    assert all({FLAGGED, STORED} <= set(f) for f in imap_user.flags().values())
+    assert state_of(account).last_uid == 3
