@@ -9,7 +9,6 @@ delivery in the outbox; `outbound_deliver` sends it through the channel's adapte
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import logging
 import uuid
@@ -25,7 +24,13 @@ from django.db.models import F, Q, prefetch_related_objects
 from vik.core import clock
 from vik.core.db import rows_update
 from vik.core.memo import batch_memo
-from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, tasks_waiting_since
+from vik.core.tasks import (
+    backoff,
+    enqueue_on_commit,
+    enqueue_once_on_commit,
+    stale_claim,
+    tasks_waiting_since,
+)
 
 from .base import (
     ChannelAdapter,
@@ -40,16 +45,6 @@ from .models import ChannelAccount, InboundPayload, MessageReference, OutboundMe
 from .registry import adapter_for
 
 log = logging.getLogger(__name__)
-
-
-def stale_claim() -> dt.timedelta:
-    """A worker that died mid-task leaves its claim; after this long the sweeper takes it back."""
-    return dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """30 s, 1 min, 2 min, … capped at one hour."""
-    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 @dataclass(frozen=True)

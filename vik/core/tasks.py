@@ -10,11 +10,22 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+
+
+def stale_claim() -> dt.timedelta:
+    """A worker that died mid-task leaves its claim; after this long the sweeper takes it back."""
+    return dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """How long a failed attempt waits for the next: 30 s, 1 min, 2 min, … capped at one hour."""
+    return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = None) -> None:

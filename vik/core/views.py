@@ -39,6 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     from vik.channels.choices import OutboundState, PayloadState
     from vik.channels.models import InboundPayload, OutboundMessage
+    from vik.workspace.models import Notification
 
     body: dict[str, object] = {"status": "ok"}
     try:
@@ -53,6 +54,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body["outbound"] = {
             "queued": OutboundMessage.objects.filter(state=OutboundState.QUEUED).count(),
             "failed": OutboundMessage.objects.filter(state=OutboundState.FAILED).count(),
+        }
+        body["notification_emails"] = {  # to staff; each waits until sent or given up
+            "waiting": Notification.objects.filter(
+                email_due_at__isnull=False, emailed_at__isnull=True
+            ).count()
         }
         beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
         age = (clock.now() - beat.beat_at).total_seconds() if beat else None

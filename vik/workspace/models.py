@@ -22,13 +22,24 @@ class Notification(models.Model):
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail's outbox, for one the user wants by e-mail: when it is next due (a failure's
+    # backoff, or a claim's lease that the sweeper takes back), how often it was tried, and
+    # the last error. Null once sent, given up, or when no e-mail was wanted.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread")
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread"),
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_due_at__isnull=False),
+                name="notification_email_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -9,13 +10,15 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vik.core import clock
+from vik.core.db import rows_update
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.links import absolute_path_with, path_of
-from vik.core.tasks import enqueue_on_commit
+from vik.core.tasks import backoff, enqueue_on_commit, stale_claim, tasks_waiting_since
 from vik.tenancy import permissions
 
 from . import selectors_collab
@@ -54,20 +57,20 @@ def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification
         users=[draft.user for draft in drafts], kinds={draft.kind for draft in drafts}
     )
     now = clock.now()
+    # An e-mail's first attempt is its task, enqueued below; should the task be lost (a crash
+    # between the commit and the enqueue), the sweeper sends it once the lease has passed.
+    lease = now + stale_claim()
     notifications = Notification.objects.bulk_create(
         Notification(
             user=draft.user, kind=draft.kind, text=draft.text[:500], request=draft.request,
             created_at=now,
             # Wanted by e-mail only: kept as a record, but not waiting in the workspace.
             read_at=None if wanted[draft.user.pk, draft.kind][0] else now,
+            email_due_at=lease if _emailed(draft, wanted) else None,
         )
         for draft in drafts
     )  # fmt: skip
-    emailed = [
-        notification.pk
-        for draft, notification in zip(drafts, notifications, strict=True)
-        if wanted[draft.user.pk, draft.kind][1] and draft.user.email
-    ]
+    emailed = [n.pk for n in notifications if n.email_due_at is not None]
     if emailed:
         from .tasks import notification_emails_task
 
@@ -75,20 +78,29 @@ def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification
     return notifications
 
 
+def _emailed(draft: NotificationDraft, wanted: Mapping[tuple[int, str], tuple[bool, bool]]) -> bool:
+    return bool(wanted[draft.user.pk, draft.kind][1] and draft.user.email)
+
+
 def notification_email(*, notification_id: int) -> bool:
-    """E-mail one notification to its user, once: the row is claimed by a conditional UPDATE,
-    so a repeated task sends nothing. Returns whether it sent."""
+    """E-mail one notification to its user, once. Returns whether it sent."""
     return bool(notification_emails(notification_ids=[notification_id]))
 
 
 def notification_emails(*, notification_ids: Sequence[int]) -> int:
-    """E-mail notifications to their users over one connection, each once.
+    """E-mail notifications to their users over one connection, each once if all goes well,
+    and never lost: every e-mail waits in its notification's outbox (`email_due_at`) until it
+    is sent or given up.
 
-    The rows not yet e-mailed are claimed together (one UPDATE, committed before sending), so
-    a repeated task sends nothing again. One that cannot be sent is released for the task's
-    retry, the others still go; the first error is raised after. A worker that dies while
-    sending leaves the rest of its claim unsent: the notification itself stays in the
-    workspace. Returns how many were sent.
+    - The rows due are claimed together (one UPDATE, committed before sending) with a lease of
+      the stale-claim time, so a repeated task, or another worker's, sends nothing again.
+    - What was sent is recorded once, after the batch. One that could not be sent waits for
+      its backoff (`backoff`) and the sweeper's next look (`notification_emails_sweep`); after
+      `VIK_OUTBOUND_MAX_ATTEMPTS` it is given up, with the error kept in `email_error`.
+    - A worker killed while sending records nothing: after the lease the sweeper sends the
+      whole claim again, so some of its e-mails may arrive twice, but none is lost.
+
+    Returns how many were sent now.
     """
     from django.core.mail import EmailMessage, get_connection
 
@@ -97,40 +109,98 @@ def notification_emails(*, notification_ids: Sequence[int]) -> int:
         claimed = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(pk__in=notification_ids, emailed_at__isnull=True)
+            .filter(_email_due(now))
             .values_list("pk", flat=True)
         )
-        Notification.objects.filter(pk__in=claimed).update(emailed_at=now)
+        Notification.objects.filter(pk__in=claimed).update(
+            email_due_at=now + stale_claim(), email_attempts=F("email_attempts") + 1
+        )
     notifications = (
         Notification.objects.filter(pk__in=claimed)
         .select_related("user", "request")
-        .only("text", "user__email", "request__reference")  # what the e-mail says
+        .only("text", "email_attempts", "user__email", "request__reference")  # what is needed
         .order_by("pk")
     )
-    sent = 0
-    problem: Exception | None = None
+    sent: list[int] = []
+    nobody: list[int] = []  # the address was removed since: nothing to send it to
+    failed: list[tuple[Notification, Exception]] = []
     connection = None
+    unreachable: Exception | None = None  # the mail server: then every e-mail waits
     try:
         for notification in notifications:
             if not notification.user.email:
+                nobody.append(notification.pk)
                 continue
             if connection is None:
                 connection = get_connection()
-                connection.open()
+                try:
+                    connection.open()
+                except Exception as error:
+                    unreachable = error
+            if unreachable is not None:
+                failed.append((notification, unreachable))
+                continue
             try:
                 _notification_message(notification, EmailMessage, connection).send()
             except Exception as error:
-                # Released again, so that a retry of the task sends it.
-                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-                problem = problem or error
-                log.warning("notification %s not e-mailed: %s", notification.pk, error)
+                failed.append((notification, error))
                 continue
-            sent += 1
+            sent.append(notification.pk)
     finally:
         if connection is not None:
-            connection.close()
-    if problem is not None:
-        raise problem
-    return sent
+            with contextlib.suppress(Exception):
+                connection.close()
+        _emails_record(sent=sent, nobody=nobody, failed=failed, now=clock.now())
+    return len(sent)
+
+
+def _email_due(now: dt.datetime) -> Q:
+    """An e-mail that may be claimed now: never tried (its own task, whenever it runs), or due
+    again (a backoff or a lease that passed)."""
+    return Q(email_due_at__isnull=False) & (Q(email_attempts=0) | Q(email_due_at__lte=now))
+
+
+def _emails_record(
+    *,
+    sent: list[int],
+    nobody: list[int],
+    failed: list[tuple[Notification, Exception]],
+    now: dt.datetime,
+) -> None:
+    if sent:
+        Notification.objects.filter(pk__in=sent).update(
+            emailed_at=now, email_due_at=None, email_error=""
+        )
+    if nobody:
+        Notification.objects.filter(pk__in=nobody).update(email_due_at=None)
+    for notification, error in failed:
+        given_up = notification.email_attempts >= settings.VIK_OUTBOUND_MAX_ATTEMPTS
+        notification.email_due_at = None if given_up else now + backoff(notification.email_attempts)
+        notification.email_error = f"{type(error).__name__}: {error}"[:300]
+        (log.error if given_up else log.warning)(
+            "notification %s not e-mailed (attempt %s%s): %s",
+            notification.pk, notification.email_attempts, ", given up" if given_up else "",
+            notification.email_error,
+        )  # fmt: skip
+    rows_update([n for n, _error in failed], ["email_due_at", "email_error"])
+
+
+def notification_emails_sweep() -> int:
+    """A periodic job (`VIK_PERIODIC_JOBS`): send the notification e-mails that are due again
+    (a failure's backoff passed) or whose task was lost (a crash before its enqueue, a worker
+    killed while sending: the lease passed). Never-tried ones are left alone while the task
+    queue holds tasks older than the lease: their own task is then most likely waiting for its
+    turn. Returns how many it handed to a task."""
+    from .tasks import notification_emails_task
+
+    now = clock.now()
+    due = Notification.objects.filter(emailed_at__isnull=True, email_due_at__lte=now)
+    if tasks_waiting_since(now - stale_claim()):
+        due = due.filter(email_attempts__gt=0)
+    ids = list(due.order_by("email_due_at").values_list("pk", flat=True)[:500])
+    if ids:
+        notification_emails_task.enqueue(ids)
+    return len(ids)
 
 
 def _notification_message(notification: Notification, message_class: Any, connection: Any) -> Any:

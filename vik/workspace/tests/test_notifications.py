@@ -1,12 +1,15 @@
 """Notifications: mentions, the citizen's replies, e-mail by preference, the list and the bell."""
 
+import datetime as dt
 import uuid
-from smtplib import SMTPRecipientsRefused
+from typing import Any
 
 import pytest
 
 from vik.conversations import services as conversations
-from vik.core.testing import run_on_commit
+from vik.core import clock
+from vik.core.tasks import backoff, stale_claim
+from vik.core.testing import free_port, run_on_commit
 from vik.workspace import services
 from vik.workspace.models import Notification, NotificationPreference
 
@@ -163,17 +166,127 @@ def test_the_note_form_offers_the_colleagues_who_may_be_mentioned(world, client,
         assert f'data-mention="{absent}"' not in offered
 
 
-def test_a_refused_email_is_sent_by_a_retry(emails, smtp_sink):
+def _later(seconds: float) -> Any:
+    return clock.travel(clock.now() + dt.timedelta(seconds=seconds))
+
+
+def test_a_refused_email_waits_for_its_backoff_and_the_sweeper_sends_it(emails, smtp_sink):
     world = emails
     smtp_sink.refuse.add("carol@vik.example")
-    notification = services.notification_send(user=world.carol, kind="sla_warning", text="Pozor")
-    with pytest.raises(SMTPRecipientsRefused):
-        services.notification_email(notification_id=notification.pk)
+    with run_on_commit():
+        notification = services.notification_send(
+            user=world.carol, kind="sla_warning", text="Pozor"
+        )
     notification.refresh_from_db()
-    assert notification.emailed_at is None
+    assert (notification.emailed_at, notification.email_attempts) == (None, 1)
+    assert "550" in notification.email_error  # why, for whoever looks
     smtp_sink.refuse.clear()
-    assert services.notification_email(notification_id=notification.pk) is True
+    assert services.notification_email(notification_id=notification.pk) is False  # not yet due
+    assert services.notification_emails_sweep() == 0
+    with _later(backoff(1).total_seconds() + 1):
+        assert services.notification_emails_sweep() == 1
     assert [m["To"] for m in smtp_sink.messages] == ["carol@vik.example"]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert (notification.email_due_at, notification.email_error) == (None, "")
+    with _later(3600):
+        assert services.notification_emails_sweep() == 0  # sent: never again
+
+
+def test_while_the_mail_server_is_down_no_email_is_lost(
+    emails, citizen_request, smtp_sink, settings, client
+):
+    world = emails
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    drafts = [
+        services.NotificationDraft(user, "sla_warning", f"Pozor {user.username}", citizen_request)
+        for user in (world.alice, world.bob, world.carol)
+    ]
+    with run_on_commit():
+        services.notifications_send(drafts)
+    assert smtp_sink.messages == []
+    waiting = Notification.objects.filter(emailed_at__isnull=True, email_due_at__isnull=False)
+    assert waiting.count() == 3
+    assert all("Connection" in error for error in waiting.values_list("email_error", flat=True))
+    assert client.get("/healthz").json()["notification_emails"] == {"waiting": 3}
+    with _later(backoff(1).total_seconds() + 1):  # still down: the next attempt waits longer
+        assert services.notification_emails_sweep() == 3
+    assert set(waiting.values_list("email_attempts", flat=True)) == {2}
+    settings.EMAIL_PORT = smtp_sink.port  # the mail server is back
+    with _later(backoff(1).total_seconds() + backoff(2).total_seconds() + 2):
+        assert services.notification_emails_sweep() == 3
+    assert sorted(m["To"] for m in smtp_sink.messages) == [
+        "alice@vik.example", "bob@vik.example", "carol@vik.example"
+    ]  # fmt: skip
+    assert not waiting.exists()
+    assert client.get("/healthz").json()["notification_emails"] == {"waiting": 0}
+
+
+def test_a_notification_email_is_given_up_after_the_last_attempt(emails, smtp_sink, settings):
+    world = emails
+    settings.VIK_OUTBOUND_MAX_ATTEMPTS = 2
+    smtp_sink.refuse.add("carol@vik.example")
+    with run_on_commit():
+        notification = services.notification_send(
+            user=world.carol, kind="sla_warning", text="Pozor"
+        )
+    with _later(3600):
+        assert services.notification_emails_sweep() == 1
+    notification.refresh_from_db()
+    assert (notification.email_attempts, notification.email_due_at) == (2, None)
+    assert notification.emailed_at is None and "550" in notification.email_error
+    with _later(7200):
+        assert services.notification_emails_sweep() == 0
+    assert smtp_sink.messages == []
+
+
+def test_a_lost_task_is_replaced_by_the_sweeper_after_the_lease(emails, smtp_sink):
+    """A crash between the commit and the enqueue: the e-mail's task never runs."""
+    world = emails
+    notification = services.notification_send(user=world.carol, kind="sla_warning", text="Pozor")
+    assert services.notification_emails_sweep() == 0  # its own task may still come
+    with _later(stale_claim().total_seconds() + 1):
+        assert services.notification_emails_sweep() == 1
+    assert [m["To"] for m in smtp_sink.messages] == ["carol@vik.example"]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["interrupted", "killed"])
+def test_a_worker_stopped_while_sending_loses_no_email(
+    emails, citizen_request, smtp_sink, monkeypatch, records
+):
+    """Interrupted: the sent e-mails are recorded on the way out and only the rest are sent
+    later. Killed: nothing is recorded, and the whole claim is sent again after the lease."""
+    from django.core.mail import EmailMessage
+
+    world = emails
+    users = (world.alice, world.bob, world.carol)
+    drafts = [services.NotificationDraft(u, "sla_warning", "Pozor", citizen_request) for u in users]
+    notifications = services.notifications_send(drafts)
+    send = EmailMessage.send
+    calls = []
+
+    def dies_at_the_second(message, *args, **kwargs):
+        calls.append(message.to)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return send(message, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMessage, "send", dies_at_the_second)
+        if not records:
+            patch.setattr(services, "_emails_record", lambda **kwargs: None)
+        with pytest.raises(KeyboardInterrupt):
+            services.notification_emails(notification_ids=[n.pk for n in notifications])
+    assert [m["To"] for m in smtp_sink.messages] == ["alice@vik.example"]
+    assert services.notification_emails_sweep() == 0  # the claim's lease holds
+    with _later(stale_claim().total_seconds() + 1):
+        assert services.notification_emails_sweep() == (2 if records else 3)
+    received = sorted(m["To"] for m in smtp_sink.messages)
+    again = [] if records else ["alice@vik.example"]
+    assert received == sorted(["alice@vik.example", "bob@vik.example", "carol@vik.example", *again])
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
 def test_an_assignment_by_a_colleague_notifies_the_assignee_and_taking_it_does_not(
