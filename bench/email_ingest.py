@@ -28,9 +28,11 @@ import json
 import os
 import quopri
 import random
+import re
 import resource
 import shutil
 import signal
+import smtplib
 import socket
 import statistics
 import subprocess
@@ -133,6 +135,7 @@ class Config:
     pipe_concurrency: int
     acknowledge: bool
     imap: bool
+    lmtp: bool
     helpdesk: bool
     attempts: int
     vacuum: bool
@@ -165,6 +168,7 @@ class Config:
             help="switch the account's acknowledgements off (on by default, as in the product)",
         )
         parser.add_argument("--skip-imap", dest="imap", action="store_false")
+        parser.add_argument("--skip-lmtp", dest="lmtp", action="store_false")
         parser.add_argument("--skip-helpdesk", dest="helpdesk", action="store_false")
         parser.add_argument(
             "--attempts", type=int, default=2, help="measure a phase again when disturbed"
@@ -192,6 +196,7 @@ class Config:
             pipe_concurrency=max(1, args.pipe_concurrency),
             acknowledge=args.acknowledge,
             imap=args.imap,
+            lmtp=args.lmtp,
             helpdesk=args.helpdesk,
             attempts=max(1, args.attempts),
             vacuum=args.vacuum,
@@ -1148,6 +1153,83 @@ def measure_pipe(vik: Vik, mails: Sequence[Mail], corpus: Path) -> dict[str, Any
     return result
 
 
+# LMTP ------------------------------------------------------------------------------------------
+
+
+def measure_lmtp(vik: Vik, files: Sequence[Path]) -> dict[str, Any]:
+    """`vik lmtp`, the long-running receiver: every message delivered over `pipe_concurrency`
+    LMTP connections, as a mail server opens them, and answered 250 once stored. Storing only:
+    what the workers then do is the pipe's end to end, measured above."""
+    concurrency = vik.config.pipe_concurrency
+    vik.fresh()
+    with vik.db.connect() as conn:
+        conn.execute(
+            "UPDATE channels_channelaccount SET settings = settings || %s::jsonb WHERE name = %s",
+            [json.dumps({"addresses": [OFFICE_ADDRESS]}), ACCOUNT],
+        )
+    port = free_port()
+    server = spawn(
+        [str(BIN / "vik"), "lmtp", "--listen", f"127.0.0.1:{port}"],
+        "email-lmtp.log",
+        vik.env,
+        stdout=subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    if b"listening on" not in server.stdout.readline():
+        server.kill()
+        raise BenchError(f"`vik lmtp` did not start; see {LOG_DIR}/email-lmtp.log")
+    log(f"LMTP: {len(files):,} messages to `vik lmtp` over {concurrency} connections")
+    raws = [re.sub(rb"\r?\n", b"\r\n", path.read_bytes()) for path in files]
+    failures: list[str] = []
+
+    def connection(share: Sequence[bytes]) -> None:
+        with smtplib.LMTP("127.0.0.1", port) as client:
+            for raw in share:
+                refused = client.sendmail("jan.novak@example.cz", [OFFICE_ADDRESS], raw)
+                if refused:
+                    failures.append(repr(refused)[:300])
+
+    try:
+        with CpuMeter(
+            lambda: {"lmtp": [server.pid] if alive(server) else [],
+                     "postgres": postgres_pids(vik.db.name)}
+        ) as meter:  # fmt: skip
+            wall = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+                for done in [
+                    pool.submit(connection, raws[i::concurrency]) for i in range(concurrency)
+                ]:
+                    done.result()
+            wall = time.perf_counter() - wall
+            cpu = meter.finish()
+        rss = peak_rss_mb(server.pid)
+    except (OSError, smtplib.SMTPException) as error:
+        raise BenchError(f"LMTP delivery failed: {error}") from error
+    finally:
+        server.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.communicate(timeout=30)
+        if server.poll() is None:
+            server.kill()
+    with vik.db.connect() as conn:
+        row = conn.execute("SELECT count(*) FROM channels_inboundpayload").fetchone()
+    stored = row[0] if row else 0
+    if failures or stored != len(files):
+        raise BenchError(
+            f"LMTP: {stored} of {len(files)} stored; {len(failures)} refused: {failures[:1]}"
+        )
+    result = {
+        "messages": len(files),
+        "connections": concurrency,
+        "seconds": round(wall, 2),
+        "msgs_per_s": round(len(files) / wall, 1),
+        "peak_rss_mb": rss,
+        "cpu_s": cpu,
+    }
+    log(f"    {result['msgs_per_s']} msgs/s stored through LMTP")
+    return result
+
+
 # IMAP ------------------------------------------------------------------------------------------
 
 DOVECOT_CONFIG = """\
@@ -1670,6 +1752,15 @@ def report(config: Config, results: dict[str, Any], failures: dict[str, str]) ->
                 f"({acc['messages']} messages, {acc['concurrency']} at a time; median "
                 f"{acc['median_process_s'] * 1000:.0f} ms per process)",
             )  # fmt: skip
+        lmtp = results.get("lmtp")
+        if lmtp:
+            row(
+                f"VIK LMTP accept: one `vik lmtp`, {lmtp['connections']} connections",
+                lmtp["msgs_per_s"],
+                f"({lmtp['messages']:,} messages; CPU-s lmtp {lmtp['cpu_s']['lmtp']:.1f}, postgres "
+                f"{lmtp['cpu_s']['postgres']:.1f} = {cpu_ms(lmtp, 'lmtp', 'postgres'):.1f} ms per "
+                f"message; peak RSS {lmtp['peak_rss_mb']:.0f} MB)",
+            )  # fmt: skip
         store, proc = pipe["store"], pipe["process"]
         cpu = proc["cpu_s"]
         proc["messages"] = corpus["messages"]
@@ -1836,6 +1927,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         vik.prepare_template()
         results["environment"] = environment(vik.db)
         results["pipe"] = measure_pipe(vik, mails, corpus)
+        if config.lmtp:
+            try:
+                results["lmtp"] = measure_lmtp(vik, sorted(corpus.glob("*.eml")))
+            except BenchError as error:
+                failures["lmtp"] = str(error)
+                log(f"LMTP FAILED: {error}")
         if config.imap:
             try:
                 results["imap"] = measure_imap(vik, mails)
