@@ -16,6 +16,7 @@ from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.models import Contact
 from vik.conversations import services as conversation_services
 from vik.conversations.models import Interaction, Request
+from vik.conversations.services import inbound as inbound_services
 from vik.core import clock
 from vik.core.testing import JIHLAVA, run_on_commit
 
@@ -295,7 +296,7 @@ def test_a_burst_is_drained_in_batches_in_arrival_order(world, settings):
 
 
 def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkeypatch):
-    real_build = conversation_services._inbound_interaction
+    real_build = inbound_services._inbound_interaction
     payloads = stored(world, 5)
     poisoned = payloads[2].pk
 
@@ -305,7 +306,7 @@ def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkey
         return real_build(account, payload, *args)
 
     # It breaks the batch's set-based step too: the batch is then applied one by one.
-    monkeypatch.setattr(conversation_services, "_inbound_interaction", build)
+    monkeypatch.setattr(inbound_services, "_inbound_interaction", build)
     assert services.inbound_drain() == 5
 
     states = dict(InboundPayload.objects.values_list("pk", "state"))
@@ -324,7 +325,7 @@ def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkey
     # A retry is never batched again: the next drain leaves it to its own task.
     with clock.travel(failed.next_attempt_at + dt.timedelta(seconds=1)):
         assert services.inbound_drain() == 0
-        monkeypatch.setattr(conversation_services, "_inbound_interaction", real_build)
+        monkeypatch.setattr(inbound_services, "_inbound_interaction", real_build)
         services.inbound_process(payload_id=poisoned)
     assert InboundPayload.objects.get(pk=poisoned).state == PayloadState.PROCESSED
 

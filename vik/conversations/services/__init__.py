@@ -1,0 +1,104 @@
+"""Writing requests, interactions and the timeline: `conversations` is the only writer.
+
+One module per use case; this package re-exports their public services, so that callers
+write `from vik.conversations import services` and `services.request_reply(...)`.
+
+- `opening`: a request's reference, routing and deadlines (`request_open`);
+- `inbound`: a channel's normalised message applied to its contact and request;
+- `acknowledgements`: telling the citizen their request has arrived;
+- `attachments`: storing the files of interactions;
+- `replies`: public replies and internal notes;
+- `changes`: status, assignee, topic and tags;
+- `network`: transfers, consultations, merge and split;
+- `bulk`: bulk actions of the request list.
+"""
+
+from __future__ import annotations
+
+from .acknowledgements import (
+    acknowledgement_build,
+    acknowledgement_recipient,
+    acknowledgement_text,
+    recent_acknowledgements,
+    request_acknowledge,
+)
+from .attachments import (
+    attachments_store,
+    interaction_attachments_store,
+)
+from .bulk import (
+    BULK_ACTIONS,
+    BulkResult,
+    requests_bulk_apply,
+)
+from .changes import (
+    request_assign,
+    request_require_work,
+    request_set_status,
+    request_set_topic,
+    request_tags_change,
+    request_viewed,
+)
+from .inbound import (
+    continues_request,
+    inbound_apply,
+    inbound_apply_batch,
+    inbound_apply_continuations,
+    opens_new_request,
+)
+from .network import (
+    consultation_answer,
+    consultation_ask,
+    request_merge,
+    request_move,
+    request_split,
+    request_transfer,
+)
+from .opening import (
+    reference_allocate,
+    references_allocate,
+    request_open,
+    request_routing_apply,
+    request_routing_facts,
+)
+from .replies import (
+    request_note,
+    request_reply,
+)
+
+__all__ = [
+    "BULK_ACTIONS",
+    "BulkResult",
+    "acknowledgement_build",
+    "acknowledgement_recipient",
+    "acknowledgement_text",
+    "attachments_store",
+    "consultation_answer",
+    "consultation_ask",
+    "continues_request",
+    "inbound_apply",
+    "inbound_apply_batch",
+    "inbound_apply_continuations",
+    "interaction_attachments_store",
+    "opens_new_request",
+    "recent_acknowledgements",
+    "reference_allocate",
+    "references_allocate",
+    "request_acknowledge",
+    "request_assign",
+    "request_merge",
+    "request_move",
+    "request_note",
+    "request_open",
+    "request_reply",
+    "request_require_work",
+    "request_routing_apply",
+    "request_routing_facts",
+    "request_set_status",
+    "request_set_topic",
+    "request_split",
+    "request_tags_change",
+    "request_transfer",
+    "request_viewed",
+    "requests_bulk_apply",
+]

@@ -1,0 +1,109 @@
+"""A member of staff changes a request: status, assignee, topic, tags; and reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vik.audit.services import audit_record
+from vik.core import clock
+from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.sla.services import (
+    request_sla_on_status,
+)
+from vik.tenancy import permissions
+from vik.topics.models import Topic
+
+from .. import events
+from ..choices import Status
+from ..models import (
+    Request,
+    Tag,
+)
+from ..states import check_transition
+
+
+def request_require_work(request: Request, by: Any) -> None:
+    if not permissions.can_work_request(by, request):
+        raise PermissionDenied("You may not change this request.")
+
+
+@transaction.atomic
+def request_set_status(*, request: Request, status: str, by: Any) -> Request:
+    request_require_work(request, by)
+    check_transition(request.status, status)
+    old, now = request.status, clock.now()
+    request.status = status
+    if status == Status.RESOLVED:
+        request.resolved_at = now
+    elif status == Status.CLOSED:
+        request.closed_at = now
+        request.resolved_at = request.resolved_at or now
+    elif old == Status.RESOLVED:
+        request.resolved_at = None
+    request.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    events.status_changed(request=request, old=old, new=status, by=by)
+    request_sla_on_status(request=request, old=old, new=status)
+    return request
+
+
+@transaction.atomic
+def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
+    request_require_work(request, by)
+    if assignee is not None and not permissions.can_be_assigned(assignee, request):
+        raise ValidationFailed(f"{assignee.display_name} does not work for this centre.")
+    request.assignee = assignee
+    request.save(update_fields=["assignee", "updated_at"])
+    events.assigned(request=request, assignee=assignee, by=by)
+    if assignee is not None and getattr(by, "pk", None) != assignee.pk:  # not who took it
+        from vik.workspace.choices import NotificationKind
+        from vik.workspace.services import notification_send
+
+        notification_send(
+            user=assignee,
+            kind=NotificationKind.ASSIGNED,
+            text=_("%(who)s assigned %(reference)s to you: %(subject)s")
+            % {"who": by.display_name, "reference": request.reference, "subject": request.subject},
+            request=request,
+        )
+    return request
+
+
+@transaction.atomic
+def request_set_topic(*, request: Request, topic: Topic | None, by: Any) -> Request:
+    request_require_work(request, by)
+    old = str(request.topic or "")
+    request.topic = topic
+    request.save(update_fields=["topic", "updated_at"])
+    events.topic_changed(request=request, old=old, new=str(topic or ""), by=by)
+    return request
+
+
+@transaction.atomic
+def request_tags_change(
+    *, request: Request, add: Iterable[str] = (), remove: Iterable[str] = (), by: Any
+) -> Request:
+    """Add and remove tags by name (a new name makes a new tag of the region)."""
+    if by is not None:
+        request_require_work(request, by)
+    before = set(request.tags.values_list("name", flat=True))
+    wanted = {n.strip()[:64] for n in add if n.strip()} - before
+    dropped = {n.strip() for n in remove} & before
+    for name in sorted(wanted):
+        tag, _created = Tag.objects.get_or_create(region_id=request.region_id, name=name)
+        request.tags.add(tag)
+    if dropped:
+        request.tags.remove(*Tag.objects.filter(region_id=request.region_id, name__in=dropped))
+    if wanted or dropped:
+        events.tags_changed(request=request, added=sorted(wanted), removed=sorted(dropped), by=by)
+    return request
+
+
+def request_viewed(*, request: Request, by: Any, http_request: Any = None) -> None:
+    """Record that a member of staff opened the request (it carries personal data)."""
+    audit_record(
+        actor=by, action="request.view", target=request, personal_data=True, request=http_request
+    )
