@@ -1598,7 +1598,7 @@ def child_main(argv: Sequence[str]) -> int:
     import django
 
     django.setup()
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.models import ChannelAccount
 
     account = ChannelAccount.objects.get(name=ACCOUNT)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -1606,7 +1606,7 @@ def child_main(argv: Sequence[str]) -> int:
     if argv[0] == "_store":
         from vik.channels.email.adapter import RAW_CONTENT_TYPE
         from vik.channels.email.parser import idempotency_key
-        from vik.channels.services import inbound_accept
+        from vik.channels.core.services import inbound_accept
 
         directory, start = Path(argv[argv.index("--dir") + 1]), int(argv[argv.index("--start") + 1])
         stored = duplicates = 0

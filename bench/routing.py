@@ -155,8 +155,8 @@ def build_world(rng: random.Random) -> dict[str, Any]:
     """Kraj Vysočina with the demo's centres and competences, and a few channel accounts."""
     from django.core.management import call_command
 
-    from vik.channels.choices import ChannelKind
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.choices import ChannelKind
+    from vik.channels.core.models import ChannelAccount
     from vik.demo.services import REGION_CODE, DemoReport, build_network
     from vik.territory.models import Region
     from vik.territory.services import territory_load
@@ -179,8 +179,8 @@ def build_world(rng: random.Random) -> dict[str, Any]:
 
 def rule_specs(count: int, rng: random.Random, world: dict[str, Any]) -> list[dict[str, Any]]:
     """`count` rules in a realistic mix; conditions mostly narrow, so that most do not match."""
-    from vik.channels.choices import ChannelKind
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.choices import ChannelKind
+    from vik.channels.core.models import ChannelAccount
     from vik.contacts.choices import RequesterType
     from vik.conversations.choices import RequestKind
     from vik.routing.models import Queue
@@ -270,7 +270,7 @@ def create_rules(specs: list[dict[str, Any]], region: Any) -> None:
 
 
 def varied_facts(count: int, rng: random.Random, region: Any) -> list[Any]:
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.models import ChannelAccount
     from vik.contacts.choices import RequesterType
     from vik.conversations.choices import RequestKind
     from vik.routing.services import RoutingFacts

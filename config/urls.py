@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vik.api.v1 import api as api_v1
-from vik.channels import urls as channels_urls
+from vik.channels.core import urls as channels_urls
 from vik.channels.web import urls as web_urls
 from vik.contacts import urls as contacts_urls
 from vik.conversations import urls as conversations_urls

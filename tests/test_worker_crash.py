@@ -179,8 +179,8 @@ def _wave_a(rng: random.Random) -> list[tuple[str, bytes, dict[str, Any]]]:
 
 def _wave_b(rng: random.Random) -> list[tuple[str, bytes, dict[str, Any]]]:
     """Messages that continue wave A's requests; what they must join is read from the database."""
-    from vik.channels.choices import OutboundState
-    from vik.channels.models import MessageReference
+    from vik.channels.core.choices import OutboundState
+    from vik.channels.core.models import MessageReference
     from vik.conversations.models import Interaction
 
     originals = list(
@@ -279,8 +279,8 @@ def child() -> None:
 def _setup() -> dict[str, Any]:
     from django.core.management import call_command
 
-    from vik.channels.choices import ChannelKind
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.choices import ChannelKind
+    from vik.channels.core.models import ChannelAccount
     from vik.tenancy.models import InformationCentre, Office
     from vik.territory.models import Region
     from vik.territory.services import territory_load
@@ -300,8 +300,8 @@ def _setup() -> dict[str, Any]:
 def _feed(command: str) -> dict[str, Any]:
     from vik.channels.email.adapter import RAW_CONTENT_TYPE
     from vik.channels.email.parser import idempotency_key
-    from vik.channels.models import ChannelAccount
-    from vik.channels.services import inbound_accept
+    from vik.channels.core.models import ChannelAccount
+    from vik.channels.core.services import inbound_accept
 
     account = ChannelAccount.objects.get(name=ACCOUNT)
     rng = random.Random(f"{SEED}-{command}")
@@ -326,7 +326,7 @@ def _feed(command: str) -> dict[str, Any]:
 def _facts() -> dict[str, Any]:
     from django_tasks_db.models import DBTaskResult
 
-    from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
+    from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
     from vik.conversations.models import Attachment, Interaction, Request, TimelineEvent
 
     return {

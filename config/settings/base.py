@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "vik.topics",
     "vik.contacts",
     "vik.conversations",
-    "vik.channels",
+    "vik.channels.core",
     "vik.channels.web",
     "vik.channels.email",
     "vik.channels.fax",
@@ -253,7 +253,7 @@ VIK_LOGIN_HINT = env_str("VIK_LOGIN_HINT")
 
 # Jobs every `vik worker` runs beside its tasks, once per housekeeping interval (15 s).
 VIK_PERIODIC_JOBS = [
-    "vik.channels.services.channels_sweep",
+    "vik.channels.core.services.channels_sweep",
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
     "vik.sla.services.sla_sweep",

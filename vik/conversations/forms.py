@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.contacts.models import Contact
 from vik.core.models import TimeStampedModel
 from vik.tenancy.models import InformationCentre

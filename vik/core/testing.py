@@ -21,8 +21,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
 from vik.conversations.models import Interaction, Request
 from vik.tenancy.choices import OfficeKind, Role
 from vik.tenancy.models import Competence, InformationCentre, Membership, Office, User

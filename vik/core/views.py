@@ -37,8 +37,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Database state, pending work and the worker's last heartbeat, for monitoring."""
     from django_tasks_db.models import DBTaskResult
 
-    from vik.channels.choices import OutboundState, PayloadState
-    from vik.channels.models import InboundPayload, OutboundMessage
+    from vik.channels.core.choices import OutboundState, PayloadState
+    from vik.channels.core.models import InboundPayload, OutboundMessage
     from vik.workspace.models import Notification
 
     body: dict[str, object] = {"status": "ok"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.contacts.choices import RequesterType
 from vik.conversations.choices import Priority, RequestKind
 from vik.routing.models import Queue, RoutingRule

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
 from vik.contacts.choices import RequesterType
 from vik.conversations.choices import Priority, RequestKind
 from vik.tenancy import permissions

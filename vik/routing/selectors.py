@@ -145,8 +145,8 @@ class RuleRow:
 def rule_rows(region: Region) -> list[RuleRow]:
     """The region's rules with their conditions and actions in words, for the list page (a
     fixed number of queries, whatever the number of rules)."""
-    from vik.channels.choices import ChannelKind
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.choices import ChannelKind
+    from vik.channels.core.models import ChannelAccount
     from vik.contacts.choices import RequesterType
     from vik.conversations.choices import Priority, RequestKind
     from vik.tenancy.choices import AssignmentPolicy

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.contacts.choices import RequesterType
 from vik.core import clock
 from vik.core.db import rows_update
@@ -676,7 +676,7 @@ def _conditions_clean(
         clean["topics"] = topics
     accounts = ids("accounts")
     if accounts:
-        from vik.channels.models import ChannelAccount
+        from vik.channels.core.models import ChannelAccount
 
         found = set(
             ChannelAccount.objects.filter(pk__in=accounts, region_id=region_id).values_list(

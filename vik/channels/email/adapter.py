@@ -3,7 +3,7 @@
 `parse` turns a stored message into a normalised one: the sender's address, the text, the
 attachments, and what ties it to a request (the Message-IDs it answers, the reference in its
 subject). It also says when a machine wrote it (auto-replies) and when it is a delivery report
-about a message VIK sent (bounces); `vik.channels.services` acts on those.
+about a message VIK sent (bounces); `vik.channels.core.services` acts on those.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import translation
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     ChannelAdapter,
     DeliveryError,
     DeliveryReport,
@@ -32,8 +32,8 @@ from vik.channels.base import (
     ThreadHint,
     outbound_message_id,
 )
-from vik.channels.choices import ChannelKind
-from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request

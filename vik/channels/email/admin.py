@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from vik.channels.admin import ChannelAccountAdmin
+from vik.channels.core.admin import ChannelAccountAdmin
 
 from .models import MailboxState
 

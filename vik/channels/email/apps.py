@@ -7,7 +7,7 @@ class EmailChannelConfig(AppConfig):
     verbose_name = "E-mail channel"
 
     def ready(self) -> None:
-        from vik.channels.registry import register
+        from vik.channels.core.registry import register
 
         from .adapter import EmailAdapter
 

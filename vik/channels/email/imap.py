@@ -39,9 +39,9 @@ from django.db.models import F
 from imapclient import IMAPClient
 from imapclient.exceptions import CapabilityError, LoginError
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
-from vik.channels.services import (
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.core.services import (
     Arrival,
     account_failure_notify,
     inbound_accept,

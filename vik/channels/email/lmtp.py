@@ -25,9 +25,9 @@ from typing import Any
 
 from django.db import close_old_connections, connections
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
-from vik.channels.services import inbound_accept
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.core.services import inbound_accept
 from vik.core.memo import configured
 
 from .adapter import RAW_CONTENT_TYPE

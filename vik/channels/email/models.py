@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vik.channels.models import ChannelAccount
+from vik.channels.core.models import ChannelAccount
 
 
 class MailboxState(models.Model):

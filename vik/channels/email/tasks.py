@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
 
 from . import imap
 

@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     ChannelAdapter,
     DeliveryError,
     DeliveryReport,
@@ -42,7 +42,7 @@ from vik.channels.base import (
     ThreadHint,
     outbound_message_id,
 )
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.channels.email.adapter import (
     DEFAULT_MAX_BYTES,
     _with_signature,
@@ -50,7 +50,7 @@ from vik.channels.email.adapter import (
     smtp_deliver,
 )
 from vik.channels.email.parser import MailAttachment, MailUnparseable, ParsedMail, parse_mail
-from vik.channels.models import InboundPayload, OutboundMessage
+from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request

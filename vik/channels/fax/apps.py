@@ -7,7 +7,7 @@ class FaxChannelConfig(AppConfig):
     verbose_name = "Fax channel"
 
     def ready(self) -> None:
-        from vik.channels.registry import register
+        from vik.channels.core.registry import register
 
         from .adapter import FaxAdapter
 

@@ -17,7 +17,7 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     ChannelAdapter,
     DeliveryError,
     InboundAttachment,
@@ -26,8 +26,8 @@ from vik.channels.base import (
     ThreadHint,
     outbound_message_id,
 )
-from vik.channels.choices import ChannelKind
-from vik.channels.models import InboundPayload, OutboundMessage
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request

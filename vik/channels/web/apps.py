@@ -7,7 +7,7 @@ class WebChannelConfig(AppConfig):
     verbose_name = "Web form channel"
 
     def ready(self) -> None:
-        from vik.channels.registry import register
+        from vik.channels.core.registry import register
 
         from .adapter import WebAdapter
 

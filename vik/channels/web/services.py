@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount, InboundPayload
-from vik.channels.services import UploadedFile as StoredFile
-from vik.channels.services import inbound_accept
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount, InboundPayload
+from vik.channels.core.services import UploadedFile as StoredFile
+from vik.channels.core.services import inbound_accept
 from vik.contacts.choices import IdentityKind
 from vik.conversations.models import Request
 from vik.core import clock

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from vik.audit.services import client_ip
-from vik.channels.models import InboundPayload
+from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
 from vik.knowledge import deflection
 from vik.knowledge.choices import UsageWhere

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     InboundAttachment,
 )
 

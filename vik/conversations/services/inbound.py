@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db.models import Q
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     NormalisedMessage,
     PayloadIgnored,
     PayloadRejected,
 )
-from vik.channels.models import ChannelAccount, InboundPayload, MessageReference
+from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference
 from vik.contacts.models import Contact
 from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
@@ -147,7 +147,7 @@ def inbound_apply(
         Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
     _remember_external_id(region, message, request, interaction)
     if opened:
-        from vik.channels.registry import adapter_for
+        from vik.channels.core.registry import adapter_for
 
         request_acknowledge(
             request=request, account=account, contact=contact,
@@ -218,8 +218,8 @@ def inbound_apply_batch(
     Precondition: inside the transaction that marks the payloads processed; on any error the
     caller rolls back and applies the messages one by one.
     """
-    from vik.channels.registry import adapter_for
-    from vik.channels.services import outbound_queue_many
+    from vik.channels.core.registry import adapter_for
+    from vik.channels.core.services import outbound_queue_many
 
     region = account.region
     ids = [m.external_id for _p, m in items if m.external_id]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vik.channels.models import MessageReference
+from vik.channels.core.models import MessageReference
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.routing.services import (

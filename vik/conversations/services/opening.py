@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import connection
 
-from vik.channels.models import ChannelAccount
+from vik.channels.core.models import ChannelAccount
 from vik.contacts.models import Contact
 from vik.core import clock
 from vik.routing.services import (

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vik.channels.base import (
+from vik.channels.core.base import (
     InboundAttachment,
 )
 from vik.core import clock
@@ -41,8 +41,8 @@ def request_reply(
     """A public reply on the request's channel: shown on the tracking page and delivered through
     the channel of origin wherever that channel has an address for the citizen. `articles`:
     the knowledge articles the agent inserted into the reply (their use is counted)."""
-    from vik.channels.registry import adapter_for
-    from vik.channels.services import outbound_queue
+    from vik.channels.core.registry import adapter_for
+    from vik.channels.core.services import outbound_queue
     from vik.knowledge.services import reply_usage_record
 
     request_require_work(request, by)

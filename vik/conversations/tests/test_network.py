@@ -9,8 +9,8 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.core.management import call_command
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount, MessageReference
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount, MessageReference
 from vik.conversations import services
 from vik.conversations.choices import AccessReason, Direction, EventKind, Status
 from vik.conversations.models import (

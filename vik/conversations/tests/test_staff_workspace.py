@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from vik.audit.models import AuditEvent
-from vik.channels.choices import OutboundState
-from vik.channels.models import OutboundMessage
-from vik.channels.services import outbound_deliver
+from vik.channels.core.choices import OutboundState
+from vik.channels.core.models import OutboundMessage
+from vik.channels.core.services import outbound_deliver
 from vik.conversations import services
 from vik.conversations.models import Request
 from vik.conversations.selectors import PAGE_SIZE

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from vik.channels.registry import registered_kinds
+from vik.channels.core.registry import registered_kinds
 from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
 from vik.core.middleware import content_security_policy

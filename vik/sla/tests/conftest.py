@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.contacts.choices import IdentityKind
 from vik.contacts.services import contact_resolve
 from vik.conversations.choices import RequestKind

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.contacts.choices import IdentityKind
 from vik.contacts.services import contact_resolve
 from vik.conversations.choices import RequestKind

@@ -224,8 +224,8 @@ def imap_user(dovecot: DovecotServer) -> MailUser:
 @pytest.fixture
 def mailbox(world: Any) -> Any:
     """The e-mail account of centre A (Jihlava), acknowledging new requests, sending by SMTP."""
-    from vik.channels.choices import ChannelKind
-    from vik.channels.models import ChannelAccount
+    from vik.channels.core.choices import ChannelKind
+    from vik.channels.core.models import ChannelAccount
 
     return ChannelAccount.objects.create(
         region=world.region,

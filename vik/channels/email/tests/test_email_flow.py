@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from vik.channels.choices import OutboundState, PayloadState
-from vik.channels.models import InboundPayload, OutboundMessage
+from vik.channels.core.choices import OutboundState, PayloadState
+from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
@@ -335,7 +335,7 @@ def test_the_account_page_shows_why_polling_fails(world, mailbox, client, django
 def test_a_resent_reply_keeps_its_message_id(world, mailbox, monkeypatch, answered, smtp_sink):
     """A worker killed between sending and recording sends again: the same Message-ID lets the
     recipient's mail client recognise the duplicate."""
-    from vik.channels.services import outbound_deliver
+    from vik.channels.core.services import outbound_deliver
 
     request, sent = answered
     reply = OutboundMessage.objects.get(interaction__is_automatic=False)

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vik.channels import services
-from vik.channels.choices import ChannelKind, PayloadState
-from vik.channels.models import ChannelAccount, InboundPayload
+from vik.channels.core import services
+from vik.channels.core.choices import ChannelKind, PayloadState
+from vik.channels.core.models import ChannelAccount, InboundPayload
 
 VALID = (
     b"From: =?windows-1250?q?Ji=F8=ED_Nov=E1k?= <jiri@example.cz>\r\n"

@@ -8,9 +8,9 @@ from email.utils import make_msgid
 
 from django.core.mail import EmailMessage as DjangoMessage
 
-from vik.channels import services
-from vik.channels.choices import OutboundState
-from vik.channels.models import InboundPayload, MessageReference, OutboundMessage
+from vik.channels.core import services
+from vik.channels.core.choices import OutboundState
+from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
 from vik.conversations.choices import EventKind
 from vik.conversations.models import TimelineEvent
 from vik.core import clock

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vik.channels.models import InboundPayload
+from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
 from vik.core.testing import run_on_commit, submit_web_request, upload, web_form_data
 from vik.topics.models import Topic

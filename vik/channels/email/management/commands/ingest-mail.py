@@ -13,9 +13,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from vik.channels.choices import ChannelKind
-from vik.channels.models import ChannelAccount
-from vik.channels.services import inbound_accept
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.core.services import inbound_accept
 
 from ...adapter import RAW_CONTENT_TYPE
 from ...parser import idempotency_key

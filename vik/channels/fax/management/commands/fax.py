@@ -16,9 +16,9 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from vik.channels.choices import ChannelKind
+from vik.channels.core.choices import ChannelKind
 from vik.channels.email.parser import MailUnparseable, parse_mail
-from vik.channels.models import ChannelAccount
+from vik.channels.core.models import ChannelAccount
 
 from ...adapter import (
     LANGUAGE,

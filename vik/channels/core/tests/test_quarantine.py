@@ -3,9 +3,9 @@
 import pytest
 
 from vik.audit.models import AuditEvent
-from vik.channels import services
-from vik.channels.choices import PayloadState
-from vik.channels.models import InboundPayload
+from vik.channels.core import services
+from vik.channels.core.choices import PayloadState
+from vik.channels.core.models import InboundPayload
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.core.testing import JIHLAVA, run_on_commit
 from vik.tenancy.choices import Role

@@ -9,9 +9,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from vik.channels import services
-from vik.channels.choices import PayloadState
-from vik.channels.models import InboundPayload
+from vik.channels.core import services
+from vik.channels.core.choices import PayloadState
+from vik.channels.core.models import InboundPayload
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.models import Contact
 from vik.conversations import services as conversation_services

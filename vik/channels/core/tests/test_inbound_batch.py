@@ -11,9 +11,9 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.db import transaction
 
-from vik.channels import services
-from vik.channels.choices import ChannelKind, PayloadState
-from vik.channels.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
+from vik.channels.core import services
+from vik.channels.core.choices import ChannelKind, PayloadState
+from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact, Identity
@@ -172,7 +172,7 @@ def one_by_one_and_together(arrivals, observe=outcome):
 
 
 def test_a_batch_ends_exactly_as_the_same_messages_one_by_one(world, arrivals, caplog):
-    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
     one_by_one, together = one_by_one_and_together(arrivals)
 
     assert "applied one by one" not in caplog.text  # the set-based step did the work
@@ -196,7 +196,7 @@ def test_vik_own_message_in_a_batch_is_ignored_as_one_by_one(world, arrivals, ca
         region_id=world.region.pk, request=old, outbound=sent, channel=ChannelKind.EMAIL,
         message_id=email.message_from_bytes(bytes(came_back.body))["Message-ID"].strip("<>"),
     )  # fmt: skip
-    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
     one_by_one, together = one_by_one_and_together(arrivals)
 
     assert "applied one by one" not in caplog.text
@@ -317,7 +317,7 @@ def test_replies_in_a_batch_end_exactly_as_one_by_one(world, arrivals, caplog):
             "statuses": sorted(Request.objects.values_list("subject", "status")),
         }
 
-    caplog.set_level(logging.INFO, logger="vik.channels.services")
+    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
     one_by_one, together = one_by_one_and_together(batch, observe=observe)
 
     assert "applied one by one" not in caplog.text

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class ChannelsConfig(AppConfig):
-    name = "vik.channels"
+    name = "vik.channels.core"
     label = "channels"
     verbose_name = "Channels"
