@@ -1604,9 +1604,9 @@ def child_main(argv: Sequence[str]) -> int:
     wall, cpu = time.perf_counter(), time.process_time()
     result: dict[str, Any]
     if argv[0] == "_store":
+        from vik.channels.core.services import inbound_accept
         from vik.channels.email.adapter import RAW_CONTENT_TYPE
         from vik.channels.email.parser import idempotency_key
-        from vik.channels.core.services import inbound_accept
 
         directory, start = Path(argv[argv.index("--dir") + 1]), int(argv[argv.index("--start") + 1])
         stored = duplicates = 0

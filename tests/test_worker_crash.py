@@ -298,10 +298,10 @@ def _setup() -> dict[str, Any]:
 
 
 def _feed(command: str) -> dict[str, Any]:
-    from vik.channels.email.adapter import RAW_CONTENT_TYPE
-    from vik.channels.email.parser import idempotency_key
     from vik.channels.core.models import ChannelAccount
     from vik.channels.core.services import inbound_accept
+    from vik.channels.email.adapter import RAW_CONTENT_TYPE
+    from vik.channels.email.parser import idempotency_key
 
     account = ChannelAccount.objects.get(name=ACCOUNT)
     rng = random.Random(f"{SEED}-{command}")

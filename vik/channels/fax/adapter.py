@@ -43,6 +43,7 @@ from vik.channels.core.base import (
     outbound_message_id,
 )
 from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.channels.email.adapter import (
     DEFAULT_MAX_BYTES,
     _with_signature,
@@ -50,7 +51,6 @@ from vik.channels.email.adapter import (
     smtp_deliver,
 )
 from vik.channels.email.parser import MailAttachment, MailUnparseable, ParsedMail, parse_mail
-from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request

@@ -13,7 +13,12 @@ from django.db import transaction
 
 from vik.channels.core import services
 from vik.channels.core.choices import ChannelKind, PayloadState
-from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
+from vik.channels.core.models import (
+    ChannelAccount,
+    InboundPayload,
+    MessageReference,
+    OutboundMessage,
+)
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact, Identity

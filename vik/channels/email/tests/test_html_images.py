@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from vik.audit.models import AuditEvent
-from vik.channels.email.adapter import EmailAdapter
 from vik.channels.core.models import InboundPayload
+from vik.channels.email.adapter import EmailAdapter
 from vik.conversations.models import Attachment, Interaction
 from vik.conversations.selectors import interaction_formatted
 from vik.core import clock

@@ -18,11 +18,11 @@ from django.core.management import call_command
 from imapclient import IMAPClient
 
 from vik.channels.core.choices import ChannelKind, PayloadState
+from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.email import imap
 from vik.channels.email.models import MailboxState
 from vik.channels.email.parser import idempotency_key
 from vik.channels.email.tasks import mailbox_poll_task
-from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.conversations.models import Interaction
 from vik.core import clock
 from vik.core.testing import run_on_commit

@@ -21,8 +21,8 @@ import pytest
 from django.db import OperationalError
 
 from vik.channels.core.choices import PayloadState
-from vik.channels.email import lmtp
 from vik.channels.core.models import InboundPayload
+from vik.channels.email import lmtp
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.testing import free_port

@@ -29,10 +29,15 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from vik.channels.core.base import DeliveryError
 from vik.channels.core.choices import ChannelKind, OutboundState, PayloadState
+from vik.channels.core.models import (
+    ChannelAccount,
+    InboundPayload,
+    MessageReference,
+    OutboundMessage,
+)
 from vik.channels.email.parser import parse_mail
 from vik.channels.fax import ocr
 from vik.channels.fax.adapter import calling_number, gateway_address
-from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from vik.channels.core.choices import ChannelKind
-from vik.channels.email.parser import MailUnparseable, parse_mail
 from vik.channels.core.models import ChannelAccount
+from vik.channels.email.parser import MailUnparseable, parse_mail
 
 from ...adapter import (
     LANGUAGE,
