@@ -31,10 +31,13 @@ test: install-dev system-deps
 	VIK_DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
 	VIK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
 
-## make lint: ruff, formatting, mypy, template lint, missing migrations
+## make lint: ruff, formatting, the import contract, mypy (strict on vik and config), template
+## lint, missing migrations
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/python scripts/check_local_imports.py vik
 	$(BIN)/mypy vik config tests bench
 	$(BIN)/djlint --lint vik/templates vik/*/templates vik/channels/*/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/vik makemigrations --check --dry-run

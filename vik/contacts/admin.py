@@ -3,14 +3,14 @@ from django.contrib import admin
 from .models import Contact, Identity
 
 
-class IdentityInline(admin.TabularInline):
+class IdentityInline(admin.TabularInline[Identity, Contact]):
     model = Identity
     extra = 0
     fields = ["kind", "value"]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(admin.ModelAdmin[Contact]):
     list_display = ["__str__", "kind", "requester_type", "region", "created_at"]
     list_filter = ["region", "kind", "requester_type"]
     search_fields = ["name", "identities__value"]

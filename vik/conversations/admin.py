@@ -4,7 +4,7 @@ from .models import Request, Tag
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(admin.ModelAdmin[Request]):
     list_display = ["reference", "subject", "status", "centre", "origin_channel", "created_at"]
     list_filter = ["region", "status", "origin_channel", "kind"]
     search_fields = ["reference", "subject"]
@@ -14,5 +14,5 @@ class RequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin[Tag]):
     list_display = ["name", "region"]

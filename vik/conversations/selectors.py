@@ -184,7 +184,9 @@ def _end_of_today() -> dt.datetime:
     return dt.datetime.combine(tomorrow, dt.time(), tzinfo=clock.PRAGUE)
 
 
-def _apply_filters(queryset: QuerySet[Request], filters: RequestFilters, user: Any) -> QuerySet:
+def _apply_filters(
+    queryset: QuerySet[Request], filters: RequestFilters, user: Any
+) -> QuerySet[Request]:
     if filters.status == "active":
         queryset = queryset.exclude(status__in=["resolved", "closed"])
     elif filters.status:

@@ -27,7 +27,7 @@ def rows_update(objs: Sequence[Model], fields: Sequence[str]) -> None:
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 (model metadata)
-        f"WHERE {quote(str(meta.pk.column))} = %s"  # type: ignore[union-attr]
+        f"WHERE {quote(str(meta.pk.column))} = %s"
     )
     params = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]

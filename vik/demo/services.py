@@ -113,7 +113,7 @@ class DemoReport:
 
 def _weighted(rng: random.Random, mix: Sequence[tuple[str, int]]) -> str:
     values, weights = zip(*mix, strict=True)
-    return rng.choices(values, weights=weights)[0]
+    return str(rng.choices(values, weights=weights)[0])
 
 
 def _slug(text: str) -> str:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import Article, ArticleAttachment, ArticleFeedback, ArticleVersion, Tag, UsageEvent
 
 
-class ArticleVersionInline(admin.TabularInline):
+class ArticleVersionInline(admin.TabularInline[ArticleVersion, Article]):
     model = ArticleVersion
     fields = ["number", "language", "title", "author", "note", "created_at"]
     readonly_fields = ["number", "language", "title", "author", "note", "created_at"]
@@ -16,7 +16,7 @@ class ArticleVersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ["slug", "kind", "audience", "state", "region", "centre", "review_by"]
     list_filter = ["kind", "audience", "state", "region"]
     search_fields = ["slug", "versions__title"]
@@ -30,19 +30,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleFeedback)
-class ArticleFeedbackAdmin(admin.ModelAdmin):
+class ArticleFeedbackAdmin(admin.ModelAdmin[ArticleFeedback]):
     list_display = ["article", "is_helpful", "created_at", "query"]
     list_filter = ["is_helpful"]
     readonly_fields = ["article", "version", "is_helpful", "comment", "query", "language"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin[Tag]):
     search_fields = ["name"]
 
 
 @admin.register(UsageEvent)
-class UsageEventAdmin(admin.ModelAdmin):
+class UsageEventAdmin(admin.ModelAdmin[UsageEvent]):
     """Read only: the usage metrics are counts that only VIK writes (and prunes)."""
 
     list_display = ["created_at", "kind", "where", "article", "centre", "query"]
@@ -62,7 +62,7 @@ class UsageEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleAttachment)
-class ArticleAttachmentAdmin(admin.ModelAdmin):
+class ArticleAttachmentAdmin(admin.ModelAdmin[ArticleAttachment]):
     """Read only: files are attached and deleted on the article's staff pages (permissions,
     audit log)."""
 

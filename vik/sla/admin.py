@@ -4,7 +4,7 @@ from .models import SlaPolicy
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     list_display = [
         "centre", "kind", "first_response_minutes", "resolution_minutes", "warn_before_minutes",
         "notify_lead", "raise_priority", "escalate_to_queue", "is_active",

@@ -12,7 +12,7 @@ from vik.tenancy.models import InformationCentre
 from .models import SlaPolicy
 
 
-class SlaPolicyForm(forms.ModelForm):
+class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
     class Meta:
         model = SlaPolicy
         fields = [

@@ -4,38 +4,38 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import Competence, InformationCentre, Membership, Office, OpeningHours, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     fields = ["role", "region", "centre"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     inlines = [MembershipInline]
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(admin.ModelAdmin[Office]):
     list_display = ["name", "kind", "region", "ico"]
     list_filter = ["region", "kind"]
     search_fields = ["name", "ico"]
     raw_id_fields = ["municipality"]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(admin.TabularInline[OpeningHours, InformationCentre]):
     model = OpeningHours
     extra = 0
 
 
-class CompetenceInline(admin.TabularInline):
+class CompetenceInline(admin.TabularInline[Competence, InformationCentre]):
     model = Competence
     extra = 0
     raw_id_fields = ["orp", "municipality"]
 
 
 @admin.register(InformationCentre)
-class InformationCentreAdmin(admin.ModelAdmin):
+class InformationCentreAdmin(admin.ModelAdmin[InformationCentre]):
     list_display = ["name", "office", "region", "is_regional", "is_active"]
     list_filter = ["region", "is_regional", "is_active"]
     search_fields = ["name"]
@@ -44,7 +44,7 @@ class InformationCentreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "role", "region", "centre"]
     list_filter = ["role", "region"]
     search_fields = ["user__username", "user__last_name"]

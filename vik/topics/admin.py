@@ -4,7 +4,7 @@ from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(admin.ModelAdmin[Topic]):
     list_display = ["name_cs", "name_en", "slug", "parent", "position", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name_cs", "name_en", "slug"]

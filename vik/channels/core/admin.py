@@ -4,20 +4,20 @@ from .models import ChannelAccount, InboundPayload, OutboundMessage
 
 
 @admin.register(ChannelAccount)
-class ChannelAccountAdmin(admin.ModelAdmin):
+class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
     list_display = ["name", "kind", "region", "centre", "is_active"]
     list_filter = ["kind", "region", "is_active"]
 
 
 @admin.register(InboundPayload)
-class InboundPayloadAdmin(admin.ModelAdmin):
+class InboundPayloadAdmin(admin.ModelAdmin[InboundPayload]):
     list_display = ["id", "account", "state", "attempts", "received_at", "quarantine_reason"]
     list_filter = ["state", "account"]
     readonly_fields = [f.name for f in InboundPayload._meta.fields]
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
     list_display = ["id", "recipient", "state", "attempts", "sent_at", "last_error"]
     list_filter = ["state", "account"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from vik.channels.core.admin import ChannelAccountAdmin
+from vik.channels.core.models import ChannelAccount
 
 from .models import MailboxState
 
 
-class MailboxStateInline(admin.TabularInline):
+class MailboxStateInline(admin.TabularInline[MailboxState, ChannelAccount]):
     """Where the account's mailbox was read up to, and whether polling fails (and why)."""
 
     model = MailboxState

@@ -134,7 +134,7 @@ def server_factory(executor: concurrent.futures.Executor, max_bytes: int) -> Any
     """What `loop.create_server` calls for each connection: an LMTP session storing into VIK."""
     from aiosmtpd.lmtp import LMTP
 
-    class Session(LMTP):  # type: ignore[misc]
+    class Session(LMTP):
         # RFC 5321 allows 1,000 bytes a line, but real mail (HTML on one line) has longer
         # ones, and refusing them would return a citizen's message to its sender.
         line_length_limit = LINE_LENGTH_LIMIT

@@ -454,7 +454,7 @@ def _auto_reply_apply(
 def _reopens_closed(account: ChannelAccount) -> bool:
     """A citizen writing to a closed request: by default a new request linked to it; an account
     can choose to reopen the old one instead ({"on_reply_to_closed": "reopen"})."""
-    return account.settings.get("on_reply_to_closed", "follow_up") == "reopen"
+    return bool(account.settings.get("on_reply_to_closed", "follow_up") == "reopen")
 
 
 def _reopen(request: Request) -> None:
