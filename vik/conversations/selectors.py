@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -23,7 +24,7 @@ from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, u
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 
-from .models import Consultation, Interaction, Request, TimelineEvent, Transfer
+from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
 
 PAGE_SIZE = 50
 
@@ -463,3 +464,16 @@ def consultation_get(*, user: Any, pk: int) -> Consultation:
     if consultation is None:
         raise Http404
     return consultation
+
+
+def requests_granted_to(centre_ids: Sequence[int]) -> list[int]:
+    """The ids of the requests these centres read through an open grant (a transfer away, a
+    consultation), ascending, each once. `permissions.requests_visible` asks it through the
+    provider `ConversationsConfig.ready` registers: tenancy decides, conversations keeps the
+    grants."""
+    return list(
+        RequestAccess.objects.filter(centre_id__in=centre_ids, revoked_at__isnull=True)
+        .order_by("request_id")
+        .values_list("request_id", flat=True)
+        .distinct()
+    )

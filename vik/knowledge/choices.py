@@ -5,6 +5,9 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Who an article is for is a question of who may read it, answered in tenancy's permissions.
+from vik.tenancy.choices import Audience as Audience
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -15,12 +18,6 @@ class ArticleKind(models.TextChoices):
     METHODOLOGY = "methodology", _("methodology")
     GOVERNING_DOCUMENT = "governing_document", _("governing document")
     ANNOUNCEMENT = "announcement", _("announcement")
-
-
-class Audience(models.TextChoices):
-    PUBLIC = "public", _("public")
-    STAFF = "staff", _("staff")
-    COORDINATORS = "coordinators", _("coordinators")
 
 
 class ArticleState(models.TextChoices):

@@ -21,6 +21,17 @@ CENTRE_ROLES = frozenset({Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR})
 REGION_ROLES = frozenset({Role.REGION_COORDINATOR, Role.ANALYST, Role.ADMINISTRATOR})
 
 
+class Audience(models.TextChoices):
+    """Who a piece of content (a knowledge article) is for, in the terms of who may read it:
+    anybody, the members of its scope, or also the region-wide overseers (coordinators,
+    administrators, analysts). Tenancy owns it because the read rule is a permission check
+    (`permissions.articles_readable`); `vik.knowledge.choices` re-exports it."""
+
+    PUBLIC = "public", _("public")
+    STAFF = "staff", _("staff")
+    COORDINATORS = "coordinators", _("coordinators")
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")

@@ -1,0 +1,42 @@
+"""Who sees a contact and who changes it (merging, identities)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from .scoping import (
+    VIEWING_CENTRE_ROLES,
+    VIEWING_REGION_ROLES,
+    WORKING_REGION_ROLES,
+    scope_filter,
+    scope_for,
+)
+
+if TYPE_CHECKING:
+    from vik.contacts.models import Contact
+
+
+def contacts_visible(user: Any) -> Q:
+    """The filter on contacts.Contact: region-wide roles see the region's contacts; centre staff
+    see the contacts of the requests they can see."""
+    return scope_filter(
+        user,
+        region_roles=VIEWING_REGION_ROLES,
+        centre_roles=VIEWING_CENTRE_ROLES,
+        centre_field="requests__centre_id",
+    )
+
+
+def can_view_contact(user: Any, contact: Contact) -> bool:
+    # The contact's own model asks: contacts sit on a floor above this one.
+    return type(contact).objects.filter(contacts_visible(user), pk=contact.pk).exists()
+
+
+def can_change_contact(user: Any, contact: Contact) -> bool:
+    """Merging and editing identities: region-wide workers only, in the contact's region."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    return bool(scope.region_roles.get(contact.region_id, frozenset()) & WORKING_REGION_ROLES)
