@@ -800,6 +800,7 @@ class Vik:
             **os.environ,
             "VIK_DATABASE_URL": config.database_url,
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "VIK_DEMO_ENABLED": "true",  # production settings plus `vik demo`
             "VIK_DEBUG": "false",
             "VIK_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VIK_SECRET_KEY": "bench",

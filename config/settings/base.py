@@ -46,8 +46,20 @@ INSTALLED_APPS = [
     "vik.routing",
     "vik.sla",
     "vik.workspace",
-    "vik.demo",
 ]
+
+
+def with_demo(apps: list[str]) -> list[str]:
+    """`apps` with the demo app (`vik demo`) added once, last."""
+    return apps if "vik.demo" in apps else [*apps, "vik.demo"]
+
+
+# The demo loads made-up staff (one known password) and requests: production leaves it out.
+# The dev and test settings install it; VIK_DEMO_ENABLED=true installs it here (the benchmarks
+# run `vik demo` under these settings).
+VIK_DEMO_ENABLED = env_bool("VIK_DEMO_ENABLED", False)
+if VIK_DEMO_ENABLED:
+    INSTALLED_APPS = with_demo(INSTALLED_APPS)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,9 +1,10 @@
 """Settings for the embedded demo (`make demo`): debug on, mail to the console."""
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT
+from .base import INSTALLED_APPS, STATIC_ROOT, with_demo
 from .env import env_bool, env_str
 
+INSTALLED_APPS = with_demo(INSTALLED_APPS)
 DEBUG = env_bool("VIK_DEBUG", True)
 WHITENOISE_USE_FINDERS = True
 VIK_LOGIN_HINT = env_str(

@@ -1,8 +1,9 @@
 """Settings for the test suite; the database comes from VIK_DATABASE_URL as everywhere."""
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, VAR_DIR
+from .base import INSTALLED_APPS, STATIC_ROOT, VAR_DIR, with_demo
 
+INSTALLED_APPS = with_demo(INSTALLED_APPS)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
