@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 
+from vik.core.health import register_check
+
 
 class ChannelsConfig(AppConfig):
     name = "vik.channels"
     label = "channels"
     verbose_name = "Channels"
+
+    def ready(self) -> None:
+        from . import health  # local import: it reads models, which load after apps.py
+
+        register_check("inbound", health.inbound_payloads)
+        register_check("outbound", health.outbound_messages)
