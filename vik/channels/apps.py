@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from vik.core.health import register_check
+from vik.core.memo import forget_on_change_of
 
 
 class ChannelsConfig(AppConfig):
@@ -13,3 +14,5 @@ class ChannelsConfig(AppConfig):
 
         register_check("inbound", health.inbound_payloads)
         register_check("outbound", health.outbound_messages)
+        # The accounts are configuration a worker remembers; payloads and messages are not.
+        forget_on_change_of("channels.channelaccount")
