@@ -1,1 +1,1 @@
-pytest_plugins = ["vik.core.testing"]
+pytest_plugins = ["vik.testing.fixtures", "vik.testing.personas", "vik.testing.smtp"]

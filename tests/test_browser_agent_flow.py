@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from vik.conversations.choices import Direction, EventKind, Status
 from vik.conversations.models import Interaction, Request, Transfer
-from vik.core.testing import PASSWORD, World, submit_web_request
+from vik.testing.personas import PASSWORD, World, submit_web_request
 from vik.workspace.choices import MacroScope
 from vik.workspace.models import Macro
 

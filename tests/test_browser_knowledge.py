@@ -13,9 +13,9 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from vik.core.testing import World
 from vik.knowledge import services
 from vik.knowledge.models import Article, ArticleFeedback, UsageEvent
+from vik.testing.personas import PASSWORD, World, submit_web_request
 
 from .test_browser_web_form import Watch, assert_accessible
 
@@ -118,8 +118,6 @@ def test_search_article_not_helpful_then_ask(
 def test_agent_inserts_a_public_article_into_the_reply(
     articles: dict[str, Article], world: World, client: Any, live_server: Any, page: Page
 ) -> None:
-    from vik.core.testing import PASSWORD, submit_web_request
-
     item = submit_web_request(client, message="Ztratila jsem občanský průkaz, co mám dělat?")
     clerk = Watch(page)
     page.goto(f"{live_server.url}/staff/login/")

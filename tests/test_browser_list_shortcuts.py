@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from vik.conversations.models import Request
-from vik.core.testing import PASSWORD, World, submit_web_request
+from vik.testing.personas import PASSWORD, World, submit_web_request
 
 from .test_browser_web_form import Watch, assert_accessible
 

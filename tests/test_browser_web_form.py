@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from vik.conversations.models import Request
-from vik.core.testing import PASSWORD, World
+from vik.testing.personas import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from vik.conversations.selectors import (
     request_page,
 )
 from vik.core import clock
-from vik.core.testing import TREBIC, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership
+from vik.testing.personas import TREBIC, submit_web_request
 
 NOW = dt.datetime(2026, 11, 18, 9, 0, tzinfo=clock.PRAGUE)  # a Wednesday morning
 

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .memo import forget_lasting
 
 
 class CoreConfig(AppConfig):
@@ -7,9 +10,5 @@ class CoreConfig(AppConfig):
     verbose_name = "VIK core"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from .memo import forget_lasting
-
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(forget_lasting, dispatch_uid=f"vik.core.memo.{signal!r}")

@@ -8,7 +8,9 @@ Lookups of configuration (`lasting=True`: the routing rules, the competences, th
 levels) are also kept across batches, for `VIK_CONFIG_MEMO_SECONDS`: a burst of small batches
 does not read and compile the same rules for every five messages. A change of configuration
 is seen by the batches that start that many seconds later at the latest, and at once in the
-process that made it (any save or delete of a model of a configuration app forgets them).
+process that made it (any save or delete of a model of a configuration app forgets them). Which
+apps and models are configuration is told by the apps themselves, in their `AppConfig.ready()`:
+`forget_on_change_of("routing")`.
 """
 
 from __future__ import annotations
@@ -42,11 +44,16 @@ def batch_memo() -> Iterator[None]:
 # key -> (monotonic time computed, answer); shared by the threads of a process.
 _lasting: dict[Hashable, tuple[float, Any]] = {}
 _lasting_lock = threading.Lock()
-# The apps and models that are configuration: saving or deleting any of their rows forgets
-# the lasting answers of this process.
-CONFIGURATION = frozenset(
-    {"routing", "sla", "tenancy", "territory", "topics", "channels.channelaccount"}
-)
+# The app labels and model labels ("app_label.modelname") that are configuration: saving or
+# deleting any of their rows forgets the lasting answers of this process.
+_configuration: set[str] = set()
+
+
+def forget_on_change_of(label: str) -> None:
+    """Count the app `label` (or one model, by its lower-case "app_label.modelname") as
+    configuration: a save or delete of its rows forgets what this process remembered across
+    batches."""
+    _configuration.add(label)
 
 
 def remembered(key: Hashable, compute: Callable[[], T], *, lasting: bool = False) -> T:
@@ -86,7 +93,7 @@ def forget_lasting(**_signal: Any) -> None:
     signals of the configuration apps' models, and used between tests)."""
     if _signal and _signal.get("sender") is not None:
         meta = _signal["sender"]._meta
-        if meta.app_label not in CONFIGURATION and meta.label_lower not in CONFIGURATION:
+        if meta.app_label not in _configuration and meta.label_lower not in _configuration:
             return
     with _lasting_lock:
         _lasting.clear()

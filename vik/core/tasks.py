@@ -14,6 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +96,6 @@ def _deferred_by_this_process(task: Any) -> bool:
 
 def _waiting(task: Any) -> bool:
     """Whether `task` waits in the queue, due or deferred (not yet running)."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return False
@@ -111,11 +111,6 @@ def tasks_waiting_since(moment: dt.datetime) -> bool:
     Then a row enqueued before `moment` and not yet claimed may simply not have had its turn.
     Only the database backend can tell; with any other backend the answer is no.
     """
-    from django_tasks import task_backends
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     backend = task_backends["default"]
     if not isinstance(backend, DatabaseBackend):
         return False

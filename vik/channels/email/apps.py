@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from vik.core.health import register_check
+
 
 class EmailChannelConfig(AppConfig):
     name = "vik.channels.email"
@@ -9,6 +11,8 @@ class EmailChannelConfig(AppConfig):
     def ready(self) -> None:
         from vik.channels.core.registry import register
 
+        from . import health  # local import: it reads models, which load after apps.py
         from .adapter import EmailAdapter
 
         register(EmailAdapter())
+        register_check("mailboxes", health.mailboxes_failing)

@@ -5,7 +5,7 @@ from vik.contacts.models import Contact, Identity
 from vik.contacts.services import contact_merge, contact_resolve
 from vik.conversations.models import Interaction
 from vik.core.errors import PermissionDenied, ValidationFailed
-from vik.core.testing import submit_web_request
+from vik.testing.personas import submit_web_request
 
 
 def test_an_identity_belongs_to_one_contact_per_region(world):

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 
 from vik.conversations.models import Interaction, Request
-from vik.core.testing import World, run_on_commit, submit_web_request
 from vik.knowledge import services
 from vik.knowledge.models import Article, UsageEvent
 from vik.knowledge.tests.conftest import publish
 from vik.tenancy.models import User
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import World, submit_web_request
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,9 @@ from vik.conversations import services
 from vik.conversations.models import Request
 from vik.conversations.selectors import PAGE_SIZE
 from vik.core import clock
-from vik.core.testing import TREBIC, free_port, run_on_commit, submit_web_request
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import TREBIC, submit_web_request
+from vik.testing.smtp import free_port
 
 
 @pytest.fixture

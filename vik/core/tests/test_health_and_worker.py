@@ -28,24 +28,6 @@ def test_healthz_reports_the_worker_heartbeat(client):
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
-    from vik.conversations.models import Request
-    from vik.demo.services import demo_load
-    from vik.tenancy.models import InformationCentre, Membership
-
-    report = demo_load(requests=40)
-    assert report.centres == 16
-    assert report.requests == 40
-    statuses = set(Request.objects.values_list("status", flat=True))
-    assert statuses >= {"new", "open", "resolved", "closed"}
-    assert Membership.objects.values("role").distinct().count() == 6
-    again = demo_load(requests=40)
-    assert again.requests == 0
-    assert InformationCentre.objects.count() == 16
-    assert Request.objects.count() == 40
-
-
-@pytest.mark.django_db
 def test_pages_speak_czech_until_the_visitor_switches(client):
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert "Odeslat dotaz" in page

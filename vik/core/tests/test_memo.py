@@ -1,58 +1,47 @@
-"""A worker keeps the configuration it read across batches for a few seconds, never longer,
-and forgets it at once when its own process changes the configuration."""
+"""Saving a row forgets the remembered configuration only when its app or model said it is
+configuration (`forget_on_change_of`)."""
 
 import pytest
 
-from vik.core.memo import batch_memo
-from vik.routing.models import RoutingRule
-from vik.routing.services import routing_decide
-from vik.routing.tests.conftest import make_facts, make_rule
-
-
-def tags_in_a_new_batch(world):
-    with batch_memo():
-        return routing_decide(make_facts(world, subject="Hluk v noci")).tags
+from vik.core import clock, memo
+from vik.core.memo import batch_memo, forget_on_change_of, remembered
+from vik.core.models import WorkerHeartbeat
 
 
 @pytest.fixture
-def noise_rule(world):
-    return make_rule(world, conditions={"keywords": ["hluk"]}, actions={"tags": ["hluk"]})
-
-
-def test_a_rule_changed_elsewhere_counts_once_the_seconds_have_passed(
-    world, noise_rule, settings, monkeypatch
-):
-    settings.VIK_CONFIG_MEMO_SECONDS = 5
-    now = [1000.0]
-    monkeypatch.setattr("vik.core.memo.time.monotonic", lambda: now[0])
-    assert tags_in_a_new_batch(world) == ["hluk"]
-    # Another process (the web server) changes the rule: this process hears no signal.
-    RoutingRule.objects.filter(pk=noise_rule.pk).update(actions={"tags": ["noc"]})
-    now[0] += 4
-    assert tags_in_a_new_batch(world) == ["hluk"]  # kept: a batch 4 s later
-    now[0] += 2
-    assert tags_in_a_new_batch(world) == ["noc"]  # 6 s later: read again
-
-
-def test_a_change_in_this_process_counts_at_once(world, noise_rule, settings):
+def nothing_is_configuration(monkeypatch, settings):
     settings.VIK_CONFIG_MEMO_SECONDS = 3600
-    assert tags_in_a_new_batch(world) == ["hluk"]
-    noise_rule.actions = {"tags": ["noc"]}
-    noise_rule.save()
-    assert tags_in_a_new_batch(world) == ["noc"]
-    noise_rule.delete()
-    assert tags_in_a_new_batch(world) == []
+    monkeypatch.setattr(memo, "_configuration", set())
 
 
-def test_zero_seconds_reads_the_configuration_for_every_batch(world, noise_rule, settings):
-    settings.VIK_CONFIG_MEMO_SECONDS = 0
-    assert tags_in_a_new_batch(world) == ["hluk"]
-    RoutingRule.objects.filter(pk=noise_rule.pk).update(actions={"tags": ["noc"]})
-    assert tags_in_a_new_batch(world) == ["noc"]
+def answer_in_a_new_batch(answer):
+    with batch_memo():
+        return remembered("the question", lambda: answer, lasting=True)
 
 
-def test_outside_a_batch_nothing_is_kept(world, noise_rule, settings):
-    settings.VIK_CONFIG_MEMO_SECONDS = 3600
-    assert routing_decide(make_facts(world, subject="Hluk")).tags == ["hluk"]
-    RoutingRule.objects.filter(pk=noise_rule.pk).update(actions={"tags": ["noc"]})
-    assert routing_decide(make_facts(world, subject="Hluk")).tags == ["noc"]
+def save_a_heartbeat():
+    WorkerHeartbeat.objects.create(worker_id="w1", started_at=clock.now(), beat_at=clock.now())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", ["core", "core.workerheartbeat"])
+def test_a_save_forgets_once_its_app_or_model_is_configuration(nothing_is_configuration, label):
+    assert answer_in_a_new_batch("old") == "old"
+    save_a_heartbeat()
+    assert answer_in_a_new_batch("new") == "old"  # not configuration: kept
+    forget_on_change_of(label)
+    WorkerHeartbeat.objects.update(beat_at=clock.now())  # an update sends no signal
+    assert answer_in_a_new_batch("new") == "old"
+    WorkerHeartbeat.objects.get().save()
+    assert answer_in_a_new_batch("new") == "new"
+
+
+def test_the_configuration_apps_say_so_themselves():
+    assert memo._configuration == {
+        "routing",
+        "sla",
+        "tenancy",
+        "territory",
+        "topics",
+        "channels.channelaccount",
+    }

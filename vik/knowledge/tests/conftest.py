@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from vik.core.testing import run_on_commit
 from vik.knowledge import services
 from vik.knowledge.embeddings import vector_cache
 from vik.knowledge.models import Article
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
+from vik.testing.fixtures import run_on_commit
 from vik.topics.models import Topic
 
 

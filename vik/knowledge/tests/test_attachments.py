@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vik.audit.models import AuditEvent
 from vik.core.errors import PermissionDenied, ValidationFailed
-from vik.core.testing import World, run_on_commit
 from vik.knowledge import services
 from vik.knowledge.models import Article, ArticleAttachment
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import World
 
 from .conftest import publish
 

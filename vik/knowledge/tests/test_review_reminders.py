@@ -12,10 +12,11 @@ from django.utils.module_loading import import_string
 
 from vik.audit.models import AuditEvent
 from vik.core import clock
-from vik.core.testing import World, run_on_commit
 from vik.knowledge import services
 from vik.knowledge.models import Article
 from vik.tenancy.models import User
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import World
 from vik.workspace.models import Notification, NotificationPreference
 
 from .conftest import publish

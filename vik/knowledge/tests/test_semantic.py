@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from vik.core.testing import run_on_commit
 from vik.knowledge import embeddings, selectors, services
 from vik.knowledge.models import SearchEntry
 from vik.knowledge.tests.conftest import publish
+from vik.testing.fixtures import run_on_commit
 
 CITIZEN = AnonymousUser()
 

@@ -7,11 +7,12 @@ from django.test import Client
 
 from vik.conversations import services as conversations
 from vik.core import clock
-from vik.core.testing import run_on_commit, submit_web_request, web_form_data
 from vik.knowledge import services
 from vik.knowledge.models import ArticleFeedback, UsageEvent
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import submit_web_request, web_form_data
 
 
 def kinds(**filters):

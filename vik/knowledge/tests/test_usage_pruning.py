@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.utils.module_loading import import_string
 
 from vik.core import clock
-from vik.core.testing import World
 from vik.knowledge import services
 from vik.knowledge.models import Article, UsageEvent
 from vik.tenancy.models import User
+from vik.testing.personas import World
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from vik.core.errors import PermissionDenied, ValidationFailed
-from vik.core.testing import BRNO, JIHLAVA, TREBIC
 from vik.knowledge import selectors, services
 from vik.knowledge.models import Article
 from vik.territory.models import Municipality
+from vik.testing.personas import BRNO, JIHLAVA, TREBIC
 
 CITIZEN = AnonymousUser()
 

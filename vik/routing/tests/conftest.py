@@ -9,10 +9,10 @@ import pytest
 from vik.contacts.models import Contact
 from vik.conversations import services as conversations
 from vik.conversations.models import Request
-from vik.core.testing import JIHLAVA, World
 from vik.routing.models import RoutingRule
 from vik.routing.services import RoutingFacts
 from vik.territory.models import Municipality
+from vik.testing.personas import JIHLAVA, World, _staff
 from vik.topics.models import Topic
 
 
@@ -55,7 +55,6 @@ def open_request(
 @pytest.fixture
 def jihlava_agents(world: World) -> list[Any]:
     """Alice and two more agents of centre A (Jihlava)."""
-    from vik.core.testing import _staff
     from vik.tenancy.choices import Role
 
     return [

@@ -6,9 +6,9 @@ import pytest
 
 from vik.contacts.choices import RequesterType
 from vik.core.memo import batch_memo
-from vik.core.testing import JIHLAVA, TREBIC
 from vik.routing.models import Queue
 from vik.routing.services import routing_decide
+from vik.testing.personas import JIHLAVA, TREBIC
 
 from .conftest import make_facts, make_rule, municipality, topic
 

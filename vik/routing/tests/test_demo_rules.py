@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from vik.conversations.choices import Priority, RequestKind
-from vik.core.testing import TREBIC, _staff
 from vik.demo.routing import build_routing
 from vik.routing.models import RoutingRule
 from vik.tenancy.choices import AssignmentPolicy, Role
+from vik.testing.personas import TREBIC, _staff
 
 from .conftest import open_request
 

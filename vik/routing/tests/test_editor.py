@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from vik.conversations.models import Request, TimelineEvent
-from vik.core.testing import TREBIC, _staff
 from vik.routing.models import Queue, RoutingRule
 from vik.tenancy.choices import AssignmentPolicy, Role
+from vik.testing.personas import TREBIC, _staff
 
 from .conftest import make_rule, open_request, topic
 

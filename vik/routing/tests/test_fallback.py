@@ -3,10 +3,10 @@ centre, over the real code list of Kraj Vysočina."""
 
 from __future__ import annotations
 
-from vik.core.testing import JIHLAVA, TREBIC
 from vik.routing.services import routing_decide
 from vik.tenancy.models import Competence, InformationCentre
 from vik.territory.models import Municipality
+from vik.testing.personas import JIHLAVA, TREBIC
 
 from .conftest import make_facts, make_rule, topic
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vik.conversations.choices import EventKind, Priority
 from vik.conversations.models import TimelineEvent
-from vik.core.testing import submit_web_request
+from vik.testing.personas import submit_web_request
 
 from .conftest import make_rule
 

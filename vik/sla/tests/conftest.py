@@ -15,11 +15,11 @@ from vik.conversations.choices import RequestKind
 from vik.conversations.models import Request
 from vik.conversations.services import request_open
 from vik.core import clock
-from vik.core.testing import World, _staff
 from vik.routing.models import Queue
 from vik.sla.models import SlaPolicy
 from vik.tenancy.choices import Role
 from vik.tenancy.models import User
+from vik.testing.personas import World, _staff
 
 
 def at(

@@ -11,10 +11,11 @@ from vik.conversations.choices import EventKind, RequestKind, Status
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.memo import batch_memo
-from vik.core.testing import run_on_commit, submit_web_request
 from vik.sla.models import SlaPolicy
 from vik.sla.templatetags.sla import time_left
 from vik.tenancy.models import OpeningHours
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import submit_web_request
 
 from .conftest import at
 

@@ -8,10 +8,10 @@ from vik.contacts.services import contact_resolve
 from vik.conversations.choices import RequestKind
 from vik.conversations.services import request_open
 from vik.core import clock
-from vik.core.testing import ensure_reference_data
 from vik.demo.services import REGION_CODE, DemoReport, build_network
 from vik.sla.models import SlaPolicy
 from vik.territory.models import Region
+from vik.testing.fixtures import ensure_reference_data
 
 from .conftest import at
 

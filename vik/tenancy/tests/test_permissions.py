@@ -3,7 +3,7 @@
 import pytest
 
 from vik.conversations.models import Request
-from vik.core.testing import BRNO, TREBIC, submit_web_request
+from vik.testing.personas import BRNO, TREBIC, submit_web_request
 
 ACTIONS = {
     "reply": {"text": "Odpověď", "status": ""},

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from vik.conversations.models import Request
-from vik.core.testing import TREBIC, submit_web_request
+from vik.testing.personas import TREBIC, submit_web_request
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ import pytest
 
 from vik.conversations.models import Interaction
 from vik.core.errors import PermissionDenied
-from vik.core.testing import TREBIC, _staff, run_on_commit, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import OpeningHours
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import TREBIC, _staff, submit_web_request
 from vik.workspace import services
 from vik.workspace.choices import MacroScope
 from vik.workspace.models import Macro

@@ -18,7 +18,8 @@ from vik.conversations import services as conversation_services
 from vik.conversations.models import Interaction, Request
 from vik.conversations.services import inbound as inbound_services
 from vik.core import clock
-from vik.core.testing import JIHLAVA, run_on_commit
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import JIHLAVA
 
 
 @pytest.fixture

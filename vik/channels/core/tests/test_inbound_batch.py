@@ -24,7 +24,7 @@ from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact, Identity
 from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core import clock
-from vik.core.testing import JIHLAVA
+from vik.testing.personas import JIHLAVA, _staff
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
@@ -216,7 +216,6 @@ def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arriva
     e-mails of the whole batch go out over one connection to the mail server."""
     from collections import Counter
 
-    from vik.core.testing import _staff
     from vik.tenancy.choices import AssignmentPolicy, Role
     from vik.workspace import services as workspace
     from vik.workspace.models import Notification

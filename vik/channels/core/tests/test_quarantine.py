@@ -7,9 +7,10 @@ from vik.channels.core import services
 from vik.channels.core.choices import PayloadState
 from vik.channels.core.models import InboundPayload
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
-from vik.core.testing import JIHLAVA, run_on_commit
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import JIHLAVA
 
 
 @pytest.fixture

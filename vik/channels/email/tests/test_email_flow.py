@@ -16,7 +16,7 @@ from vik.channels.core.models import InboundPayload, OutboundMessage
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
-from vik.core.testing import run_on_commit
+from vik.testing.fixtures import run_on_commit
 
 ROOT = Path(__file__).resolve().parents[4]
 

@@ -17,7 +17,7 @@ from vik.channels.email.adapter import EmailAdapter
 from vik.conversations.models import Attachment, Interaction
 from vik.conversations.selectors import interaction_formatted
 from vik.core import clock
-from vik.core.testing import run_on_commit
+from vik.testing.fixtures import run_on_commit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = (

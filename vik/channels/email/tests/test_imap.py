@@ -25,7 +25,7 @@ from vik.channels.email.parser import idempotency_key
 from vik.channels.email.tasks import mailbox_poll_task
 from vik.conversations.models import Interaction
 from vik.core import clock
-from vik.core.testing import run_on_commit
+from vik.testing.fixtures import run_on_commit
 
 from .conftest import MailUser, free_port
 

@@ -25,7 +25,7 @@ from vik.channels.core.models import InboundPayload
 from vik.channels.email import lmtp
 from vik.conversations.models import Request
 from vik.core import clock
-from vik.core.testing import free_port
+from vik.testing.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[4]
 stored_for_real = pytest.mark.django_db(transaction=True)  # the server stores on its own thread

@@ -14,7 +14,7 @@ from vik.channels.core.models import InboundPayload, MessageReference, OutboundM
 from vik.conversations.choices import EventKind
 from vik.conversations.models import TimelineEvent
 from vik.core import clock
-from vik.core.testing import run_on_commit
+from vik.testing.fixtures import run_on_commit
 
 
 def arrive(mailbox, sender: str, number: int) -> InboundPayload:

@@ -41,7 +41,7 @@ from vik.channels.fax.adapter import calling_number, gateway_address
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
-from vik.core.testing import run_on_commit
+from vik.testing.fixtures import run_on_commit
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LETTER = [

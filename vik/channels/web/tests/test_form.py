@@ -4,7 +4,8 @@ import pytest
 
 from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
-from vik.core.testing import run_on_commit, submit_web_request, upload, web_form_data
+from vik.testing.fixtures import run_on_commit, upload
+from vik.testing.personas import submit_web_request, web_form_data
 from vik.topics.models import Topic
 
 

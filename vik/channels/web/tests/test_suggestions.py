@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from vik.core.testing import World
 from vik.knowledge.models import Article
 from vik.knowledge.tests.conftest import publish
+from vik.testing.personas import World
 
 pytestmark = pytest.mark.django_db
 
