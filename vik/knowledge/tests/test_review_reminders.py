@@ -14,6 +14,7 @@ from vik.audit.models import AuditEvent
 from vik.core import clock
 from vik.knowledge import services
 from vik.knowledge.models import Article
+from vik.knowledge.services import reminders
 from vik.tenancy.models import User
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import World
@@ -141,11 +142,11 @@ def test_two_workers_claim_an_article_once(world: World, owners: tuple[User, Use
     article = article_due_in(1, world, owners)
     assert article.review_by is not None
 
-    assert services._review_remind(article.pk, article.review_by) is True
-    assert services._review_remind(article.pk, article.review_by) is False
+    assert reminders._review_remind(article.pk, article.review_by) is True
+    assert reminders._review_remind(article.pk, article.review_by) is False
     # A worker that read the article before its review date changed claims nothing.
     other = article_due_in(1, world, owners, title="Jiný článek")
-    assert services._review_remind(other.pk, clock.today()) is False
+    assert reminders._review_remind(other.pk, clock.today()) is False
     assert Notification.objects.filter(kind="knowledge_review").count() == 2
 
 

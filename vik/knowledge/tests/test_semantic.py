@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from vik.knowledge import embeddings, selectors, services
 from vik.knowledge.models import SearchEntry
+from vik.knowledge.selectors import search
 from vik.knowledge.tests.conftest import publish
 from vik.testing.fixtures import run_on_commit
 
@@ -122,7 +123,7 @@ def test_fusion_ranks_an_article_both_find_above_one_found_by_one(world, lost_ca
 def test_reciprocal_rank_fusion_orders_by_the_sum_of_reciprocal_ranks(world, lost_card, others):
     entries = {entry.article_id: entry for entry in SearchEntry.objects.all()}
     a, b, c = lost_card.pk, others[0].pk, others[1].pk
-    fused = selectors._fuse(
+    fused = search._fuse(
         [(entries[b], 1.0), (entries[a], 0.9)],
         [(entries[c], 0.9), (entries[a], 0.8)],
     )

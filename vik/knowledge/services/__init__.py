@@ -1,0 +1,65 @@
+"""The knowledge centre's writes, by concern:
+
+- `articles`: create, edit (a new draft version), submit, publish, archive, restore;
+- `usage`: readers' feedback, usage events (incl. an article used in a reply) and their pruning;
+- `attachments`: forms to download, checked by their first bytes;
+- `reminders`: review reminders to the owners of an article;
+- `exchange`: importing JSON Lines (the format itself is `vik.knowledge.exchange`);
+- `guards`: the permission, lock and value checks the others share.
+
+Callers import the functions from here (`from vik.knowledge import services`;
+`services.article_publish(...)`); the periodic jobs in `VIK_PERIODIC_JOBS` are named by these
+paths too.
+"""
+
+from .articles import (
+    UNCHANGED,
+    article_archive,
+    article_create,
+    article_edit,
+    article_publish,
+    article_restore,
+    article_submit,
+    pending_drafts,
+)
+from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
+from .exchange import ImportReport, articles_import
+from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
+from .usage import (
+    REPLY_ARTICLES_MAX,
+    USAGE_PRUNE_BATCH,
+    USAGE_QUERY_LENGTH,
+    feedback_record,
+    reply_usage_record,
+    search_usage_record,
+    usage_prune,
+    usage_prune_due,
+    usage_record,
+)
+
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "REPLY_ARTICLES_MAX",
+    "REVIEW_REMINDERS_BATCH",
+    "UNCHANGED",
+    "USAGE_PRUNE_BATCH",
+    "USAGE_QUERY_LENGTH",
+    "ImportReport",
+    "article_archive",
+    "article_create",
+    "article_edit",
+    "article_publish",
+    "article_restore",
+    "article_submit",
+    "articles_import",
+    "attachment_add",
+    "attachment_delete",
+    "feedback_record",
+    "pending_drafts",
+    "reply_usage_record",
+    "review_reminders_send",
+    "search_usage_record",
+    "usage_prune",
+    "usage_prune_due",
+    "usage_record",
+]

@@ -1,0 +1,330 @@
+"""Writing articles: create, edit (a new draft version), submit, publish, archive, restore.
+
+Every function checks its permission through `vik.tenancy.permissions` (`guards`). `by=None`
+means VIK itself acting for the operator (a management command such as `vik knowledge import`);
+views always pass the request's user, which is never None.
+
+The search index follows publishing: `article_publish` puts the published versions into it and
+`article_archive` takes them out, in the same transaction (`search_index`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from vik.core import clock
+from vik.core.errors import InvalidTransition, ValidationFailed
+from vik.core.tasks import enqueue_on_commit
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Region
+from vik.topics.models import Topic
+
+from .. import events, search_index, tasks
+from ..choices import SECTION_KEYS, ArticleKind, ArticleState, Audience, Language
+from ..models import Article, ArticleVersion, Tag
+from .guards import article_locked, known_choice, recorded_author, require_author, require_reviewer
+
+UNCHANGED: Any = object()  # an optional argument of article_edit that was not given
+
+
+def _clean_content(
+    *, title: str, summary: str, question: str, body: str, sections: dict[str, str] | None
+) -> dict[str, Any]:
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationFailed(_("An article needs a title."))
+    if len(title) > 300:
+        raise ValidationFailed(_("The title is longer than 300 characters."))
+    unknown = set(sections or {}) - set(SECTION_KEYS)
+    if unknown:
+        raise ValidationFailed(_("Unknown sections: %(names)s") % {"names": ", ".join(unknown)})
+    return {
+        "title": title,
+        "summary": summary.strip(),
+        "question": question.strip(),
+        "body": body.strip(),
+        "sections": {
+            key: str(value).strip()
+            for key, value in (sections or {}).items()
+            if value and str(value).strip()
+        },
+    }
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "clanek"
+    slug, number = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = {" ".join(name.split())[:64] for name in names if name and name.strip()}
+    return [Tag.objects.get_or_create(name=name)[0] for name in sorted(cleaned)]
+
+
+def _new_version(
+    article: Article, *, content: dict[str, Any], language: str, by: Any, note: str
+) -> ArticleVersion:
+    """Precondition: inside a transaction that holds the article's row lock."""
+    last = article.versions.aggregate(last=Max("number"))["last"] or 0
+    return ArticleVersion.objects.create(
+        article=article,
+        number=last + 1,
+        language=language,
+        author=recorded_author(by),
+        note=note.strip()[:500],
+        created_at=clock.now(),
+        **content,
+    )
+
+
+def pending_drafts(article: Article) -> dict[str, ArticleVersion]:
+    """The draft of each language: its newest version, when that is newer than the published."""
+    published: dict[str, ArticleVersion | None] = {
+        Language.CZECH: article.published_version,
+        Language.ENGLISH: article.published_version_en,
+    }
+    drafts: dict[str, ArticleVersion] = {}
+    for language in Language.values:
+        newest = article.versions.filter(language=language).order_by("-number").first()
+        current = published[language]
+        if newest is not None and (current is None or newest.number > current.number):
+            drafts[language] = newest
+    return drafts
+
+
+@transaction.atomic
+def article_create(
+    *,
+    by: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    question: str = "",
+    sections: dict[str, str] | None = None,
+    language: str = Language.CZECH,
+    audience: str = Audience.PUBLIC,
+    region: Region | None = None,
+    centre: InformationCentre | None = None,
+    topic: Topic | None = None,
+    tags: Iterable[str] = (),
+    source_url: str = "",
+    variant_of: Article | None = None,
+    note: str = "",
+    review_by: dt.date | None = None,
+    slug: str = "",
+) -> Article:
+    """A new article with its first version, a draft. A local variant (`variant_of` and
+    `centre`) takes its kind, audience and topic from the shared article."""
+    if variant_of is not None:
+        if centre is None:
+            raise ValidationFailed(_("A local variant belongs to a centre."))
+        if variant_of.variant_of_id is not None or variant_of.centre_id is not None:
+            raise ValidationFailed(_("Only an article of a region or every region has variants."))
+        if variant_of.region_id not in (None, centre.region_id):
+            raise ValidationFailed(_("The centre is outside the article's region."))
+        if Article.objects.filter(variant_of=variant_of, centre=centre).exists():
+            raise ValidationFailed(_("This centre already has a variant of the article."))
+        kind, audience, topic = variant_of.kind, variant_of.audience, variant_of.topic
+    if centre is not None:
+        region = centre.region
+    require_author(by, region.pk if region else None, centre.pk if centre else None)
+    content = _clean_content(
+        title=title, summary=summary, question=question, body=body, sections=sections
+    )
+    article = Article.objects.create(
+        kind=known_choice(kind, ArticleKind, "kind"),
+        audience=known_choice(audience, Audience, "audience"),
+        region=region,
+        centre=centre,
+        topic=topic,
+        variant_of=variant_of,
+        slug=_unique_slug(
+            slug
+            or (f"{variant_of.slug}-{centre.slug}" if variant_of and centre else content["title"])
+        ),
+        source_url=source_url.strip(),
+        review_by=review_by,
+    )
+    article.tags.set(_tags(tags))
+    if recorded_author(by) is not None:
+        article.owners.add(by)
+    _new_version(
+        article,
+        content=content,
+        language=known_choice(language, Language, "language"),
+        by=by,
+        note=note or _("Created."),
+    )
+    return article
+
+
+@transaction.atomic
+def article_edit(
+    *,
+    article: Article,
+    by: Any,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    question: str = "",
+    sections: dict[str, str] | None = None,
+    language: str = Language.CZECH,
+    note: str = "",
+    audience: Any = UNCHANGED,
+    topic: Any = UNCHANGED,
+    tags: Any = UNCHANGED,
+    source_url: Any = UNCHANGED,
+    review_by: Any = UNCHANGED,
+    related: Any = UNCHANGED,
+) -> ArticleVersion | None:
+    """Save a new draft version of the article's text in `language`, and the details given.
+
+    Returns the new version, or None when the text is the same as the newest version of the
+    language (the details are still saved). Readers keep seeing the published version until
+    the draft is published. Who may only write may not change the audience of a live article:
+    that would publish it to other readers.
+    """
+    article = article_locked(article)
+    require_author(by, article.region_id, article.centre_id)
+    content = _clean_content(
+        title=title, summary=summary, question=question, body=body, sections=sections
+    )
+    language = known_choice(language, Language, "language")
+    fields: list[str] = []
+    if audience is not UNCHANGED and audience != article.audience:
+        if article.variant_of_id is not None:
+            raise ValidationFailed(_("A local variant has the audience of the shared article."))
+        if article.is_live:
+            require_reviewer(by, article)
+        article.audience = known_choice(audience, Audience, "audience")
+        fields.append("audience")
+    if topic is not UNCHANGED and article.variant_of_id is None:
+        article.topic = topic
+        fields.append("topic")
+    if source_url is not UNCHANGED:
+        article.source_url = str(source_url).strip()
+        fields.append("source_url")
+    if review_by is not UNCHANGED and review_by != article.review_by:
+        article.review_by = review_by
+        article.review_reminded_at = None  # a new review period: its own reminder
+        fields.extend(["review_by", "review_reminded_at"])
+    if tags is not UNCHANGED:
+        article.tags.set(_tags(tags))
+    if related is not UNCHANGED:
+        article.related.set([other for other in related if other.pk != article.pk])
+    newest = article.versions.filter(language=language).order_by("-number").first()
+    version = None
+    if newest is None or newest.content() != content:
+        version = _new_version(article, content=content, language=language, by=by, note=note)
+        article.state = ArticleState.DRAFT
+        fields.append("state")
+    if fields:
+        article.save(update_fields=[*fields, "updated_at"])
+    if recorded_author(by) is not None:
+        article.owners.add(by)
+    return version
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by: Any) -> Article:
+    """Ask the reviewers to publish the draft."""
+    article = article_locked(article)
+    require_author(by, article.region_id, article.centre_id)
+    if article.state != ArticleState.DRAFT or not pending_drafts(article):
+        raise InvalidTransition(_("Only a draft can be submitted for review."))
+    article.state = ArticleState.IN_REVIEW
+    article.save(update_fields=["state", "updated_at"])
+    events.submitted(article=article, by=by)
+    return article
+
+
+def _default_review_by() -> dt.date:
+    return clock.today() + dt.timedelta(days=settings.VIK_KNOWLEDGE_REVIEW_DAYS)
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by: Any) -> Article:
+    """Readers see the drafts from now on (each language's), and search finds them.
+
+    A reviewer may publish a draft directly or one in review. The review date moves a review
+    period ahead unless a later one was set.
+    """
+    article = article_locked(article)
+    require_reviewer(by, article)
+    if article.state not in {ArticleState.DRAFT, ArticleState.IN_REVIEW}:
+        raise InvalidTransition(_("There is no draft to publish."))
+    drafts = pending_drafts(article)
+    if not drafts:
+        raise InvalidTransition(_("There is no draft to publish."))
+    if Language.CZECH in drafts:
+        article.published_version = drafts[Language.CZECH]
+    if Language.ENGLISH in drafts:
+        article.published_version_en = drafts[Language.ENGLISH]
+    if article.published_version is None:
+        raise ValidationFailed(_("An article is published in Czech first."))
+    today = clock.today()
+    if article.review_by is None or article.review_by <= today:
+        article.review_by = _default_review_by()
+        article.review_reminded_at = None  # a new review period: its own reminder
+    article.state = ArticleState.PUBLISHED
+    article.published_at = clock.now()
+    article.save(
+        update_fields=[
+            "published_version", "published_version_en", "state", "published_at", "review_by",
+            "review_reminded_at", "updated_at",
+        ]
+    )  # fmt: skip
+    for version in drafts.values():
+        entry = search_index.index_put(article=article, version=version)
+        enqueue_on_commit(tasks.embed_entry_task, entry.pk, version.pk)
+    events.published(article=article, versions=list(drafts.values()), by=by)
+    return article
+
+
+@transaction.atomic
+def article_archive(*, article: Article, by: Any, note: str = "") -> Article:
+    """Readers no longer see the article, nor does search; its versions stay."""
+    article = article_locked(article)
+    require_reviewer(by, article)
+    if article.state == ArticleState.ARCHIVED:
+        raise InvalidTransition(_("The article is archived already."))
+    was_live = article.published_version_id
+    article.state = ArticleState.ARCHIVED
+    article.published_version = article.published_version_en = None
+    article.save(update_fields=["state", "published_version", "published_version_en", "updated_at"])
+    search_index.index_remove(article=article)
+    events.archived(article=article, by=by, note=note, version_id=was_live)
+    return article
+
+
+@transaction.atomic
+def article_restore(*, article: Article, version: ArticleVersion, by: Any) -> ArticleVersion:
+    """A new draft with the text of an old version; publishing it makes the old text live."""
+    article = article_locked(article)
+    require_author(by, article.region_id, article.centre_id)
+    if version.article_id != article.pk:
+        raise ValidationFailed(_("The version belongs to another article."))
+    restored = _new_version(
+        article,
+        content=version.content(),
+        language=version.language,
+        by=by,
+        note=_("Restored from version %(number)d.") % {"number": version.number},
+    )
+    article.state = ArticleState.DRAFT
+    article.save(update_fields=["state", "updated_at"])
+    events.restored(article=article, version=version, restored=restored, by=by)
+    return restored
