@@ -39,7 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     from vik.channels.core.choices import OutboundState, PayloadState
     from vik.channels.core.models import InboundPayload, OutboundMessage
-    from vik.workspace.models import Notification
+    from vik.notifications.models import Notification
 
     body: dict[str, object] = {"status": "ok"}
     try:

@@ -30,6 +30,9 @@ from vik.core import clock
 from vik.core.errors import InvalidTransition, PermissionDenied, ValidationFailed, VikError
 from vik.core.tasks import enqueue_on_commit
 from vik.core.text import fold
+from vik.notifications.choices import NotificationKind
+from vik.notifications.selectors import notification_preference
+from vik.notifications.services import notification_send
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
@@ -766,10 +769,6 @@ def review_reminders_send() -> int:
 @transaction.atomic
 def _review_remind(pk: int, review_by: dt.date) -> bool:
     """Claim the article's reminder (the review date still the one seen) and send it."""
-    from vik.workspace.choices import NotificationKind
-    from vik.workspace.selectors_collab import notification_preference
-    from vik.workspace.services import notification_send
-
     claimed = Article.objects.filter(
         pk=pk, review_by=review_by, review_reminded_at__isnull=True, published_version__isnull=False
     ).update(review_reminded_at=clock.now())

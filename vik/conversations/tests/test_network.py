@@ -27,7 +27,7 @@ from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.testing import TREBIC, run_on_commit, submit_web_request, upload
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import Membership, User
-from vik.workspace.models import Notification
+from vik.notifications.models import Notification
 
 REASON = "Týká se stavebního úřadu v Třebíči."
 

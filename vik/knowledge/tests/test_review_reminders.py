@@ -15,8 +15,8 @@ from vik.core import clock
 from vik.core.testing import World, run_on_commit
 from vik.knowledge import services
 from vik.knowledge.models import Article
+from vik.notifications.models import Notification, NotificationPreference
 from vik.tenancy.models import User
-from vik.workspace.models import Notification, NotificationPreference
 
 from .conftest import publish
 

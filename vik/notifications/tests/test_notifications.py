@@ -10,8 +10,8 @@ from vik.conversations import services as conversations
 from vik.core import clock
 from vik.core.tasks import backoff, stale_claim
 from vik.core.testing import free_port, run_on_commit
-from vik.workspace import services
-from vik.workspace.models import Notification, NotificationPreference
+from vik.notifications import services
+from vik.notifications.models import Notification, NotificationPreference
 
 
 @pytest.fixture
