@@ -25,9 +25,9 @@ from vik.conversations.models import (
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.testing import TREBIC, run_on_commit, submit_web_request, upload
+from vik.notifications.models import Notification
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import Membership, User
-from vik.notifications.models import Notification
 
 REASON = "Týká se stavebního úřadu v Třebíči."
 
