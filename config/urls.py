@@ -10,6 +10,7 @@ from vik.contacts import urls as contacts_urls
 from vik.conversations import urls as conversations_urls
 from vik.core import views as core_views
 from vik.knowledge import urls as knowledge_urls
+from vik.notifications import urls as notifications_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
 from vik.tenancy import urls as tenancy_urls
@@ -24,6 +25,7 @@ staff_urlpatterns = [
     *routing_urls.staff_urlpatterns,
     *sla_urls.staff_urlpatterns,
     *workspace_urls.staff_urlpatterns,
+    *notifications_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

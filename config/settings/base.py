@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "vik.territory",
     "vik.tenancy",
     "vik.topics",
+    "vik.notifications",
     "vik.contacts",
     "vik.conversations",
     "vik.channels.core",
@@ -270,7 +271,7 @@ VIK_PERIODIC_JOBS = [
     "vik.knowledge.embeddings.embeddings_sweep",
     "vik.sla.services.sla_sweep",
     "vik.workspace.services.presence_prune",
-    "vik.workspace.services.notification_emails_sweep",
+    "vik.notifications.services.notification_emails_sweep",
     "vik.knowledge.services.review_reminders_send",
     "vik.knowledge.services.usage_prune_due",
 ]

@@ -41,6 +41,7 @@ from vik.core import clock
 from vik.core.db import rows_update
 from vik.core.errors import PermissionDenied
 from vik.core.memo import remembered
+from vik.notifications.services import NotificationDraft, notifications_send
 from vik.tenancy import permissions
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import InformationCentre, Membership, User
@@ -487,7 +488,6 @@ def assignments_announce(requests: Sequence[Any]) -> None:
     """The timeline's "assigned" and the assignee's notification, for new requests."""
     from vik.conversations.choices import EventKind
     from vik.conversations.models import TimelineEvent
-    from vik.workspace.services import NotificationDraft, notifications_send
 
     if not requests:
         return

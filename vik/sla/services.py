@@ -33,11 +33,11 @@ from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.memo import batch_memo, remembered
+from vik.notifications.choices import NotificationKind
+from vik.notifications.services import notification_send
 from vik.tenancy import permissions
 from vik.tenancy.choices import Role
 from vik.tenancy.models import OpeningHours, User
-from vik.workspace.choices import NotificationKind
-from vik.workspace.services import notification_send
 
 from . import calendar
 from .models import SlaPolicy

@@ -6,7 +6,7 @@ from .views import collab, views_saved
 
 staff_urlpatterns: list[URLPattern] = []
 
-# Canned answers, notifications, presence (views/collab.py).
+# Canned answers, mentions, presence (views/collab.py).
 staff_urlpatterns += [
     path("macros/", collab.macro_list, name="macro_list"),
     path("macros/new/", collab.macro_create, name="macro_create"),
@@ -18,11 +18,6 @@ staff_urlpatterns += [
     path(
         "requests/<str:reference>/colleagues", collab.mention_colleagues, name="mention_colleagues"
     ),
-    path("notifications/", collab.notification_list, name="notification_list"),
-    path("notifications/bell", collab.notification_bell, name="notification_bell"),
-    path("notifications/settings", collab.notification_settings, name="notification_settings"),
-    path("notifications/read-all", collab.notification_read_all, name="notification_read_all"),
-    path("notifications/<int:pk>/read", collab.notification_read, name="notification_read"),
 ]
 
 # Saved views of the request list (views/views_saved.py).

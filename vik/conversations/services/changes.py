@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from vik.audit.services import audit_record
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.notifications.choices import NotificationKind
+from vik.notifications.services import notification_send
 from vik.sla.services import (
     request_sla_on_status,
 )
@@ -59,9 +61,6 @@ def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
     request.save(update_fields=["assignee", "updated_at"])
     events.assigned(request=request, assignee=assignee, by=by)
     if assignee is not None and getattr(by, "pk", None) != assignee.pk:  # not who took it
-        from vik.workspace.choices import NotificationKind
-        from vik.workspace.services import notification_send
-
         notification_send(
             user=assignee,
             kind=NotificationKind.ASSIGNED,

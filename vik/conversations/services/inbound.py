@@ -23,6 +23,10 @@ from vik.core import clock
 from vik.core.db import rows_update
 from vik.core.memo import remember_all, remembered
 from vik.core.text import sanitize_html
+from vik.notifications.services import (
+    request_citizen_replied_notify,
+    requests_citizen_replied_notify,
+)
 from vik.routing.services import (
     RoutingDecision,
     assignments_by_policy,
@@ -334,8 +338,6 @@ def inbound_apply_continuations(
     one per message applied. Precondition: inside the transaction that marks the payloads
     processed; on any error the caller rolls back and applies the messages one by one.
     """
-    from vik.workspace.services import requests_citizen_replied_notify
-
     region = account.region
     wanted = {i for _p, m in items for i in (*m.thread.message_ids, m.external_id) if i}
     known = {
@@ -466,8 +468,6 @@ def _reopen(request: Request) -> None:
 
 
 def _citizen_replied_notify(request: Request) -> None:
-    from vik.workspace.services import request_citizen_replied_notify
-
     request_citizen_replied_notify(request=request)
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from vik.channels.core.models import MessageReference
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.notifications.choices import NotificationKind
+from vik.notifications.services import notification_send
 from vik.routing.services import (
     RoutingDecision,
     request_routed,
@@ -39,7 +41,6 @@ def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: 
     """Tell a centre something: its leads, or its agents when it has no lead."""
     from vik.tenancy.choices import Role
     from vik.tenancy.models import User
-    from vik.workspace.services import notification_send
 
     staff = User.objects.filter(is_active=True, memberships__centre=centre)
     recipients = list(staff.filter(memberships__role=Role.CENTRE_LEAD).distinct().order_by("pk"))
@@ -60,8 +61,6 @@ def request_transfer(
     assignment policy applies. The old centre keeps read access if it is set up to; the new
     centre's leads are told. The citizen is not contacted.
     """
-    from vik.workspace.choices import NotificationKind
-
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("Say why the request is transferred."))
@@ -118,8 +117,6 @@ def consultation_ask(
 ) -> Consultation:
     """Ask another centre of the region about a request: it reads the request until it answers
     (`RequestAccess`), and its leads are told."""
-    from vik.workspace.choices import NotificationKind
-
     question = question.strip()
     if not question:
         raise ValidationFailed(_("Write the question."))
@@ -150,9 +147,6 @@ def consultation_ask(
 def consultation_answer(*, consultation: Consultation, answer: str, by: Any) -> Interaction:
     """Answer a consultation: an internal note on the request's timeline. The consulted centre
     stops reading the request (unless VIK_CONSULTATION_KEEPS_ACCESS) and the asker is told."""
-    from vik.workspace.choices import NotificationKind
-    from vik.workspace.services import notification_send
-
     consultation = (
         Consultation.objects.select_for_update()
         .select_related("request", "to_centre", "asked_by")

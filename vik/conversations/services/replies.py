@@ -13,6 +13,7 @@ from vik.channels.core.base import (
 )
 from vik.core import clock
 from vik.core.errors import ValidationFailed
+from vik.notifications.services import note_mentions_notify
 from vik.sla.services import (
     request_sla_on_first_response,
 )
@@ -98,7 +99,5 @@ def request_note(*, request: Request, by: Any, text: str) -> Interaction:
         channel="internal", author=by, text=text.strip(), occurred_at=clock.now(),
     )  # fmt: skip
     events.note_added(request=request, by=by)
-    from vik.workspace.services import note_mentions_notify
-
     note_mentions_notify(note=note, by=by)
     return note

@@ -24,11 +24,11 @@ from vik.conversations.models import (
 )
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.notifications.models import Notification
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import Membership, User
 from vik.testing.fixtures import run_on_commit, upload
 from vik.testing.personas import TREBIC, submit_web_request
-from vik.workspace.models import Notification
 
 REASON = "Týká se stavebního úřadu v Třebíči."
 

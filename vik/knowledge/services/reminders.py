@@ -14,6 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vik.core import clock
+from vik.notifications.choices import NotificationKind
+from vik.notifications.selectors import notification_preference
+from vik.notifications.services import notification_send
 
 from .. import events
 from ..models import Article
@@ -49,11 +52,6 @@ def review_reminders_send() -> int:
 @transaction.atomic
 def _review_remind(pk: int, review_by: dt.date) -> bool:
     """Claim the article's reminder (the review date still the one seen) and send it."""
-    # TODO(notifications): move to vik.notifications (top level): workspace is a floor above.
-    from vik.workspace.choices import NotificationKind
-    from vik.workspace.selectors_collab import notification_preference
-    from vik.workspace.services import notification_send
-
     claimed = Article.objects.filter(
         pk=pk, review_by=review_by, review_reminded_at__isnull=True, published_version__isnull=False
     ).update(review_reminded_at=clock.now())

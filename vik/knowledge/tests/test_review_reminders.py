@@ -15,10 +15,10 @@ from vik.core import clock
 from vik.knowledge import services
 from vik.knowledge.models import Article
 from vik.knowledge.services import reminders
+from vik.notifications.models import Notification, NotificationPreference
 from vik.tenancy.models import User
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import World
-from vik.workspace.models import Notification, NotificationPreference
 
 from .conftest import publish
 

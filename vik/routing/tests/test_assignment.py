@@ -10,9 +10,9 @@ from django.db import connection, connections, transaction
 
 from vik.conversations.choices import EventKind, Status
 from vik.conversations.models import Request, TimelineEvent
+from vik.notifications.models import Notification
 from vik.routing.services import assignee_by_policy
 from vik.tenancy.choices import AssignmentPolicy
-from vik.workspace.models import Notification
 
 from .conftest import make_rule, open_request
 

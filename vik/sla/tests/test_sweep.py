@@ -8,8 +8,8 @@ from vik.conversations import services as conversations
 from vik.conversations.choices import EventKind, Priority, RequestKind
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.notifications.models import Notification
 from vik.sla.services import sla_sweep
-from vik.workspace.models import Notification
 
 from .conftest import at
 

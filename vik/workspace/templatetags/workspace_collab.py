@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from vik.notifications.selectors import MENTION
 from vik.tenancy import permissions
 
 from .. import selectors_collab as selectors
@@ -38,7 +39,7 @@ def mentions(text: str) -> SafeString:
     """The note's text with its @mentions marked (the text itself escaped)."""
     escaped = escape(text)
     return mark_safe(  # noqa: S308 — the text was escaped above; only <mark> is added
-        selectors.MENTION.sub(
+        MENTION.sub(
             lambda m: f'<mark class="vik-mention" data-testid="mention">{m.group(0)}</mark>',
             escaped,
         )

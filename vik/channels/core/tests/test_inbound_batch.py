@@ -216,9 +216,9 @@ def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arriva
     e-mails of the whole batch go out over one connection to the mail server."""
     from collections import Counter
 
+    from vik.notifications.models import Notification
+    from vik.notifications.services import notification_emails
     from vik.tenancy.choices import AssignmentPolicy, Role
-    from vik.workspace import services as workspace
-    from vik.workspace.models import Notification
 
     agents = [world.alice] + [
         _staff(name, world.region, Role.AGENT, world.centre_a) for name in ("anna", "adam")
@@ -245,8 +245,8 @@ def test_a_batch_assigned_by_round_robin_takes_turns_as_one_by_one(world, arriva
     assert TimelineEvent.objects.filter(kind="assigned").count() == len(arrivals)
 
     ids = list(notifications.values_list("pk", flat=True))
-    assert workspace.notification_emails(notification_ids=ids) == len(arrivals)
-    assert workspace.notification_emails(notification_ids=ids) == 0  # never twice
+    assert notification_emails(notification_ids=ids) == len(arrivals)
+    assert notification_emails(notification_ids=ids) == 0  # never twice
     assert Counter(m["To"] for m in smtp_sink.messages) == {
         agent.email: together.count(agent.username) for agent in agents
     }
@@ -258,7 +258,7 @@ def test_replies_in_a_batch_end_exactly_as_one_by_one(world, arrivals, caplog):
     the citizen, resolved, assigned, closed (a follow-up, decided one by one), to a message
     of the same batch, and to a reply of the same batch (found only one by one)."""
     from vik.conversations.choices import Status
-    from vik.workspace.models import Notification
+    from vik.notifications.models import Notification
 
     mailbox = arrivals[0].account
     jan = Contact.objects.create(region=world.region, name="Jan Novák")

@@ -1,4 +1,4 @@
-"""Tasks of the workspace: they take ids and call one service."""
+"""Tasks of notifications: they take ids and call one service."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ import pytest
 from vik.conversations import services as conversations
 from vik.core import clock
 from vik.core.tasks import backoff, stale_claim
+from vik.notifications import services
+from vik.notifications.models import Notification, NotificationPreference
 from vik.testing.fixtures import run_on_commit
 from vik.testing.smtp import free_port
-from vik.workspace import services
-from vik.workspace.models import Notification, NotificationPreference
 
 
 @pytest.fixture

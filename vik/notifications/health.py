@@ -1,4 +1,4 @@
-"""The staff notifications' check for `/healthz` (registered in `WorkspaceConfig.ready`)."""
+"""The staff notifications' check for `/healthz` (registered in `NotificationsConfig.ready`)."""
 
 from __future__ import annotations
 
