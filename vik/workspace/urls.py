@@ -2,9 +2,48 @@
 
 from django.urls import URLPattern, path
 
+from .contacts import views as contacts
+from .requests import views as requests
 from .views import collab, views_saved
 
-staff_urlpatterns: list[URLPattern] = []
+# The request list, the request page and its actions (requests/views.py).
+staff_urlpatterns: list[URLPattern] = [
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/bulk", requests.request_bulk, name="request_bulk"),
+    path("requests/<str:reference>/", requests.request_detail, name="request_detail"),
+    path("requests/<str:reference>/reply", requests.request_reply, name="request_reply"),
+    path("requests/<str:reference>/note", requests.request_note, name="request_note"),
+    path("requests/<str:reference>/status", requests.request_status, name="request_status"),
+    path("requests/<str:reference>/assign", requests.request_assign, name="request_assign"),
+    path("requests/<str:reference>/take", requests.request_take, name="request_take"),
+    path("requests/<str:reference>/topic", requests.request_topic, name="request_topic"),
+    path("requests/<str:reference>/centre", requests.request_centre, name="request_centre"),
+    path("requests/<str:reference>/transfer", requests.request_transfer, name="request_transfer"),
+    path("requests/<str:reference>/consult", requests.request_consult, name="request_consult"),
+    path("requests/<str:reference>/merge", requests.request_merge, name="request_merge"),
+    path(
+        "requests/<str:reference>/interactions/<int:pk>/split",
+        requests.request_split,
+        name="request_split",
+    ),
+    path("consultations/", requests.consultation_list, name="consultation_list"),
+    path("consultations/<int:pk>/answer", requests.consultation_answer, name="consultation_answer"),
+    path(
+        "requests/<str:reference>/interactions/<int:pk>/html",
+        requests.interaction_html,
+        name="interaction_html",
+    ),
+    path(
+        "requests/<str:reference>/attachments/<int:pk>",
+        requests.attachment_download,
+        name="attachment",
+    ),
+]
+
+# The contact page: who the person is and their requests (contacts/views.py).
+staff_urlpatterns += [
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+]
 
 # Canned answers, notifications, presence (views/collab.py).
 staff_urlpatterns += [
