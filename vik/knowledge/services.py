@@ -767,7 +767,7 @@ def review_reminders_send() -> int:
 def _review_remind(pk: int, review_by: dt.date) -> bool:
     """Claim the article's reminder (the review date still the one seen) and send it."""
     from vik.workspace.choices import NotificationKind
-    from vik.workspace.selectors_collab import notification_preference
+    from vik.workspace.selectors import notification_preference
     from vik.workspace.services import notification_send
 
     claimed = Article.objects.filter(

@@ -1,4 +1,4 @@
-"""The agent's day: notifications (saved views, canned answers and presence join them)."""
+"""The agent's day: notifications, saved views of the request list, canned answers, presence."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from vik.conversations.choices import Status
 
 from .choices import MacroScope, NotificationKind, PresenceState
 
@@ -51,7 +53,7 @@ class SavedView(models.Model):
 
     A personal view has an `owner`; a shared one has a `centre` or a `region` (and the user who
     created it), and everybody who works there sees it. The built-in views ("mine",
-    "unassigned", "due today", "all") are not rows: see `vik.workspace.selectors.BUILT_IN_VIEWS`.
+    "unassigned", "due today", "all") are not rows: see `saved_views.selectors.BUILT_IN_VIEWS`.
     """
 
     name = models.CharField(_("name"), max_length=100)
@@ -160,8 +162,6 @@ class Macro(models.Model):
 
     @property
     def set_status_label(self) -> str:
-        from vik.conversations.choices import Status
-
         return str(Status(self.set_status).label) if self.set_status in Status.values else ""
 
 

@@ -1,11 +1,12 @@
-"""Writing the agent's day: notifications, canned answers (macros), mentions, presence."""
+"""Writing notifications: sending (in the workspace and by e-mail), the e-mail sweep, marking
+read, preferences, and the notifications of citizen replies and mentions."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -16,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from vik.core import clock
 from vik.core.db import rows_update
-from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.links import absolute_path_with, path_of
 from vik.core.tasks import backoff, enqueue_on_commit, stale_claim, tasks_waiting_since
 from vik.tenancy import permissions
 
-from . import selectors_collab
-from .choices import MacroScope, NotificationKind, PresenceState
-from .models import Macro, Notification, NotificationPreference, Presence
+from . import selectors
+from .choices import NotificationKind
+from .collaboration.selectors import mentioned_usernames
+from .models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification
     those wanted by e-mail, over one connection to the mail server."""
     if not drafts:
         return []
-    wanted = selectors_collab.notification_preferences_of(
+    wanted = selectors.notification_preferences_of(
         users=[draft.user for draft in drafts], kinds={draft.kind for draft in drafts}
     )
     now = clock.now()
@@ -272,7 +273,7 @@ def note_mentions_notify(*, note: Any, by: Any) -> list[Notification]:
     Unknown names, the author and colleagues without access are ignored."""
     from vik.tenancy.models import User
 
-    names = selectors_collab.mentioned_usernames(note.text)
+    names = mentioned_usernames(note.text)
     if not names:
         return []
     request = note.request
@@ -292,182 +293,3 @@ def note_mentions_notify(*, note: Any, by: Any) -> list[Notification]:
                 )
             )
     return sent
-
-
-# Canned answers (macros) ---------------------------------------------------------------------
-
-
-def _macro_fields_check(macro: Macro) -> None:
-    if macro.scope == MacroScope.REGION:
-        macro.centre = None
-    elif macro.centre is None:
-        raise ValidationFailed("A centre's macro needs its centre.")
-    else:
-        macro.region_id = macro.centre.region_id
-    if macro.set_status:
-        from vik.conversations.choices import Status
-
-        if macro.set_status not in Status.values:
-            raise ValidationFailed("Unknown status.")
-    macro.add_tags = sorted({str(t).strip()[:64] for t in macro.add_tags if str(t).strip()})
-
-
-@transaction.atomic
-def macro_save(*, macro: Macro, by: Any) -> Macro:
-    """Create or change a macro; the user must manage its scope (and, when changing, the scope
-    it had)."""
-    _macro_fields_check(macro)
-    if macro.pk is not None:
-        before = Macro.objects.select_for_update().get(pk=macro.pk)
-        if not permissions.can_manage_macro(
-            by, region_id=before.region_id, centre_id=before.centre_id
-        ):
-            raise PermissionDenied("You may not change this macro.")
-    if not permissions.can_manage_macro(by, region_id=macro.region_id, centre_id=macro.centre_id):
-        raise PermissionDenied("You may not manage macros there.")
-    if macro.pk is None:
-        macro.created_by = by
-    macro.save()
-    return macro
-
-
-@transaction.atomic
-def macro_delete(*, macro: Macro, by: Any) -> None:
-    if not permissions.can_manage_macro(by, region_id=macro.region_id, centre_id=macro.centre_id):
-        raise PermissionDenied("You may not delete this macro.")
-    macro.delete()
-
-
-@transaction.atomic
-def macro_apply(
-    *,
-    macro: Macro,
-    request: Any,
-    by: Any,
-    text: str | None = None,
-    status: str | None = None,
-    articles: Iterable[int] = (),
-) -> Any:
-    """Send a reply from a macro and apply its status and tags.
-
-    `text` is what the agent finally wrote (default: the macro rendered for this request);
-    `status` is the agent's own choice on the reply form, which wins over the macro's. The
-    macro's status is left out when the request already has it. Returns the reply."""
-    from vik.conversations import services as conversations
-
-    if not Macro.objects.filter(permissions.macros_available(by, request), pk=macro.pk).exists():
-        raise PermissionDenied("This macro is not offered on this request.")
-    if text is None:
-        text = selectors_collab.macro_render(macro=macro, request=request, agent=by)
-    wanted = status or (macro.set_status if macro.set_status != request.status else "") or None
-    reply = conversations.request_reply(
-        request=request, by=by, text=text, status=wanted, articles=articles
-    )
-    if macro.add_tags:
-        conversations.request_tags_change(request=request, add=macro.add_tags, by=by)
-    return reply
-
-
-def reply_send(
-    *,
-    request: Any,
-    by: Any,
-    text: str,
-    status: str | None = None,
-    articles: Iterable[int] = (),
-    macro_id: int | None = None,
-) -> Any:
-    """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text."""
-    from vik.conversations import services as conversations
-
-    if macro_id:
-        try:
-            macro = selectors_collab.macro_get_for_request(user=by, request=request, pk=macro_id)
-        except Macro.DoesNotExist:
-            raise ValidationFailed("This macro is not offered on this request.") from None
-        return macro_apply(
-            macro=macro, request=request, by=by, text=text, status=status, articles=articles
-        )
-    return conversations.request_reply(
-        request=request, by=by, text=text, status=status, articles=articles
-    )
-
-
-# Presence ------------------------------------------------------------------------------------
-
-PRESENCE_KEPT = dt.timedelta(minutes=10)
-
-
-def presence_record(*, request: Any, user: Any, state: str) -> None:
-    """The user has the request open (and is writing, if `state` says so): one upsert."""
-    if state not in PresenceState.values:
-        state = PresenceState.VIEWING
-    Presence.objects.bulk_create(
-        [Presence(request=request, user=user, state=state, last_seen=clock.now())],
-        update_conflicts=True,
-        unique_fields=["request", "user"],
-        update_fields=["state", "last_seen"],
-    )
-
-
-def presence_prune() -> int:
-    """A periodic job (`VIK_PERIODIC_JOBS`): forget who had a request open long ago."""
-    deleted, _by_model = Presence.objects.filter(last_seen__lt=clock.now() - PRESENCE_KEPT).delete()
-    return deleted
-
-
-# Saved views of the request list -------------------------------------------------------------
-
-
-def saved_view_create(
-    *,
-    by: Any,
-    name: str,
-    filters: Mapping[str, str],
-    sort: str = "received",
-    centre: Any = None,
-    region: Any = None,
-) -> Any:
-    """Save the list's filters as a view: personal (no centre, no region) or shared with a
-    centre or a region, which needs `permissions.can_share_view`."""
-    from vik.conversations.selectors import FILTER_PARAMETERS, SORTS
-
-    from .models import SavedView
-
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise ValidationFailed(_("A view needs a name."))
-    shared = centre is not None or region is not None
-    if shared and not permissions.can_share_view(
-        by, getattr(centre, "pk", None), None if centre is not None else region.pk
-    ):
-        raise PermissionDenied(_("You may not share views there."))
-    kept = {key: str(filters[key]) for key in FILTER_PARAMETERS if filters.get(key)}
-    last = SavedView.objects.filter(owner=None if shared else by).count()
-    return SavedView.objects.create(
-        name=name,
-        owner=None if shared else by,
-        centre=centre,
-        region=region if centre is None else None,
-        created_by=by,
-        filters=kept,
-        sort=sort if sort in SORTS else "received",
-        position=last,
-    )
-
-
-def saved_view_rename(*, view: Any, by: Any, name: str) -> Any:
-    if not permissions.can_change_view(by, view):
-        raise PermissionDenied(_("You may not change this view."))
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise ValidationFailed(_("A view needs a name."))
-    view.name = name
-    view.save(update_fields=["name"])
-    return view
-
-
-def saved_view_delete(*, view: Any, by: Any) -> None:
-    if not permissions.can_change_view(by, view):
-        raise PermissionDenied(_("You may not delete this view."))
-    view.delete()

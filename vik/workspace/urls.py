@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, path
 
+from . import views as notifications
+from .collaboration import views as collaboration
 from .contacts import views as contacts
 from .requests import views as requests
-from .views import collab, views_saved
+from .saved_views import views as saved_views
 
 # The request list, the request page and its actions (requests/views.py).
 staff_urlpatterns: list[URLPattern] = [
@@ -45,30 +47,46 @@ staff_urlpatterns += [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
 ]
 
-# Canned answers, notifications, presence (views/collab.py).
+# Canned answers, mentions, presence (collaboration/views.py).
 staff_urlpatterns += [
-    path("macros/", collab.macro_list, name="macro_list"),
-    path("macros/new/", collab.macro_create, name="macro_create"),
-    path("macros/<int:pk>/edit/", collab.macro_edit, name="macro_edit"),
-    path("macros/<int:pk>/delete", collab.macro_delete, name="macro_delete"),
-    path("requests/<str:reference>/macros/apply", collab.macro_apply, name="macro_apply"),
-    path("requests/<str:reference>/macros/<int:pk>", collab.macro_rendered, name="macro_rendered"),
-    path("requests/<str:reference>/presence", collab.request_presence, name="request_presence"),
+    path("macros/", collaboration.macro_list, name="macro_list"),
+    path("macros/new/", collaboration.macro_create, name="macro_create"),
+    path("macros/<int:pk>/edit/", collaboration.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete", collaboration.macro_delete, name="macro_delete"),
+    path("requests/<str:reference>/macros/apply", collaboration.macro_apply, name="macro_apply"),
     path(
-        "requests/<str:reference>/colleagues", collab.mention_colleagues, name="mention_colleagues"
+        "requests/<str:reference>/macros/<int:pk>",
+        collaboration.macro_rendered,
+        name="macro_rendered",
     ),
-    path("notifications/", collab.notification_list, name="notification_list"),
-    path("notifications/bell", collab.notification_bell, name="notification_bell"),
-    path("notifications/settings", collab.notification_settings, name="notification_settings"),
-    path("notifications/read-all", collab.notification_read_all, name="notification_read_all"),
-    path("notifications/<int:pk>/read", collab.notification_read, name="notification_read"),
+    path(
+        "requests/<str:reference>/presence", collaboration.request_presence, name="request_presence"
+    ),
+    path(
+        "requests/<str:reference>/colleagues",
+        collaboration.mention_colleagues,
+        name="mention_colleagues",
+    ),
 ]
 
-# Saved views of the request list (views/views_saved.py).
+# Notifications (views.py).
 staff_urlpatterns += [
-    path("views/", views_saved.saved_view_list, name="saved_view_list"),
-    path("views/new", views_saved.saved_view_create, name="saved_view_create"),
-    path("views/counts", views_saved.view_counts, name="view_counts"),
-    path("views/<int:pk>/rename", views_saved.saved_view_rename, name="saved_view_rename"),
-    path("views/<int:pk>/delete", views_saved.saved_view_delete, name="saved_view_delete"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/bell", notifications.notification_bell, name="notification_bell"),
+    path(
+        "notifications/settings", notifications.notification_settings, name="notification_settings"
+    ),
+    path(
+        "notifications/read-all", notifications.notification_read_all, name="notification_read_all"
+    ),
+    path("notifications/<int:pk>/read", notifications.notification_read, name="notification_read"),
+]
+
+# Saved views of the request list (saved_views/views.py).
+staff_urlpatterns += [
+    path("views/", saved_views.saved_view_list, name="saved_view_list"),
+    path("views/new", saved_views.saved_view_create, name="saved_view_create"),
+    path("views/counts", saved_views.view_counts, name="view_counts"),
+    path("views/<int:pk>/rename", saved_views.saved_view_rename, name="saved_view_rename"),
+    path("views/<int:pk>/delete", saved_views.saved_view_delete, name="saved_view_delete"),
 ]

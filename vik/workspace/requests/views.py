@@ -34,9 +34,9 @@ from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
 
-from .. import selectors as workspace
-from ..forms_saved import SavedViewForm
-from ..services import reply_send
+from ..collaboration.services import reply_send
+from ..saved_views import selectors as saved_views
+from ..saved_views.forms import SavedViewForm
 from .forms import (
     AssignForm,
     BulkActionForm,
@@ -51,6 +51,7 @@ from .forms import (
     TopicForm,
     TransferForm,
 )
+from .selectors import bulk_choices
 
 # The list's query parameters that are filters (a `view` with none of them shows the view's own).
 _LIST_FILTER_NAMES = (*selectors.FILTER_PARAMETERS, "sort")
@@ -72,8 +73,8 @@ def _list_params(request: HttpRequest, view: Any) -> QueryDict:
 def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     centres = InformationCentre.objects.filter(permissions.centres_visible(user))
-    views = workspace.list_views_for(user)
-    active_view = workspace.list_view_find(views, request.GET.get("view", ""))
+    views = saved_views.list_views_for(user)
+    active_view = saved_views.list_view_find(views, request.GET.get("view", ""))
     params = _list_params(request, active_view)
     form = RequestFilterForm(
         params or None,
@@ -96,8 +97,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         context.update(
             views=[(view, None) for view in views],
             active_view=active_view,
-            save_form=SavedViewForm(share_choices=workspace.view_share_choices(user)),
-            bulk=workspace.bulk_choices(user),
+            save_form=SavedViewForm(share_choices=saved_views.view_share_choices(user)),
+            bulk=bulk_choices(user),
         )
     return render_page_or_partial(request, "workspace/request_list.html", "rows", context)
 

@@ -10,10 +10,10 @@ from vik.core.errors import PermissionDenied
 from vik.core.testing import TREBIC, _staff, run_on_commit, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import OpeningHours
-from vik.workspace import services
 from vik.workspace.choices import MacroScope
+from vik.workspace.collaboration import services
+from vik.workspace.collaboration.selectors import macro_render
 from vik.workspace.models import Macro
-from vik.workspace.selectors_collab import macro_render
 
 
 @pytest.fixture

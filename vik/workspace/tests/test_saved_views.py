@@ -15,8 +15,8 @@ from vik.core import clock
 from vik.core.testing import TREBIC, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
-from vik.workspace import selectors
 from vik.workspace.models import SavedView
+from vik.workspace.saved_views import selectors
 from vik.workspace.templatetags.saved_views import capped_count
 
 

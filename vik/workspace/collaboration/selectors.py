@@ -1,25 +1,25 @@
-"""Reading the collaboration parts of the workspace: macros, notifications, presence.
-
-(Kept apart from `selectors.py`, which holds the saved views.)"""
+"""Reading how agents work together: macros (canned answers), mentions, presence."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from vik.conversations.choices import Direction
 from vik.conversations.models import Interaction, Request
+from vik.conversations.selectors import tracking_url
 from vik.core import clock
 from vik.tenancy import permissions
+from vik.tenancy.choices import Role
 from vik.tenancy.models import InformationCentre, Membership, OpeningHours, User
+from vik.territory.models import Region
 
-from .choices import EMAILED_BY_DEFAULT, NotificationKind
-from .models import Macro, Notification, NotificationPreference, Presence
+from ..models import Macro, Presence
 
 # Macros --------------------------------------------------------------------------------------
 
@@ -50,8 +50,6 @@ def macro_render(*, macro: Macro, request: Request, agent: Any) -> str:
 
     A placeholder VIK does not know, or a lone brace, stays as typed: the text is the agent's
     to correct before sending, and a typo must never cost the whole reply."""
-    from vik.conversations.selectors import tracking_url
-
     known: dict[str, Any] = {
         "name": lambda: request.requester.display_name,
         "jmeno": lambda: request.requester.display_name,
@@ -90,10 +88,6 @@ def macros_managed_list(*, user: Any) -> QuerySet[Macro]:
 
 def macro_scope_choices(user: Any) -> list[tuple[str, str]]:
     """Where the user may put a macro: "region:<id>" for a region, "centre:<id>" for a centre."""
-    from django.utils.translation import gettext as _
-
-    from vik.territory.models import Region
-
     scope = permissions.scope_for(user)
     if scope.is_superuser:
         regions = list(Region.objects.filter(centres__isnull=False).distinct())
@@ -128,8 +122,6 @@ def mentioned_usernames(text: str) -> list[str]:
 
 def colleagues_for_request(*, request: Request, exclude: Any = None) -> list[User]:
     """Who may be @mentioned on the request: active staff who may view it."""
-    from vik.tenancy.choices import Role
-
     memberships = Membership.objects.filter(
         Q(
             centre_id=request.centre_id,
@@ -145,81 +137,6 @@ def colleagues_for_request(*, request: Request, exclude: Any = None) -> list[Use
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return list(users)
-
-
-# Notifications -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Preference:
-    kind: str
-    label: str
-    in_app: bool
-    by_email: bool
-
-
-def notification_preferences(*, user: Any) -> list[Preference]:
-    """The user's choice for every kind, the defaults where they chose nothing."""
-    stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
-    result = []
-    for kind in NotificationKind:
-        row = stored.get(kind.value)
-        result.append(
-            Preference(
-                kind=kind.value,
-                label=str(kind.label),
-                in_app=row.in_app if row else True,
-                by_email=row.by_email if row else kind in EMAILED_BY_DEFAULT,
-            )
-        )
-    return result
-
-
-def notification_preferences_of(
-    *, users: Sequence[Any], kinds: set[str]
-) -> dict[tuple[int, str], tuple[bool, bool]]:
-    """(in the workspace, by e-mail) for each of the users and kinds, in one query."""
-    stored = {
-        (row.user_id, row.kind): (row.in_app, row.by_email)
-        for row in NotificationPreference.objects.filter(
-            user_id__in={user.pk for user in users}, kind__in=kinds
-        )
-    }
-    return {
-        (user.pk, kind): stored.get((user.pk, kind), (True, kind in EMAILED_BY_DEFAULT))
-        for user in users
-        for kind in kinds
-    }
-
-
-def notification_preference(*, user: Any, kind: str) -> tuple[bool, bool]:
-    """(in the workspace, by e-mail) for one kind."""
-    row = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    if row is None:
-        return True, kind in EMAILED_BY_DEFAULT
-    return row.in_app, row.by_email
-
-
-NOTIFICATIONS_SHOWN = 100
-
-
-def notification_list(*, user: Any) -> list[Notification]:
-    """The user's latest notifications, unread first."""
-    unread = list(
-        Notification.objects.filter(user=user, read_at__isnull=True).select_related("request")[
-            :NOTIFICATIONS_SHOWN
-        ]
-    )
-    read = list(
-        Notification.objects.filter(user=user, read_at__isnull=False).select_related("request")[
-            : max(NOTIFICATIONS_SHOWN - len(unread), 0)
-        ]
-    )
-    return unread + read
-
-
-def notification_unread_count(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 # Presence ------------------------------------------------------------------------------------
