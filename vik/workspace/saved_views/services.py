@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from vik.conversations.selectors import FILTER_PARAMETERS, SORTS
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Region
 
 from ..models import SavedView
 
@@ -20,17 +22,19 @@ def saved_view_create(
     name: str,
     filters: Mapping[str, str],
     sort: str = "received",
-    centre: Any = None,
-    region: Any = None,
-) -> Any:
+    centre: InformationCentre | None = None,
+    region: Region | None = None,
+) -> SavedView:
     """Save the list's filters as a view: personal (no centre, no region) or shared with a
     centre or a region, which needs `permissions.can_share_view`."""
     name = " ".join(name.split())[:100]
     if not name:
         raise ValidationFailed(_("A view needs a name."))
     shared = centre is not None or region is not None
+    # A centre's view is the centre's only, even when a region came along with it.
+    region_id = region.pk if centre is None and region is not None else None
     if shared and not permissions.can_share_view(
-        by, getattr(centre, "pk", None), None if centre is not None else region.pk
+        by, centre.pk if centre is not None else None, region_id
     ):
         raise PermissionDenied(_("You may not share views there."))
     kept = {key: str(filters[key]) for key in FILTER_PARAMETERS if filters.get(key)}
@@ -47,7 +51,7 @@ def saved_view_create(
     )
 
 
-def saved_view_rename(*, view: Any, by: Any, name: str) -> Any:
+def saved_view_rename(*, view: SavedView, by: Any, name: str) -> SavedView:
     if not permissions.can_change_view(by, view):
         raise PermissionDenied(_("You may not change this view."))
     name = " ".join(name.split())[:100]
@@ -58,7 +62,7 @@ def saved_view_rename(*, view: Any, by: Any, name: str) -> Any:
     return view
 
 
-def saved_view_delete(*, view: Any, by: Any) -> None:
+def saved_view_delete(*, view: SavedView, by: Any) -> None:
     if not permissions.can_change_view(by, view):
         raise PermissionDenied(_("You may not delete this view."))
     view.delete()
