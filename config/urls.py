@@ -6,8 +6,6 @@ from django.urls import include, path
 from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
 from vik.channels.web import urls as web_urls
-from vik.contacts import urls as contacts_urls
-from vik.conversations import urls as conversations_urls
 from vik.core import views as core_views
 from vik.knowledge import urls as knowledge_urls
 from vik.notifications import urls as notifications_urls
@@ -18,18 +16,15 @@ from vik.workspace import urls as workspace_urls
 
 staff_urlpatterns = [
     *tenancy_urls.staff_urlpatterns,
-    *conversations_urls.staff_urlpatterns,
-    *contacts_urls.staff_urlpatterns,
+    *workspace_urls.staff_urlpatterns,
     *channels_urls.staff_urlpatterns,
     *knowledge_urls.staff_urlpatterns,
     *routing_urls.staff_urlpatterns,
     *sla_urls.staff_urlpatterns,
-    *workspace_urls.staff_urlpatterns,
     *notifications_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
-    *conversations_urls.portal_urlpatterns,
     *knowledge_urls.portal_urlpatterns,
 ]
 

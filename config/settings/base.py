@@ -270,7 +270,7 @@ VIK_PERIODIC_JOBS = [
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
     "vik.sla.services.sla_sweep",
-    "vik.workspace.services.presence_prune",
+    "vik.workspace.collaboration.services.presence_prune",
     "vik.notifications.services.notification_emails_sweep",
     "vik.knowledge.services.review_reminders_send",
     "vik.knowledge.services.usage_prune_due",

@@ -159,12 +159,13 @@ def identity_add(*, contact: Contact, kind: str, raw: str, by: Any) -> Identity:
 
 @transaction.atomic
 def contact_merge(*, source: Contact, target: Contact, by: Any) -> Contact:
-    """Fold `source` into `target`: identities, requests and interactions move; nothing is lost.
+    """Fold `source` into `target`: its identities move, and `source` stays as a pointer
+    (`merged_into`) so that old links still resolve.
 
-    `source` stays as a pointer (`merged_into`) so that old links still resolve.
+    Only the contacts' own rows: what refers to a contact from above (requests, interactions)
+    is moved in the same transaction by `vik.conversations.services.contacts_merge`, which is
+    the merge to call.
     """
-    from vik.conversations.models import Interaction, Request
-
     if source.pk == target.pk:
         raise ValidationFailed("A contact cannot be merged into itself.")
     if source.region_id != target.region_id:
@@ -174,8 +175,6 @@ def contact_merge(*, source: Contact, target: Contact, by: Any) -> Contact:
     ):
         raise PermissionDenied("You may not merge these contacts.")
     Identity.objects.filter(contact=source).update(contact=target)
-    Request.objects.filter(requester=source).update(requester=target)
-    Interaction.objects.filter(contact=source).update(contact=target)
     if not target.name and source.name:
         target.name = source.name
         target.save(update_fields=["name", "updated_at"])

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vik.conversations.choices import Status
+
 from .choices import MacroScope, PresenceState
 
 
@@ -126,8 +128,6 @@ class Macro(models.Model):
 
     @property
     def set_status_label(self) -> str:
-        from vik.conversations.choices import Status
-
         return str(Status(self.set_status).label) if self.set_status in Status.values else ""
 
 

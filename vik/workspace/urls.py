@@ -2,29 +2,77 @@
 
 from django.urls import URLPattern, path
 
-from .views import collab, views_saved
+from .collaboration import views as collaboration
+from .contacts import views as contacts
+from .requests import views as requests
+from .saved_views import views as saved_views
 
-staff_urlpatterns: list[URLPattern] = []
-
-# Canned answers, mentions, presence (views/collab.py).
-staff_urlpatterns += [
-    path("macros/", collab.macro_list, name="macro_list"),
-    path("macros/new/", collab.macro_create, name="macro_create"),
-    path("macros/<int:pk>/edit/", collab.macro_edit, name="macro_edit"),
-    path("macros/<int:pk>/delete", collab.macro_delete, name="macro_delete"),
-    path("requests/<str:reference>/macros/apply", collab.macro_apply, name="macro_apply"),
-    path("requests/<str:reference>/macros/<int:pk>", collab.macro_rendered, name="macro_rendered"),
-    path("requests/<str:reference>/presence", collab.request_presence, name="request_presence"),
+# The request list, the request page and its actions (requests/views.py).
+staff_urlpatterns: list[URLPattern] = [
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/bulk", requests.request_bulk, name="request_bulk"),
+    path("requests/<str:reference>/", requests.request_detail, name="request_detail"),
+    path("requests/<str:reference>/reply", requests.request_reply, name="request_reply"),
+    path("requests/<str:reference>/note", requests.request_note, name="request_note"),
+    path("requests/<str:reference>/status", requests.request_status, name="request_status"),
+    path("requests/<str:reference>/assign", requests.request_assign, name="request_assign"),
+    path("requests/<str:reference>/take", requests.request_take, name="request_take"),
+    path("requests/<str:reference>/topic", requests.request_topic, name="request_topic"),
+    path("requests/<str:reference>/centre", requests.request_centre, name="request_centre"),
+    path("requests/<str:reference>/transfer", requests.request_transfer, name="request_transfer"),
+    path("requests/<str:reference>/consult", requests.request_consult, name="request_consult"),
+    path("requests/<str:reference>/merge", requests.request_merge, name="request_merge"),
     path(
-        "requests/<str:reference>/colleagues", collab.mention_colleagues, name="mention_colleagues"
+        "requests/<str:reference>/interactions/<int:pk>/split",
+        requests.request_split,
+        name="request_split",
+    ),
+    path("consultations/", requests.consultation_list, name="consultation_list"),
+    path("consultations/<int:pk>/answer", requests.consultation_answer, name="consultation_answer"),
+    path(
+        "requests/<str:reference>/interactions/<int:pk>/html",
+        requests.interaction_html,
+        name="interaction_html",
+    ),
+    path(
+        "requests/<str:reference>/attachments/<int:pk>",
+        requests.attachment_download,
+        name="attachment",
     ),
 ]
 
-# Saved views of the request list (views/views_saved.py).
+# The contact page: who the person is and their requests (contacts/views.py).
 staff_urlpatterns += [
-    path("views/", views_saved.saved_view_list, name="saved_view_list"),
-    path("views/new", views_saved.saved_view_create, name="saved_view_create"),
-    path("views/counts", views_saved.view_counts, name="view_counts"),
-    path("views/<int:pk>/rename", views_saved.saved_view_rename, name="saved_view_rename"),
-    path("views/<int:pk>/delete", views_saved.saved_view_delete, name="saved_view_delete"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+]
+
+# Canned answers, mentions, presence (collaboration/views.py).
+staff_urlpatterns += [
+    path("macros/", collaboration.macro_list, name="macro_list"),
+    path("macros/new/", collaboration.macro_create, name="macro_create"),
+    path("macros/<int:pk>/edit/", collaboration.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete", collaboration.macro_delete, name="macro_delete"),
+    path("requests/<str:reference>/macros/apply", collaboration.macro_apply, name="macro_apply"),
+    path(
+        "requests/<str:reference>/macros/<int:pk>",
+        collaboration.macro_rendered,
+        name="macro_rendered",
+    ),
+    path(
+        "requests/<str:reference>/presence", collaboration.request_presence, name="request_presence"
+    ),
+    path(
+        "requests/<str:reference>/colleagues",
+        collaboration.mention_colleagues,
+        name="mention_colleagues",
+    ),
+]
+
+# Saved views of the request list (saved_views/views.py).
+staff_urlpatterns += [
+    path("views/", saved_views.saved_view_list, name="saved_view_list"),
+    path("views/new", saved_views.saved_view_create, name="saved_view_create"),
+    path("views/counts", saved_views.view_counts, name="view_counts"),
+    path("views/<int:pk>/rename", saved_views.saved_view_rename, name="saved_view_rename"),
+    path("views/<int:pk>/delete", saved_views.saved_view_delete, name="saved_view_delete"),
 ]

@@ -7,4 +7,6 @@ portal_urlpatterns = [
     path("podani/<uuid:submission_id>/", views.submitted, name="submitted"),
     path("napoveda/", views.suggestions, name="suggestions"),
     path("obce/", views.municipality_options, name="municipality_options"),
+    path("sledovani/<str:token>/", views.tracking, name="tracking"),
+    path("sledovani/<str:token>/prilohy/<int:pk>", views.attachment_download, name="attachment"),
 ]

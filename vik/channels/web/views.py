@@ -1,25 +1,31 @@
-"""The public portal's form, its confirmation, and the municipality chooser."""
+"""The public portal's form, its confirmation, the municipality chooser, and the citizen's
+private tracking page with its follow-up form."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from vik.audit.services import client_ip
 from vik.channels.core.models import InboundPayload
-from vik.conversations.models import Request
+from vik.conversations import selectors as conversations
+from vik.conversations.choices import Status, Visibility
+from vik.conversations.models import Attachment, Request
+from vik.core.downloads import attachment_response
 from vik.knowledge import deflection
 from vik.knowledge.choices import UsageWhere
 from vik.knowledge.selectors import SearchHit, article_search
 from vik.knowledge.services import search_usage_record
 from vik.territory.selectors import municipality_search
 
-from .forms import RequestForm
-from .services import web_accounts, web_request_submit
+from .forms import FollowUpForm, RequestForm
+from .services import web_accounts, web_follow_up_submit, web_request_submit
 
 SUGGESTIONS = 3
 SUGGESTION_QUERY_LENGTH = 500  # the start of a long message says what it is about
@@ -112,3 +118,51 @@ def municipality_options(request: HttpRequest) -> HttpResponse:
     """The chooser's <option>s for what the citizen typed so far (htmx)."""
     found = municipality_search(query=request.GET.get("municipality", ""), region_ids=_region_ids())
     return render(request, "web/municipality_options.html", {"municipalities": found})
+
+
+# The citizen's private tracking page: status, public replies, and a follow-up form -------------
+
+
+def tracking(request: HttpRequest, token: str) -> HttpResponse:
+    item = (
+        Request.objects.select_related("centre", "topic", "municipality")
+        .filter(public_token=token)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if request.method == "POST":
+        form = FollowUpForm(request.POST, request.FILES)
+        if form.is_valid():
+            web_follow_up_submit(
+                request=item,
+                submission_id=form.cleaned_data["submission_id"],
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["attachments"],
+                client_ip=client_ip(request),
+            )
+            messages.success(request, _("Thank you, we have received your message."))
+            return redirect("portal:tracking", token=token)
+    else:
+        form = FollowUpForm()
+    return render(
+        request,
+        "web/tracking.html",
+        {
+            "item": item,
+            "timeline": conversations.request_timeline(request=item, public_only=True),
+            "form": form,
+            "is_closed": item.status == Status.CLOSED,
+        },
+    )
+
+
+def attachment_download(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    """A public attachment of the citizen's own request (never an internal note's)."""
+    attachment = get_object_or_404(
+        Attachment,
+        pk=pk,
+        interaction__request__public_token=token,
+        interaction__visibility=Visibility.PUBLIC,
+    )
+    return attachment_response(attachment)

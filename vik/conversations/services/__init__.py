@@ -10,6 +10,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `replies`: public replies and internal notes;
 - `changes`: status, assignee, topic and tags;
 - `network`: transfers, consultations, merge and split;
+- `contacts`: merging two contacts with their requests and interactions;
 - `bulk`: bulk actions of the request list.
 """
 
@@ -38,6 +39,9 @@ from .changes import (
     request_set_topic,
     request_tags_change,
     request_viewed,
+)
+from .contacts import (
+    contacts_merge,
 )
 from .inbound import (
     continues_request,
@@ -75,6 +79,7 @@ __all__ = [
     "attachments_store",
     "consultation_answer",
     "consultation_ask",
+    "contacts_merge",
     "continues_request",
     "inbound_apply",
     "inbound_apply_batch",

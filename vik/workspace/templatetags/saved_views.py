@@ -8,7 +8,7 @@ from django import template
 
 from vik.core import clock
 
-from ..selectors import COUNT_CAP
+from ..saved_views.selectors import COUNT_CAP
 
 register = template.Library()
 

@@ -7,14 +7,14 @@ import pytest
 
 from vik.conversations.models import Interaction
 from vik.core.errors import PermissionDenied
-from vik.tenancy.choices import Role
-from vik.tenancy.models import OpeningHours
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import TREBIC, _staff, submit_web_request
-from vik.workspace import services
+from vik.tenancy.choices import Role
+from vik.tenancy.models import OpeningHours
 from vik.workspace.choices import MacroScope
+from vik.workspace.collaboration import services
+from vik.workspace.collaboration.selectors import macro_render
 from vik.workspace.models import Macro
-from vik.workspace.selectors_collab import macro_render
 
 
 @pytest.fixture

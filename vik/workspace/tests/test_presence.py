@@ -8,8 +8,8 @@ from django.test import Client
 from vik.conversations import services as conversations
 from vik.conversations.models import Interaction
 from vik.core import clock
+from vik.workspace.collaboration.services import presence_prune
 from vik.workspace.models import Presence
-from vik.workspace.services import presence_prune
 
 
 @pytest.fixture

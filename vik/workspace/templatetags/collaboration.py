@@ -1,5 +1,5 @@
-"""Template helpers of the collaboration parts: the request page's macros, mentions and presence,
-the header's bell. They read what the shared request page does not compute itself."""
+"""Template helpers of working together (`{% load collaboration %}`): the request page's macros,
+mentions and presence, the header's bell. They read what the request page does not compute."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from vik.notifications.selectors import MENTION
 from vik.tenancy import permissions
 
-from .. import selectors_collab as selectors
+from ..collaboration import selectors
 from ..models import Macro
 
 register = template.Library()

@@ -1,7 +1,4 @@
-"""Reading the collaboration parts of the workspace: macros, who may be mentioned, presence.
-
-(Kept apart from `selectors.py`, which holds the saved views; notifications are read by
-`vik.notifications.selectors`.)"""
+"""Reading how agents work together: macros (canned answers), mentions, presence."""
 
 from __future__ import annotations
 
@@ -11,14 +8,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from vik.conversations.choices import Direction
 from vik.conversations.models import Interaction, Request
+from vik.conversations.selectors import tracking_url
 from vik.core import clock
 from vik.tenancy import permissions
+from vik.tenancy.choices import Role
 from vik.tenancy.models import InformationCentre, Membership, OpeningHours, User
+from vik.territory.models import Region
 
-from .models import Macro, Presence
+from ..models import Macro, Presence
 
 # Macros --------------------------------------------------------------------------------------
 
@@ -49,8 +50,6 @@ def macro_render(*, macro: Macro, request: Request, agent: Any) -> str:
 
     A placeholder VIK does not know, or a lone brace, stays as typed: the text is the agent's
     to correct before sending, and a typo must never cost the whole reply."""
-    from vik.conversations.selectors import tracking_url
-
     known: dict[str, Any] = {
         "name": lambda: request.requester.display_name,
         "jmeno": lambda: request.requester.display_name,
@@ -89,10 +88,6 @@ def macros_managed_list(*, user: Any) -> QuerySet[Macro]:
 
 def macro_scope_choices(user: Any) -> list[tuple[str, str]]:
     """Where the user may put a macro: "region:<id>" for a region, "centre:<id>" for a centre."""
-    from django.utils.translation import gettext as _
-
-    from vik.territory.models import Region
-
     scope = permissions.scope_for(user)
     if scope.is_superuser:
         regions = list(Region.objects.filter(centres__isnull=False).distinct())
@@ -117,8 +112,6 @@ def macro_scope_choices(user: Any) -> list[tuple[str, str]]:
 
 def colleagues_for_request(*, request: Request, exclude: Any = None) -> list[User]:
     """Who may be @mentioned on the request: active staff who may view it."""
-    from vik.tenancy.choices import Role
-
     memberships = Membership.objects.filter(
         Q(
             centre_id=request.centre_id,

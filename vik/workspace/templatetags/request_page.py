@@ -1,4 +1,4 @@
-"""Template helpers of the request page."""
+"""Template helpers of the request page: `{% load request_page %}`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from typing import Any
 
 from django import template
 
-from ..forms import ConsultForm, MergeForm, TransferForm
-from ..models import Interaction, Request, Transfer
-from ..selectors import (
+from vik.conversations.models import Interaction, Request, Transfer
+from vik.conversations.selectors import (
     FormattedMessage,
     RequestNetwork,
     interaction_formatted,
     request_network,
     request_transferred_from,
 )
+
+from ..requests.forms import ConsultForm, MergeForm, TransferForm
 
 register = template.Library()
 

@@ -1,3 +1,5 @@
+"""Forms of the request list and the request page."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,14 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vik.channels.core.choices import ChannelKind
+from vik.conversations.choices import Priority, RequestKind, Status
+from vik.conversations.models import Tag
+from vik.conversations.states import allowed_next
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
-
-from .choices import Priority, RequestKind, Status
-from .models import Tag
-from .states import allowed_next
 
 
 class RequestFilterForm(forms.Form):
@@ -112,7 +113,7 @@ class ReplyForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Then set status"), required=False)
     knowledge_articles = InsertedArticlesField()  # filled by vik/knowledge-insert.js
-    # The canned answer the text came from (vik.workspace): its status and tags apply too.
+    # The canned answer the text came from (a macro): its status and tags apply too.
     macro_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:

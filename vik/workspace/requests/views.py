@@ -1,4 +1,5 @@
-"""The staff workspace: the request list and the request page with its actions."""
+"""The request list and the request page with its actions (moved here from conversations:
+the clerk's screens sit above the requests they show)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from vik.channels.core.registry import registered_kinds
+from vik.conversations import selectors, services
+from vik.conversations.choices import Direction
+from vik.conversations.models import Attachment, Interaction, Request, Tag
+from vik.core.downloads import attachment_response
 from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
 from vik.core.middleware import content_security_policy
@@ -28,13 +33,11 @@ from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
-from vik.workspace import selectors as workspace
-from vik.workspace.forms_saved import SavedViewForm
-from vik.workspace.services import reply_send
 
-from .. import selectors, services
-from ..choices import Direction
-from ..forms import (
+from ..collaboration.services import reply_send
+from ..saved_views import selectors as saved_views
+from ..saved_views.forms import SavedViewForm
+from .forms import (
     AssignForm,
     BulkActionForm,
     CentreForm,
@@ -48,8 +51,7 @@ from ..forms import (
     TopicForm,
     TransferForm,
 )
-from ..models import Attachment, Interaction, Request, Tag
-from .common import attachment_response
+from .selectors import bulk_choices
 
 # The list's query parameters that are filters (a `view` with none of them shows the view's own).
 _LIST_FILTER_NAMES = (*selectors.FILTER_PARAMETERS, "sort")
@@ -71,8 +73,8 @@ def _list_params(request: HttpRequest, view: Any) -> QueryDict:
 def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     centres = InformationCentre.objects.filter(permissions.centres_visible(user))
-    views = workspace.list_views_for(user)
-    active_view = workspace.list_view_find(views, request.GET.get("view", ""))
+    views = saved_views.list_views_for(user)
+    active_view = saved_views.list_view_find(views, request.GET.get("view", ""))
     params = _list_params(request, active_view)
     form = RequestFilterForm(
         params or None,
@@ -95,10 +97,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
         context.update(
             views=[(view, None) for view in views],
             active_view=active_view,
-            save_form=SavedViewForm(share_choices=workspace.view_share_choices(user)),
-            bulk=workspace.bulk_choices(user),
+            save_form=SavedViewForm(share_choices=saved_views.view_share_choices(user)),
+            bulk=bulk_choices(user),
         )
-    return render_page_or_partial(request, "conversations/request_list.html", "rows", context)
+    return render_page_or_partial(request, "workspace/request_list.html", "rows", context)
 
 
 @staff_member_required
@@ -228,7 +230,7 @@ def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     services.request_viewed(request=item, by=request.user, http_request=request)
-    return render(request, "conversations/request_detail.html", _detail_context(request, item))
+    return render(request, "workspace/request_detail.html", _detail_context(request, item))
 
 
 # The formatted message in its own document: no script at all, framed by VIK's pages only.
@@ -256,7 +258,7 @@ def interaction_html(request: HttpRequest, reference: str, pk: int) -> HttpRespo
     )
     response = render(
         request,
-        "conversations/interaction_html.html",
+        "workspace/interaction_html.html",
         {"item": item, "interaction": interaction, "formatted": formatted},
     )
     response.headers["Content-Security-Policy"] = (
@@ -418,7 +420,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     """The questions other centres asked the user's centres, still unanswered."""
     return render(
         request,
-        "conversations/consultation_list.html",
+        "workspace/consultation_list.html",
         {"consultations": selectors.consultations_open(user=request.user)},
     )
 

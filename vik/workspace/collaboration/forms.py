@@ -1,4 +1,4 @@
-"""Forms of the collaboration pages: macros and notification settings."""
+"""The form of a macro (canned answer)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from vik.conversations.choices import Status
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 
-from .choices import MacroScope
-from .models import Macro
+from ..choices import MacroScope
+from ..models import Macro
 
 
 class MacroForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -6,10 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from vik.audit.services import audit_record
+from vik.contacts.selectors import contacts_for
 from vik.conversations.selectors import requests_for
 from vik.tenancy.decorators import staff_member_required
-
-from ..selectors import contacts_for
 
 
 @staff_member_required
@@ -31,6 +30,6 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "contacts/contact_detail.html",
+        "workspace/contact_detail.html",
         {"contact": contact, "identities": contact.identities.all(), "requests": requests},
     )

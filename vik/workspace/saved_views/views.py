@@ -15,9 +15,9 @@ from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 
-from .. import selectors, services
-from ..forms_saved import SavedViewForm, SavedViewRenameForm
 from ..models import SavedView
+from . import selectors, services
+from .forms import SavedViewForm, SavedViewRenameForm
 
 
 @staff_member_required

@@ -1,23 +1,23 @@
-"""Writing the agent's day: canned answers (macros), presence, saved views.
-
-(Notifications, mentions included: `vik.notifications.services`.)"""
+"""Writing how agents work together: macros (canned answers) and the reply form that sends
+them, and presence on a request."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from vik.conversations import services as conversations
+from vik.conversations.choices import Status
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.tenancy import permissions
 
-from . import selectors_collab
-from .choices import MacroScope, PresenceState
-from .models import Macro, Presence
+from ..choices import MacroScope, PresenceState
+from ..models import Macro, Presence
+from . import selectors
 
 # Canned answers (macros) ---------------------------------------------------------------------
 
@@ -29,11 +29,8 @@ def _macro_fields_check(macro: Macro) -> None:
         raise ValidationFailed("A centre's macro needs its centre.")
     else:
         macro.region_id = macro.centre.region_id
-    if macro.set_status:
-        from vik.conversations.choices import Status
-
-        if macro.set_status not in Status.values:
-            raise ValidationFailed("Unknown status.")
+    if macro.set_status and macro.set_status not in Status.values:
+        raise ValidationFailed("Unknown status.")
     macro.add_tags = sorted({str(t).strip()[:64] for t in macro.add_tags if str(t).strip()})
 
 
@@ -78,12 +75,10 @@ def macro_apply(
     `text` is what the agent finally wrote (default: the macro rendered for this request);
     `status` is the agent's own choice on the reply form, which wins over the macro's. The
     macro's status is left out when the request already has it. Returns the reply."""
-    from vik.conversations import services as conversations
-
     if not Macro.objects.filter(permissions.macros_available(by, request), pk=macro.pk).exists():
         raise PermissionDenied("This macro is not offered on this request.")
     if text is None:
-        text = selectors_collab.macro_render(macro=macro, request=request, agent=by)
+        text = selectors.macro_render(macro=macro, request=request, agent=by)
     wanted = status or (macro.set_status if macro.set_status != request.status else "") or None
     reply = conversations.request_reply(
         request=request, by=by, text=text, status=wanted, articles=articles
@@ -103,11 +98,9 @@ def reply_send(
     macro_id: int | None = None,
 ) -> Any:
     """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text."""
-    from vik.conversations import services as conversations
-
     if macro_id:
         try:
-            macro = selectors_collab.macro_get_for_request(user=by, request=request, pk=macro_id)
+            macro = selectors.macro_get_for_request(user=by, request=request, pk=macro_id)
         except Macro.DoesNotExist:
             raise ValidationFailed("This macro is not offered on this request.") from None
         return macro_apply(
@@ -139,60 +132,3 @@ def presence_prune() -> int:
     """A periodic job (`VIK_PERIODIC_JOBS`): forget who had a request open long ago."""
     deleted, _by_model = Presence.objects.filter(last_seen__lt=clock.now() - PRESENCE_KEPT).delete()
     return deleted
-
-
-# Saved views of the request list -------------------------------------------------------------
-
-
-def saved_view_create(
-    *,
-    by: Any,
-    name: str,
-    filters: Mapping[str, str],
-    sort: str = "received",
-    centre: Any = None,
-    region: Any = None,
-) -> Any:
-    """Save the list's filters as a view: personal (no centre, no region) or shared with a
-    centre or a region, which needs `permissions.can_share_view`."""
-    from vik.conversations.selectors import FILTER_PARAMETERS, SORTS
-
-    from .models import SavedView
-
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise ValidationFailed(_("A view needs a name."))
-    shared = centre is not None or region is not None
-    if shared and not permissions.can_share_view(
-        by, getattr(centre, "pk", None), None if centre is not None else region.pk
-    ):
-        raise PermissionDenied(_("You may not share views there."))
-    kept = {key: str(filters[key]) for key in FILTER_PARAMETERS if filters.get(key)}
-    last = SavedView.objects.filter(owner=None if shared else by).count()
-    return SavedView.objects.create(
-        name=name,
-        owner=None if shared else by,
-        centre=centre,
-        region=region if centre is None else None,
-        created_by=by,
-        filters=kept,
-        sort=sort if sort in SORTS else "received",
-        position=last,
-    )
-
-
-def saved_view_rename(*, view: Any, by: Any, name: str) -> Any:
-    if not permissions.can_change_view(by, view):
-        raise PermissionDenied(_("You may not change this view."))
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise ValidationFailed(_("A view needs a name."))
-    view.name = name
-    view.save(update_fields=["name"])
-    return view
-
-
-def saved_view_delete(*, view: Any, by: Any) -> None:
-    if not permissions.can_change_view(by, view):
-        raise PermissionDenied(_("You may not delete this view."))
-    view.delete()

@@ -1,4 +1,4 @@
-"""Reading the agent's day: the request list's views (built-in and saved) and their counts."""
+"""Reading the request list's views (built-in and saved) and their counts."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vik.conversations.selectors import request_filters_from_params, request_ids_capped
 from vik.tenancy import permissions
+from vik.tenancy.models import InformationCentre
+from vik.territory.models import Region
 
-from .models import SavedView
-
-WORKING_CENTRE = permissions.WORKING_CENTRE_ROLES
-WORKING_REGION = permissions.WORKING_REGION_ROLES
+from ..models import SavedView
 
 # A count stops at this many requests ("999+"): counting a view never reads more rows than this,
 # however many requests the region has.
@@ -169,9 +168,6 @@ def _capped_counts(batch: list[tuple[int | str, QuerySet[Any]]], cap: int) -> di
 
 def view_share_choices(user: Any) -> list[tuple[str, str]]:
     """Where the user may share a view: ("centre:<id>", name) and ("region:<id>", name)."""
-    from vik.tenancy.models import InformationCentre
-    from vik.territory.models import Region
-
     regions = permissions.regions_to_share_views_with(user)
     centres_filter = permissions.centres_to_share_views_with(user)
     if centres_filter == Q(pk__in=[]) and not regions:
@@ -185,45 +181,3 @@ def view_share_choices(user: Any) -> list[tuple[str, str]]:
         for region in Region.objects.filter(pk__in=regions).only("pk", "name")
     ]
     return choices
-
-
-@dataclass(frozen=True)
-class BulkChoices:
-    """What the list's action bar offers."""
-
-    assignees: list[Any]
-    statuses: list[tuple[str, str]]
-    centres: list[Any]
-
-
-def bulk_choices(user: Any) -> BulkChoices:
-    """Colleagues of the user's centres (and the region's coordinators), the statuses, and the
-    centres requests may be transferred to (two queries)."""
-    from vik.conversations.choices import Status
-    from vik.tenancy.models import InformationCentre, User
-
-    scope = permissions.scope_for(user)
-    centres = permissions.member_centres(user) or []
-    colleagues = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(memberships__centre_id__in=centres, memberships__role__in=sorted(WORKING_CENTRE))
-            | Q(
-                memberships__region_id__in=sorted(scope.region_ids),
-                memberships__centre__isnull=True,
-                memberships__role__in=sorted(WORKING_REGION),
-            )
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    return BulkChoices(
-        assignees=list(colleagues),
-        statuses=[(str(value), str(label)) for value, label in Status.choices],
-        centres=list(
-            InformationCentre.objects.filter(permissions.centres_to_move_to(user)).only(
-                "pk", "name"
-            )
-        ),
-    )

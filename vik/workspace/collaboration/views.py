@@ -16,11 +16,10 @@ from vik.core.errors import VikError
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 
-from .. import selectors_collab as selectors
-from .. import services
 from ..choices import PresenceState
-from ..forms_collab import MacroForm
 from ..models import Macro
+from . import selectors, services
+from .forms import MacroForm
 
 # Macros on the request page ------------------------------------------------------------------
 

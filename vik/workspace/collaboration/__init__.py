@@ -1,0 +1,1 @@
+"""Working together on requests: macros (canned answers), @mentions in notes, presence."""
