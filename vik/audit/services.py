@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import Viewer
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -18,17 +21,18 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Viewer | None,
     action: str,
     target: models.Model,
     personal_data: bool = False,
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    """`actor` None or anonymous: VIK itself, or a citizen, recorded as "system"."""
+    recorded = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_label=str(actor.get_username()) if authenticated else "system",
+        actor=recorded,
+        actor_label=str(recorded.get_username()) if recorded is not None else "system",
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),

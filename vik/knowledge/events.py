@@ -3,19 +3,24 @@ service that did the thing (never inferred)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vik.audit.models import AuditEvent
 from vik.audit.services import audit_record
 
-from .models import Article, ArticleVersion
+from .models import Article, ArticleAttachment, ArticleVersion
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 
-def submitted(*, article: Article, by: Any) -> AuditEvent:
+def submitted(*, article: Article, by: StaffUser | None) -> AuditEvent:
     return audit_record(actor=by, action="knowledge.submit", target=article)
 
 
-def published(*, article: Article, versions: list[ArticleVersion], by: Any) -> AuditEvent:
+def published(
+    *, article: Article, versions: list[ArticleVersion], by: StaffUser | None
+) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.publish",
@@ -24,7 +29,9 @@ def published(*, article: Article, versions: list[ArticleVersion], by: Any) -> A
     )
 
 
-def archived(*, article: Article, by: Any, note: str, version_id: int | None) -> AuditEvent:
+def archived(
+    *, article: Article, by: StaffUser | None, note: str, version_id: int | None
+) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.archive",
@@ -34,7 +41,7 @@ def archived(*, article: Article, by: Any, note: str, version_id: int | None) ->
 
 
 def restored(
-    *, article: Article, version: ArticleVersion, restored: ArticleVersion, by: Any
+    *, article: Article, version: ArticleVersion, restored: ArticleVersion, by: StaffUser | None
 ) -> AuditEvent:
     return audit_record(
         actor=by,
@@ -44,7 +51,9 @@ def restored(
     )
 
 
-def attachment_added(*, article: Article, attachment: Any, by: Any) -> AuditEvent:
+def attachment_added(
+    *, article: Article, attachment: ArticleAttachment, by: StaffUser | None
+) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.attachment_add",
@@ -53,7 +62,9 @@ def attachment_added(*, article: Article, attachment: Any, by: Any) -> AuditEven
     )
 
 
-def attachment_deleted(*, article: Article, attachment: Any, by: Any) -> AuditEvent:
+def attachment_deleted(
+    *, article: Article, attachment: ArticleAttachment, by: StaffUser | None
+) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.attachment_delete",
@@ -62,7 +73,7 @@ def attachment_deleted(*, article: Article, attachment: Any, by: Any) -> AuditEv
     )
 
 
-def review_reminded(*, article: Article, owners: list[Any]) -> AuditEvent:
+def review_reminded(*, article: Article, owners: list[StaffUser]) -> AuditEvent:
     return audit_record(
         actor=None,
         action="knowledge.review_remind",

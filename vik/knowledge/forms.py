@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -16,6 +16,9 @@ from vik.topics.selectors import topic_choices
 
 from .choices import LIFE_SITUATION_SECTIONS, ArticleKind, ArticleState, Audience, Language
 from .models import Article, ArticleVersion
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 ID_DIGITS_MAX = 9  # a larger number is no article's id, and too large for a query
 
@@ -170,7 +173,7 @@ class ArticleCreateForm(ArticleDetailsForm, ArticleTextForm):
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     scope = forms.ChoiceField(label=_("For"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: StaffUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = scope_choices(user)  # type: ignore[attr-defined]
         self.order_fields(["kind", "audience", "scope", "topic", "language", "title"])
@@ -206,7 +209,7 @@ class ArticleEditForm(ArticleDetailsForm, ArticleTextForm):
         return [found[slug] for slug in slugs]
 
 
-def scope_choices(user: Any) -> list[tuple[str, str]]:
+def scope_choices(user: StaffUser) -> list[tuple[str, str]]:
     """The scopes the user may write articles for: every region, a region, a centre."""
     choices: list[tuple[str, str]] = []
     if permissions.can_author_article(user, region_id=None, centre_id=None):
@@ -286,7 +289,7 @@ class MetricsFilterForm(forms.Form):
         label=_("Centre"), required=False, queryset=InformationCentre.objects.none()
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: StaffUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", "—"), *topic_choices()]  # type: ignore[attr-defined]
         self.fields["centre"].queryset = InformationCentre.objects.filter(  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ its versions and their differences, what awaits review or has lapsed, and the ex
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -17,6 +17,10 @@ from ..choices import ArticleState, Language
 from ..models import Article, ArticleVersion
 from ..rendering import DiffRow, diff_rows, version_lines
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+    from vik.territory.models import Region
+
 
 def with_title(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Annotates `current_title`: the title of the newest Czech version, draft or published."""
@@ -24,7 +28,7 @@ def with_title(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.annotate(current_title=Subquery(newest.order_by("-number").values("title")[:1]))
 
 
-def articles_for_staff(user: Any) -> QuerySet[Article]:
+def articles_for_staff(user: StaffUser) -> QuerySet[Article]:
     """Every article the user may read, write or review, in any state."""
     return Article.objects.filter(
         permissions.articles_readable(user)
@@ -34,7 +38,7 @@ def articles_for_staff(user: Any) -> QuerySet[Article]:
 
 
 def article_staff_list(
-    *, user: Any, state: str = "", kind: str = "", mine: bool = False, limit: int = 200
+    *, user: StaffUser, state: str = "", kind: str = "", mine: bool = False, limit: int = 200
 ) -> list[Article]:
     queryset = articles_for_staff(user)
     if state:
@@ -50,7 +54,7 @@ def article_staff_list(
     )
 
 
-def article_get_for_staff(*, user: Any, pk: int) -> Article:
+def article_get_for_staff(*, user: StaffUser, pk: int) -> Article:
     article = (
         articles_for_staff(user)
         .select_related(
@@ -84,7 +88,7 @@ def version_diff(*, old: ArticleVersion, new: ArticleVersion) -> list[DiffRow]:
     return diff_rows(version_lines(old.content()), version_lines(new.content()))
 
 
-def articles_awaiting_review(*, user: Any) -> list[Article]:
+def articles_awaiting_review(*, user: StaffUser) -> list[Article]:
     """Articles submitted for review that the user may publish."""
     return list(
         with_title(
@@ -97,7 +101,7 @@ def articles_awaiting_review(*, user: Any) -> list[Article]:
     )
 
 
-def _live_in_review_scope(user: Any) -> QuerySet[Article]:
+def _live_in_review_scope(user: StaffUser) -> QuerySet[Article]:
     return with_title(
         Article.objects.filter(
             permissions.articles_reviewed(user) | Q(owners=user),
@@ -107,7 +111,7 @@ def _live_in_review_scope(user: Any) -> QuerySet[Article]:
     )
 
 
-def articles_lapsed(*, user: Any, today: dt.date | None = None) -> list[Article]:
+def articles_lapsed(*, user: StaffUser, today: dt.date | None = None) -> list[Article]:
     """Live articles whose review date has passed: for the coordinator who keeps them valid,
     the reviewers of their scope, and their owners."""
     today = today or clock.today()
@@ -121,7 +125,7 @@ def articles_lapsed(*, user: Any, today: dt.date | None = None) -> list[Article]
 
 
 def articles_due_for_review(
-    *, user: Any, today: dt.date | None = None, days: int | None = None
+    *, user: StaffUser, today: dt.date | None = None, days: int | None = None
 ) -> list[Article]:
     """Live articles whose review date comes within `days` (VIK_KNOWLEDGE_REVIEW_NOTICE_DAYS)."""
     today = today or clock.today()
@@ -135,7 +139,7 @@ def articles_due_for_review(
     )
 
 
-def articles_for_export(*, audience: str = "", region: Any = None) -> QuerySet[Article]:
+def articles_for_export(*, audience: str = "", region: Region | None = None) -> QuerySet[Article]:
     """Every live article (for the operator: no permission applies), shared ones before their
     local variants, so that the export imports in one pass."""
     queryset = Article.objects.filter(published_version__isnull=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -21,6 +21,9 @@ from vik.topics.models import Topic
 
 from ..choices import ArticleKind
 from ..models import Article, ArticleVersion
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser, Viewer
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def territory_for_request(
     return Territory(region_ids=frozenset({region_id}), centre_ids=frozenset(centres))
 
 
-def territory_for_staff(user: Any) -> Territory:
+def territory_for_staff(user: StaffUser) -> Territory:
     """A member of staff reads as a member of their centres and regions."""
     scope = permissions.scope_for(user)
     return Territory(
@@ -80,7 +83,7 @@ def _territory_q(territory: Territory | None) -> Q:
     return place & (shared | local)
 
 
-def articles_for(viewer: Any, territory: Territory | None = None) -> QuerySet[Article]:
+def articles_for(viewer: Viewer, territory: Territory | None = None) -> QuerySet[Article]:
     """The live articles `viewer` reads in `territory` (a citizen: an AnonymousUser)."""
     return Article.objects.filter(permissions.articles_readable(viewer)).filter(
         _territory_q(territory)
@@ -105,7 +108,7 @@ def topic_and_subtopic_ids(topic: Topic) -> list[int]:
 
 def article_browse(
     *,
-    viewer: Any,
+    viewer: Viewer,
     territory: Territory | None = None,
     topic: Topic | None = None,
     kind: str = "",
@@ -124,7 +127,7 @@ def article_browse(
     )
 
 
-def topic_counts(*, viewer: Any, territory: Territory | None = None) -> list[tuple[Topic, int]]:
+def topic_counts(*, viewer: Viewer, territory: Territory | None = None) -> list[tuple[Topic, int]]:
     """The top-level topics that have live articles (their subtopics' included), with counts."""
     per_topic = dict(
         articles_for(viewer, territory)
@@ -143,7 +146,9 @@ def topic_counts(*, viewer: Any, territory: Territory | None = None) -> list[tup
     ]
 
 
-def kind_counts(*, viewer: Any, territory: Territory | None = None) -> list[tuple[str, str, int]]:
+def kind_counts(
+    *, viewer: Viewer, territory: Territory | None = None
+) -> list[tuple[str, str, int]]:
     """(kind, label, count) of the kinds that have live articles, in the standard order."""
     counts = dict(
         articles_for(viewer, territory)
@@ -156,7 +161,7 @@ def kind_counts(*, viewer: Any, territory: Territory | None = None) -> list[tupl
     ]
 
 
-def article_for_reader(*, slug: str, viewer: Any, territory: Territory | None = None) -> Article:
+def article_for_reader(*, slug: str, viewer: Viewer, territory: Territory | None = None) -> Article:
     """The live article `viewer` may read, or 404 (the same for a missing and a forbidden one).
 
     In a territory whose centre has a local variant, the variant comes instead.
@@ -184,7 +189,7 @@ def article_for_reader(*, slug: str, viewer: Any, territory: Territory | None = 
 
 
 def related_for_reader(
-    *, article: Article, viewer: Any, territory: Territory | None = None
+    *, article: Article, viewer: Viewer, territory: Territory | None = None
 ) -> list[Article]:
     return list(
         articles_for(viewer, territory)

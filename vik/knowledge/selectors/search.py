@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.db.models import QuerySet
 from django.utils.html import escape
@@ -14,6 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import analysis, embeddings, search_index
 from ..models import Article, ArticleVersion, SearchEntry
 from .readers import Territory, articles_for
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import Viewer
 
 SEARCH_LIMIT_MAX = 50
 SNIPPET_WORDS = 30
@@ -36,7 +39,7 @@ RRF_K = 60  # reciprocal rank fusion: an article's score is the sum of 1 / (RRF_
 def article_search(
     *,
     query: str,
-    viewer: Any,
+    viewer: Viewer,
     limit: int = 10,
     territory: Territory | None = None,
     language: str = "cs",

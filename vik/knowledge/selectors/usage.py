@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
@@ -16,6 +16,10 @@ from ..choices import UsageKind
 from ..models import Article, UsageEvent
 from .articles import with_title
 from .readers import topic_and_subtopic_ids
+
+if TYPE_CHECKING:
+    from vik.tenancy.models import InformationCentre
+    from vik.tenancy.types import StaffUser
 
 METRICS_TOP = 20
 
@@ -43,11 +47,11 @@ class UsageMetrics:
 
 def usage_metrics(
     *,
-    user: Any,
+    user: StaffUser,
     start: dt.datetime,
     end: dt.datetime,
     topic: Topic | None = None,
-    centre: Any = None,
+    centre: InformationCentre | None = None,
 ) -> UsageMetrics:
     """The knowledge centre's usage in [start, end) that the user's metrics count
     (`permissions.knowledge_usage_visible`), of a topic (and its subtopics) and a centre."""

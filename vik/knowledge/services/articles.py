@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +31,9 @@ from .. import events, search_index, tasks
 from ..choices import SECTION_KEYS, ArticleKind, ArticleState, Audience, Language
 from ..models import Article, ArticleVersion, Tag
 from .guards import article_locked, known_choice, recorded_author, require_author, require_reviewer
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 UNCHANGED: Any = object()  # an optional argument of article_edit that was not given
 
@@ -74,7 +77,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 
 def _new_version(
-    article: Article, *, content: dict[str, Any], language: str, by: Any, note: str
+    article: Article, *, content: dict[str, Any], language: str, by: StaffUser | None, note: str
 ) -> ArticleVersion:
     """Precondition: inside a transaction that holds the article's row lock."""
     last = article.versions.aggregate(last=Max("number"))["last"] or 0
@@ -107,7 +110,7 @@ def pending_drafts(article: Article) -> dict[str, ArticleVersion]:
 @transaction.atomic
 def article_create(
     *,
-    by: Any,
+    by: StaffUser | None,
     kind: str,
     title: str,
     body: str = "",
@@ -159,8 +162,9 @@ def article_create(
         review_by=review_by,
     )
     article.tags.set(_tags(tags))
-    if recorded_author(by) is not None:
-        article.owners.add(by)
+    author = recorded_author(by)
+    if author is not None:
+        article.owners.add(author)
     _new_version(
         article,
         content=content,
@@ -175,7 +179,7 @@ def article_create(
 def article_edit(
     *,
     article: Article,
-    by: Any,
+    by: StaffUser | None,
     title: str,
     body: str = "",
     summary: str = "",
@@ -233,13 +237,14 @@ def article_edit(
         fields.append("state")
     if fields:
         article.save(update_fields=[*fields, "updated_at"])
-    if recorded_author(by) is not None:
-        article.owners.add(by)
+    author = recorded_author(by)
+    if author is not None:
+        article.owners.add(author)
     return version
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by: Any) -> Article:
+def article_submit(*, article: Article, by: StaffUser | None) -> Article:
     """Ask the reviewers to publish the draft."""
     article = article_locked(article)
     require_author(by, article.region_id, article.centre_id)
@@ -256,7 +261,7 @@ def _default_review_by() -> dt.date:
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by: Any) -> Article:
+def article_publish(*, article: Article, by: StaffUser | None) -> Article:
     """Readers see the drafts from now on (each language's), and search finds them.
 
     A reviewer may publish a draft directly or one in review. The review date moves a review
@@ -295,7 +300,7 @@ def article_publish(*, article: Article, by: Any) -> Article:
 
 
 @transaction.atomic
-def article_archive(*, article: Article, by: Any, note: str = "") -> Article:
+def article_archive(*, article: Article, by: StaffUser | None, note: str = "") -> Article:
     """Readers no longer see the article, nor does search; its versions stay."""
     article = article_locked(article)
     require_reviewer(by, article)
@@ -311,7 +316,9 @@ def article_archive(*, article: Article, by: Any, note: str = "") -> Article:
 
 
 @transaction.atomic
-def article_restore(*, article: Article, version: ArticleVersion, by: Any) -> ArticleVersion:
+def article_restore(
+    *, article: Article, version: ArticleVersion, by: StaffUser | None
+) -> ArticleVersion:
     """A new draft with the text of an old version; publishing it makes the old text live."""
     article = article_locked(article)
     require_author(by, article.region_id, article.centre_id)

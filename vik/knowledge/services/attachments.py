@@ -8,7 +8,7 @@ is shown inline in our origin.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,6 +21,9 @@ from vik.core.errors import ValidationFailed
 from .. import events
 from ..models import Article, ArticleAttachment
 from .guards import article_locked, recorded_author, require_author
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old Office formats (.doc, .xls)
 _ZIP = b"PK\x03\x04"  # the Office Open XML and OpenDocument formats
@@ -68,7 +71,9 @@ def _attachment_type(filename: str, head: bytes) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, article: Article, by: Any, upload: Any, title: str = "") -> ArticleAttachment:
+def attachment_add(
+    *, article: Article, by: StaffUser | None, upload: Any, title: str = ""
+) -> ArticleAttachment:
     """Attach a file (a Django UploadedFile) to the article. Readers of the live article can
     download it at once: attachments are not versioned and go through no review."""
     article = article_locked(article)
@@ -114,7 +119,7 @@ def attachment_add(*, article: Article, by: Any, upload: Any, title: str = "") -
 
 
 @transaction.atomic
-def attachment_delete(*, attachment: ArticleAttachment, by: Any) -> None:
+def attachment_delete(*, attachment: ArticleAttachment, by: StaffUser | None) -> None:
     """Remove an attachment; its file goes after the commit."""
     article = article_locked(attachment.article)
     require_author(by, article.region_id, article.centre_id)

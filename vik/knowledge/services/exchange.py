@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +24,9 @@ from ..exchange import ImportRecord, LineError, parse_lines
 from ..models import Article
 from .articles import UNCHANGED, article_create, article_edit, article_publish, pending_drafts
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 @dataclass
 class ImportReport:
@@ -33,7 +36,9 @@ class ImportReport:
     errors: list[LineError] = field(default_factory=list)
 
 
-def _import_match(record: ImportRecord, region: Region | None, centre: Any) -> Article | None:
+def _import_match(
+    record: ImportRecord, region: Region | None, centre: InformationCentre | None
+) -> Article | None:
     """The article a line continues: by slug, else by source address, else by title and kind
     in the same scope. This is what makes importing the same file twice change nothing."""
     if record.slug:
@@ -57,7 +62,7 @@ def _import_match(record: ImportRecord, region: Region | None, centre: Any) -> A
 def _import_one(
     record: ImportRecord,
     *,
-    by: Any,
+    by: StaffUser | None,
     region: Region | None,
     centre: InformationCentre | None,
     audience: str,
@@ -116,7 +121,7 @@ def _tag_names(article: Article) -> list[str]:
 def articles_import(
     *,
     lines: Iterable[str],
-    by: Any,
+    by: StaffUser | None,
     region: Region | None = None,
     centre: InformationCentre | None = None,
     audience: str = Audience.PUBLIC,

@@ -7,7 +7,7 @@ article row it holds, which values it accepts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,24 +16,27 @@ from vik.tenancy import permissions
 
 from ..models import Article
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
-def require_author(by: Any, region_id: int | None, centre_id: int | None) -> None:
+
+def require_author(by: StaffUser | None, region_id: int | None, centre_id: int | None) -> None:
     if by is not None and not permissions.can_author_article(
         by, region_id=region_id, centre_id=centre_id
     ):
         raise PermissionDenied(_("You may not write articles of this scope."))
 
 
-def require_reviewer(by: Any, article: Article) -> None:
+def require_reviewer(by: StaffUser | None, article: Article) -> None:
     if by is not None and not permissions.can_review_article(
         by, region_id=article.region_id, centre_id=article.centre_id
     ):
         raise PermissionDenied(_("You may not publish or archive articles of this scope."))
 
 
-def recorded_author(by: Any) -> Any:
+def recorded_author(by: StaffUser | None) -> StaffUser | None:
     """Who is recorded as having written: the user, or None when VIK itself acts."""
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
+    return by if by is not None and by.is_authenticated else None
 
 
 def known_choice(value: str, choices: Any, what: str) -> str:

@@ -32,7 +32,7 @@ def _fresh_vectors() -> Any:
     vector_cache.clear()
 
 
-def publish(by: Any = None, **fields: Any) -> Article:
+def publish(by: User | None = None, **fields: Any) -> Article:
     """Create an article and publish it at once (by VIK itself unless `by` is given); the
     embedding task runs as after a commit (the immediate backend of the tests)."""
     fields.setdefault("kind", "faq")

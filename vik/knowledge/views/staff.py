@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_noop
@@ -41,9 +41,12 @@ from ..forms import (
 from ..models import Article, ArticleAttachment
 from ..rendering import markdown_html
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest, StaffUser
+
 
 @staff_member_required
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: StaffRequest) -> HttpResponse:
     form = StaffFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     query = (data.get("q") or "").strip()
@@ -74,14 +77,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/staff_list.html", context)
 
 
-def _staff_centre_id(user: Any) -> int | None:
+def _staff_centre_id(user: StaffUser) -> int | None:
     """For the usage metrics: the (first) centre of a member of staff, none for a region's."""
     centres = permissions.scope_for(user).centre_roles
     return min(centres) if centres else None
 
 
 @staff_member_required
-def article_create(request: HttpRequest) -> HttpResponse:
+def article_create(request: StaffRequest) -> HttpResponse:
     form = ArticleCreateForm(request.POST or None, user=request.user)
     if not form.fields["scope"].choices:  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -113,7 +116,7 @@ def _topic(pk: int | None) -> Topic | None:
     return Topic.objects.filter(pk=pk).first() if pk else None
 
 
-def _variant_centres(request: HttpRequest, shared: Article) -> Any:
+def _variant_centres(request: StaffRequest, shared: Article) -> Any:
     """The centres the user may write a local variant for (none has one yet)."""
     candidates = InformationCentre.objects.filter(
         permissions.centres_visible(request.user), is_active=True
@@ -131,7 +134,7 @@ def _variant_centres(request: HttpRequest, shared: Article) -> Any:
 
 
 @staff_member_required
-def variant_create(request: HttpRequest, pk: int) -> HttpResponse:
+def variant_create(request: StaffRequest, pk: int) -> HttpResponse:
     shared = selectors.article_get_for_staff(user=request.user, pk=pk)
     centres = _variant_centres(request, shared)
     if not centres.exists():
@@ -160,7 +163,7 @@ def variant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     if article.is_live:  # reading an article, not working on a draft
         services.usage_record(
@@ -223,7 +226,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def article_edit(request: StaffRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     if not permissions.can_author_article(
         request.user, region_id=article.region_id, centre_id=article.centre_id
@@ -282,14 +285,14 @@ def _max_megabytes() -> str:
     return f"{settings.VIK_KNOWLEDGE_ATTACHMENT_MAX_BYTES / 1024 / 1024:g}"
 
 
-def _back(request: HttpRequest, article: Article) -> HttpResponse:
+def _back(request: StaffRequest, article: Article) -> HttpResponse:
     """Back to the page the attachment form was on: the article's edit page or its page."""
     if request.POST.get("back") == "edit":
         return redirect("staff:knowledge_edit", pk=article.pk)
     return redirect("staff:knowledge_detail", pk=article.pk)
 
 
-def _require_author(request: HttpRequest, article: Article) -> None:
+def _require_author(request: StaffRequest, article: Article) -> None:
     if not permissions.can_author_article(
         request.user, region_id=article.region_id, centre_id=article.centre_id
     ):
@@ -298,7 +301,7 @@ def _require_author(request: HttpRequest, article: Article) -> None:
 
 @staff_member_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: StaffRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     _require_author(request, article)
     form = AttachmentForm(request.POST, request.FILES)
@@ -321,7 +324,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_delete(request: StaffRequest, pk: int, attachment_pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     _require_author(request, article)
     attachment = selectors.attachment_get(article=article, pk=attachment_pk)
@@ -335,7 +338,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 @staff_member_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: StaffRequest, pk: int, attachment_pk: int) -> FileResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     return attachment_response(selectors.attachment_get(article=article, pk=attachment_pk))
 
@@ -352,13 +355,13 @@ def attachment_response(attachment: ArticleAttachment) -> FileResponse:
 
 
 def _action(
-    perform: Callable[[Article, HttpRequest], Any], done: str
+    perform: Callable[[Article, StaffRequest], Any], done: str
 ) -> Callable[..., HttpResponseBase]:
     """A POST on the article page: call one service, say how it went, go back."""
 
     @staff_member_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: StaffRequest, pk: int) -> HttpResponse:
         article = selectors.article_get_for_staff(user=request.user, pk=pk)
         try:
             perform(article, request)
@@ -371,13 +374,13 @@ def _action(
     return view
 
 
-def _archive(article: Article, request: HttpRequest) -> None:
+def _archive(article: Article, request: StaffRequest) -> None:
     form = ArchiveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     services.article_archive(article=article, by=request.user, note=note)
 
 
-def _restore(article: Article, request: HttpRequest) -> None:
+def _restore(article: Article, request: StaffRequest) -> None:
     form = RestoreForm(request.POST)
     if not form.is_valid():
         raise VikError(_("Choose a version to restore."))
@@ -398,7 +401,7 @@ article_restore = _action(_restore, gettext_noop("A new draft has the text of th
 
 
 @staff_member_required
-def article_diff(request: HttpRequest, pk: int) -> HttpResponse:
+def article_diff(request: StaffRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
     form = DiffForm(request.GET)
     if not form.is_valid():
@@ -419,7 +422,7 @@ def article_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "knowledge/staff_review.html",
@@ -432,7 +435,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def usage_metrics(request: HttpRequest) -> HttpResponse:
+def usage_metrics(request: StaffRequest) -> HttpResponse:
     """The knowledge centre's usage per period, topic and centre (knowledge editors,
     coordinators, analysts)."""
     if not permissions.can_view_knowledge_metrics(request.user):

@@ -11,7 +11,7 @@ marks the agents of their centre, coordinators and administrators anybody of the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -20,6 +20,7 @@ from .scoping import WORKING_REGION_ROLES, has_region_role, scope_filter, scope_
 
 if TYPE_CHECKING:
     from ..models import InformationCentre
+    from ..types import StaffUser, Viewer
 
 MANAGING_CENTRE_ROLES = {Role.CENTRE_LEAD}
 SLA_MANAGING_CENTRE_ROLES = {Role.CENTRE_LEAD}
@@ -29,13 +30,13 @@ ROUTING_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ADMINISTRATOR}
 # Channels ------------------------------------------------------------------------------------
 
 
-def channel_accounts_managed(user: Any) -> Q:
+def channel_accounts_managed(user: Viewer) -> Q:
     """The filter on channels.ChannelAccount whose quarantine the user may review: centre leads
     for their centre's accounts, coordinators and administrators for the whole region."""
     return scope_filter(user, region_roles=WORKING_REGION_ROLES, centre_roles=MANAGING_CENTRE_ROLES)
 
 
-def can_review_quarantine(user: Any) -> bool:
+def can_review_quarantine(user: Viewer) -> bool:
     """Whether the user reviews any channel account's quarantine (the navigation shows it)."""
     scope = scope_for(user)
     return scope.is_superuser or bool(
@@ -46,7 +47,7 @@ def can_review_quarantine(user: Any) -> bool:
 # Service levels ------------------------------------------------------------------------------
 
 
-def can_manage_sla(user: Any, centre: InformationCentre) -> bool:
+def can_manage_sla(user: Viewer, centre: InformationCentre) -> bool:
     scope = scope_for(user)
     if scope.is_superuser:
         return True
@@ -55,7 +56,7 @@ def can_manage_sla(user: Any, centre: InformationCentre) -> bool:
     return bool(scope.centre_roles.get(centre.pk, frozenset()) & SLA_MANAGING_CENTRE_ROLES)
 
 
-def sla_centres_managed(user: Any) -> Q:
+def sla_centres_managed(user: Viewer) -> Q:
     """The filter on tenancy.InformationCentre whose SLA policies the user may set."""
     return scope_filter(
         user,
@@ -65,7 +66,7 @@ def sla_centres_managed(user: Any) -> Q:
     )
 
 
-def can_manage_any_sla(user: Any) -> bool:
+def can_manage_any_sla(user: Viewer) -> bool:
     """Whether the navigation offers the SLA policy page."""
     scope = scope_for(user)
     return scope.is_superuser or bool(
@@ -76,11 +77,11 @@ def can_manage_any_sla(user: Any) -> bool:
 # Routing -------------------------------------------------------------------------------------
 
 
-def can_edit_routing(user: Any, region_id: int) -> bool:
+def can_edit_routing(user: Viewer, region_id: int) -> bool:
     return has_region_role(user, region_id, ROUTING_REGION_ROLES)
 
 
-def routing_regions_edited(user: Any) -> Q:
+def routing_regions_edited(user: Viewer) -> Q:
     """The filter on territory.Region for the regions whose routing rules the user edits."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -88,7 +89,7 @@ def routing_regions_edited(user: Any) -> Q:
     return Q(pk__in=sorted(scope.regions_with(ROUTING_REGION_ROLES)))
 
 
-def can_edit_any_routing(user: Any) -> bool:
+def can_edit_any_routing(user: Viewer) -> bool:
     """Whether the navigation offers the routing pages (rules or queues)."""
     scope = scope_for(user)
     return scope.is_superuser or bool(
@@ -96,7 +97,7 @@ def can_edit_any_routing(user: Any) -> bool:
     )
 
 
-def queues_managed(user: Any) -> Q:
+def queues_managed(user: Viewer) -> Q:
     """The filter on tenancy.InformationCentre whose queues and assignment policy the user
     manages."""
     return scope_filter(
@@ -107,7 +108,7 @@ def queues_managed(user: Any) -> Q:
     )
 
 
-def can_manage_queues(user: Any, centre: InformationCentre) -> bool:
+def can_manage_queues(user: Viewer, centre: InformationCentre) -> bool:
     scope = scope_for(user)
     return (
         scope.is_superuser
@@ -116,7 +117,7 @@ def can_manage_queues(user: Any, centre: InformationCentre) -> bool:
     )
 
 
-def can_mark_absent(user: Any, person: Any) -> bool:
+def can_mark_absent(user: Viewer, person: StaffUser) -> bool:
     scope = scope_for(user)
     if not scope.is_member:
         return False

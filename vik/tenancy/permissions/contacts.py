@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -17,8 +17,10 @@ from .scoping import (
 if TYPE_CHECKING:
     from vik.contacts.models import Contact
 
+    from ..types import Viewer
 
-def contacts_visible(user: Any) -> Q:
+
+def contacts_visible(user: Viewer) -> Q:
     """The filter on contacts.Contact: region-wide roles see the region's contacts; centre staff
     see the contacts of the requests they can see."""
     return scope_filter(
@@ -29,12 +31,12 @@ def contacts_visible(user: Any) -> Q:
     )
 
 
-def can_view_contact(user: Any, contact: Contact) -> bool:
+def can_view_contact(user: Viewer, contact: Contact) -> bool:
     # The contact's own model asks: contacts sit on a floor above this one.
     return type(contact).objects.filter(contacts_visible(user), pk=contact.pk).exists()
 
 
-def can_change_contact(user: Any, contact: Contact) -> bool:
+def can_change_contact(user: Viewer, contact: Contact) -> bool:
     """Merging and editing identities: region-wide workers only, in the contact's region."""
     scope = scope_for(user)
     if scope.is_superuser:

@@ -17,13 +17,16 @@ is unknown, the API) are counts of the whole installation and shown to all of th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from ..choices import Audience, Role
 from ..models import InformationCentre
 from .scoping import VIEWING_REGION_ROLES, StaffScope, has_region_role, scope_filter, scope_for
+
+if TYPE_CHECKING:
+    from ..types import Viewer
 
 KNOWLEDGE_AUTHOR_CENTRE_ROLES = {Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR}
 KNOWLEDGE_REVIEW_CENTRE_ROLES = {Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR}
@@ -45,7 +48,7 @@ def _regional_editor_regions(scope: StaffScope) -> set[int]:
     )
 
 
-def articles_readable(user: Any) -> Q:
+def articles_readable(user: Viewer) -> Q:
     """The filter on knowledge.Article for the live articles the user may read (anonymous: the
     public ones)."""
     live = Q(published_version__isnull=False)
@@ -70,7 +73,7 @@ def articles_readable(user: Any) -> Q:
     return live & readable
 
 
-def can_author_article(user: Any, *, region_id: int | None, centre_id: int | None) -> bool:
+def can_author_article(user: Viewer, *, region_id: int | None, centre_id: int | None) -> bool:
     """Write drafts of (and submit) an article of this scope."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -89,7 +92,7 @@ def can_author_article(user: Any, *, region_id: int | None, centre_id: int | Non
     )
 
 
-def can_review_article(user: Any, *, region_id: int | None, centre_id: int | None) -> bool:
+def can_review_article(user: Viewer, *, region_id: int | None, centre_id: int | None) -> bool:
     """Publish and archive an article of this scope."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -105,7 +108,7 @@ def can_review_article(user: Any, *, region_id: int | None, centre_id: int | Non
     return region_id in _regional_editor_regions(scope)
 
 
-def articles_authored(user: Any) -> Q:
+def articles_authored(user: Viewer) -> Q:
     """The filter on knowledge.Article for the articles, in any state, the user may write."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -123,7 +126,7 @@ def articles_authored(user: Any) -> Q:
     return authored if (author_centres or region_wide) else Q(pk__in=[])
 
 
-def articles_reviewed(user: Any) -> Q:
+def articles_reviewed(user: Viewer) -> Q:
     """The filter on knowledge.Article for the articles the user publishes and keeps valid."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -141,7 +144,7 @@ def articles_reviewed(user: Any) -> Q:
     return reviewed
 
 
-def can_view_knowledge_metrics(user: Any) -> bool:
+def can_view_knowledge_metrics(user: Viewer) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or bool(
         scope.regions_with(KNOWLEDGE_METRICS_REGION_ROLES)
@@ -149,7 +152,7 @@ def can_view_knowledge_metrics(user: Any) -> bool:
     )
 
 
-def knowledge_usage_visible(user: Any) -> Q:
+def knowledge_usage_visible(user: Viewer) -> Q:
     """The filter on knowledge.UsageEvent for the events the user's metrics count."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -164,7 +167,7 @@ def knowledge_usage_visible(user: Any) -> Q:
     )
 
 
-def knowledge_metrics_centres(user: Any) -> Q:
+def knowledge_metrics_centres(user: Viewer) -> Q:
     """The filter on tenancy.InformationCentre for the centres the user's metrics may show."""
     return scope_filter(
         user,

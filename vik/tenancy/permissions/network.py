@@ -3,7 +3,7 @@ and consulting one about it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from vik.conversations.models import Request
 
     from ..models import InformationCentre
+    from ..types import Viewer
 
 
-def can_move_request_to(user: Any, request: Request, centre: InformationCentre) -> bool:
+def can_move_request_to(user: Viewer, request: Request, centre: InformationCentre) -> bool:
     return (
         can_work_request(user, request)
         and centre.is_active
@@ -24,17 +25,17 @@ def can_move_request_to(user: Any, request: Request, centre: InformationCentre) 
     )
 
 
-def can_transfer_request_to(user: Any, request: Request, centre: InformationCentre) -> bool:
+def can_transfer_request_to(user: Viewer, request: Request, centre: InformationCentre) -> bool:
     """Hand the request to another active centre of its region (any office)."""
     return can_move_request_to(user, request, centre) and centre.pk != request.centre_id
 
 
-def can_consult(user: Any, request: Request, centre: InformationCentre) -> bool:
+def can_consult(user: Viewer, request: Request, centre: InformationCentre) -> bool:
     """Ask another active centre of the region about a request one works."""
     return can_transfer_request_to(user, request, centre)
 
 
-def can_answer_consultation(user: Any, *, centre_id: int, region_id: int) -> bool:
+def can_answer_consultation(user: Viewer, *, centre_id: int, region_id: int) -> bool:
     """Answer a question asked of centre `centre_id`: its agents and leads, or the region's
     coordinators and administrators."""
     scope = scope_for(user)
@@ -45,7 +46,7 @@ def can_answer_consultation(user: Any, *, centre_id: int, region_id: int) -> boo
     return bool(scope.centre_roles.get(centre_id, frozenset()) & WORKING_CENTRE_ROLES)
 
 
-def consultations_answerable(user: Any) -> Q:
+def consultations_answerable(user: Viewer) -> Q:
     """The filter on conversations.Consultation for the questions the user may answer."""
     return scope_filter(
         user,
@@ -56,7 +57,7 @@ def consultations_answerable(user: Any) -> Q:
     )
 
 
-def centres_to_move_to(user: Any) -> Q:
+def centres_to_move_to(user: Viewer) -> Q:
     """Centres a user may move requests into: every active centre of their regions."""
     scope = scope_for(user)
     if scope.is_superuser:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -18,6 +18,8 @@ from .scoping import (
 
 if TYPE_CHECKING:
     from vik.conversations.models import Request
+
+    from ..types import StaffUser, Viewer
 
 ReadGrants = Callable[[Sequence[int]], Iterable[int]]
 """`provider(centre_ids)`: the ids of the requests these centres may read though they do not
@@ -35,7 +37,7 @@ def register_read_grants(provider: ReadGrants) -> None:
     _read_grants = provider
 
 
-def requests_visible(user: Any) -> Q:
+def requests_visible(user: Viewer) -> Q:
     """The filter on conversations.Request for everything the user may see."""
     visible = scope_filter(
         user, region_roles=VIEWING_REGION_ROLES, centre_roles=VIEWING_CENTRE_ROLES
@@ -50,7 +52,7 @@ def requests_visible(user: Any) -> Q:
     return visible
 
 
-def requests_visible_parts(user: Any) -> list[Q]:
+def requests_visible_parts(user: Viewer) -> list[Q]:
     """`requests_visible` as the filters it is the union of (a region's, the centres', the
     grants'), for a list that reads each part on its own index: an OR across them cannot walk
     the (centre, due_at, id) or (region, -created_at, -id) index in order. Empty for a
@@ -71,7 +73,7 @@ def requests_visible_parts(user: Any) -> list[Q]:
     return parts
 
 
-def _requests_granted(user: Any, centres: set[int]) -> list[int]:
+def _requests_granted(user: Viewer, centres: set[int]) -> list[int]:
     """The ids of requests other centres let these centres read (a transfer, a consultation),
     read once per HTTP request like the scope. A literal list, not a subquery: OR-ed with a
     subquery PostgreSQL can no longer use the centre's index of a million requests, while
@@ -84,7 +86,7 @@ def _requests_granted(user: Any, centres: set[int]) -> list[int]:
     return cached[key]
 
 
-def can_view_request(user: Any, request: Request) -> bool:
+def can_view_request(user: Viewer, request: Request) -> bool:
     """See `requests_visible`; a centre's read grant (`RequestAccess`) lets it read, never work."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -97,7 +99,7 @@ def can_view_request(user: Any, request: Request) -> bool:
     return bool(centres) and request.pk in _requests_granted(user, centres)
 
 
-def can_work_request(user: Any, request: Request) -> bool:
+def can_work_request(user: Viewer, request: Request) -> bool:
     """Reply, note, change status / assignee / topic / centre."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -107,7 +109,7 @@ def can_work_request(user: Any, request: Request) -> bool:
     return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & WORKING_CENTRE_ROLES)
 
 
-def can_merge_requests(user: Any, source: Request, target: Request) -> bool:
+def can_merge_requests(user: Viewer, source: Request, target: Request) -> bool:
     """Merge one request into another: both of one region, and the user works both."""
     return (
         source.region_id == target.region_id
@@ -116,7 +118,7 @@ def can_merge_requests(user: Any, source: Request, target: Request) -> bool:
     )
 
 
-def can_be_assigned(assignee: Any, request: Request) -> bool:
+def can_be_assigned(assignee: StaffUser, request: Request) -> bool:
     """Whether `assignee` may hold `request`: an agent or lead of its centre, or a coordinator."""
     scope = scope_for(assignee)
     if scope.region_roles.get(request.region_id, frozenset()) & WORKING_REGION_ROLES:
@@ -124,7 +126,7 @@ def can_be_assigned(assignee: Any, request: Request) -> bool:
     return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & WORKING_CENTRE_ROLES)
 
 
-def centres_visible(user: Any) -> Q:
+def centres_visible(user: Viewer) -> Q:
     """The filter on tenancy.InformationCentre for the centre chooser and list filters."""
     return scope_filter(
         user,
@@ -134,7 +136,7 @@ def centres_visible(user: Any) -> Q:
     )
 
 
-def member_centres(user: Any) -> list[int] | None:
+def member_centres(user: Viewer) -> list[int] | None:
     """The centres the user works in ("my centres"), or None for a user with no centre (a
     coordinator, a superuser): the whole of what they may see is theirs."""
     centres = scope_for(user).centres_with(VIEWING_CENTRE_ROLES)

@@ -4,7 +4,7 @@ helper every list filter of the form "what the user's regions and centres hold" 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -12,7 +12,7 @@ from ..choices import Role
 from ..models import Membership
 
 if TYPE_CHECKING:
-    from ..models import User
+    from ..types import Viewer
 
 WORKING_CENTRE_ROLES = {Role.AGENT, Role.CENTRE_LEAD}
 VIEWING_CENTRE_ROLES = {Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR}
@@ -42,7 +42,7 @@ class StaffScope:
         return self.is_superuser or bool(self.region_roles or self.centre_roles)
 
 
-def scope_for(user: Any) -> StaffScope:
+def scope_for(user: Viewer) -> StaffScope:
     """The user's memberships, read once and cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return StaffScope()
@@ -65,27 +65,27 @@ def scope_for(user: Any) -> StaffScope:
         centre_roles={k: frozenset(v) for k, v in centre_roles.items()},
         centre_regions=centre_regions,
     )
-    user._vik_scope = scope
+    user._vik_scope = scope  # type: ignore[attr-defined]  # the request's cache, not a field
     return scope
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Viewer) -> None:
     """Drop the cached scope (and read grants) after the user's memberships or grants changed."""
     user.__dict__.pop("_vik_scope", None)
     user.__dict__.pop("_vik_granted", None)
 
 
-def is_staff_member(user: Any) -> bool:
+def is_staff_member(user: Viewer) -> bool:
     return scope_for(user).is_member
 
 
-def has_region_role(user: Any, region_id: int, roles: set[Role]) -> bool:
+def has_region_role(user: Viewer, region_id: int, roles: set[Role]) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.region_roles.get(region_id, frozenset()) & roles)
 
 
 def scope_filter(
-    user: User,
+    user: Viewer,
     *,
     region_roles: set[Role],
     centre_roles: set[Role],

@@ -24,11 +24,13 @@ from .scoping import WORKING_REGION_ROLES, has_region_role, scope_filter, scope_
 if TYPE_CHECKING:
     from vik.conversations.models import Request
 
+    from ..types import Viewer
+
 MACRO_CENTRE_ROLES = {Role.CENTRE_LEAD}
 SHARING_CENTRE_ROLES = {Role.CENTRE_LEAD}
 
 
-def can_manage_macro(user: Any, *, region_id: int, centre_id: int | None) -> bool:
+def can_manage_macro(user: Viewer, *, region_id: int, centre_id: int | None) -> bool:
     """Create, change and delete a macro of this scope (a centre's, or the region's)."""
     scope = scope_for(user)
     if scope.is_superuser or has_region_role(user, region_id, WORKING_REGION_ROLES):
@@ -40,12 +42,12 @@ def can_manage_macro(user: Any, *, region_id: int, centre_id: int | None) -> boo
     )
 
 
-def macros_managed(user: Any) -> Q:
+def macros_managed(user: Viewer) -> Q:
     """The filter on workspace.Macro for the macros the user manages."""
     return scope_filter(user, region_roles=WORKING_REGION_ROLES, centre_roles=MACRO_CENTRE_ROLES)
 
 
-def can_manage_any_macro(user: Any) -> bool:
+def can_manage_any_macro(user: Viewer) -> bool:
     """Whether the navigation offers the macros' management pages."""
     scope = scope_for(user)
     return scope.is_superuser or bool(
@@ -53,7 +55,7 @@ def can_manage_any_macro(user: Any) -> bool:
     )
 
 
-def macros_available(user: Any, request: Request) -> Q:
+def macros_available(user: Viewer, request: Request) -> Q:
     """The filter on workspace.Macro for the active macros offered on `request`'s reply."""
     if not can_work_request(user, request):
         return Q(pk__in=[])
@@ -62,7 +64,7 @@ def macros_available(user: Any, request: Request) -> Q:
     )
 
 
-def can_share_view(user: Any, centre_id: int | None, region_id: int | None) -> bool:
+def can_share_view(user: Viewer, centre_id: int | None, region_id: int | None) -> bool:
     """Whether the user may share a saved view with the centre (or with the whole region)."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -83,7 +85,7 @@ def can_share_view(user: Any, centre_id: int | None, region_id: int | None) -> b
     return False
 
 
-def saved_views_visible(user: Any) -> Q:
+def saved_views_visible(user: Viewer) -> Q:
     """The filter on workspace.SavedView for the views the user has: their own and the ones
     shared with their centres and regions."""
     scope = scope_for(user)
@@ -96,14 +98,14 @@ def saved_views_visible(user: Any) -> Q:
     )
 
 
-def can_change_view(user: Any, view: Any) -> bool:
+def can_change_view(user: Viewer, view: Any) -> bool:
     """Rename or delete a saved view: its owner, or who may share it where it is shared."""
     if view.owner_id is not None:
         return bool(view.owner_id == getattr(user, "pk", None))
     return can_share_view(user, view.centre_id, view.region_id)
 
 
-def centres_to_share_views_with(user: Any) -> Q:
+def centres_to_share_views_with(user: Viewer) -> Q:
     """The filter on tenancy.InformationCentre for the centres the user may share views with."""
     scope = scope_for(user)
     if scope.is_superuser:
@@ -115,5 +117,5 @@ def centres_to_share_views_with(user: Any) -> Q:
     return Q(is_active=True) & (Q(pk__in=leads) | Q(region_id__in=regions))
 
 
-def regions_to_share_views_with(user: Any) -> list[int]:
+def regions_to_share_views_with(user: Viewer) -> list[int]:
     return sorted(scope_for(user).regions_with(WORKING_REGION_ROLES))
