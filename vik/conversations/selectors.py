@@ -1,16 +1,18 @@
-"""Reading requests: the staff list with filters and keyset pagination, one request by reference."""
+"""Reading requests: the staff list with filters and keyset pagination, one request by reference,
+the open load of agents."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +26,7 @@ from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 
 from .models import Consultation, Interaction, Request, TimelineEvent, Transfer
+from .states import OPEN_STATUSES
 
 PAGE_SIZE = 50
 
@@ -461,3 +464,14 @@ def consultation_get(*, user: Any, pk: int) -> Consultation:
     if consultation is None:
         raise Http404
     return consultation
+
+
+def open_request_loads(agent_ids: Sequence[int]) -> Mapping[int, int]:
+    """How many open requests each of the agents holds (agents without any are left out): the
+    least-load assignment policy's measure."""
+    return dict(
+        Request.objects.filter(assignee_id__in=agent_ids, status__in=sorted(OPEN_STATUSES))
+        .values("assignee_id")
+        .annotate(load=Count("pk"))
+        .values_list("assignee_id", "load")
+    )

@@ -31,7 +31,7 @@ class RoutingRule(TimeStampedModel):
     """One rule of a region's ordered list: when every condition holds, the actions apply.
 
     `conditions` and `actions` are JSON objects whose keys and meaning are documented (and
-    validated) in `vik.routing.services`.
+    validated) in `vik.routing.services.validation`.
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="routing_rules")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import collab, views_saved
+from .views import collab, routing_editor, views_saved
 
 staff_urlpatterns: list[URLPattern] = []
 
@@ -32,4 +32,11 @@ staff_urlpatterns += [
     path("views/counts", views_saved.view_counts, name="view_counts"),
     path("views/<int:pk>/rename", views_saved.saved_view_rename, name="saved_view_rename"),
     path("views/<int:pk>/delete", views_saved.saved_view_delete, name="saved_view_delete"),
+]
+
+# The routing rule editor, whose preview reads requests (views/routing_editor.py); the rest
+# of routing's pages are vik.routing.urls.
+staff_urlpatterns += [
+    path("routing/new/", routing_editor.rule_create, name="routing_rule_create"),
+    path("routing/<int:pk>/", routing_editor.rule_edit, name="routing_rule_edit"),
 ]

@@ -4,6 +4,7 @@ One module per use case; this package re-exports their public services, so that 
 write `from vik.conversations import services` and `services.request_reply(...)`.
 
 - `opening`: a request's reference, routing and deadlines (`request_open`);
+- `routing`: applying routing decisions (tags, assignment policies, the timeline);
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
@@ -65,6 +66,13 @@ from .replies import (
     request_note,
     request_reply,
 )
+from .routing import (
+    assignee_by_policy,
+    assignments_announce,
+    assignments_by_policy,
+    request_routed,
+    requests_routed,
+)
 
 __all__ = [
     "BULK_ACTIONS",
@@ -72,6 +80,9 @@ __all__ = [
     "acknowledgement_build",
     "acknowledgement_recipient",
     "acknowledgement_text",
+    "assignee_by_policy",
+    "assignments_announce",
+    "assignments_by_policy",
     "attachments_store",
     "consultation_answer",
     "consultation_ask",
@@ -92,6 +103,7 @@ __all__ = [
     "request_open",
     "request_reply",
     "request_require_work",
+    "request_routed",
     "request_routing_apply",
     "request_routing_facts",
     "request_set_status",
@@ -101,4 +113,5 @@ __all__ = [
     "request_transfer",
     "request_viewed",
     "requests_bulk_apply",
+    "requests_routed",
 ]

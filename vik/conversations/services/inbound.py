@@ -25,8 +25,6 @@ from vik.core.memo import remember_all, remembered
 from vik.core.text import sanitize_html
 from vik.routing.services import (
     RoutingDecision,
-    assignments_by_policy,
-    requests_routed,
     routing_decide,
 )
 from vik.sla.services import (
@@ -52,6 +50,7 @@ from .acknowledgements import (
 )
 from .attachments import attachments_store, interaction_attachments_store
 from .opening import references_allocate, request_open, request_routing_apply, request_routing_facts
+from .routing import assignments_by_policy, requests_routed
 
 
 def _known_references(region: Region, message: NormalisedMessage) -> list[MessageReference]:

@@ -13,7 +13,6 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.routing.services import (
     RoutingDecision,
-    request_routed,
 )
 from vik.sla.services import (
     request_sla_on_status,
@@ -33,6 +32,7 @@ from ..models import (
 )
 from .changes import request_require_work
 from .opening import request_open
+from .routing import request_routed
 
 
 def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: Request) -> None:

@@ -14,7 +14,6 @@ from vik.core import clock
 from vik.routing.services import (
     RoutingDecision,
     RoutingFacts,
-    request_routed,
     routing_decide,
 )
 from vik.sla.services import (
@@ -30,6 +29,7 @@ from ..models import (
     ReferenceCounter,
     Request,
 )
+from .routing import request_routed
 
 
 def reference_allocate(*, region: Region, year: int) -> str:

@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 
 from vik.conversations.choices import EventKind, Status
 from vik.conversations.models import Request, TimelineEvent
-from vik.routing.services import assignee_by_policy
+from vik.conversations.services.routing import assignee_by_policy
 from vik.tenancy.choices import AssignmentPolicy
 from vik.workspace.models import Notification
 
@@ -91,7 +91,8 @@ def test_a_rule_policy_beats_the_centres_and_an_assignee_beats_both(world, jihla
 
 def test_nothing_to_do_costs_no_query_beyond_the_request(world, django_assert_num_queries):
     request = open_request(world)  # warm: manual centre, no rules
-    from vik.routing.services import RoutingDecision, request_routed
+    from vik.conversations.services.routing import request_routed
+    from vik.routing.services import RoutingDecision
 
     with django_assert_num_queries(0):
         request_routed(request=request, decision=RoutingDecision(centre=world.centre_a))
