@@ -5,6 +5,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 
 - `opening`: a request's reference, routing and deadlines (`request_open`);
 - `routing`: applying routing decisions (tags, assignment policies, the timeline);
+- `deadlines`: applying service levels (targets, the paused clock) and the SLA sweep;
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
@@ -39,6 +40,12 @@ from .changes import (
     request_set_topic,
     request_tags_change,
     request_viewed,
+)
+from .deadlines import (
+    request_deadlines_set,
+    request_sla_on_first_response,
+    request_sla_on_status,
+    sla_sweep,
 )
 from .inbound import (
     continues_request,
@@ -97,6 +104,7 @@ __all__ = [
     "references_allocate",
     "request_acknowledge",
     "request_assign",
+    "request_deadlines_set",
     "request_merge",
     "request_move",
     "request_note",
@@ -108,10 +116,13 @@ __all__ = [
     "request_routing_facts",
     "request_set_status",
     "request_set_topic",
+    "request_sla_on_first_response",
+    "request_sla_on_status",
     "request_split",
     "request_tags_change",
     "request_transfer",
     "request_viewed",
     "requests_bulk_apply",
     "requests_routed",
+    "sla_sweep",
 ]

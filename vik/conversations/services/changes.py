@@ -11,9 +11,6 @@ from django.utils.translation import gettext as _
 from vik.audit.services import audit_record
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
-from vik.sla.services import (
-    request_sla_on_status,
-)
 from vik.tenancy import permissions
 from vik.topics.models import Topic
 
@@ -24,6 +21,9 @@ from ..models import (
     Tag,
 )
 from ..states import check_transition
+from .deadlines import (
+    request_sla_on_status,
+)
 
 
 def request_require_work(request: Request, by: Any) -> None:

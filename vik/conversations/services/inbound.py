@@ -27,10 +27,6 @@ from vik.routing.services import (
     RoutingDecision,
     routing_decide,
 )
-from vik.sla.services import (
-    request_deadlines_set,
-    request_sla_on_status,
-)
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
@@ -49,6 +45,10 @@ from .acknowledgements import (
     request_acknowledge,
 )
 from .attachments import attachments_store, interaction_attachments_store
+from .deadlines import (
+    request_deadlines_set,
+    request_sla_on_status,
+)
 from .opening import references_allocate, request_open, request_routing_apply, request_routing_facts
 from .routing import assignments_by_policy, requests_routed
 

@@ -14,9 +14,6 @@ from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.routing.services import (
     RoutingDecision,
 )
-from vik.sla.services import (
-    request_sla_on_status,
-)
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 
@@ -31,6 +28,9 @@ from ..models import (
     Transfer,
 )
 from .changes import request_require_work
+from .deadlines import (
+    request_sla_on_status,
+)
 from .opening import request_open
 from .routing import request_routed
 

@@ -16,9 +16,6 @@ from vik.routing.services import (
     RoutingFacts,
     routing_decide,
 )
-from vik.sla.services import (
-    request_deadlines_set,
-)
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
@@ -28,6 +25,9 @@ from ..choices import RequestKind
 from ..models import (
     ReferenceCounter,
     Request,
+)
+from .deadlines import (
+    request_deadlines_set,
 )
 from .routing import request_routed
 

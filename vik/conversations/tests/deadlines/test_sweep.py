@@ -7,8 +7,8 @@ import datetime as dt
 from vik.conversations import services as conversations
 from vik.conversations.choices import EventKind, Priority, RequestKind
 from vik.conversations.models import Request
+from vik.conversations.services.deadlines import sla_sweep
 from vik.core import clock
-from vik.sla.services import sla_sweep
 from vik.workspace.models import Notification
 
 from .conftest import at
