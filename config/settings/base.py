@@ -269,7 +269,7 @@ VIK_PERIODIC_JOBS = [
     "vik.channels.core.services.channels_sweep",
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
-    "vik.sla.services.sla_sweep",
+    "vik.conversations.services.deadlines.sla_sweep",
     "vik.workspace.collaboration.services.presence_prune",
     "vik.notifications.services.notification_emails_sweep",
     "vik.knowledge.services.review_reminders_send",

@@ -1,17 +1,18 @@
-"""Reading requests: the staff list with filters and keyset pagination, one request by reference."""
+"""Reading requests: the staff list with filters and keyset pagination, one request by reference,
+the open load of agents."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,7 @@ from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 
 from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
+from .states import OPEN_STATUSES
 
 PAGE_SIZE = 50
 
@@ -476,4 +478,15 @@ def requests_granted_to(centre_ids: Sequence[int]) -> list[int]:
         .order_by("request_id")
         .values_list("request_id", flat=True)
         .distinct()
+    )
+
+
+def open_request_loads(agent_ids: Sequence[int]) -> Mapping[int, int]:
+    """How many open requests each of the agents holds (agents without any are left out): the
+    least-load assignment policy's measure."""
+    return dict(
+        Request.objects.filter(assignee_id__in=agent_ids, status__in=sorted(OPEN_STATUSES))
+        .values("assignee_id")
+        .annotate(load=Count("pk"))
+        .values_list("assignee_id", "load")
     )

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.contacts.choices import RequesterType
-from vik.conversations.choices import Priority, RequestKind
 from vik.tenancy import permissions
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import InformationCentre, User
 from vik.territory.models import Municipality, Orp, Region
+from vik.topics.choices import Priority, RequestKind
 from vik.topics.models import Topic
 
 from .models import Queue, RoutingRule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,7 @@ class RoutingRule(TimeStampedModel):
     """One rule of a region's ordered list: when every condition holds, the actions apply.
 
     `conditions` and `actions` are JSON objects whose keys and meaning are documented (and
-    validated) in `vik.routing.services`.
+    validated) in `vik.routing.services.validation`.
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="routing_rules")
@@ -55,9 +56,7 @@ class RoutingRule(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .services import rule_validate
+        from .services.validation import rule_validate  # local import: it imports these models
 
         if self.region_id is None:
             raise ValidationError({"region": _("Choose a region.")})

@@ -1,24 +1,26 @@
-"""Reading routing: a region's rules, the editor's preview, queues and who is on duty."""
+"""Reading routing: a region's rules, queues and who is on duty.
+
+(The editor's preview reads requests: `vik.conversations.routing_preview`.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
-from vik.conversations.choices import Direction
-from vik.conversations.models import Interaction, Request
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.contacts.choices import RequesterType
 from vik.tenancy import permissions
-from vik.tenancy.choices import Role
+from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import InformationCentre, User
-from vik.territory.models import Region
+from vik.territory.models import Municipality, Orp, Region
+from vik.topics.choices import Priority, RequestKind
+from vik.topics.models import Topic
 
 from .choices import CONDITION_LABELS, RuleAction
 from .models import Queue, RoutingRule
-from .services import RoutingDecision, RoutingFacts, rules_compile, rules_evaluate
-
-PREVIEW_REQUESTS = 100
 
 
 def rules_of_region(region: Region) -> list[RoutingRule]:
@@ -31,77 +33,6 @@ def rules_of_region(region: Region) -> list[RoutingRule]:
 
 def regions_edited(user: Any) -> QuerySet[Region]:
     return Region.objects.filter(permissions.routing_regions_edited(user)).order_by("name")
-
-
-@dataclass
-class PreviewRow:
-    request: Request
-    centre_before: InformationCentre | None
-    centre_after: InformationCentre | None = None
-    queue_after: Queue | None = None
-    priority_before: int = 0
-    priority_after: int | None = None
-    tags_added: list[str] = field(default_factory=list)
-
-    @property
-    def priority_after_label(self) -> str:
-        from vik.conversations.choices import Priority
-
-        return str(Priority(self.priority_after).label) if self.priority_after else ""
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.centre_after or self.queue_after or self.priority_after or self.tags_added)
-
-
-@dataclass
-class Preview:
-    examined: int
-    rows: list[PreviewRow]
-
-
-def rule_preview(*, rule: RoutingRule, limit: int = PREVIEW_REQUESTS) -> Preview:
-    """The (unsaved) rule tested alone against the region's last `limit` requests: which match
-    and what the rule would change there. Reads only; nothing is changed."""
-    compiled = rules_compile([rule])
-    first_text = Interaction.objects.filter(
-        request=OuterRef("pk"), direction=Direction.INBOUND
-    ).order_by("occurred_at", "pk")
-    requests = list(
-        Request.objects.filter(region_id=rule.region_id)
-        .select_related("topic", "municipality", "requester", "origin_account", "centre", "region")
-        .prefetch_related("tags")
-        .annotate(first_text=Subquery(first_text.values("text")[:1]))
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    rows = []
-    for request in requests:
-        decision = RoutingDecision()
-        rules_evaluate(compiled, _facts(request), decision)
-        if not decision.rule_names:
-            continue
-        row = PreviewRow(
-            request=request, centre_before=request.centre, priority_before=request.priority
-        )
-        if decision.centre is not None and decision.centre.pk != request.centre_id:
-            row.centre_after = decision.centre
-        if decision.queue is not None and decision.queue.pk != request.queue_id:
-            row.queue_after = decision.queue
-        if decision.priority is not None and decision.priority != request.priority:
-            row.priority_after = decision.priority
-        present = {tag.name for tag in request.tags.all()}
-        row.tags_added = [t for t in decision.tags if t not in present]
-        rows.append(row)
-    return Preview(examined=len(requests), rows=rows)
-
-
-def _facts(request: Any) -> RoutingFacts:
-    return RoutingFacts(
-        region=request.region, topic=request.topic, municipality=request.municipality,
-        account=request.origin_account, channel=request.origin_channel, kind=request.kind,
-        language=request.language, subject=request.subject, text=request.first_text or "",
-        requester_type=request.requester.requester_type,
-    )  # fmt: skip
 
 
 def centres_with_queues(user: Any) -> list[InformationCentre]:
@@ -145,14 +76,6 @@ class RuleRow:
 def rule_rows(region: Region) -> list[RuleRow]:
     """The region's rules with their conditions and actions in words, for the list page (a
     fixed number of queries, whatever the number of rules)."""
-    from vik.channels.core.choices import ChannelKind
-    from vik.channels.core.models import ChannelAccount
-    from vik.contacts.choices import RequesterType
-    from vik.conversations.choices import Priority, RequestKind
-    from vik.tenancy.choices import AssignmentPolicy
-    from vik.territory.models import Municipality, Orp
-    from vik.topics.models import Topic
-
     rules = rules_of_region(region)
     wanted: dict[str, set[Any]] = {}
     for rule in rules:

@@ -1,4 +1,7 @@
-"""URLs of the routing app (mounted under /staff/ by config/urls.py)."""
+"""URLs of the routing app (mounted under /staff/ by config/urls.py).
+
+The rule editor (`routing/new/`, `routing/<pk>/`) is served by the workspace, whose preview
+reads requests: `vik.workspace.urls`."""
 
 from django.urls import URLPattern, path
 
@@ -6,8 +9,6 @@ from .views import staff
 
 staff_urlpatterns: list[URLPattern] = [
     path("routing/", staff.rule_list, name="routing_rules"),
-    path("routing/new/", staff.rule_create, name="routing_rule_create"),
-    path("routing/<int:pk>/", staff.rule_edit, name="routing_rule_edit"),
     path("routing/<int:pk>/move", staff.rule_move, name="routing_rule_move"),
     path("routing/<int:pk>/toggle", staff.rule_toggle, name="routing_rule_toggle"),
     path("routing/<int:pk>/delete", staff.rule_delete, name="routing_rule_delete"),

@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from vik.conversations.choices import RequestKind
 from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre
+from vik.topics.choices import RequestKind
 
 from .models import SlaPolicy
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vik.conversations.choices import RequestKind
 from vik.core.models import TimeStampedModel
 from vik.tenancy.models import InformationCentre
+from vik.topics.choices import RequestKind
 
 
 class SlaPolicy(TimeStampedModel):

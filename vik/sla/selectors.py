@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
@@ -25,3 +25,9 @@ def sla_policy_list(user: Any) -> QuerySet[SlaPolicy]:
         .select_related("centre", "escalate_to_queue")
         .order_by("centre__name", "kind")
     )
+
+
+def longest_warning_minutes() -> int:
+    """The longest warning window of the active policies, in minutes (0: no policy)."""
+    longest = SlaPolicy.objects.filter(is_active=True).aggregate(m=Max("warn_before_minutes"))
+    return longest["m"] or 0

@@ -14,41 +14,57 @@ later target that is still ahead (the first response was sent, a pause moved the
 both are cleared, so the sweep warns and escalates again for the new target. For an
 information request the same two flags also cover the statutory deadline: the warning comes
 at the latest 3 working days before its last day, the breach when that day is over.
+
+This module decides from plain facts: a centre's policy and opening hours, the targets of a
+new request (`deadlines_for`), the nearest one (`nearest_due`), when to warn, what a missed
+target escalates to. It never writes a request: `vik.conversations.services.deadlines`
+applies the decisions and runs the sweep.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import transaction
-from django.db.models import DateTimeField, F, Max, Value
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from vik.conversations import events
-from vik.conversations.choices import Priority, RequestKind, Status
-from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
-from vik.core.memo import batch_memo, remembered
-from vik.notifications.choices import NotificationKind
-from vik.notifications.services import notification_send
+from vik.core.memo import remembered
+from vik.routing.models import Queue
 from vik.tenancy import permissions
-from vik.tenancy.choices import Role
-from vik.tenancy.models import OpeningHours, User
+from vik.tenancy.models import OpeningHours
+from vik.topics.choices import Priority, RequestKind, Status
 
 from . import calendar
 from .models import SlaPolicy
-
-log = logging.getLogger(__name__)
 
 STATUTORY_WARN_WORKING_DAYS = 3
 CLOSED_STATUSES = {Status.RESOLVED, Status.CLOSED}
 
 # Targets, as the timeline events name them.
 FIRST_RESPONSE, RESOLUTION, STATUTORY = "first_response", "resolution", "statutory"
+
+
+class RequestClock(Protocol):
+    """What the service levels read of a request (a `vik.conversations` `Request` has it)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_at(self) -> dt.datetime | None: ...
+    @property
+    def first_response_at(self) -> dt.datetime | None: ...
+    @property
+    def first_response_due_at(self) -> dt.datetime | None: ...
+    @property
+    def resolution_due_at(self) -> dt.datetime | None: ...
+    @property
+    def statutory_due_on(self) -> dt.date | None: ...
+    @property
+    def sla_paused_at(self) -> dt.datetime | None: ...
 
 
 # Reading the configuration (remembered for a batch of intake work) ---------------------------
@@ -89,13 +105,42 @@ def _hours_by_centre() -> dict[int, calendar.WeeklyHours]:
 # The targets of one request ------------------------------------------------------------------
 
 
-def statutory_end(request: Request) -> dt.datetime | None:
+@dataclass(frozen=True)
+class Deadlines:
+    """The targets of a new request (None: it has none of that kind)."""
+
+    statutory_due_on: dt.date | None = None
+    first_response_due_at: dt.datetime | None = None
+    resolution_due_at: dt.datetime | None = None
+
+
+def deadlines_for(*, centre_id: int | None, kind: str, received: dt.datetime) -> Deadlines:
+    """The targets of a request of `kind` received by the centre at `received`: the statutory
+    due date of an information request, the centre's policy's targets in its working minutes.
+    Policies and opening hours are read once per batch (`vik.core.memo.batch_memo`)."""
+    statutory_due_on = None
+    if kind == RequestKind.INFORMATION_REQUEST:
+        statutory_due_on = calendar.statutory_deadline(received)
+    policy = policy_for(centre_id, kind)
+    if policy is None:
+        return Deadlines(statutory_due_on=statutory_due_on)
+    hours = hours_for(centre_id)
+    return Deadlines(
+        statutory_due_on=statutory_due_on,
+        first_response_due_at=calendar.add_working_minutes(
+            received, policy.first_response_minutes, hours
+        ),
+        resolution_due_at=calendar.add_working_minutes(received, policy.resolution_minutes, hours),
+    )
+
+
+def statutory_end(request: RequestClock) -> dt.datetime | None:
     if request.statutory_due_on is None:
         return None
     return calendar.end_of_day(request.statutory_due_on)
 
 
-def nearest_due(request: Request) -> dt.datetime | None:
+def nearest_due(request: RequestClock) -> dt.datetime | None:
     """What `due_at` should be now (see the module docstring)."""
     if request.status in CLOSED_STATUSES:
         return None
@@ -112,7 +157,7 @@ def nearest_due(request: Request) -> dt.datetime | None:
     return target
 
 
-def due_target(request: Request) -> str:
+def due_target(request: RequestClock) -> str:
     """Which target `due_at` is: first_response, resolution or statutory."""
     if request.due_at is not None and request.due_at == statutory_end(request):
         return STATUTORY
@@ -121,144 +166,41 @@ def due_target(request: Request) -> str:
     return RESOLUTION
 
 
-def request_deadlines_set(request: Request) -> None:
-    """Set the SLA targets and the statutory due date on a request about to be created (no
-    save: the creating service saves it, one by one or in bulk). Policies and opening hours
-    are read once per batch (`vik.core.memo.batch_memo`)."""
-    received = request.created_at or clock.now()
-    if request.kind == RequestKind.INFORMATION_REQUEST:
-        request.statutory_due_on = calendar.statutory_deadline(received)
-    policy = policy_for(request.centre_id, request.kind)
-    if policy is not None:
-        hours = hours_for(request.centre_id)
-        request.first_response_due_at = calendar.add_working_minutes(
-            received, policy.first_response_minutes, hours
-        )
-        request.resolution_due_at = calendar.add_working_minutes(
-            received, policy.resolution_minutes, hours
-        )
-    request.due_at = nearest_due(request)
+def warns_anew(*, previous: dt.datetime | None, due: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether `due_at` moving from `previous` to `due` is warned and escalated anew (its
+    `sla_warned_at` and `sla_breached_at` cleared): a later target that is still ahead."""
+    return due is not None and due > now and (previous is None or due > previous)
 
 
-def _due_update(request: Request, fields: set[str]) -> None:
-    """Recompute `due_at`; a later target still ahead is warned and escalated anew."""
-    due = nearest_due(request)
-    if due == request.due_at:
-        return
-    previous, request.due_at = request.due_at, due
-    fields.add("due_at")
-    if due is not None and due > clock.now() and (previous is None or due > previous):
-        request.sla_warned_at = request.sla_breached_at = None
-        fields.update({"sla_warned_at", "sla_breached_at"})
+@dataclass(frozen=True)
+class Resumption:
+    """A paused clock resumed: how long it stood and the targets moved by that."""
+
+    paused_minutes: int
+    resolution_due_at: dt.datetime | None
+    first_response_due_at: dt.datetime | None
 
 
-def request_sla_on_status(*, request: Request, old: str, new: str) -> None:
-    """Pause the clock while the request waits for the citizen; resume it after.
-
-    Resuming moves the resolution target (and the first response target, if still open) by
-    the working minutes the request waited. Resolved and closed requests have no `due_at`;
-    reopening one takes its remaining target again.
-
-    Precondition: inside the transaction that changed the status (already saved)."""
-    fields: set[str] = set()
-    now = clock.now()
-    if old == Status.WAITING_CITIZEN and new != old and request.sla_paused_at is not None:
-        hours = hours_for(request.centre_id)
-        paused = calendar.working_minutes_between(request.sla_paused_at, now, hours)
-        if request.resolution_due_at is not None:
-            request.resolution_due_at = calendar.add_working_minutes(
-                request.resolution_due_at, paused, hours
-            )
-        if request.first_response_at is None and request.first_response_due_at is not None:
-            request.first_response_due_at = calendar.add_working_minutes(
-                request.first_response_due_at, paused, hours
-            )
-        request.sla_paused_at = None
-        fields.update({"resolution_due_at", "first_response_due_at", "sla_paused_at"})
-        events.sla_resumed(request=request, paused_minutes=paused)
-    if new == Status.WAITING_CITIZEN and old != new and request.sla_paused_at is None:
-        request.sla_paused_at = now
-        fields.add("sla_paused_at")
-        events.sla_paused(request=request)
-    _due_update(request, fields)
-    if fields:
-        request.save(update_fields=sorted(fields))
+def targets_resumed(
+    request: RequestClock, *, centre_id: int | None, now: dt.datetime
+) -> Resumption:
+    """The resolution target (and the first response target, if still open) moved by the
+    working minutes the request waited since `sla_paused_at` (set)."""
+    assert request.sla_paused_at is not None
+    hours = hours_for(centre_id)
+    paused = calendar.working_minutes_between(request.sla_paused_at, now, hours)
+    resolution, first_response = request.resolution_due_at, request.first_response_due_at
+    if resolution is not None:
+        resolution = calendar.add_working_minutes(resolution, paused, hours)
+    if request.first_response_at is None and first_response is not None:
+        first_response = calendar.add_working_minutes(first_response, paused, hours)
+    return Resumption(paused, resolution, first_response)
 
 
-def request_sla_on_first_response(request: Request) -> None:
-    """The first response target is met (or missed) now: `due_at` moves to the resolution.
-
-    Precondition: `first_response_at` is set and saved, inside the reply's transaction."""
-    fields: set[str] = set()
-    _due_update(request, fields)
-    if fields:
-        request.save(update_fields=sorted(fields))
+# Warning and escalating ----------------------------------------------------------------------
 
 
-# The sweep -----------------------------------------------------------------------------------
-
-
-def sla_sweep() -> None:
-    """A periodic job (every 15 s in each worker): warn before targets are missed and
-    escalate after.
-
-    Cheap: both passes read only unescalated requests with a `due_at` (a partial index) that
-    is past or within the longest warning window, and information requests whose statutory
-    last day is near (an index on `statutory_due_on`); escalated, resolved and closed
-    requests are not read at all. Idempotent and safe in parallel: each request is claimed by
-    a conditional UPDATE of its flag, so of two workers only one acts on it.
-    """
-    now = clock.now()
-    with batch_memo():  # each centre's policy is read once per sweep
-        for request_id in _breach_candidates(now):
-            try:
-                _breach(request_id, now)
-            except Exception:
-                log.exception("SLA breach of request %s failed; the next sweep retries", request_id)
-        for request in _warning_candidates(now):
-            if not _warning_due(request, now):
-                continue
-            try:
-                _warn(request, now)
-            except Exception:
-                log.exception(
-                    "SLA warning of request %s failed; the next sweep retries", request.pk
-                )
-
-
-def _breach_candidates(now: dt.datetime) -> list[int]:
-    return list(
-        Request.objects.filter(due_at__isnull=False, due_at__lte=now, sla_breached_at__isnull=True)
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:500]
-    )
-
-
-def _warning_candidates(now: dt.datetime) -> list[Request]:
-    """Requests within the longest warning window, and information requests whose statutory
-    last day is near; not yet warned. Two queries, each served by a partial index."""
-    longest = SlaPolicy.objects.filter(is_active=True).aggregate(m=Max("warn_before_minutes"))
-    unwarned = Request.objects.filter(
-        due_at__isnull=False, due_at__gt=now, sla_breached_at__isnull=True,
-        sla_warned_at__isnull=True,
-    )  # fmt: skip
-    ids = set(
-        unwarned.filter(due_at__lte=now + dt.timedelta(minutes=longest["m"] or 0)).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    # The statutory warning comes 3 working days before the last day: at most ~9 calendar
-    # days before it (Christmas and a weekend in between).
-    ids.update(
-        unwarned.filter(
-            kind=RequestKind.INFORMATION_REQUEST,
-            statutory_due_on__lte=clock.today() + dt.timedelta(days=12),
-        ).values_list("pk", flat=True)[:500]
-    )
-    return list(Request.objects.filter(pk__in=sorted(ids)).order_by("due_at"))
-
-
-def warning_at(request: Request, policy: SlaPolicy | None) -> dt.datetime | None:
+def warning_at(request: RequestClock, policy: SlaPolicy | None) -> dt.datetime | None:
     """When the warning for the current `due_at` is due."""
     moments = []
     if request.due_at is not None and policy is not None:
@@ -269,117 +211,33 @@ def warning_at(request: Request, policy: SlaPolicy | None) -> dt.datetime | None
     return min(moments) if moments else None
 
 
-def _warning_due(request: Request, now: dt.datetime) -> bool:
-    moment = warning_at(request, policy_for(request.centre_id, request.kind))
-    return moment is not None and moment <= now
+@dataclass(frozen=True)
+class Escalation:
+    """What a missed target does: tell the centre leads, raise the priority (by one), move the
+    request to a queue (None: it stays)."""
+
+    notify_leads: bool
+    raise_priority: bool
+    queue: Queue | None
 
 
-def _warn(request: Request, now: dt.datetime) -> None:
-    assert request.due_at is not None
-    with transaction.atomic():
-        claimed = Request.objects.filter(
-            pk=request.pk, sla_warned_at__isnull=True, due_at=request.due_at
-        ).update(sla_warned_at=now)
-        if not claimed:
-            return
-        target = due_target(request)
-        events.sla_warning(
-            request=request,
-            target=target,
-            due_at=request.due_at.astimezone(clock.PRAGUE).isoformat(),
-        )
-        text = _("Request %(reference)s: the deadline (%(target)s) is %(due)s.") % {
-            "reference": request.reference,
-            "target": _target_label(target),
-            "due": request.due_at.astimezone(clock.PRAGUE).strftime("%d.%m.%Y %H:%M"),
-        }
-        recipients = [request.assignee] if request.assignee_id else _leads(request)
-        for user in recipients:
-            notification_send(
-                user=user, kind=NotificationKind.SLA_WARNING, text=text, request=request
-            )
-
-
-def _breach(request_id: int, now: dt.datetime) -> None:
-    with transaction.atomic():
-        claimed = Request.objects.filter(
-            pk=request_id, sla_breached_at__isnull=True, due_at__lte=now
-        ).update(
-            sla_breached_at=now,
-            sla_warned_at=Coalesce(F("sla_warned_at"), Value(now, output_field=DateTimeField())),
-        )
-        if not claimed:
-            return
-        request = Request.objects.select_related("centre", "queue").get(pk=request_id)
-        assert request.due_at is not None
-        target = due_target(request)
-        events.sla_breached(
-            request=request,
-            target=target,
-            due_at=request.due_at.astimezone(clock.PRAGUE).isoformat(),
-        )
-        _escalate(request, target, policy_for(request.centre_id, request.kind))
-
-
-def _escalate(request: Request, target: str, policy: SlaPolicy | None) -> None:
-    """What the policy does with a missed target; without a policy (a statutory deadline of
-    a centre without one) the centre leads are told."""
-    actions: list[str] = []
-    if policy is None or policy.notify_lead:
-        text = _("Request %(reference)s missed its deadline (%(target)s).") % {
-            "reference": request.reference,
-            "target": _target_label(target),
-        }
-        for user in _leads(request):
-            notification_send(
-                user=user, kind=NotificationKind.SLA_WARNING, text=text, request=request
-            )
-        actions.append("notify_lead")
-    fields: set[str] = set()
-    if policy is not None and policy.raise_priority and request.priority < Priority.URGENT:
-        old = request.priority
-        request.priority = old + 1
-        fields.add("priority")
-        events.priority_changed(request=request, old=old, new=request.priority, by=None)
-        actions.append("raise_priority")
+def escalation_for(policy: SlaPolicy | None, *, priority: int, queue_id: int | None) -> Escalation:
+    """What the policy does with a missed target of a request with this priority, in this queue;
+    without a policy (a statutory deadline of a centre without one) the centre leads are told."""
     queue = policy.escalate_to_queue if policy is not None else None
-    if queue is not None and request.queue_id != queue.pk:
-        old_queue = str(request.queue.name) if request.queue else ""
-        request.queue = queue
-        fields.add("queue")
-        events.queue_changed(request=request, old=old_queue, new=queue.name, by=None)
-        actions.append("escalate_to_queue")
-    if fields:
-        request.save(update_fields=[*sorted(fields), "updated_at"])
-    events.escalated(request=request, actions=actions)
+    return Escalation(
+        notify_leads=policy is None or policy.notify_lead,
+        raise_priority=policy is not None and policy.raise_priority and priority < Priority.URGENT,
+        queue=queue if queue is not None and queue_id != queue.pk else None,
+    )
 
 
-def _target_label(target: str) -> str:
+def target_label(target: str) -> str:
     return {
         FIRST_RESPONSE: _("first response"),
         RESOLUTION: _("resolution"),
         STATUTORY: _("statutory deadline"),
     }[target]
-
-
-def _leads(request: Request) -> list[Any]:
-    """The centre leads of the request's centre; without any, the region's coordinators."""
-    users = User.objects.filter(is_active=True)
-    if request.centre_id is not None:
-        leads = list(
-            users.filter(
-                memberships__centre_id=request.centre_id, memberships__role=Role.CENTRE_LEAD
-            ).distinct()
-        )
-        if leads:
-            return leads
-    return list(
-        users.filter(
-            memberships__region_id=request.region_id,
-            memberships__centre__isnull=True,
-            memberships__role=Role.REGION_COORDINATOR,
-        ).distinct()
-    )
 
 
 # Policies ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from .collaboration import views as collaboration
 from .contacts import views as contacts
 from .requests import views as requests
+from .routing import views as routing_editor
 from .saved_views import views as saved_views
 
 # The request list, the request page and its actions (requests/views.py).
@@ -75,4 +76,11 @@ staff_urlpatterns += [
     path("views/counts", saved_views.view_counts, name="view_counts"),
     path("views/<int:pk>/rename", saved_views.saved_view_rename, name="saved_view_rename"),
     path("views/<int:pk>/delete", saved_views.saved_view_delete, name="saved_view_delete"),
+]
+
+# The routing rule editor, whose preview reads requests (routing/views.py); the rest
+# of routing's pages are vik.routing.urls.
+staff_urlpatterns += [
+    path("routing/new/", routing_editor.rule_create, name="routing_rule_create"),
+    path("routing/<int:pk>/", routing_editor.rule_edit, name="routing_rule_edit"),
 ]

@@ -4,6 +4,8 @@ One module per use case; this package re-exports their public services, so that 
 write `from vik.conversations import services` and `services.request_reply(...)`.
 
 - `opening`: a request's reference, routing and deadlines (`request_open`);
+- `routing`: applying routing decisions (tags, assignment policies, the timeline);
+- `deadlines`: applying service levels (targets, the paused clock) and the SLA sweep;
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
@@ -43,6 +45,12 @@ from .changes import (
 from .contacts import (
     contacts_merge,
 )
+from .deadlines import (
+    request_deadlines_set,
+    request_sla_on_first_response,
+    request_sla_on_status,
+    sla_sweep,
+)
 from .inbound import (
     continues_request,
     inbound_apply,
@@ -69,6 +77,13 @@ from .replies import (
     request_note,
     request_reply,
 )
+from .routing import (
+    assignee_by_policy,
+    assignments_announce,
+    assignments_by_policy,
+    request_routed,
+    requests_routed,
+)
 
 __all__ = [
     "BULK_ACTIONS",
@@ -76,6 +91,9 @@ __all__ = [
     "acknowledgement_build",
     "acknowledgement_recipient",
     "acknowledgement_text",
+    "assignee_by_policy",
+    "assignments_announce",
+    "assignments_by_policy",
     "attachments_store",
     "consultation_answer",
     "consultation_ask",
@@ -91,19 +109,25 @@ __all__ = [
     "references_allocate",
     "request_acknowledge",
     "request_assign",
+    "request_deadlines_set",
     "request_merge",
     "request_move",
     "request_note",
     "request_open",
     "request_reply",
     "request_require_work",
+    "request_routed",
     "request_routing_apply",
     "request_routing_facts",
     "request_set_status",
     "request_set_topic",
+    "request_sla_on_first_response",
+    "request_sla_on_status",
     "request_split",
     "request_tags_change",
     "request_transfer",
     "request_viewed",
     "requests_bulk_apply",
+    "requests_routed",
+    "sla_sweep",
 ]

@@ -13,9 +13,6 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.notifications.choices import NotificationKind
 from vik.notifications.services import notification_send
-from vik.sla.services import (
-    request_sla_on_status,
-)
 from vik.tenancy import permissions
 from vik.topics.models import Topic
 
@@ -26,6 +23,9 @@ from ..models import (
     Tag,
 )
 from ..states import check_transition
+from .deadlines import (
+    request_sla_on_status,
+)
 
 
 def request_require_work(request: Request, by: Any) -> None:

@@ -29,13 +29,7 @@ from vik.notifications.services import (
 )
 from vik.routing.services import (
     RoutingDecision,
-    assignments_by_policy,
-    requests_routed,
     routing_decide,
-)
-from vik.sla.services import (
-    request_deadlines_set,
-    request_sla_on_status,
 )
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
@@ -55,7 +49,12 @@ from .acknowledgements import (
     request_acknowledge,
 )
 from .attachments import attachments_store, interaction_attachments_store
+from .deadlines import (
+    request_deadlines_set,
+    request_sla_on_status,
+)
 from .opening import references_allocate, request_open, request_routing_apply, request_routing_facts
+from .routing import assignments_by_policy, requests_routed
 
 
 def _known_references(region: Region, message: NormalisedMessage) -> list[MessageReference]:

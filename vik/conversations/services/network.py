@@ -15,10 +15,6 @@ from vik.notifications.choices import NotificationKind
 from vik.notifications.services import notification_send
 from vik.routing.services import (
     RoutingDecision,
-    request_routed,
-)
-from vik.sla.services import (
-    request_sla_on_status,
 )
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
@@ -34,7 +30,11 @@ from ..models import (
     Transfer,
 )
 from .changes import request_require_work
+from .deadlines import (
+    request_sla_on_status,
+)
 from .opening import request_open
+from .routing import request_routed
 
 
 def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: Request) -> None:

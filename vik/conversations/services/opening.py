@@ -14,11 +14,7 @@ from vik.core import clock
 from vik.routing.services import (
     RoutingDecision,
     RoutingFacts,
-    request_routed,
     routing_decide,
-)
-from vik.sla.services import (
-    request_deadlines_set,
 )
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Municipality, Region
@@ -30,6 +26,10 @@ from ..models import (
     ReferenceCounter,
     Request,
 )
+from .deadlines import (
+    request_deadlines_set,
+)
+from .routing import request_routed
 
 
 def reference_allocate(*, region: Region, year: int) -> str:

@@ -14,9 +14,6 @@ from vik.channels.core.base import (
 from vik.core import clock
 from vik.core.errors import ValidationFailed
 from vik.notifications.services import note_mentions_notify
-from vik.sla.services import (
-    request_sla_on_first_response,
-)
 
 from .. import events
 from ..choices import Direction, Status, Visibility
@@ -27,6 +24,9 @@ from ..models import (
 from ..states import check_transition
 from .attachments import interaction_attachments_store
 from .changes import request_require_work, request_set_status
+from .deadlines import (
+    request_sla_on_first_response,
+)
 
 
 @transaction.atomic

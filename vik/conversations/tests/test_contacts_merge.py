@@ -7,6 +7,8 @@ from vik.conversations.models import Interaction
 from vik.conversations.services import contacts_merge
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.testing.personas import submit_web_request
+
+
 def test_merging_two_contacts_keeps_every_interaction(world, client):
     one = submit_web_request(client, email="jan@example.cz", name="Jan Novák")
     two = submit_web_request(client, email="", phone="602 111 222", name="Jan Novák")

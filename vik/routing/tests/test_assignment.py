@@ -10,8 +10,8 @@ from django.db import connection, connections, transaction
 
 from vik.conversations.choices import EventKind, Status
 from vik.conversations.models import Request, TimelineEvent
+from vik.conversations.services.routing import assignee_by_policy
 from vik.notifications.models import Notification
-from vik.routing.services import assignee_by_policy
 from vik.tenancy.choices import AssignmentPolicy
 
 from .conftest import make_rule, open_request
@@ -91,7 +91,8 @@ def test_a_rule_policy_beats_the_centres_and_an_assignee_beats_both(world, jihla
 
 def test_nothing_to_do_costs_no_query_beyond_the_request(world, django_assert_num_queries):
     request = open_request(world)  # warm: manual centre, no rules
-    from vik.routing.services import RoutingDecision, request_routed
+    from vik.conversations.services.routing import request_routed
+    from vik.routing.services import RoutingDecision
 
     with django_assert_num_queries(0):
         request_routed(request=request, decision=RoutingDecision(centre=world.centre_a))

@@ -1,4 +1,7 @@
-"""Routing in the staff workspace: the rule editor with its preview, queues, absence."""
+"""Routing in the staff workspace: the rule list, queues, absence.
+
+The rule editor previews a rule against requests, which routing cannot read: it is the
+workspace's (`vik.workspace.views.routing_editor`), on the same URLs."""
 
 from __future__ import annotations
 
@@ -18,11 +21,11 @@ from vik.tenancy.models import InformationCentre, User
 from vik.territory.models import Region
 
 from .. import selectors, services
-from ..forms import PolicyForm, QueueForm, RuleForm
+from ..forms import PolicyForm, QueueForm
 from ..models import Queue, RoutingRule
 
 
-def _region(request: HttpRequest) -> Region:
+def region_shown(request: HttpRequest) -> Region:
     """The region whose rules the page shows: ?region=<id>, else the user's first."""
     regions = selectors.regions_edited(request.user)
     wanted = request.GET.get("region") or request.POST.get("region")
@@ -37,7 +40,7 @@ def _region(request: HttpRequest) -> Region:
     return region
 
 
-def _rule(request: HttpRequest, pk: int) -> RoutingRule:
+def rule_editable(request: HttpRequest, pk: int) -> RoutingRule:
     """A rule of a region the user edits; others do not exist for them."""
     rule = get_object_or_404(RoutingRule.objects.select_related("region"), pk=pk)
     if not permissions.can_edit_routing(request.user, rule.region_id):
@@ -51,7 +54,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not selectors.regions_edited(request.user).exists():
         return redirect("staff:routing_queues")  # a centre lead: only their queues
-    region = _region(request)
+    region = region_shown(request)
     return render(
         request,
         "routing/rule_list.html",
@@ -64,50 +67,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def rule_create(request: HttpRequest) -> HttpResponse:
-    region = _region(request)
-    form = RuleForm(request.POST or None, region=region)
-    return _editor(request, form, region, rule=None)
-
-
-@staff_member_required
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = _rule(request, pk)
-    form = RuleForm(request.POST or None, region=rule.region, initial=RuleForm.initial_for(rule))
-    return _editor(request, form, rule.region, rule=rule)
-
-
-def _editor(
-    request: HttpRequest, form: RuleForm, region: Region, *, rule: RoutingRule | None
-) -> HttpResponse:
-    """Save the rule, or (the preview button) test it as edited against the last requests."""
-    context: dict[str, Any] = {"form": form, "region": region, "rule": rule}
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "preview":
-            context["preview"] = selectors.rule_preview(rule=form.unsaved_rule())
-        else:
-            data = form.cleaned_data
-            fields = {
-                "name": data["name"], "conditions": form.conditions, "actions": form.actions,
-                "stops": data["stops"], "is_active": data["is_active"], "by": request.user,
-            }  # fmt: skip
-            try:
-                if rule is None:
-                    services.rule_create(region=region, **fields)
-                else:
-                    services.rule_update(rule=rule, **fields)
-            except VikError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The rule is saved."))
-                return redirect(f"/staff/routing/?region={region.pk}")
-    return render(request, "routing/rule_form.html", context)
-
-
-@staff_member_required
 @require_POST
 def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = _rule(request, pk)
+    rule = rule_editable(request, pk)
     services.rule_move(rule=rule, up=request.POST.get("direction") == "up", by=request.user)
     return redirect(f"/staff/routing/?region={rule.region_id}")
 
@@ -115,7 +77,7 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = _rule(request, pk)
+    rule = rule_editable(request, pk)
     services.rule_set_active(rule=rule, is_active=not rule.is_active, by=request.user)
     return redirect(f"/staff/routing/?region={rule.region_id}")
 
@@ -123,7 +85,7 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = _rule(request, pk)
+    rule = rule_editable(request, pk)
     services.rule_delete(rule=rule, by=request.user)
     messages.success(request, _("The rule is deleted."))
     return redirect(f"/staff/routing/?region={rule.region_id}")

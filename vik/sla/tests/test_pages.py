@@ -165,7 +165,7 @@ def test_a_coordinator_manages_every_centre_of_the_region(world, login):
 
 
 def test_the_request_page_after_an_escalation(world, policy, lead, open_request, login):
-    from vik.sla.services import sla_sweep
+    from vik.conversations.services.deadlines import sla_sweep
 
     request = open_request(at(2026, 11, 23, 8, 0))
     with clock.travel(at(2026, 11, 24, 9, 0)):

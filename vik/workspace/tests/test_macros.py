@@ -7,10 +7,10 @@ import pytest
 
 from vik.conversations.models import Interaction
 from vik.core.errors import PermissionDenied
-from vik.testing.fixtures import run_on_commit
-from vik.testing.personas import TREBIC, _staff, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import OpeningHours
+from vik.testing.fixtures import run_on_commit
+from vik.testing.personas import TREBIC, _staff, submit_web_request
 from vik.workspace.choices import MacroScope
 from vik.workspace.collaboration import services
 from vik.workspace.collaboration.selectors import macro_render

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from vik.conversations import services
 from vik.conversations.models import Request
 from vik.core import clock
-from vik.testing.personas import TREBIC, submit_web_request
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
+from vik.testing.personas import TREBIC, submit_web_request
 from vik.workspace.models import SavedView
 from vik.workspace.saved_views import selectors
 from vik.workspace.templatetags.saved_views import capped_count

@@ -7,9 +7,9 @@ import datetime as dt
 from vik.conversations import services as conversations
 from vik.conversations.choices import EventKind, Priority, RequestKind
 from vik.conversations.models import Request
+from vik.conversations.services.deadlines import sla_sweep
 from vik.core import clock
 from vik.notifications.models import Notification
-from vik.sla.services import sla_sweep
 
 from .conftest import at
 

@@ -184,7 +184,7 @@ def test_policies_are_read_once_per_batch(world, policy, django_assert_max_num_q
         Request(region=world.region, centre=world.centre_a, created_at=at(2026, 11, 23, 8, 0))
         for _ in range(20)
     ]
-    from vik.sla.services import request_deadlines_set
+    from vik.conversations.services.deadlines import request_deadlines_set
 
     with batch_memo(), django_assert_max_num_queries(2):  # the policies, the opening hours
         for request in requests:

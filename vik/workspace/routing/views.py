@@ -1,0 +1,62 @@
+"""The routing rule editor: save a rule, or test it as edited against the region's last
+requests (the preview reads requests, so the editor sits above conversations; the rest of
+routing's pages are `vik.routing.views.staff`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vik.conversations.routing_preview import requests_rule_preview
+from vik.core.errors import VikError
+from vik.routing import services as routing
+from vik.routing.forms import RuleForm
+from vik.routing.models import RoutingRule
+from vik.routing.views.staff import region_shown, rule_editable
+from vik.tenancy.decorators import staff_member_required
+from vik.territory.models import Region
+
+
+@staff_member_required
+def rule_create(request: HttpRequest) -> HttpResponse:
+    region = region_shown(request)
+    form = RuleForm(request.POST or None, region=region)
+    return _editor(request, form, region, rule=None)
+
+
+@staff_member_required
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = rule_editable(request, pk)
+    form = RuleForm(request.POST or None, region=rule.region, initial=RuleForm.initial_for(rule))
+    return _editor(request, form, rule.region, rule=rule)
+
+
+def _editor(
+    request: HttpRequest, form: RuleForm, region: Region, *, rule: RoutingRule | None
+) -> HttpResponse:
+    """Save the rule, or (the preview button) test it as edited against the last requests."""
+    context: dict[str, Any] = {"form": form, "region": region, "rule": rule}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            context["preview"] = requests_rule_preview(rule=form.unsaved_rule())
+        else:
+            data = form.cleaned_data
+            fields = {
+                "name": data["name"], "conditions": form.conditions, "actions": form.actions,
+                "stops": data["stops"], "is_active": data["is_active"], "by": request.user,
+            }  # fmt: skip
+            try:
+                if rule is None:
+                    routing.rule_create(region=region, **fields)
+                else:
+                    routing.rule_update(rule=rule, **fields)
+            except VikError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The rule is saved."))
+                return redirect(f"/staff/routing/?region={region.pk}")
+    return render(request, "routing/rule_form.html", context)
