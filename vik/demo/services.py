@@ -30,6 +30,9 @@ from vik.conversations import services as conversations
 from vik.conversations.choices import RequestKind, Status
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
+from vik.core.text import fold
+from vik.routing.models import Queue
+from vik.sla.services import sla_policy_ensure
 from vik.tenancy.choices import OfficeKind, Role
 from vik.tenancy.models import (
     Competence,
@@ -117,8 +120,6 @@ def _weighted(rng: random.Random, mix: Sequence[tuple[str, int]]) -> str:
 
 
 def _slug(text: str) -> str:
-    from vik.core.text import fold
-
     return "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
 
 
@@ -156,9 +157,6 @@ def _service_levels(centre: InformationCentre) -> None:
     """A working day (8 working hours) to answer and a week to resolve; complaints twice that.
     A missed deadline tells the leads, raises the priority and moves the request to the
     centre's "Eskalace" queue."""
-    from vik.routing.models import Queue
-    from vik.sla.services import sla_policy_ensure
-
     escalation, _ = Queue.objects.get_or_create(centre=centre, name="Eskalace")
     sla_policy_ensure(
         centre=centre, first_response_minutes=8 * 60, resolution_minutes=40 * 60,
@@ -244,8 +242,6 @@ def _person(rng: random.Random) -> tuple[str, str]:
         name = f"{rng.choice(content.FIRST_NAMES_MALE)} {content.SURNAMES_MALE[index]}"
     else:
         name = f"{rng.choice(content.FIRST_NAMES_FEMALE)} {content.SURNAMES_FEMALE[index]}"
-    from vik.core.text import fold
-
     local = ".".join(fold(name).split())
     domain = rng.choice(["seznam.cz", "email.cz", "gmail.com", "centrum.cz"])
     return name, f"{local}{rng.randrange(10, 99)}@{domain}"
