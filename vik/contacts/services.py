@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -16,6 +16,9 @@ from vik.territory.models import Region
 from .choices import ContactKind, RequesterType
 from .identities import normalise
 from .models import Contact, Identity
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 
 def contact_resolve(
@@ -143,7 +146,7 @@ def contact_resolve_many(*, region: Region, senders: Sequence[Sender]) -> list[C
     return resolved
 
 
-def identity_add(*, contact: Contact, kind: str, raw: str, by: Any) -> Identity:
+def identity_add(*, contact: Contact, kind: str, raw: str, by: StaffUser) -> Identity:
     if not permissions.can_change_contact(by, contact):
         raise PermissionDenied("You may not change this contact.")
     value = normalise(kind, raw)
@@ -158,7 +161,7 @@ def identity_add(*, contact: Contact, kind: str, raw: str, by: Any) -> Identity:
 
 
 @transaction.atomic
-def contact_merge(*, source: Contact, target: Contact, by: Any) -> Contact:
+def contact_merge(*, source: Contact, target: Contact, by: StaffUser) -> Contact:
     """Fold `source` into `target`: its identities move, and `source` stays as a pointer
     (`merged_into`) so that old links still resolve.
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .choices import EMAILED_BY_DEFAULT, NotificationKind
 from .models import Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 # Mentions ------------------------------------------------------------------------------------
 
@@ -35,7 +38,7 @@ class Preference:
     by_email: bool
 
 
-def notification_preferences(*, user: Any) -> list[Preference]:
+def notification_preferences(*, user: StaffUser) -> list[Preference]:
     """The user's choice for every kind, the defaults where they chose nothing."""
     stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
     result = []
@@ -53,7 +56,7 @@ def notification_preferences(*, user: Any) -> list[Preference]:
 
 
 def notification_preferences_of(
-    *, users: Sequence[Any], kinds: set[str]
+    *, users: Sequence[StaffUser], kinds: set[str]
 ) -> dict[tuple[int, str], tuple[bool, bool]]:
     """(in the workspace, by e-mail) for each of the users and kinds, in one query."""
     stored = {
@@ -69,7 +72,7 @@ def notification_preferences_of(
     }
 
 
-def notification_preference(*, user: Any, kind: str) -> tuple[bool, bool]:
+def notification_preference(*, user: StaffUser, kind: str) -> tuple[bool, bool]:
     """(in the workspace, by e-mail) for one kind."""
     row = NotificationPreference.objects.filter(user=user, kind=kind).first()
     if row is None:
@@ -80,7 +83,7 @@ def notification_preference(*, user: Any, kind: str) -> tuple[bool, bool]:
 NOTIFICATIONS_SHOWN = 100
 
 
-def notification_list(*, user: Any) -> list[Notification]:
+def notification_list(*, user: StaffUser) -> list[Notification]:
     """The user's latest notifications, unread first."""
     unread = list(
         Notification.objects.filter(user=user, read_at__isnull=True).select_related("request")[
@@ -95,5 +98,5 @@ def notification_list(*, user: Any) -> list[Notification]:
     return unread + read
 
 
-def notification_unread_count(*, user: Any) -> int:
+def notification_unread_count(*, user: StaffUser) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

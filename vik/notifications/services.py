@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import translation
@@ -29,6 +30,7 @@ from .models import Notification, NotificationPreference
 
 if TYPE_CHECKING:
     from vik.conversations.models import Interaction, Request
+    from vik.tenancy.types import StaffUser
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ log = logging.getLogger(__name__)
 class NotificationDraft(NamedTuple):
     """One notification to write: to whom, of which kind, what it says, about which request."""
 
-    user: Any
+    user: StaffUser
     kind: str
     text: str
     request: Request | None = None
@@ -46,6 +48,9 @@ def notification_send(
     *, user: Any, kind: str, text: str, request: Request | None = None
 ) -> Notification:
     """Tell a member of staff something in the workspace (and by e-mail, per their settings).
+
+    `user` is a `StaffUser`; it is typed `Any` until conversations' SLA warning passes its
+    `request.assignee` narrowed (mypy reads it as `User | None`).
 
     Precondition: inside the transaction of the change it reports; the e-mail leaves after
     the commit.
@@ -204,7 +209,9 @@ def notification_emails_sweep() -> int:
     return len(ids)
 
 
-def _notification_message(notification: Notification, message_class: Any, connection: Any) -> Any:
+def _notification_message(
+    notification: Notification, message_class: type[EmailMessage], connection: BaseEmailBackend
+) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         lines = [notification.text, ""]
         if notification.request is not None:
@@ -224,7 +231,7 @@ def _notification_message(notification: Notification, message_class: Any, connec
     )
 
 
-def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:
+def notification_mark_read(*, user: StaffUser, notification_id: int | None = None) -> int:
     """Mark one of the user's notifications read, or (no id) all of them. Returns how many."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
@@ -232,7 +239,9 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
     return unread.update(read_at=clock.now())
 
 
-def notification_preferences_set(*, user: Any, choices: Mapping[str, tuple[bool, bool]]) -> None:
+def notification_preferences_set(
+    *, user: StaffUser, choices: Mapping[str, tuple[bool, bool]]
+) -> None:
     """Store the user's (in the workspace, by e-mail) choice per kind."""
     for kind, (in_app, by_email) in choices.items():
         if kind not in NotificationKind.values:
@@ -257,18 +266,17 @@ def requests_citizen_replied_notify(*, requests: Sequence[Request]) -> list[Noti
     drafts = []
     with translation.override(settings.LANGUAGE_CODE):
         for request in requests:
-            if request.assignee_id is None:
+            assignee = request.assignee  # None without a query when unassigned
+            if assignee is None:
                 continue
             text = _("%(reference)s: the citizen replied") % {"reference": request.reference}
             drafts.append(
-                NotificationDraft(
-                    request.assignee, NotificationKind.CITIZEN_REPLIED, text, request=request
-                )
+                NotificationDraft(assignee, NotificationKind.CITIZEN_REPLIED, text, request=request)
             )
     return notifications_send(drafts)
 
 
-def note_mentions_notify(*, note: Interaction, by: Any) -> list[Notification]:
+def note_mentions_notify(*, note: Interaction, by: StaffUser) -> list[Notification]:
     """Notify the colleagues @mentioned in an internal note, if they may view its request.
     Unknown names, the author and colleagues without access are ignored."""
     names = selectors.mentioned_usernames(note.text)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -22,6 +22,9 @@ from vik.topics.models import Topic
 from .choices import CONDITION_LABELS, RuleAction
 from .models import Queue, RoutingRule
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 def rules_of_region(region: Region) -> list[RoutingRule]:
     return list(
@@ -31,11 +34,11 @@ def rules_of_region(region: Region) -> list[RoutingRule]:
     )
 
 
-def regions_edited(user: Any) -> QuerySet[Region]:
+def regions_edited(user: StaffUser) -> QuerySet[Region]:
     return Region.objects.filter(permissions.routing_regions_edited(user)).order_by("name")
 
 
-def centres_with_queues(user: Any) -> list[InformationCentre]:
+def centres_with_queues(user: StaffUser) -> list[InformationCentre]:
     return list(
         InformationCentre.objects.filter(permissions.queues_managed(user), is_active=True)
         .prefetch_related("queues")
@@ -43,7 +46,7 @@ def centres_with_queues(user: Any) -> list[InformationCentre]:
     )
 
 
-def people_marked_by(user: Any) -> list[User]:
+def people_marked_by(user: StaffUser) -> list[User]:
     """Whose absence the user may change besides their own: the agents of the centres they
     lead, everybody of the regions whose routing they edit."""
     scope = permissions.scope_for(user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vik.routing.models import Queue
@@ -21,7 +22,7 @@ class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
             "is_active",
         ]  # fmt: skip
 
-    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         centre_field: Any = self.fields["centre"]
         centre_field.queryset = centres

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, QuerySet
 
@@ -11,15 +11,18 @@ from vik.tenancy.models import InformationCentre
 
 from .models import SlaPolicy
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
-def sla_centres(user: Any) -> QuerySet[InformationCentre]:
+
+def sla_centres(user: StaffUser) -> QuerySet[InformationCentre]:
     """The active centres whose policies the user sets."""
     return InformationCentre.objects.filter(
         permissions.sla_centres_managed(user), is_active=True
     ).order_by("name")
 
 
-def sla_policy_list(user: Any) -> QuerySet[SlaPolicy]:
+def sla_policy_list(user: StaffUser) -> QuerySet[SlaPolicy]:
     return (
         SlaPolicy.objects.filter(centre__in=sla_centres(user))
         .select_related("centre", "escalate_to_queue")

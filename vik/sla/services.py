@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,11 +35,14 @@ from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.memo import remembered
 from vik.routing.models import Queue
 from vik.tenancy import permissions
-from vik.tenancy.models import OpeningHours
+from vik.tenancy.models import InformationCentre, OpeningHours
 from vik.topics.choices import Priority, RequestKind, Status
 
 from . import calendar
 from .models import SlaPolicy
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 STATUTORY_WARN_WORKING_DAYS = 3
 CLOSED_STATUSES = {Status.RESOLVED, Status.CLOSED}
@@ -244,7 +247,7 @@ def target_label(target: str) -> str:
 
 
 @transaction.atomic
-def sla_policy_save(*, policy: SlaPolicy, by: Any) -> SlaPolicy:
+def sla_policy_save(*, policy: SlaPolicy, by: StaffUser) -> SlaPolicy:
     """Create or change a centre's policy. Targets of existing requests stay as they are; new
     requests get the new ones."""
     if not permissions.can_manage_sla(by, policy.centre):
@@ -264,14 +267,14 @@ def sla_policy_save(*, policy: SlaPolicy, by: Any) -> SlaPolicy:
 
 def sla_policy_ensure(
     *,
-    centre: Any,
+    centre: InformationCentre,
     kind: str = "",
     first_response_minutes: int,
     resolution_minutes: int,
     warn_before_minutes: int = 60,
     notify_lead: bool = True,
     raise_priority: bool = False,
-    escalate_to_queue: Any = None,
+    escalate_to_queue: Queue | None = None,
 ) -> SlaPolicy:
     """The centre's policy for the kind, created with these targets unless it exists (the
     demo and set-up scripts)."""

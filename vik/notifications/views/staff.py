@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,9 +15,12 @@ from vik.tenancy.decorators import staff_member_required
 from .. import selectors, services
 from ..choices import NotificationKind
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 
 @staff_member_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: StaffRequest) -> HttpResponse:
     items = selectors.notification_list(user=request.user)
     unread = sum(1 for item in items if item.read_at is None)
     return render(request, "notifications/notifications.html", {"items": items, "unread": unread})
@@ -23,20 +28,20 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: StaffRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(user=request.user, notification_id=pk)
     return redirect("staff:notification_list")
 
 
 @staff_member_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: StaffRequest) -> HttpResponse:
     services.notification_mark_read(user=request.user)
     return redirect("staff:notification_list")
 
 
 @staff_member_required
-def notification_bell(request: HttpRequest) -> HttpResponse:
+def notification_bell(request: StaffRequest) -> HttpResponse:
     """The bell in the header with the unread count (polled by htmx)."""
     count = selectors.notification_unread_count(user=request.user)
     return render(
@@ -46,7 +51,7 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: StaffRequest) -> HttpResponse:
     if request.method == "POST":
         choices = {
             kind: (f"{kind}-in_app" in request.POST, f"{kind}-by_email" in request.POST)
@@ -59,5 +64,5 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/notification_settings.html",
-        {"preferences": preferences, "has_email": bool(request.user.email)},  # type: ignore[union-attr]
+        {"preferences": preferences, "has_email": bool(request.user.email)},
     )

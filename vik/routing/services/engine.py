@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from vik.channels.core.models import ChannelAccount
 from vik.core.memo import remembered
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, Membership, User
@@ -45,7 +46,7 @@ class RoutingFacts:
     region: Region
     topic: Topic | None
     municipality: Municipality | None
-    account: Any  # channels.ChannelAccount | None
+    account: ChannelAccount | None
     channel: str
     kind: str
     language: str
@@ -60,7 +61,7 @@ class RoutingDecision:
     queue: Queue | None = None
     priority: int | None = None
     tags: list[str] = field(default_factory=list)
-    assignee: Any = None
+    assignee: User | None = None
     policy: str = ""  # an assignment policy to apply instead of the centre's own
     rule_ids: list[int] = field(default_factory=list)
     rule_names: list[str] = field(default_factory=list)
@@ -289,7 +290,9 @@ def _mapped(condition: dict[str, Any], key: str, ids: dict[str, int]) -> frozens
     return frozenset(ids[code] for code in codes if code in ids)
 
 
-def _ids_by_code(model: Any, conditions: list[dict[str, Any]], key: str) -> dict[str, int]:
+def _ids_by_code(
+    model: type[Municipality] | type[Orp], conditions: list[dict[str, Any]], key: str
+) -> dict[str, int]:
     codes = {str(code) for condition in conditions for code in condition.get(key) or ()}
     if not codes:
         return {}

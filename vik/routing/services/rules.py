@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils.translation import gettext as _
 
 from vik.audit.services import audit_record
@@ -18,8 +18,11 @@ from vik.territory.models import Region
 from ..models import Queue, RoutingRule
 from .validation import rule_validate
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
-def _require_routing(by: Any, region_id: int) -> None:
+
+def _require_routing(by: StaffUser, region_id: int) -> None:
     if not permissions.can_edit_routing(by, region_id):
         raise PermissionDenied(_("You may not edit the routing rules of this region."))
 
@@ -28,7 +31,7 @@ def _require_routing(by: Any, region_id: int) -> None:
 def rule_create(
     *,
     region: Region,
-    by: Any,
+    by: StaffUser,
     name: str,
     conditions: dict[str, Any],
     actions: dict[str, Any],
@@ -42,7 +45,7 @@ def rule_create(
     rule = RoutingRule.objects.create(
         region=region, name=name, conditions=conditions, actions=actions, stops=stops,
         is_active=is_active, position=0 if last is None else last + 1,
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
+        changed_by=by,
     )  # fmt: skip
     _audit(by, "routing.rule_create", rule)
     return rule
@@ -52,7 +55,7 @@ def rule_create(
 def rule_update(
     *,
     rule: RoutingRule,
-    by: Any,
+    by: StaffUser,
     name: str,
     conditions: dict[str, Any],
     actions: dict[str, Any],
@@ -64,14 +67,14 @@ def rule_update(
         region_id=rule.region_id, conditions=conditions, actions=actions
     )
     rule.name, rule.stops, rule.is_active = name, stops, is_active
-    rule.changed_by = by if getattr(by, "is_authenticated", False) else None
+    rule.changed_by = by
     rule.save()
     _audit(by, "routing.rule_update", rule)
     return rule
 
 
 @transaction.atomic
-def rule_set_active(*, rule: RoutingRule, is_active: bool, by: Any) -> RoutingRule:
+def rule_set_active(*, rule: RoutingRule, is_active: bool, by: StaffUser) -> RoutingRule:
     _require_routing(by, rule.region_id)
     rule.is_active = is_active
     rule.changed_by = by
@@ -81,7 +84,7 @@ def rule_set_active(*, rule: RoutingRule, is_active: bool, by: Any) -> RoutingRu
 
 
 @transaction.atomic
-def rule_move(*, rule: RoutingRule, up: bool, by: Any) -> None:
+def rule_move(*, rule: RoutingRule, up: bool, by: StaffUser) -> None:
     """Swap the rule with its neighbour; the region's positions are renumbered 0, 1, 2, …"""
     _require_routing(by, rule.region_id)
     ordered = list(
@@ -99,13 +102,13 @@ def rule_move(*, rule: RoutingRule, up: bool, by: Any) -> None:
 
 
 @transaction.atomic
-def rule_delete(*, rule: RoutingRule, by: Any) -> None:
+def rule_delete(*, rule: RoutingRule, by: StaffUser) -> None:
     _require_routing(by, rule.region_id)
     _audit(by, "routing.rule_delete", rule)
     rule.delete()
 
 
-def queue_create(*, centre: InformationCentre, name: str, by: Any) -> Queue:
+def queue_create(*, centre: InformationCentre, name: str, by: StaffUser) -> Queue:
     if not permissions.can_manage_queues(by, centre):
         raise PermissionDenied(_("You may not manage the queues of this centre."))
     queue, _created = Queue.objects.get_or_create(centre=centre, name=name.strip()[:120])
@@ -113,7 +116,7 @@ def queue_create(*, centre: InformationCentre, name: str, by: Any) -> Queue:
 
 
 @transaction.atomic
-def queue_delete(*, queue: Queue, by: Any) -> None:
+def queue_delete(*, queue: Queue, by: StaffUser) -> None:
     """Remove a queue; its requests stay in the centre without a queue, rules lose it."""
     if not permissions.can_manage_queues(by, queue.centre):
         raise PermissionDenied(_("You may not manage the queues of this centre."))
@@ -125,7 +128,9 @@ def queue_delete(*, queue: Queue, by: Any) -> None:
 
 
 @transaction.atomic
-def centre_policy_set(*, centre: InformationCentre, policy: str, by: Any) -> InformationCentre:
+def centre_policy_set(
+    *, centre: InformationCentre, policy: str, by: StaffUser
+) -> InformationCentre:
     if not permissions.can_manage_queues(by, centre):
         raise PermissionDenied(_("You may not manage the queues of this centre."))
     centre.assignment_policy = AssignmentPolicy(policy)
@@ -135,7 +140,7 @@ def centre_policy_set(*, centre: InformationCentre, policy: str, by: Any) -> Inf
 
 
 @transaction.atomic
-def user_set_absent(*, user: User, is_absent: bool, by: Any) -> User:
+def user_set_absent(*, user: User, is_absent: bool, by: StaffUser) -> User:
     """Mark a member of staff absent (no new requests from rules or policies) or back."""
     if not permissions.can_mark_absent(by, user):
         raise PermissionDenied(_("You may not change this person's absence."))
@@ -145,5 +150,5 @@ def user_set_absent(*, user: User, is_absent: bool, by: Any) -> User:
     return user
 
 
-def _audit(by: Any, action: str, target: Any, **details: Any) -> None:
+def _audit(by: StaffUser, action: str, target: Model, **details: Any) -> None:
     audit_record(actor=by, action=action, target=target, details=details or None)

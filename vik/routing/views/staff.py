@@ -5,11 +5,11 @@ workspace's (`vik.workspace.views.routing_editor`), on the same URLs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +24,11 @@ from .. import selectors, services
 from ..forms import PolicyForm, QueueForm
 from ..models import Queue, RoutingRule
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest, StaffUser
 
-def region_shown(request: HttpRequest) -> Region:
+
+def region_shown(request: StaffRequest) -> Region:
     """The region whose rules the page shows: ?region=<id>, else the user's first."""
     regions = selectors.regions_edited(request.user)
     wanted = request.GET.get("region") or request.POST.get("region")
@@ -40,7 +43,7 @@ def region_shown(request: HttpRequest) -> Region:
     return region
 
 
-def rule_editable(request: HttpRequest, pk: int) -> RoutingRule:
+def rule_editable(request: StaffRequest, pk: int) -> RoutingRule:
     """A rule of a region the user edits; others do not exist for them."""
     rule = get_object_or_404(RoutingRule.objects.select_related("region"), pk=pk)
     if not permissions.can_edit_routing(request.user, rule.region_id):
@@ -49,7 +52,7 @@ def rule_editable(request: HttpRequest, pk: int) -> RoutingRule:
 
 
 @staff_member_required
-def rule_list(request: HttpRequest) -> HttpResponse:
+def rule_list(request: StaffRequest) -> HttpResponse:
     if not permissions.can_edit_any_routing(request.user):
         raise PermissionDenied
     if not selectors.regions_edited(request.user).exists():
@@ -68,7 +71,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_move(request: StaffRequest, pk: int) -> HttpResponse:
     rule = rule_editable(request, pk)
     services.rule_move(rule=rule, up=request.POST.get("direction") == "up", by=request.user)
     return redirect(f"/staff/routing/?region={rule.region_id}")
@@ -76,7 +79,7 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_toggle(request: StaffRequest, pk: int) -> HttpResponse:
     rule = rule_editable(request, pk)
     services.rule_set_active(rule=rule, is_active=not rule.is_active, by=request.user)
     return redirect(f"/staff/routing/?region={rule.region_id}")
@@ -84,7 +87,7 @@ def rule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: StaffRequest, pk: int) -> HttpResponse:
     rule = rule_editable(request, pk)
     services.rule_delete(rule=rule, by=request.user)
     messages.success(request, _("The rule is deleted."))
@@ -92,7 +95,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def queue_list(request: HttpRequest) -> HttpResponse:
+def queue_list(request: StaffRequest) -> HttpResponse:
     """Queues and the assignment policy of the centres the user manages."""
     centres = selectors.centres_with_queues(request.user)
     if not centres:
@@ -112,7 +115,7 @@ def queue_list(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def queue_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def queue_delete(request: StaffRequest, pk: int) -> HttpResponse:
     queue = get_object_or_404(Queue.objects.select_related("centre"), pk=pk)
     if not permissions.can_manage_queues(request.user, queue.centre):
         raise Http404
@@ -123,7 +126,7 @@ def queue_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def centre_policy(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_policy(request: StaffRequest, pk: int) -> HttpResponse:
     centre = get_object_or_404(InformationCentre, pk=pk)
     if not permissions.can_manage_queues(request.user, centre):
         raise Http404
@@ -137,10 +140,10 @@ def centre_policy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StaffRequest) -> HttpResponse:
     """Mark oneself absent or back; a lead (or coordinator) also the agents they look after."""
     if request.method == "POST":
-        person: Any = request.user
+        person: StaffUser = request.user
         if request.POST.get("user"):
             if not request.POST["user"].isdigit():  # not one of the page's own buttons
                 raise Http404

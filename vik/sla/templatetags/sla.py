@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.translation import gettext as _
@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from vik.core import clock
 
 from .. import services
+
+if TYPE_CHECKING:
+    from vik.conversations.models import Request
 
 register = template.Library()
 
@@ -35,7 +38,7 @@ def _left(due: dt.datetime, now: dt.datetime) -> str:
 
 
 @register.filter
-def time_left(item: Any) -> str:
+def time_left(item: services.RequestClock) -> str:
     """Time to the request's nearest deadline: "2 h 10 min", "overdue by 1 d", "paused", "—"."""
     due = getattr(item, "due_at", None)
     if (
@@ -86,7 +89,7 @@ def _target(
 
 
 @register.simple_tag
-def request_deadlines(item: Any) -> dict[str, Any]:
+def request_deadlines(item: Request) -> dict[str, Any]:
     """What `sla/_request_deadlines.html` shows of a request."""
     paused = item.sla_paused_at is not None
     closed = item.status in services.CLOSED_STATUSES

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,9 +18,12 @@ from .. import selectors, services
 from ..forms import SlaPolicyForm
 from ..models import SlaPolicy
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 
 @staff_member_required
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: StaffRequest) -> HttpResponse:
     if not permissions.can_manage_any_sla(request.user):
         raise PermissionDenied
     return render(
@@ -27,19 +32,19 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def policy_create(request: HttpRequest) -> HttpResponse:
+def policy_create(request: StaffRequest) -> HttpResponse:
     return _policy_form(request, SlaPolicy())
 
 
 @staff_member_required
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_edit(request: StaffRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(SlaPolicy.objects.select_related("centre"), pk=pk)
     if not permissions.can_manage_sla(request.user, policy.centre):
         raise PermissionDenied
     return _policy_form(request, policy)
 
 
-def _policy_form(request: HttpRequest, policy: SlaPolicy) -> HttpResponse:
+def _policy_form(request: StaffRequest, policy: SlaPolicy) -> HttpResponse:
     centres = selectors.sla_centres(request.user)
     if not centres.exists():
         raise PermissionDenied

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from vik.tenancy.models import InformationCentre, Membership, OpeningHours, User
 from vik.territory.models import Region
 
 from ..models import Macro, Presence
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 # Macros --------------------------------------------------------------------------------------
 
@@ -45,7 +48,7 @@ def _centre_hours(centre: InformationCentre | None) -> str:
     return opening_hours_text(OpeningHours.objects.filter(centre=centre))
 
 
-def macro_render(*, macro: Macro, request: Request, agent: Any) -> str:
+def macro_render(*, macro: Macro, request: Request, agent: StaffUser) -> str:
     """The macro's text with its placeholders filled in for this request and agent.
 
     A placeholder VIK does not know, or a lone brace, stays as typed: the text is the agent's
@@ -57,7 +60,7 @@ def macro_render(*, macro: Macro, request: Request, agent: Any) -> str:
         "tracking_url": lambda: tracking_url(request),
         "centre": lambda: str(request.centre or ""),
         "opening_hours": lambda: _centre_hours(request.centre),
-        "agent": lambda: getattr(agent, "display_name", ""),
+        "agent": lambda: agent.display_name,
     }
     cache: dict[str, str] = {}
 
@@ -72,21 +75,21 @@ def macro_render(*, macro: Macro, request: Request, agent: Any) -> str:
     return PLACEHOLDER.sub(fill, macro.body)
 
 
-def macros_for_request(*, user: Any, request: Request) -> list[Macro]:
+def macros_for_request(*, user: StaffUser, request: Request) -> list[Macro]:
     """The macros offered on the request's reply form: its region's and its centre's."""
     return list(Macro.objects.filter(permissions.macros_available(user, request)))
 
 
-def macro_get_for_request(*, user: Any, request: Request, pk: int) -> Macro:
+def macro_get_for_request(*, user: StaffUser, request: Request, pk: int) -> Macro:
     """One macro offered on `request` (Macro.DoesNotExist otherwise)."""
     return Macro.objects.get(permissions.macros_available(user, request), pk=pk)
 
 
-def macros_managed_list(*, user: Any) -> QuerySet[Macro]:
+def macros_managed_list(*, user: StaffUser) -> QuerySet[Macro]:
     return Macro.objects.filter(permissions.macros_managed(user)).select_related("centre", "region")
 
 
-def macro_scope_choices(user: Any) -> list[tuple[str, str]]:
+def macro_scope_choices(user: StaffUser) -> list[tuple[str, str]]:
     """Where the user may put a macro: "region:<id>" for a region, "centre:<id>" for a centre."""
     scope = permissions.scope_for(user)
     if scope.is_superuser:
@@ -110,7 +113,7 @@ def macro_scope_choices(user: Any) -> list[tuple[str, str]]:
 # Mentions ------------------------------------------------------------------------------------
 
 
-def colleagues_for_request(*, request: Request, exclude: Any = None) -> list[User]:
+def colleagues_for_request(*, request: Request, exclude: StaffUser | None = None) -> list[User]:
     """Who may be @mentioned on the request: active staff who may view it."""
     memberships = Membership.objects.filter(
         Q(
@@ -134,7 +137,7 @@ def colleagues_for_request(*, request: Request, exclude: Any = None) -> list[Use
 PRESENCE_FRESH = dt.timedelta(seconds=30)
 
 
-def presence_others(*, request: Request, user: Any) -> list[Presence]:
+def presence_others(*, request: Request, user: StaffUser) -> list[Presence]:
     """The others seen on the request within the last 30 seconds."""
     since = clock.now() - PRESENCE_FRESH
     return list(
@@ -145,7 +148,7 @@ def presence_others(*, request: Request, user: Any) -> list[Presence]:
     )
 
 
-def replied_meanwhile(*, request: Request, user: Any, after_id: int | None) -> bool:
+def replied_meanwhile(*, request: Request, user: StaffUser, after_id: int | None) -> bool:
     """Whether somebody else added a reply or message after the interaction the page showed
     last (`after_id`)."""
     if after_id is None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from vik.conversations import services as conversations
 from vik.conversations.choices import Status
+from vik.conversations.models import Interaction, Request
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.tenancy import permissions
@@ -18,6 +19,9 @@ from vik.tenancy import permissions
 from ..choices import MacroScope, PresenceState
 from ..models import Macro, Presence
 from . import selectors
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 # Canned answers (macros) ---------------------------------------------------------------------
 
@@ -35,7 +39,7 @@ def _macro_fields_check(macro: Macro) -> None:
 
 
 @transaction.atomic
-def macro_save(*, macro: Macro, by: Any) -> Macro:
+def macro_save(*, macro: Macro, by: StaffUser) -> Macro:
     """Create or change a macro; the user must manage its scope (and, when changing, the scope
     it had)."""
     _macro_fields_check(macro)
@@ -54,7 +58,7 @@ def macro_save(*, macro: Macro, by: Any) -> Macro:
 
 
 @transaction.atomic
-def macro_delete(*, macro: Macro, by: Any) -> None:
+def macro_delete(*, macro: Macro, by: StaffUser) -> None:
     if not permissions.can_manage_macro(by, region_id=macro.region_id, centre_id=macro.centre_id):
         raise PermissionDenied("You may not delete this macro.")
     macro.delete()
@@ -64,12 +68,12 @@ def macro_delete(*, macro: Macro, by: Any) -> None:
 def macro_apply(
     *,
     macro: Macro,
-    request: Any,
-    by: Any,
+    request: Request,
+    by: StaffUser,
     text: str | None = None,
     status: str | None = None,
     articles: Iterable[int] = (),
-) -> Any:
+) -> Interaction:
     """Send a reply from a macro and apply its status and tags.
 
     `text` is what the agent finally wrote (default: the macro rendered for this request);
@@ -90,13 +94,13 @@ def macro_apply(
 
 def reply_send(
     *,
-    request: Any,
-    by: Any,
+    request: Request,
+    by: StaffUser,
     text: str,
     status: str | None = None,
     articles: Iterable[int] = (),
     macro_id: int | None = None,
-) -> Any:
+) -> Interaction:
     """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text."""
     if macro_id:
         try:
@@ -116,7 +120,7 @@ def reply_send(
 PRESENCE_KEPT = dt.timedelta(minutes=10)
 
 
-def presence_record(*, request: Any, user: Any, state: str) -> None:
+def presence_record(*, request: Request, user: StaffUser, state: str) -> None:
     """The user has the request open (and is writing, if `state` says so): one upsert."""
     if state not in PresenceState.values:
         state = PresenceState.VIEWING

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,12 +21,15 @@ from ..models import Macro
 from . import selectors, services
 from .forms import MacroForm
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 # Macros on the request page ------------------------------------------------------------------
 
 
 @staff_member_required
 @require_GET
-def macro_rendered(request: HttpRequest, reference: str, pk: int) -> JsonResponse:
+def macro_rendered(request: StaffRequest, reference: str, pk: int) -> JsonResponse:
     """The macro's text for this request, for the reply form's script."""
     item = conversations.request_get(user=request.user, reference=reference)
     try:
@@ -39,7 +42,7 @@ def macro_rendered(request: HttpRequest, reference: str, pk: int) -> JsonRespons
 
 @staff_member_required
 @require_POST
-def macro_apply(request: HttpRequest, reference: str) -> HttpResponse:
+def macro_apply(request: StaffRequest, reference: str) -> HttpResponse:
     """Without script: send the chosen macro as the reply, with its status and tags."""
     item = conversations.request_get(user=request.user, reference=reference)
     pk = request.POST.get("macro", "")
@@ -61,7 +64,7 @@ def macro_apply(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def mention_colleagues(request: HttpRequest, reference: str) -> HttpResponse:
+def mention_colleagues(request: StaffRequest, reference: str) -> HttpResponse:
     """The colleagues who may be @mentioned in a note on the request."""
     item = conversations.request_get(user=request.user, reference=reference)
     colleagues = selectors.colleagues_for_request(request=item, exclude=request.user)
@@ -72,14 +75,14 @@ def mention_colleagues(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_member_required
-def macro_list(request: HttpRequest) -> HttpResponse:
+def macro_list(request: StaffRequest) -> HttpResponse:
     if not permissions.can_manage_any_macro(request.user):
         raise PermissionDenied
     macros = selectors.macros_managed_list(user=request.user)
     return render(request, "workspace/macro_list.html", {"macros": macros})
 
 
-def _macro_form_page(request: HttpRequest, macro: Macro) -> HttpResponse:
+def _macro_form_page(request: StaffRequest, macro: Macro) -> HttpResponse:
     where = selectors.macro_scope_choices(request.user)
     if not where:
         raise PermissionDenied
@@ -97,23 +100,23 @@ def _macro_form_page(request: HttpRequest, macro: Macro) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def macro_create(request: HttpRequest) -> HttpResponse:
+def macro_create(request: StaffRequest) -> HttpResponse:
     return _macro_form_page(request, Macro())
 
 
-def _managed_macro(request: HttpRequest, pk: int) -> Macro:
+def _managed_macro(request: StaffRequest, pk: int) -> Macro:
     return get_object_or_404(Macro.objects.filter(permissions.macros_managed(request.user)), pk=pk)
 
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def macro_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def macro_edit(request: StaffRequest, pk: int) -> HttpResponse:
     return _macro_form_page(request, _managed_macro(request, pk))
 
 
 @staff_member_required
 @require_POST
-def macro_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def macro_delete(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         services.macro_delete(macro=_managed_macro(request, pk), by=request.user)
     except VikError as error:
@@ -128,7 +131,7 @@ def macro_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def request_presence(request: HttpRequest, reference: str) -> HttpResponse:
+def request_presence(request: StaffRequest, reference: str) -> HttpResponse:
     """The request page's poll: record that the user has it open (writing or not) and say who
     else has, and whether a reply arrived since the page was loaded."""
     item = conversations.request_get(user=request.user, reference=reference)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from vik.audit.services import audit_record
@@ -10,9 +12,12 @@ from vik.contacts.selectors import contacts_for
 from vik.conversations.selectors import requests_for
 from vik.tenancy.decorators import staff_member_required
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 
 @staff_member_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: StaffRequest, pk: int) -> HttpResponse:
     contact = contacts_for(request.user).filter(pk=pk).first()
     if contact is None:
         raise Http404

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vik.channels.core.choices import ChannelKind
@@ -13,7 +14,7 @@ from vik.conversations.models import Tag
 from vik.conversations.states import allowed_next
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
-from vik.tenancy.models import InformationCentre
+from vik.tenancy.models import InformationCentre, User
 from vik.topics.models import Topic
 
 
@@ -77,9 +78,9 @@ class RequestFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        centres: Any = None,
-        queues: Any = None,
-        tags: Any = None,
+        centres: QuerySet[InformationCentre] | None = None,
+        queues: QuerySet[Queue] | None = None,
+        tags: QuerySet[Tag] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -139,11 +140,11 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Assignee"), required=False, queryset=None, empty_label=_("nobody")
     )
 
-    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
         self.fields["assignee"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
@@ -158,15 +159,17 @@ class TopicForm(forms.Form):
 
 
 class CentreForm(forms.Form):
-    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Centre"), queryset=None)
+    centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
+        label=_("Centre"), queryset=None
+    )
 
-    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
 
 
 class TransferForm(forms.Form):
-    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
         label=_("Transfer to centre"), queryset=None
     )
     reason = forms.CharField(
@@ -175,20 +178,20 @@ class TransferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
 
 
 class ConsultForm(forms.Form):
-    centre: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
         label=_("Ask centre"), queryset=None
     )
     question = forms.CharField(
         label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from vik.conversations.choices import Status
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 WORKING_CENTRE = permissions.WORKING_CENTRE_ROLES
 WORKING_REGION = permissions.WORKING_REGION_ROLES
@@ -19,12 +22,12 @@ WORKING_REGION = permissions.WORKING_REGION_ROLES
 class BulkChoices:
     """What the list's action bar offers."""
 
-    assignees: list[Any]
+    assignees: list[User]
     statuses: list[tuple[str, str]]
-    centres: list[Any]
+    centres: list[InformationCentre]
 
 
-def bulk_choices(user: Any) -> BulkChoices:
+def bulk_choices(user: StaffUser) -> BulkChoices:
     """Colleagues of the user's centres (and the region's coordinators), the statuses, and the
     centres requests may be transferred to (two queries)."""
     scope = permissions.scope_for(user)

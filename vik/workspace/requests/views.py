@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,11 +53,16 @@ from .forms import (
 )
 from .selectors import bulk_choices
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest, StaffUser
+
+    from ..saved_views.selectors import ListView
+
 # The list's query parameters that are filters (a `view` with none of them shows the view's own).
 _LIST_FILTER_NAMES = (*selectors.FILTER_PARAMETERS, "sort")
 
 
-def _list_params(request: HttpRequest, view: Any) -> QueryDict:
+def _list_params(request: StaffRequest, view: ListView | None) -> QueryDict:
     """The filters the list applies: the query's, or the chosen view's when the query has none
     (the filter form then shows the view's filters, and changing one leaves the view)."""
     if view is None or any(request.GET.get(name) for name in _LIST_FILTER_NAMES):
@@ -70,7 +75,7 @@ def _list_params(request: HttpRequest, view: Any) -> QueryDict:
 
 
 @staff_member_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: StaffRequest) -> HttpResponse:
     user = request.user
     centres = InformationCentre.objects.filter(permissions.centres_visible(user))
     views = saved_views.list_views_for(user)
@@ -105,7 +110,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def request_bulk(request: HttpRequest) -> HttpResponse:
+def request_bulk(request: StaffRequest) -> HttpResponse:
     """The list's action bar: one action on the ticked requests (each checked on its own)."""
     form = BulkActionForm(request.POST)
     back = request.POST.get("next", "")
@@ -164,7 +169,7 @@ class KnowledgeSuggestion:
         return self.hit.article.audience == Audience.PUBLIC
 
 
-def _knowledge_suggestions(request: HttpRequest, item: Request) -> list[KnowledgeSuggestion]:
+def _knowledge_suggestions(request: StaffRequest, item: Request) -> list[KnowledgeSuggestion]:
     """The best articles for the request's subject and first message that its agent may read,
     for the request's territory (its municipality's and centre's local variants come first)."""
     first = (
@@ -200,7 +205,7 @@ def _knowledge_suggestions(request: HttpRequest, item: Request) -> list[Knowledg
     return suggestions
 
 
-def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
+def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
     centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
@@ -227,7 +232,7 @@ def _detail_context(request: HttpRequest, item: Request) -> dict[str, Any]:
 
 
 @staff_member_required
-def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def request_detail(request: StaffRequest, reference: str) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     services.request_viewed(request=item, by=request.user, http_request=request)
     return render(request, "workspace/request_detail.html", _detail_context(request, item))
@@ -245,7 +250,7 @@ MESSAGE_WITH_IMAGES_POLICY = content_security_policy(
 
 @staff_member_required
 @xframe_options_sameorigin
-def interaction_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def interaction_html(request: StaffRequest, reference: str, pk: int) -> HttpResponse:
     """One interaction's formatted message as a page of its own, for the sandboxed frame on the
     request page; with `?images=1` its remote images load. Only this response allows them (a
     policy applies per document), and it never allows a script."""
@@ -269,13 +274,13 @@ def interaction_html(request: HttpRequest, reference: str, pk: int) -> HttpRespo
 
 
 def _action(
-    form_class: Callable[..., Any], perform: Callable[[Request, dict[str, Any], Any], Any]
+    form_class: Callable[..., Any], perform: Callable[[Request, dict[str, Any], StaffUser], object]
 ) -> Callable[..., HttpResponseBase]:
     """A POST on the request page: validate one small form, call one service, go back."""
 
     @staff_member_required
     @require_POST
-    def view(request: HttpRequest, reference: str) -> HttpResponse:
+    def view(request: StaffRequest, reference: str) -> HttpResponse:
         item = selectors.request_get(user=request.user, reference=reference)
         form = form_class(request.POST, **_form_kwargs(form_class, item, request))
         if not form.is_valid():
@@ -299,7 +304,7 @@ def _action(
     return view
 
 
-def _form_kwargs(form_class: Any, item: Request, request: HttpRequest) -> dict[str, Any]:
+def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[str, Any]:
     if form_class in (ReplyForm, StatusForm):
         return {"current_status": item.status}
     if form_class is AssignForm:
@@ -353,7 +358,7 @@ request_centre = _action(
 
 
 @staff_member_required
-def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+def attachment_download(request: StaffRequest, reference: str, pk: int) -> FileResponse:
     """Attachments are always downloaded, never shown inline: a citizen's HTML or SVG file must
     not run in the workspace's origin."""
     item = selectors.request_get(user=request.user, reference=reference)
@@ -363,7 +368,7 @@ def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileRe
 
 @staff_member_required
 @require_POST
-def request_take(request: HttpRequest, reference: str) -> HttpResponse:
+def request_take(request: StaffRequest, reference: str) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     try:
         services.request_assign(request=item, assignee=request.user, by=request.user)
@@ -388,7 +393,7 @@ request_consult = _action(
 )
 
 
-def _merge(item: Request, data: dict[str, Any], user: Any) -> Request:
+def _merge(item: Request, data: dict[str, Any], user: StaffUser) -> Request:
     reference = data["target"].strip().upper()
     target = selectors.requests_for(user).filter(reference=reference).first()
     if target is None:
@@ -401,7 +406,7 @@ request_merge = _action(MergeForm, _merge)
 
 @staff_member_required
 @require_POST
-def request_split(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def request_split(request: StaffRequest, reference: str, pk: int) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     interaction = selectors.interaction_get(request=item, pk=pk)
     try:
@@ -416,7 +421,7 @@ def request_split(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 
 
 @staff_member_required
-def consultation_list(request: HttpRequest) -> HttpResponse:
+def consultation_list(request: StaffRequest) -> HttpResponse:
     """The questions other centres asked the user's centres, still unanswered."""
     return render(
         request,
@@ -427,7 +432,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_answer(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, pk=pk)
     form = ConsultationAnswerForm(request.POST)
     reference = consultation.request.reference

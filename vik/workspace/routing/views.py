@@ -4,10 +4,10 @@ routing's pages are `vik.routing.views.staff`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,23 +20,26 @@ from vik.routing.views.staff import region_shown, rule_editable
 from vik.tenancy.decorators import staff_member_required
 from vik.territory.models import Region
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 
 @staff_member_required
-def rule_create(request: HttpRequest) -> HttpResponse:
+def rule_create(request: StaffRequest) -> HttpResponse:
     region = region_shown(request)
     form = RuleForm(request.POST or None, region=region)
     return _editor(request, form, region, rule=None)
 
 
 @staff_member_required
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: StaffRequest, pk: int) -> HttpResponse:
     rule = rule_editable(request, pk)
     form = RuleForm(request.POST or None, region=rule.region, initial=RuleForm.initial_for(rule))
     return _editor(request, form, rule.region, rule=rule)
 
 
 def _editor(
-    request: HttpRequest, form: RuleForm, region: Region, *, rule: RoutingRule | None
+    request: StaffRequest, form: RuleForm, region: Region, *, rule: RoutingRule | None
 ) -> HttpResponse:
     """Save the rule, or (the preview button) test it as edited against the last requests."""
     context: dict[str, Any] = {"form": form, "region": region, "rule": rule}

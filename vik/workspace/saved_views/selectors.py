@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +20,9 @@ from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 
 from ..models import SavedView
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 # A count stops at this many requests ("999+"): counting a view never reads more rows than this,
 # however many requests the region has.
@@ -61,7 +64,7 @@ BUILT_IN_VIEWS: tuple[ListView, ...] = (
 )
 
 
-def saved_views_for(user: Any) -> QuerySet[SavedView]:
+def saved_views_for(user: StaffUser) -> QuerySet[SavedView]:
     """The saved views the user has: their own and those shared with their centres/regions."""
     return SavedView.objects.filter(permissions.saved_views_visible(user)).select_related(
         "centre", "region"
@@ -73,7 +76,7 @@ def _as_list_view(view: SavedView) -> ListView:
     return ListView(view.pk, view.name, params, sort=view.sort, saved=view)
 
 
-def list_views_for(user: Any) -> list[ListView]:
+def list_views_for(user: StaffUser) -> list[ListView]:
     """The built-in views, then the user's saved views (one query)."""
     return [*BUILT_IN_VIEWS, *(_as_list_view(view) for view in saved_views_for(user))]
 
@@ -83,7 +86,7 @@ def list_view_find(views: Sequence[ListView], key: str) -> ListView | None:
     return next((view for view in views if key and str(view.key) == key), None)
 
 
-def saved_view_get_changeable(*, user: Any, pk: int) -> SavedView | None:
+def saved_view_get_changeable(*, user: StaffUser, pk: int) -> SavedView | None:
     """A saved view the user may rename or delete."""
     view = saved_views_for(user).filter(pk=pk).first()
     if view is None or not permissions.can_change_view(user, view):
@@ -102,7 +105,7 @@ def _view_key(view: ListView | SavedView) -> int | str:
 
 
 def saved_view_counts(
-    *, user: Any, views: Iterable[ListView | SavedView], cap: int = COUNT_CAP
+    *, user: StaffUser, views: Iterable[ListView | SavedView], cap: int = COUNT_CAP
 ) -> dict[int | str, int | None]:
     """How many requests each view holds for the user, capped at COUNT_CAP.
 
@@ -125,7 +128,7 @@ def saved_view_counts(
     return counts
 
 
-def saved_view_counts_cached(*, user: Any) -> list[tuple[ListView, int | None]]:
+def saved_view_counts_cached(*, user: StaffUser) -> list[tuple[ListView, int | None]]:
     """The user's views with their counts, computed at most every
     VIK_VIEW_COUNTS_CACHE_SECONDS per user: the tabs fetch them after the list has rendered,
     and a count half a minute old is what every helpdesk shows (the list is always current)."""
@@ -166,7 +169,7 @@ def _capped_counts(batch: list[tuple[int | str, QuerySet[Any]]], cap: int) -> di
     return counts
 
 
-def view_share_choices(user: Any) -> list[tuple[str, str]]:
+def view_share_choices(user: StaffUser) -> list[tuple[str, str]]:
     """Where the user may share a view: ("centre:<id>", name) and ("region:<id>", name)."""
     regions = permissions.regions_to_share_views_with(user)
     centres_filter = permissions.centres_to_share_views_with(user)

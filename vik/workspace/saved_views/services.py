@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -15,10 +15,13 @@ from vik.territory.models import Region
 
 from ..models import SavedView
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 def saved_view_create(
     *,
-    by: Any,
+    by: StaffUser,
     name: str,
     filters: Mapping[str, str],
     sort: str = "received",
@@ -51,7 +54,7 @@ def saved_view_create(
     )
 
 
-def saved_view_rename(*, view: SavedView, by: Any, name: str) -> SavedView:
+def saved_view_rename(*, view: SavedView, by: StaffUser, name: str) -> SavedView:
     if not permissions.can_change_view(by, view):
         raise PermissionDenied(_("You may not change this view."))
     name = " ".join(name.split())[:100]
@@ -62,7 +65,7 @@ def saved_view_rename(*, view: SavedView, by: Any, name: str) -> SavedView:
     return view
 
 
-def saved_view_delete(*, view: SavedView, by: Any) -> None:
+def saved_view_delete(*, view: SavedView, by: StaffUser) -> None:
     if not permissions.can_change_view(by, view):
         raise PermissionDenied(_("You may not delete this view."))
     view.delete()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,9 +21,12 @@ from ..models import SavedView
 from . import selectors, services
 from .forms import SavedViewForm, SavedViewRenameForm
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffRequest
+
 
 @staff_member_required
-def saved_view_list(request: HttpRequest) -> HttpResponse:
+def saved_view_list(request: StaffRequest) -> HttpResponse:
     """The user's saved views, with rename and delete where they may."""
     views = [
         (view, permissions.can_change_view(request.user, view))
@@ -43,7 +48,7 @@ def _share_target(value: str) -> tuple[InformationCentre | None, Region | None]:
 
 @staff_member_required
 @require_POST
-def saved_view_create(request: HttpRequest) -> HttpResponse:
+def saved_view_create(request: StaffRequest) -> HttpResponse:
     form = SavedViewForm(request.POST, share_choices=selectors.view_share_choices(request.user))
     query = QueryDict(request.POST.get("query", "").lstrip("?"))
     if not form.is_valid():
@@ -67,7 +72,7 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("staff:request_list") + f"?view={view.pk}")
 
 
-def _filters_of(request: HttpRequest, query: QueryDict) -> tuple[dict[str, str], str]:
+def _filters_of(request: StaffRequest, query: QueryDict) -> tuple[dict[str, str], str]:
     """The filters and sort to save: the query's, or those of the view it shows."""
     filters = {key: str(value) for key, value in query.items() if key not in {"view", "after"}}
     view_key = str(query.get("view") or "")
@@ -78,7 +83,7 @@ def _filters_of(request: HttpRequest, query: QueryDict) -> tuple[dict[str, str],
     return filters, filters.pop("sort", "") or "received"
 
 
-def _changeable(request: HttpRequest, pk: int) -> SavedView:
+def _changeable(request: StaffRequest, pk: int) -> SavedView:
     view = selectors.saved_view_get_changeable(user=request.user, pk=pk)
     if view is None:
         raise Http404
@@ -87,7 +92,7 @@ def _changeable(request: HttpRequest, pk: int) -> SavedView:
 
 @staff_member_required
 @require_POST
-def saved_view_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_view_rename(request: StaffRequest, pk: int) -> HttpResponse:
     view = _changeable(request, pk)
     form = SavedViewRenameForm(request.POST)
     if form.is_valid():
@@ -104,7 +109,7 @@ def saved_view_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_view_delete(request: StaffRequest, pk: int) -> HttpResponse:
     view = _changeable(request, pk)
     try:
         services.saved_view_delete(view=view, by=request.user)
@@ -116,7 +121,7 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def view_counts(request: HttpRequest) -> HttpResponse:
+def view_counts(request: StaffRequest) -> HttpResponse:
     """The counts of the list's view tabs, swapped into the tabs by htmx (out of band)."""
     return render(
         request,

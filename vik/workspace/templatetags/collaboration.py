@@ -3,7 +3,7 @@ mentions and presence, the header's bell. They read what the request page does n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.html import escape
@@ -15,11 +15,15 @@ from vik.tenancy import permissions
 from ..collaboration import selectors
 from ..models import Macro
 
+if TYPE_CHECKING:
+    from vik.conversations.models import Request
+    from vik.tenancy.types import StaffUser, Viewer
+
 register = template.Library()
 
 
 @register.simple_tag
-def reply_macros(item: Any, user: Any) -> list[Macro]:
+def reply_macros(item: Request, user: StaffUser) -> list[Macro]:
     """`{% reply_macros item user as macros %}`: the macros offered on the request."""
     return selectors.macros_for_request(user=user, request=item)
 
@@ -30,7 +34,7 @@ def last_interaction_id(timeline: Any) -> int:
 
 
 @register.filter
-def manages_macros(user: Any) -> bool:
+def manages_macros(user: Viewer) -> bool:
     return permissions.can_manage_any_macro(user)
 
 

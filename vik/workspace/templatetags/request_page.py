@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import template
 
@@ -17,6 +17,9 @@ from vik.conversations.selectors import (
 )
 
 from ..requests.forms import ConsultForm, MergeForm, TransferForm
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 register = template.Library()
 
@@ -37,7 +40,7 @@ class NetworkPanel:
 
 
 @register.simple_tag
-def network_of(item: Request, user: Any) -> NetworkPanel:
+def network_of(item: Request, user: StaffUser) -> NetworkPanel:
     """`{% network_of item user as panel %}`: centres to transfer to or ask, the request's
     consultations, where it was transferred from (`selectors.request_network`) and the forms."""
     network = request_network(request=item, user=user)

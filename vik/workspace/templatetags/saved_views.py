@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import template
 
 from vik.core import clock
 
 from ..saved_views.selectors import COUNT_CAP
+
+if TYPE_CHECKING:
+    from vik.conversations.models import Request
 
 register = template.Library()
 
@@ -24,7 +27,7 @@ def capped_count(count: int | None) -> str:
 
 
 @register.filter
-def is_overdue(item: Any) -> bool:
+def is_overdue(item: Request) -> bool:
     """Whether the request's nearest deadline has passed (and its clock is not paused)."""
     due = getattr(item, "due_at", None)
     return due is not None and item.sla_paused_at is None and due < clock.now()
