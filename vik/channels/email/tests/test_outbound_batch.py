@@ -13,6 +13,7 @@ from vik.channels.core.choices import OutboundState
 from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
 from vik.conversations.choices import EventKind
 from vik.conversations.models import TimelineEvent
+from vik.conversations.services import intake
 from vik.core import clock
 from vik.testing.fixtures import run_on_commit
 
@@ -39,7 +40,7 @@ def test_a_burst_of_acknowledgements_goes_out_through_one_connection(world, mail
         asked[sender] = message_from_bytes(bytes(payload.body))["Message-ID"]
 
     with run_on_commit():  # the inbound drain commits, its outbound drain runs at once
-        assert services.inbound_drain() == 6
+        assert intake.inbound_drain() == 6
 
     delivered = sorted(str(m["To"]) for m in smtp_sink.messages)
     assert delivered == sorted(s for s in senders if s != senders[3])
@@ -69,7 +70,7 @@ def test_a_server_that_drops_the_connection_costs_one_retry_not_the_batch(
         arrive(mailbox, f"obcan{number}@example.cz", number)
     with run_on_commit():
         monkeypatch.setattr(services, "outbound_drain", lambda **kwargs: 0)  # sent below
-        services.inbound_drain()
+        intake.inbound_drain()
     monkeypatch.undo()
     sent = {"n": 0}
     original = DjangoMessage.send
