@@ -22,7 +22,7 @@ from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import inbound_accept
 from vik.channels.email.adapter import RAW_CONTENT_TYPE
-from vik.channels.email.parser import idempotency_key
+from vik.channels.mail.parser import idempotency_key
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.choices import IdentityKind, RequesterType
 from vik.contacts.services import contact_resolve

@@ -28,10 +28,10 @@ from django.db import close_old_connections, connections
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import inbound_accept
+from vik.channels.mail.parser import idempotency_key
 from vik.core.memo import configured
 
 from .adapter import RAW_CONTENT_TYPE
-from .parser import idempotency_key
 
 log = logging.getLogger(__name__)
 

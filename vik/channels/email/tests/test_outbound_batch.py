@@ -64,7 +64,7 @@ def test_a_burst_of_acknowledgements_goes_out_through_one_connection(world, mail
 def test_a_server_that_drops_the_connection_costs_one_retry_not_the_batch(
     world, mailbox, smtp_sink, monkeypatch
 ):
-    from vik.channels.email import adapter
+    from vik.channels.mail import smtp
 
     for number in range(4):
         arrive(mailbox, f"obcan{number}@example.cz", number)
@@ -83,7 +83,7 @@ def test_a_server_that_drops_the_connection_costs_one_retry_not_the_batch(
 
     monkeypatch.setattr(DjangoMessage, "send", flaky)
     assert services.outbound_drain() == 4
-    assert adapter._open_connections.get() is None  # the batch's connections are closed
+    assert smtp._open_connections.get() is None  # the batch's connections are closed
     states = sorted(OutboundMessage.objects.values_list("state", flat=True))
     assert states == [OutboundState.QUEUED] + [OutboundState.SENT] * 3
     retry = OutboundMessage.objects.get(state=OutboundState.QUEUED)
