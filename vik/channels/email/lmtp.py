@@ -132,7 +132,7 @@ def _account_for_now(address: str) -> int | None:
 
 def server_factory(executor: concurrent.futures.Executor, max_bytes: int) -> Any:
     """What `loop.create_server` calls for each connection: an LMTP session storing into VIK."""
-    from aiosmtpd.lmtp import LMTP
+    from aiosmtpd.lmtp import LMTP  # local import: only the `vik lmtp` process speaks LMTP
 
     class Session(LMTP):
         # RFC 5321 allows 1,000 bytes a line, but real mail (HTML on one line) has longer
