@@ -47,7 +47,7 @@ class DeliveryFailure:
 class Intake:
     drain_task: Task[[], None]
     process_task: Task[[int], None]
-    delivery_failed: Callable[[DeliveryFailure], None]
+    delivery_failed: Callable[[DeliveryFailure], object]
 
 
 _registered: list[Intake] = []
@@ -57,7 +57,7 @@ def intake_register(
     *,
     drain_task: Task[[], None],
     process_task: Task[[int], None],
-    delivery_failed: Callable[[DeliveryFailure], None],
+    delivery_failed: Callable[[DeliveryFailure], object],
 ) -> None:
     """Called once, by the app that processes payloads (`conversations`), when it loads."""
     _registered[:] = [Intake(drain_task, process_task, delivery_failed)]

@@ -9,8 +9,8 @@ payloads through the core, parse them with their channel's adapter, and apply th
 quarantined.
 
 The core never imports this app; it asks it through that registration, which also carries
-`delivery_failed_record`: the timeline entry for a delivery the outbox gave up on. Delivery
-reports (bounces) arrive as payloads and are applied here (`delivery_report_apply`).
+`events.delivery_failure_record`: the timeline entry for a delivery the outbox gave up on.
+Delivery reports (bounces) arrive as payloads and are applied here (`delivery_report_apply`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from vik.channels.core.base import (
     PayloadRejected,
 )
 from vik.channels.core.choices import PayloadState
-from vik.channels.core.hooks import DeliveryFailure
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.core.registry import adapter_for
 from vik.core import clock
@@ -198,12 +197,4 @@ def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) ->
     """
     failure = channel_services.delivery_report_settle(account=account, report=report)
     if failure is not None:
-        delivery_failed_record(failure)
-
-
-def delivery_failed_record(failure: DeliveryFailure) -> None:
-    """The timeline entry for a delivery that did not arrive (registered with the channel
-    core, which calls it when the outbox gives up on a message)."""
-    events.delivery_failed(
-        request=failure.request, recipient=failure.recipient, reason=failure.reason
-    )
+        events.delivery_failure_record(failure)
