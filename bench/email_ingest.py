@@ -547,7 +547,7 @@ def parse_ceiling(raws: Sequence[bytes]) -> dict[str, Any]:
 
 def parse_vik(raws: Sequence[bytes]) -> dict[str, Any]:
     """VIK's own parser alone (`parse_mail`, pure Python, no database): for the breakdown."""
-    from vik.channels.email.parser import parse_mail
+    from vik.channels.mail.parser import parse_mail
 
     defects = 0
     with CpuMeter(dict) as meter:
@@ -1007,7 +1007,7 @@ class Vik:
     def check(self, mails: Sequence[Mail]) -> dict[str, Any]:
         """Every payload processed (or quarantined/ignored, with the reason); one request per
         non-reply message; every reply in the request of the message it answers."""
-        from vik.channels.email.parser import idempotency_key
+        from vik.channels.mail.parser import idempotency_key
 
         keys = {m.index: idempotency_key(m.raw) for m in mails}
         replies = [(keys[m.index], keys[m.answers]) for m in mails if m.answers is not None]
@@ -1607,7 +1607,7 @@ def child_main(argv: Sequence[str]) -> int:
     if argv[0] == "_store":
         from vik.channels.core.services import inbound_accept
         from vik.channels.email.adapter import RAW_CONTENT_TYPE
-        from vik.channels.email.parser import idempotency_key
+        from vik.channels.mail.parser import idempotency_key
 
         directory, start = Path(argv[argv.index("--dir") + 1]), int(argv[argv.index("--start") + 1])
         stored = duplicates = 0

@@ -301,7 +301,7 @@ def _feed(command: str) -> dict[str, Any]:
     from vik.channels.core.models import ChannelAccount
     from vik.channels.core.services import inbound_accept
     from vik.channels.email.adapter import RAW_CONTENT_TYPE
-    from vik.channels.email.parser import idempotency_key
+    from vik.channels.mail.parser import idempotency_key
 
     account = ChannelAccount.objects.get(name=ACCOUNT)
     rng = random.Random(f"{SEED}-{command}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vik.core import clock
 
 from .choices import EventKind
 from .models import Request, TimelineEvent
+
+if TYPE_CHECKING:
+    from vik.channels.core.hooks import DeliveryFailure
 
 
 def _event(request: Request, kind: str, actor: Any = None, **data: Any) -> TimelineEvent:
@@ -48,6 +51,14 @@ def reopened(*, request: Request) -> TimelineEvent:
 
 def delivery_failed(*, request: Request, recipient: str, reason: str) -> TimelineEvent:
     return _event(request, EventKind.DELIVERY_FAILED, recipient=recipient, reason=reason)
+
+
+def delivery_failure_record(failure: DeliveryFailure) -> TimelineEvent:
+    """`delivery_failed` for a delivery the channel core reports did not arrive (registered
+    with the core in `apps.py`; a bounce's report comes through `services.intake`)."""
+    return delivery_failed(
+        request=failure.request, recipient=failure.recipient, reason=failure.reason
+    )
 
 
 def replied(*, request: Request, by: Any) -> TimelineEvent:

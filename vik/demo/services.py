@@ -20,15 +20,16 @@ from django.test.utils import override_settings
 
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
-from vik.channels.core.services import inbound_accept, inbound_process
+from vik.channels.core.services import inbound_accept
 from vik.channels.email.adapter import RAW_CONTENT_TYPE
-from vik.channels.email.parser import idempotency_key
+from vik.channels.mail.parser import idempotency_key
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.choices import IdentityKind, RequesterType
 from vik.contacts.services import contact_resolve
 from vik.conversations import services as conversations
 from vik.conversations.choices import RequestKind, Status
 from vik.conversations.models import Interaction, Request
+from vik.conversations.services.intake import inbound_process
 from vik.core import clock
 from vik.core.text import fold
 from vik.routing.models import Queue

@@ -1,9 +1,11 @@
-"""The one path between the outside world and `conversations`.
+"""The channel core's side of the one path between the outside world and `conversations`.
 
-Inbound: `inbound_accept` stores the raw payload durably and enqueues processing;
-`inbound_process` turns it into an interaction exactly once, retrying transient failures with
-backoff and quarantining what can never be processed. Outbound: `outbound_queue` puts a
-delivery in the outbox; `outbound_deliver` sends it through the channel's adapter, with retries.
+Inbound: `inbound_accept` stores the raw payload durably and enqueues its processing, which
+`conversations` registers (`hooks`) and does (`vik.conversations.services.intake`): it claims
+payloads here (`inbound_claim`, `inbound_claim_batch`, `inbound_claimed`) and applies them to
+requests. Outbound: `outbound_queue` puts a delivery in the outbox; `outbound_deliver` sends it
+through the channel's adapter, with retries, and hands a delivery it gives up on to
+`conversations` (`hooks.DeliveryFailure`). `channels_sweep` takes back what a dead worker left.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, prefetch_related_objects
 
+from vik.audit.services import audit_record
 from vik.core import clock
 from vik.core.db import rows_update
-from vik.core.memo import batch_memo
 from vik.core.tasks import (
     backoff,
     enqueue_on_commit,
@@ -31,16 +34,13 @@ from vik.core.tasks import (
     stale_claim,
     tasks_waiting_since,
 )
+from vik.tenancy.choices import Role
+from vik.tenancy.models import Membership
 
-from .base import (
-    ChannelAdapter,
-    DeliveryError,
-    DeliveryReport,
-    NormalisedMessage,
-    PayloadIgnored,
-    PayloadRejected,
-)
+from . import tasks
+from .base import ChannelAdapter, DeliveryError, DeliveryReport, PayloadIgnored
 from .choices import OutboundState, PayloadState
+from .hooks import DeliveryFailure, intake
 from .models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage, PayloadFile
 from .registry import adapter_for
 
@@ -94,9 +94,7 @@ def inbound_accept(
                     size=len(upload.content),
                     sha256=hashlib.sha256(upload.content).hexdigest(),
                 )
-            from .tasks import inbound_drain_task
-
-            enqueue_once_on_commit(inbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+            enqueue_once_on_commit(intake().drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     except IntegrityError:
         existing = InboundPayload.objects.filter(account=account, idempotency_key=idempotency_key)
         return existing.get(), False
@@ -152,13 +150,11 @@ def inbound_accept_many(*, account: ChannelAccount, arrivals: Sequence[Arrival])
                 )
         InboundPayload.objects.bulk_create(fresh, ignore_conflicts=True)
         if fresh:
-            from .tasks import inbound_drain_task
-
-            enqueue_once_on_commit(inbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+            enqueue_once_on_commit(intake().drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     return created
 
 
-def _claim_inbound(payload_id: int) -> uuid.UUID | None:
+def inbound_claim(payload_id: int) -> uuid.UUID | None:
     """Claim a due payload with one conditional UPDATE, committed before processing starts.
 
     The attempt is counted even if the worker then dies, so a payload that crashes the worker
@@ -175,7 +171,7 @@ def _claim_inbound(payload_id: int) -> uuid.UUID | None:
     return token if claimed == 1 else None
 
 
-def _claim_inbound_batch(size: int) -> tuple[uuid.UUID, list[int]]:
+def inbound_claim_batch(size: int) -> tuple[uuid.UUID, list[int]]:
     """Claim up to `size` due payloads that wait for their first attempt, oldest first.
 
     Retries (attempts > 0) are never batched: a payload that failed or crashed a worker is
@@ -198,100 +194,21 @@ def _claim_inbound_batch(size: int) -> tuple[uuid.UUID, list[int]]:
     return token, ids
 
 
-def inbound_process(*, payload_id: int) -> None:
-    """Turn one stored payload into one interaction, exactly once.
+def inbound_claimed(*, token: uuid.UUID, ids: list[int]) -> list[InboundPayload]:
+    """The payloads of `ids` still claimed by `token`, locked, oldest first, complete with
+    their bodies, accounts and (for the channels that read them) stored files. Rows whose
+    claim is no longer `token` (the sweeper gave them to another worker) are left out.
 
-    Idempotent: a processed or quarantined payload is left alone. A worker that outlived its
-    lease (a long pause; the sweeper gave the payload to another worker) finds that its claim is
-    no longer the payload's and changes nothing: the check holds the row lock until the commit.
+    Precondition: inside the transaction that processes them; the lock holds until its commit.
     """
-    token = _claim_inbound(payload_id)
-    if token is not None:
-        _process_claimed(token, [payload_id])
-
-
-def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> int:
-    """Process the payloads waiting for their first attempt, a batch per transaction.
-
-    The task that runs this is enqueued once for many payloads (`inbound_accept`), so a burst
-    of mail costs one task, one claim and one commit per batch instead of per message. After
-    `max_batches` it hands over to a new task, so that other tasks (the acknowledgements going
-    out) get their turn in a long burst. A batch smaller than the batch size took all that
-    waited: the task ends there instead of taking the few that came meanwhile one small batch
-    after another; each of those was accepted after this task started, so it enqueued the
-    next task, which gathers them (`VIK_TASK_GATHER_SECONDS`). Returns how many it took.
-    """
-    size = batch_size or settings.VIK_INBOUND_BATCH_SIZE
-    taken = 0
-    for _batch in range(max_batches):
-        token, ids = _claim_inbound_batch(size)
-        if not ids:
-            return taken
-        _process_claimed(token, ids)
-        taken += len(ids)
-        if len(ids) < size:
-            return taken
-    from .tasks import inbound_drain_task
-
-    with transaction.atomic():
-        enqueue_once_on_commit(inbound_drain_task)
-    return taken
-
-
-def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
-    """Process claimed payloads in one transaction: those that open new requests, and those
-    that continue one, together (`_apply_together`), the others each in a savepoint of its own.
-
-    A payload's interaction and its `processed` state commit together. One that fails rolls
-    back alone and is retried later; if the worker dies, nothing of the batch is committed and
-    the sweeper takes the claims back. Rows whose claim is no longer `token` are left alone.
-    """
-    from vik.conversations.services import inbound_apply
-
-    failed: list[tuple[InboundPayload, Exception]] = []
-    with transaction.atomic(), batch_memo():
-        payloads = list(
-            InboundPayload.objects.select_for_update()
-            .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
-            .defer("body")
-            .order_by("pk")
-        )
-        _payloads_complete(payloads)
-        if len(payloads) < len(ids):
-            log.warning("inbound payloads: %s claims expired and were taken over",
-                        len(ids) - len(payloads))  # fmt: skip
-        processed: list[int] = []
-        parsed: list[tuple[InboundPayload, NormalisedMessage]] = []
-        for payload in payloads:
-            try:
-                parsed.append((payload, adapter_for(payload.account.kind).parse(payload)))
-            except Exception as error:
-                if not _settle_failure(payload, error):
-                    failed.append((payload, error))
-        processed += _apply_together(parsed)
-        together = set(processed)
-        for payload, message in parsed:
-            if payload.pk in together:
-                continue
-            try:
-                with transaction.atomic():
-                    if message.delivery_report is not None:
-                        delivery_report_apply(
-                            account=payload.account, report=message.delivery_report
-                        )
-                    else:
-                        inbound_apply(account=payload.account, payload=payload, message=message)
-                processed.append(payload.pk)
-            except Exception as error:
-                if not _settle_failure(payload, error):
-                    failed.append((payload, error))
-        if processed:
-            InboundPayload.objects.filter(pk__in=processed).update(
-                state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
-                last_error="", claim_token=None,
-            )  # fmt: skip
-    for payload, problem in failed:
-        _inbound_failed(payload, problem)
+    payloads = list(
+        InboundPayload.objects.select_for_update()
+        .filter(pk__in=ids, state=PayloadState.PENDING, claim_token=token)
+        .defer("body")
+        .order_by("pk")
+    )
+    _payloads_complete(payloads)
+    return payloads
 
 
 def _payloads_complete(payloads: list[InboundPayload]) -> None:
@@ -322,7 +239,7 @@ def _bodies(ids: list[int]) -> dict[int, bytes]:
     if connection.vendor != "postgresql":
         rows = InboundPayload.objects.filter(pk__in=ids).values_list("pk", "body")
         return {pk: bytes(body) for pk, body in rows}
-    import psycopg
+    import psycopg  # local import: only PostgreSQL reads payloads with it; SQLite needs no libpq
 
     connection.ensure_connection()
     table = InboundPayload._meta.db_table
@@ -330,75 +247,6 @@ def _bodies(ids: list[int]) -> dict[int, bytes]:
         query = f"SELECT id, body FROM {table} WHERE id = ANY(%s)"  # noqa: S608
         cursor.execute(query, [ids], binary=True)
         return dict(cursor.fetchall())
-
-
-def _apply_together(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:
-    """Apply set-based, per account and in a savepoint each, the messages of a batch that
-    open a new request (`inbound_apply_batch`), then those that continue one
-    (`inbound_apply_continuations`, which then finds the requests opened just before);
-    returns their payloads' ids. If that fails for a group, the group is left to be applied
-    one message at a time, which then decides each message on its own."""
-    from vik.conversations.services import (
-        continues_request,
-        inbound_apply_batch,
-        inbound_apply_continuations,
-        opens_new_request,
-    )
-
-    done: list[int] = []
-    for select, apply, least in (
-        (opens_new_request, inbound_apply_batch, 2),
-        (continues_request, inbound_apply_continuations, 1),
-    ):
-        groups: dict[int, list[tuple[InboundPayload, NormalisedMessage]]] = {}
-        for payload, message in parsed:
-            if select(message):
-                groups.setdefault(payload.account_id, []).append((payload, message))
-        for items in groups.values():
-            if len(items) < least:
-                continue
-            try:
-                with transaction.atomic():
-                    applied = apply(account=items[0][0].account, items=items)
-            except Exception as error:
-                log.info("inbound batch of %s applied one by one: %s", len(items), error)
-                continue
-            done += [i.inbound_payload_id for i in applied if i.inbound_payload_id is not None]
-    return done
-
-
-def _settle_failure(payload: InboundPayload, error: Exception) -> bool:
-    """Record what can never be processed (quarantine) or needs no processing (ignored);
-    False for an error that may pass (the caller retries the payload later)."""
-    if isinstance(error, PayloadRejected):
-        inbound_quarantine(payload=payload, reason=str(error))
-        return True
-    if isinstance(error, PayloadIgnored):
-        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
-            state=PayloadState.IGNORED, quarantine_reason=str(error), processed_at=clock.now(),
-            next_attempt_at=None, claim_token=None,
-        )  # fmt: skip
-        return True
-    log.error("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts,
-              exc_info=error)  # fmt: skip
-    return False
-
-
-def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
-    reason = f"{type(error).__name__}: {error}"
-    if payload.attempts >= settings.VIK_INBOUND_MAX_ATTEMPTS:
-        inbound_quarantine(
-            payload=payload, reason=f"gave up after {payload.attempts} attempts; last: {reason}"
-        )
-        return
-    retry_at = clock.now() + backoff(payload.attempts)
-    from .tasks import inbound_process_task
-
-    with transaction.atomic():
-        InboundPayload.objects.filter(pk=payload.pk).update(
-            last_error=reason, next_attempt_at=retry_at
-        )
-        enqueue_on_commit(inbound_process_task, payload.pk, run_after=retry_at)
 
 
 def inbound_quarantine(*, payload: InboundPayload, reason: str) -> None:
@@ -417,9 +265,7 @@ def inbound_retry(*, payload: InboundPayload) -> None:
             next_attempt_at=clock.now(),
             quarantine_reason="",
         )
-        from .tasks import inbound_process_task
-
-        enqueue_on_commit(inbound_process_task, payload.pk)
+        enqueue_on_commit(intake().process_task, payload.pk)
 
 
 # Outbound ------------------------------------------------------------------------------------
@@ -430,9 +276,7 @@ def outbound_queue(*, account: ChannelAccount, interaction: Any, recipient: str)
     message = OutboundMessage.objects.create(
         account=account, interaction=interaction, recipient=recipient, next_attempt_at=clock.now()
     )
-    from .tasks import outbound_drain_task
-
-    enqueue_once_on_commit(outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+    enqueue_once_on_commit(tasks.outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     return message
 
 
@@ -445,10 +289,8 @@ def outbound_queue_many(*, account: ChannelAccount, deliveries: Sequence[tuple[A
         )
         for interaction, recipient in deliveries
     )
-    from .tasks import outbound_drain_task
-
     if messages:
-        enqueue_once_on_commit(outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+        enqueue_once_on_commit(tasks.outbound_drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
 
 
 def _claim_outbound(message_id: int) -> bool:
@@ -536,10 +378,8 @@ def outbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> i
                         sent.append((message, external_id))
             _sent_record(adapter, sent)
         taken += len(ids)
-    from .tasks import outbound_drain_task
-
     with transaction.atomic():
-        enqueue_once_on_commit(outbound_drain_task)
+        enqueue_once_on_commit(tasks.outbound_drain_task)
     return taken
 
 
@@ -589,36 +429,38 @@ def _sent_record(adapter: ChannelAdapter, sent: Sequence[tuple[OutboundMessage, 
 
 
 def _outbound_failed(message: OutboundMessage, error: Exception, *, permanent: bool) -> None:
-    from vik.conversations import events
-
+    """A failed attempt: retried with backoff, or, when it is permanent or the attempts are
+    used up, the message is marked failed and `conversations` says so on the timeline."""
     reason = str(error) or type(error).__name__
     if permanent or message.attempts >= settings.VIK_OUTBOUND_MAX_ATTEMPTS:
         with transaction.atomic():
             OutboundMessage.objects.filter(pk=message.pk).update(
                 state=OutboundState.FAILED, last_error=reason, next_attempt_at=None
             )
-            events.delivery_failed(
-                request=message.interaction.request, recipient=message.recipient, reason=reason
-            )
+            intake().delivery_failed(
+                DeliveryFailure(
+                    message=message, request=message.interaction.request,
+                    recipient=message.recipient, reason=reason,
+                )
+            )  # fmt: skip
         return
-    from .tasks import outbound_deliver_task
-
     retry_at = clock.now() + backoff(message.attempts)
     with transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(
             state=OutboundState.QUEUED, last_error=reason, next_attempt_at=retry_at
         )
-        enqueue_on_commit(outbound_deliver_task, message.pk, run_after=retry_at)
+        enqueue_on_commit(tasks.outbound_deliver_task, message.pk, run_after=retry_at)
 
 
-def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) -> None:
-    """A bounce: mark the outbound message it reports on failed, and say why on the request's
-    timeline, so that the clerk knows the citizen did not get the answer.
+def delivery_report_settle(
+    *, account: ChannelAccount, report: DeliveryReport
+) -> DeliveryFailure | None:
+    """A channel's report that an outbound message did not arrive (a bounce): mark the message
+    failed, and return what failed, for the request's timeline; None when the report says only
+    that the delivery is delayed (the remote server is still trying; nothing failed yet).
 
-    Precondition: inside the transaction that marks the report's payload processed.
+    Raises PayloadIgnored for a report about a message VIK did not send.
     """
-    from vik.conversations import events
-
     reference = (
         MessageReference.objects.filter(
             region_id=account.region_id,
@@ -633,13 +475,15 @@ def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) ->
             f"delivery report about a message VIK did not send: {report.original_external_id!r}"
         )
     if not report.permanent:
-        return  # "delayed": the remote server is still trying; nothing failed yet
+        return None
     reason = f"{report.status} {report.reason}".strip()
     OutboundMessage.objects.filter(pk=reference.outbound.pk).update(
         state=OutboundState.FAILED, last_error=reason, next_attempt_at=None
     )
     recipients = ", ".join(report.recipients) or reference.outbound.recipient
-    events.delivery_failed(request=reference.request, recipient=recipients, reason=reason)
+    return DeliveryFailure(
+        message=reference.outbound, request=reference.request, recipient=recipients, reason=reason
+    )
 
 
 def channels_sweep() -> tuple[int, int]:
@@ -653,8 +497,6 @@ def channels_sweep() -> tuple[int, int]:
 
     Returns (inbound, outbound) counts. Safe to run at any time: processing is idempotent.
     """
-    from .tasks import inbound_drain_task, inbound_process_task, outbound_drain_task
-
     now = clock.now()
     stale = now - stale_claim()
     backlog = tasks_waiting_since(stale)
@@ -673,9 +515,9 @@ def channels_sweep() -> tuple[int, int]:
         InboundPayload.objects.filter(pk__in=inbound_ids).update(next_attempt_at=now)
         for pk, attempts in inbound_rows:
             if attempts:  # a claim taken back: processed on its own
-                enqueue_on_commit(inbound_process_task, pk)
+                enqueue_on_commit(intake().process_task, pk)
         if any(not attempts for _pk, attempts in inbound_rows):  # never tried: one drain
-            enqueue_once_on_commit(inbound_drain_task)
+            enqueue_once_on_commit(intake().drain_task)
         outbound_ids = list(
             OutboundMessage.objects.select_for_update(skip_locked=True)
             .filter(outbound)
@@ -685,15 +527,13 @@ def channels_sweep() -> tuple[int, int]:
             state=OutboundState.QUEUED, next_attempt_at=now
         )
         if outbound_ids:  # taken-back claims and lost wake-ups alike: one drain sends them
-            enqueue_once_on_commit(outbound_drain_task)
+            enqueue_once_on_commit(tasks.outbound_drain_task)
     return len(inbound_ids), len(outbound_ids)
 
 
 def inbound_discard(*, payload: InboundPayload, by: Any, reason: str) -> None:
     """A lead decided a quarantined payload is not a citizen's message. It stays stored (and
     in the audit log); it is only taken off the quarantine list."""
-    from vik.audit.services import audit_record
-
     with transaction.atomic():
         InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.QUARANTINED).update(
             state=PayloadState.IGNORED, quarantine_reason=f"discarded: {reason}".strip()
@@ -710,11 +550,6 @@ def account_failure_notify(*, account: ChannelAccount, problem: str) -> int:
 
     Until workspace notifications exist (routing issue), this is an e-mail.
     """
-    from django.core.mail import send_mail
-
-    from vik.tenancy.choices import Role
-    from vik.tenancy.models import Membership
-
     if account.centre_id:
         people = Membership.objects.filter(centre_id=account.centre_id, role=Role.CENTRE_LEAD)
     else:

@@ -1,20 +1,13 @@
-"""Tasks take ids and call one service; each is safe to run twice."""
+"""Tasks take ids and call one service; each is safe to run twice.
+
+The tasks that process inbound payloads belong to `conversations` (`vik.conversations.tasks`),
+which registers them with the core (`hooks`)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from . import services
-
-
-@task(queue_name="inbound")
-def inbound_process_task(payload_id: int) -> None:
-    services.inbound_process(payload_id=payload_id)
-
-
-@task(queue_name="inbound")
-def inbound_drain_task() -> None:
-    services.inbound_drain()
 
 
 @task(queue_name="outbound")

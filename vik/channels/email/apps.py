@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from vik.channels.core.registry import register
 from vik.core.health import register_check
 
 
@@ -9,10 +10,8 @@ class EmailChannelConfig(AppConfig):
     verbose_name = "E-mail channel"
 
     def ready(self) -> None:
-        from vik.channels.core.registry import register
-
         from . import health  # local import: it reads models, which load after apps.py
-        from .adapter import EmailAdapter
+        from .adapter import EmailAdapter  # local import: it reads models, which load after apps.py
 
         register(EmailAdapter())
         register_check("mailboxes", health.mailboxes_failing)

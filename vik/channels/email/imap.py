@@ -48,10 +48,10 @@ from vik.channels.core.services import (
     inbound_accept_many,
     inbound_quarantine,
 )
+from vik.channels.mail.parser import idempotency_key
 from vik.core import clock
 
 from .models import MailboxState
-from .parser import idempotency_key
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from django.db import close_old_connections, connections
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import inbound_accept
+from vik.channels.mail.parser import idempotency_key
 from vik.core.memo import configured
 
 from .adapter import RAW_CONTENT_TYPE
-from .parser import idempotency_key
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def _account_for_now(address: str) -> int | None:
 
 def server_factory(executor: concurrent.futures.Executor, max_bytes: int) -> Any:
     """What `loop.create_server` calls for each connection: an LMTP session storing into VIK."""
-    from aiosmtpd.lmtp import LMTP
+    from aiosmtpd.lmtp import LMTP  # local import: only the `vik lmtp` process speaks LMTP
 
     class Session(LMTP):
         # RFC 5321 allows 1,000 bytes a line, but real mail (HTML on one line) has longer

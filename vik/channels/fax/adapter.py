@@ -35,7 +35,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from vik.channels.core.base import (
     ChannelAdapter,
     DeliveryError,
-    DeliveryReport,
     InboundAttachment,
     NormalisedMessage,
     PayloadRejected,
@@ -44,13 +43,9 @@ from vik.channels.core.base import (
 )
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import InboundPayload, OutboundMessage
-from vik.channels.email.adapter import (
-    DEFAULT_MAX_BYTES,
-    _with_signature,
-    smtp_connections,
-    smtp_deliver,
-)
-from vik.channels.email.parser import MailAttachment, MailUnparseable, ParsedMail, parse_mail
+from vik.channels.mail.inbound import delivery_report_message, mail_read
+from vik.channels.mail.parser import MailAttachment, ParsedMail
+from vik.channels.mail.smtp import smtp_connections, smtp_deliver, with_signature
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
@@ -107,22 +102,10 @@ class FaxAdapter(ChannelAdapter):
     acknowledges_by_default = False
 
     def parse(self, payload: InboundPayload) -> NormalisedMessage:
-        if payload.metadata.get("oversized"):  # only its header was fetched from IMAP
-            raise PayloadRejected(payload.metadata.get("reason", "the message is too large"))
-        account_settings: dict[str, Any] = payload.account.settings or {}
-        fax_settings = fax_settings_of(account_settings)
-        raw = bytes(payload.body)
-        limit = int(account_settings.get("max_bytes", DEFAULT_MAX_BYTES))
-        if len(raw) > limit:
-            raise PayloadRejected(
-                f"The message has {len(raw)} bytes; this account accepts at most {limit}."
-            )
-        try:
-            parsed = parse_mail(raw)
-        except MailUnparseable as error:
-            raise PayloadRejected(f"This is not an e-mail message: {error}") from error
+        fax_settings = fax_settings_of(payload.account.settings or {})
+        raw, parsed = mail_read(payload)
         if parsed.bounce is not None:  # our mail to the gateway came back
-            return _delivery_report(parsed, payload)
+            return delivery_report_message(parsed, payload)
         documents = fax_documents(parsed.attachments)
         if not documents:
             raise PayloadRejected("the fax message carries no PDF or TIFF")
@@ -176,7 +159,7 @@ class FaxAdapter(ChannelAdapter):
         if interaction.is_automatic:
             headers["Auto-Submitted"] = "auto-replied"
         # The reference leads the page, so that a fax sent back on our paper finds its request.
-        body = f"[{request.reference}]\n\n" + _with_signature(interaction.text, request)
+        body = f"[{request.reference}]\n\n" + with_signature(interaction.text, request)
         return smtp_deliver(
             message,
             subject=f"[{request.reference}] {request.subject}",
@@ -218,26 +201,6 @@ def read_documents(
             )
         )
     return results
-
-
-def _delivery_report(parsed: ParsedMail, payload: InboundPayload) -> NormalisedMessage:
-    bounce = parsed.bounce
-    assert bounce is not None
-    return NormalisedMessage(
-        sender_identities=[],
-        text=parsed.text,
-        occurred_at=payload.received_at,
-        subject=parsed.subject,
-        external_id=parsed.message_id,
-        auto_reply="delivery status notification",
-        delivery_report=DeliveryReport(
-            original_external_id=bounce.original_message_id,
-            recipients=bounce.recipients,
-            status=bounce.status,
-            reason=bounce.diagnostic,
-            permanent=bounce.action != "delayed" and not bounce.status.startswith("4"),
-        ),
-    )
 
 
 def _reference_in(text: str) -> str:

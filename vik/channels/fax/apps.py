@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from vik.channels.core.registry import register
+
 
 class FaxChannelConfig(AppConfig):
     name = "vik.channels.fax"
@@ -7,8 +9,6 @@ class FaxChannelConfig(AppConfig):
     verbose_name = "Fax channel"
 
     def ready(self) -> None:
-        from vik.channels.core.registry import register
-
-        from .adapter import FaxAdapter
+        from .adapter import FaxAdapter  # local import: it reads models, which load after apps.py
 
         register(FaxAdapter())

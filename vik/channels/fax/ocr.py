@@ -313,7 +313,7 @@ def _run(command: list[str], timeout: float) -> str:
 
 
 def _tiff_pages(content: bytes, tmp: Path, state: _Pages) -> None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # local import: only TIFF faxes need Pillow
 
     try:  # reads the header only; each page's size is checked before it is decoded
         document = Image.open(io.BytesIO(content), formats=["TIFF"])
@@ -350,7 +350,7 @@ def _frames(document: Any) -> Iterator[Any]:
 def _square_page(page: Any) -> tuple[Any, int]:
     """A grey page with square pixels at its higher resolution (204 × 98 dpi → 204 × 204),
     within MIN_DPI–MAX_DPI and MAX_PAGE_PIXELS; and that resolution."""
-    from PIL import Image
+    from PIL import Image  # local import: only TIFF faxes need Pillow
 
     width, height = page.size
     if width * height > MAX_PAGE_PIXELS:
@@ -391,7 +391,7 @@ def _limit_openmp_threads() -> None:
 
 
 def _tesseract(image: Any, dpi: int, timeout: float) -> str:
-    import pytesseract
+    import pytesseract  # local import: OCR engine, loaded only when a fax arrives
 
     if timeout <= 1.0:
         raise TimeoutError(_("no time left"))

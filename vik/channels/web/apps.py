@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from vik.channels.core.registry import register
+
 
 class WebChannelConfig(AppConfig):
     name = "vik.channels.web"
@@ -7,8 +9,6 @@ class WebChannelConfig(AppConfig):
     verbose_name = "Web form channel"
 
     def ready(self) -> None:
-        from vik.channels.core.registry import register
-
-        from .adapter import WebAdapter
+        from .adapter import WebAdapter  # local import: it reads models, which load after apps.py
 
         register(WebAdapter())

@@ -6,6 +6,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `opening`: a request's reference, routing and deadlines (`request_open`);
 - `routing`: applying routing decisions (tags, assignment policies, the timeline);
 - `deadlines`: applying service levels (targets, the paused clock) and the SLA sweep;
+- `intake`: the payloads the channel core stored, processed (claimed, parsed, applied);
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
@@ -58,6 +59,11 @@ from .inbound import (
     inbound_apply_continuations,
     opens_new_request,
 )
+from .intake import (
+    delivery_report_apply,
+    inbound_drain,
+    inbound_process,
+)
 from .network import (
     consultation_answer,
     consultation_ask,
@@ -99,9 +105,12 @@ __all__ = [
     "consultation_ask",
     "contacts_merge",
     "continues_request",
+    "delivery_report_apply",
     "inbound_apply",
     "inbound_apply_batch",
     "inbound_apply_continuations",
+    "inbound_drain",
+    "inbound_process",
     "interaction_attachments_store",
     "opens_new_request",
     "recent_acknowledgements",

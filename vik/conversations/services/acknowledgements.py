@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vik.channels.core.models import ChannelAccount
+from vik.channels.core.registry import adapter_for
+from vik.channels.core.services import outbound_queue
 from vik.contacts.models import Contact
 from vik.core import clock
 
@@ -27,8 +29,6 @@ def request_acknowledge(
     """Tell the citizen we have their request: its reference and tracking link, on the channel
     it came in, if the channel acknowledges. At most a few per sender and hour, so that a loop
     with another robot dies out even if it slips past the auto-reply checks."""
-    from vik.channels.core.services import outbound_queue
-
     recipient = acknowledgement_recipient(account, request, recipient)
     if recipient is None:
         return None
@@ -47,8 +47,6 @@ def acknowledgement_recipient(
 ) -> str | None:
     """Where the acknowledgement goes (`recipient` if the message said), or None: the
     account does not acknowledge, or the channel cannot reach the citizen."""
-    from vik.channels.core.registry import adapter_for
-
     adapter = adapter_for(account.kind)
     if not account.settings.get("acknowledge", adapter.acknowledges_by_default):
         return None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from vik.core.errors import ValidationFailed, VikError
 from vik.tenancy import permissions
-from vik.tenancy.models import InformationCentre
+from vik.tenancy.models import InformationCentre, User
 
 from ..choices import Status
 from ..models import (
@@ -67,8 +67,6 @@ def requests_bulk_apply(
 
 def _bulk_action(*, user: Any, action: str, value: str, reason: str) -> Any:
     """The action on one request, its value read once for the whole batch."""
-    from vik.tenancy.models import User
-
     if action == "assign":
         assignee = None
         if value == "me":

@@ -17,6 +17,8 @@ from vik.channels.core.base import (
     PayloadRejected,
 )
 from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference
+from vik.channels.core.registry import adapter_for
+from vik.channels.core.services import outbound_queue_many
 from vik.contacts.models import Contact
 from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
@@ -150,8 +152,6 @@ def inbound_apply(
         Request.objects.filter(pk=request.pk).update(last_activity_at=message.occurred_at)
     _remember_external_id(region, message, request, interaction)
     if opened:
-        from vik.channels.core.registry import adapter_for
-
         request_acknowledge(
             request=request, account=account, contact=contact,
             recipient=adapter_for(account.kind).sender_address(message),
@@ -221,9 +221,6 @@ def inbound_apply_batch(
     Precondition: inside the transaction that marks the payloads processed; on any error the
     caller rolls back and applies the messages one by one.
     """
-    from vik.channels.core.registry import adapter_for
-    from vik.channels.core.services import outbound_queue_many
-
     region = account.region
     ids = [m.external_id for _p, m in items if m.external_id]
     if ids:

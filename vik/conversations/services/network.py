@@ -17,7 +17,8 @@ from vik.routing.services import (
     RoutingDecision,
 )
 from vik.tenancy import permissions
-from vik.tenancy.models import InformationCentre
+from vik.tenancy.choices import Role
+from vik.tenancy.models import InformationCentre, User
 
 from .. import events
 from ..choices import AccessReason, Direction, Status, Visibility
@@ -39,9 +40,6 @@ from .routing import request_routed
 
 def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: Request) -> None:
     """Tell a centre something: its leads, or its agents when it has no lead."""
-    from vik.tenancy.choices import Role
-    from vik.tenancy.models import User
-
     staff = User.objects.filter(is_active=True, memberships__centre=centre)
     recipients = list(staff.filter(memberships__role=Role.CENTRE_LEAD).distinct().order_by("pk"))
     if not recipients:

@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from vik.channels.core.base import (
     InboundAttachment,
 )
+from vik.channels.core.registry import adapter_for
+from vik.channels.core.services import outbound_queue
 from vik.core import clock
 from vik.core.errors import ValidationFailed
+from vik.knowledge.services import reply_usage_record
 from vik.notifications.services import note_mentions_notify
 
 from .. import events
@@ -42,10 +45,6 @@ def request_reply(
     """A public reply on the request's channel: shown on the tracking page and delivered through
     the channel of origin wherever that channel has an address for the citizen. `articles`:
     the knowledge articles the agent inserted into the reply (their use is counted)."""
-    from vik.channels.core.registry import adapter_for
-    from vik.channels.core.services import outbound_queue
-    from vik.knowledge.services import reply_usage_record
-
     request_require_work(request, by)
     if request.merged_into_id is not None:
         raise ValidationFailed(

@@ -19,7 +19,7 @@ from vik.conversations.selectors import interaction_formatted
 from vik.core import clock
 from vik.testing.fixtures import run_on_commit
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "mail" / "tests" / "fixtures"
 HOSTILE = (
     '<p>Dobrý den, posílám <b>plakát</b>.</p><img src="https://tracker.example/p.gif" '
     'alt="pixel" width="1" height="1" srcset="https://tracker.example/p2.gif 2x" '

@@ -21,8 +21,8 @@ from vik.channels.core.choices import ChannelKind, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.email import imap
 from vik.channels.email.models import MailboxState
-from vik.channels.email.parser import idempotency_key
 from vik.channels.email.tasks import mailbox_poll_task
+from vik.channels.mail.parser import idempotency_key
 from vik.conversations.models import Interaction
 from vik.core import clock
 from vik.testing.fixtures import run_on_commit

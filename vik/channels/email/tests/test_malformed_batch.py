@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from vik.channels.core import services
 from vik.channels.core.choices import ChannelKind, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload
+from vik.conversations.services import intake
 
 VALID = (
     b"From: =?windows-1250?q?Ji=F8=ED_Nov=E1k?= <jiri@example.cz>\r\n"
@@ -66,7 +67,7 @@ def test_every_message_ends_filed_quarantined_or_ignored(mailbox, batch):
         )
         stored.append(payload.pk)
     for pk in stored:  # one worker's batch: a bad message must not stop the next one
-        services.inbound_process(payload_id=pk)
+        intake.inbound_process(payload_id=pk)
     for payload in InboundPayload.objects.filter(pk__in=stored):
         assert payload.state in {
             PayloadState.PROCESSED,

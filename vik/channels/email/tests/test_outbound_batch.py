@@ -13,6 +13,7 @@ from vik.channels.core.choices import OutboundState
 from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
 from vik.conversations.choices import EventKind
 from vik.conversations.models import TimelineEvent
+from vik.conversations.services import intake
 from vik.core import clock
 from vik.testing.fixtures import run_on_commit
 
@@ -39,7 +40,7 @@ def test_a_burst_of_acknowledgements_goes_out_through_one_connection(world, mail
         asked[sender] = message_from_bytes(bytes(payload.body))["Message-ID"]
 
     with run_on_commit():  # the inbound drain commits, its outbound drain runs at once
-        assert services.inbound_drain() == 6
+        assert intake.inbound_drain() == 6
 
     delivered = sorted(str(m["To"]) for m in smtp_sink.messages)
     assert delivered == sorted(s for s in senders if s != senders[3])
@@ -63,13 +64,13 @@ def test_a_burst_of_acknowledgements_goes_out_through_one_connection(world, mail
 def test_a_server_that_drops_the_connection_costs_one_retry_not_the_batch(
     world, mailbox, smtp_sink, monkeypatch
 ):
-    from vik.channels.email import adapter
+    from vik.channels.mail import smtp
 
     for number in range(4):
         arrive(mailbox, f"obcan{number}@example.cz", number)
     with run_on_commit():
         monkeypatch.setattr(services, "outbound_drain", lambda **kwargs: 0)  # sent below
-        services.inbound_drain()
+        intake.inbound_drain()
     monkeypatch.undo()
     sent = {"n": 0}
     original = DjangoMessage.send
@@ -82,7 +83,7 @@ def test_a_server_that_drops_the_connection_costs_one_retry_not_the_batch(
 
     monkeypatch.setattr(DjangoMessage, "send", flaky)
     assert services.outbound_drain() == 4
-    assert adapter._open_connections.get() is None  # the batch's connections are closed
+    assert smtp._open_connections.get() is None  # the batch's connections are closed
     states = sorted(OutboundMessage.objects.values_list("state", flat=True))
     assert states == [OutboundState.QUEUED] + [OutboundState.SENT] * 3
     retry = OutboundMessage.objects.get(state=OutboundState.QUEUED)

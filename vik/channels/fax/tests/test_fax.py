@@ -35,9 +35,9 @@ from vik.channels.core.models import (
     MessageReference,
     OutboundMessage,
 )
-from vik.channels.email.parser import parse_mail
 from vik.channels.fax import ocr
 from vik.channels.fax.adapter import calling_number, gateway_address
+from vik.channels.mail.parser import parse_mail
 from vik.conversations import services
 from vik.conversations.models import Interaction, Request
 from vik.core import clock

@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import inbound_accept
+from vik.channels.mail.parser import idempotency_key
 
 from ...adapter import RAW_CONTENT_TYPE
-from ...parser import idempotency_key
 
 EX_OK, EX_TEMPFAIL = 0, 75
 

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vik.channels.email.parser import MailUnparseable, ParsedMail, describe, parse_mail
+from vik.channels.mail.parser import MailUnparseable, ParsedMail, describe, parse_mail
 
 SUMMARY_TEXT_CHARS = 4000
 

@@ -18,7 +18,7 @@ from django.utils import translation
 
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
-from vik.channels.email.parser import MailUnparseable, parse_mail
+from vik.channels.mail.parser import MailUnparseable, parse_mail
 
 from ...adapter import (
     LANGUAGE,

@@ -11,7 +11,6 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.db import transaction
 
-from vik.channels.core import services
 from vik.channels.core.choices import ChannelKind, PayloadState
 from vik.channels.core.models import (
     ChannelAccount,
@@ -23,6 +22,7 @@ from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact, Identity
 from vik.conversations.models import Interaction, Request, TimelineEvent
+from vik.conversations.services import intake
 from vik.core import clock
 from vik.testing.personas import JIHLAVA, _staff
 
@@ -168,16 +168,16 @@ def one_by_one_and_together(arrivals, observe=outcome):
     with clock.travel(NOW):
         with transaction.atomic():
             for payload in arrivals:
-                services.inbound_process(payload_id=payload.pk)
+                intake.inbound_process(payload_id=payload.pk)
             one_by_one = observe()
             transaction.set_rollback(True)
         assert InboundPayload.objects.filter(state=PayloadState.PENDING).count() == len(arrivals)
-        assert services.inbound_drain() == len(arrivals)
+        assert intake.inbound_drain() == len(arrivals)
         return one_by_one, observe()
 
 
 def test_a_batch_ends_exactly_as_the_same_messages_one_by_one(world, arrivals, caplog):
-    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
+    caplog.set_level(logging.INFO, logger="vik.conversations.services.intake")
     one_by_one, together = one_by_one_and_together(arrivals)
 
     assert "applied one by one" not in caplog.text  # the set-based step did the work
@@ -201,7 +201,7 @@ def test_vik_own_message_in_a_batch_is_ignored_as_one_by_one(world, arrivals, ca
         region_id=world.region.pk, request=old, outbound=sent, channel=ChannelKind.EMAIL,
         message_id=email.message_from_bytes(bytes(came_back.body))["Message-ID"].strip("<>"),
     )  # fmt: skip
-    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
+    caplog.set_level(logging.INFO, logger="vik.conversations.services.intake")
     one_by_one, together = one_by_one_and_together(arrivals)
 
     assert "applied one by one" not in caplog.text
@@ -321,7 +321,7 @@ def test_replies_in_a_batch_end_exactly_as_one_by_one(world, arrivals, caplog):
             "statuses": sorted(Request.objects.values_list("subject", "status")),
         }
 
-    caplog.set_level(logging.INFO, logger="vik.channels.core.services")
+    caplog.set_level(logging.INFO, logger="vik.conversations.services.intake")
     one_by_one, together = one_by_one_and_together(batch, observe=observe)
 
     assert "applied one by one" not in caplog.text

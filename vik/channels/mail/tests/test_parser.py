@@ -14,9 +14,9 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vik.channels.email import parser
-from vik.channels.email.charsets import decode_bytes, decode_words
-from vik.channels.email.parser import (
+from vik.channels.mail import parser
+from vik.channels.mail.charsets import decode_bytes, decode_words
+from vik.channels.mail.parser import (
     FALLBACK,
     MailAddress,
     MailAttachment,

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vik.channels.email import parser
-from vik.channels.email.parser import parse_mail
-from vik.channels.email.tests.test_parser import damaged_messages
+from vik.channels.mail import parser
+from vik.channels.mail.parser import parse_mail
+from vik.channels.mail.tests.test_parser import damaged_messages
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALL_FIXTURES = sorted(FIXTURES.rglob("*.eml"))

@@ -14,9 +14,9 @@ from vik.channels.core.choices import PayloadState
 from vik.channels.core.models import InboundPayload
 from vik.channels.web.adapter import PAYLOAD_CONTENT_TYPE, payload_body
 from vik.contacts.models import Contact
-from vik.conversations import services as conversation_services
 from vik.conversations.models import Interaction, Request
 from vik.conversations.services import inbound as inbound_services
+from vik.conversations.services import intake
 from vik.core import clock
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import JIHLAVA
@@ -68,14 +68,14 @@ def test_the_same_payload_twice_makes_one_interaction(world):
 
 def test_processing_again_does_nothing(world):
     payload, _ = accept(world)
-    services.inbound_process(payload_id=payload.pk)
-    services.inbound_process(payload_id=payload.pk)
+    intake.inbound_process(payload_id=payload.pk)
+    intake.inbound_process(payload_id=payload.pk)
     assert Interaction.objects.filter(inbound_payload=payload).count() == 1
     assert Request.objects.count() == 1
 
 
 def test_a_failed_processing_is_retried_and_processed_once(world, monkeypatch):
-    real_apply = conversation_services.inbound_apply
+    real_apply = inbound_services.inbound_apply
     calls = {"n": 0}
 
     def flaky_apply(**kwargs):
@@ -84,7 +84,7 @@ def test_a_failed_processing_is_retried_and_processed_once(world, monkeypatch):
             raise ConnectionError("database went away")
         return real_apply(**kwargs)
 
-    monkeypatch.setattr(conversation_services, "inbound_apply", flaky_apply)
+    monkeypatch.setattr(inbound_services, "inbound_apply", flaky_apply)
     payload, _ = accept(world)
     payload.refresh_from_db()
     assert payload.state == PayloadState.PENDING
@@ -93,11 +93,11 @@ def test_a_failed_processing_is_retried_and_processed_once(world, monkeypatch):
     assert Interaction.objects.count() == 0
 
     # Not due yet: a second task for it changes nothing.
-    services.inbound_process(payload_id=payload.pk)
+    intake.inbound_process(payload_id=payload.pk)
     assert calls["n"] == 1
 
     with clock.travel(payload.next_attempt_at + dt.timedelta(seconds=1)):
-        services.inbound_process(payload_id=payload.pk)
+        intake.inbound_process(payload_id=payload.pk)
     payload.refresh_from_db()
     assert payload.state == PayloadState.PROCESSED
     assert payload.attempts == 2
@@ -112,14 +112,14 @@ def test_a_payload_that_always_fails_ends_in_quarantine_with_the_reason(
     def broken_apply(**kwargs):
         raise RuntimeError("bug in processing")
 
-    monkeypatch.setattr(conversation_services, "inbound_apply", broken_apply)
+    monkeypatch.setattr(inbound_services, "inbound_apply", broken_apply)
     payload, _ = accept(world)
     for _ in range(3):
         payload.refresh_from_db()
         if payload.state != PayloadState.PENDING:
             break
         with clock.travel(payload.next_attempt_at + dt.timedelta(seconds=1)):
-            services.inbound_process(payload_id=payload.pk)
+            intake.inbound_process(payload_id=payload.pk)
     payload.refresh_from_db()
     assert payload.state == PayloadState.QUARANTINED
     assert (
@@ -207,7 +207,7 @@ def test_the_sweeper_takes_back_the_claim_of_a_dead_worker(world):
         received_at=clock.now(),
         next_attempt_at=clock.now(),
     )
-    assert services._claim_inbound(payload.pk)  # ... and the worker was killed
+    assert services.inbound_claim(payload.pk)  # ... and the worker was killed
     assert services.channels_sweep() == (0, 0)  # its lease still runs
     with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
         assert services.channels_sweep() == (1, 0)
@@ -224,13 +224,13 @@ def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
         received_at=clock.now(),
         next_attempt_at=clock.now(),
     )
-    token = services._claim_inbound(payload.pk)  # worker A claims it, then stalls
+    token = services.inbound_claim(payload.pk)  # worker A claims it, then stalls
     assert token is not None
     with clock.travel(clock.now() + 3 * services.stale_claim()):
         with run_on_commit():
             assert services.channels_sweep() == (1, 0)  # worker B gets it and processes it
-        monkeypatch.setattr(services, "_claim_inbound", lambda payload_id: token)
-        services.inbound_process(payload_id=payload.pk)  # worker A wakes up
+        monkeypatch.setattr(services, "inbound_claim", lambda payload_id: token)
+        intake.inbound_process(payload_id=payload.pk)  # worker A wakes up
     payload.refresh_from_db()
     assert (payload.state, payload.attempts, payload.last_error) == (PayloadState.PROCESSED, 2, "")
     assert Interaction.objects.filter(inbound_payload=payload).count() == 1
@@ -285,7 +285,7 @@ def test_a_burst_is_drained_in_batches_in_arrival_order(world, settings):
     settings.VIK_INBOUND_BATCH_SIZE = 4
     payloads = stored(world, 10)
 
-    assert services.inbound_drain() == 10
+    assert intake.inbound_drain() == 10
 
     assert set(InboundPayload.objects.values_list("state", flat=True)) == {PayloadState.PROCESSED}
     requests = Request.objects.order_by("reference")
@@ -293,7 +293,7 @@ def test_a_burst_is_drained_in_batches_in_arrival_order(world, settings):
     assert [i.inbound_payload_id for i in Interaction.objects.order_by("request__reference")] == [
         p.pk for p in payloads
     ]
-    assert services.inbound_drain() == 0  # nothing twice
+    assert intake.inbound_drain() == 0  # nothing twice
 
 
 def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkeypatch):
@@ -308,7 +308,7 @@ def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkey
 
     # It breaks the batch's set-based step too: the batch is then applied one by one.
     monkeypatch.setattr(inbound_services, "_inbound_interaction", build)
-    assert services.inbound_drain() == 5
+    assert intake.inbound_drain() == 5
 
     states = dict(InboundPayload.objects.values_list("pk", "state"))
     assert [states[p.pk] for p in payloads] == [
@@ -325,9 +325,9 @@ def test_one_broken_payload_in_a_batch_does_not_hold_up_the_others(world, monkey
     assert Contact.objects.count() == 4  # the batch's rolled-back step left nothing behind
     # A retry is never batched again: the next drain leaves it to its own task.
     with clock.travel(failed.next_attempt_at + dt.timedelta(seconds=1)):
-        assert services.inbound_drain() == 0
+        assert intake.inbound_drain() == 0
         monkeypatch.setattr(inbound_services, "_inbound_interaction", real_build)
-        services.inbound_process(payload_id=poisoned)
+        intake.inbound_process(payload_id=poisoned)
     assert InboundPayload.objects.get(pk=poisoned).state == PayloadState.PROCESSED
 
 
@@ -335,22 +335,22 @@ def test_a_long_burst_hands_over_to_a_new_drain_task(world, settings):
     settings.VIK_INBOUND_BATCH_SIZE = 2
     stored(world, 7)
     with run_on_commit():  # the immediate backend runs the next drain at once
-        assert services.inbound_drain(max_batches=2) == 4
+        assert intake.inbound_drain(max_batches=2) == 4
     assert not InboundPayload.objects.filter(state=PayloadState.PENDING).exists()
     assert Interaction.objects.count() == 7
 
 
 def test_a_batch_claimed_by_a_worker_that_died_comes_back_one_by_one(world):
     payloads = stored(world, 3)
-    token, ids = services._claim_inbound_batch(10)  # ... and the worker was killed
+    token, ids = services.inbound_claim_batch(10)  # ... and the worker was killed
     assert ids == [p.pk for p in payloads]
-    assert services.inbound_drain() == 0  # claimed: nobody else takes them meanwhile
+    assert intake.inbound_drain() == 0  # claimed: nobody else takes them meanwhile
     with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
         assert services.channels_sweep() == (3, 0)
     assert list(InboundPayload.objects.values_list("state", "attempts").distinct()) == [
         (PayloadState.PROCESSED, 2)
     ]
-    services._process_claimed(token, ids)  # the old claim, if it ever wakes up: no effect
+    intake._process_claimed(token, ids)  # the old claim, if it ever wakes up: no effect
     assert Interaction.objects.count() == 3
 
 

@@ -1,0 +1,200 @@
+"""Intake: the payloads the channel core stored become interactions, exactly once.
+
+The channel core stores what arrives (`vik.channels.core.services.inbound_accept`) and, after
+the commit, enqueues the task this app registered with it (`vik.channels.core.hooks`, filled
+in `ConversationsConfig.ready`): `inbound_drain` for what waits for its first attempt, in
+batches, and `inbound_process` for one payload (a retry, a claim taken back). Both claim their
+payloads through the core, parse them with their channel's adapter, and apply them
+(`inbound`); a transient failure is retried with backoff, and what can never be processed is
+quarantined.
+
+The core never imports this app; it asks it through that registration, which also carries
+`events.delivery_failure_record`: the timeline entry for a delivery the outbox gave up on.
+Delivery reports (bounces) arrive as payloads and are applied here (`delivery_report_apply`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+
+from vik.channels.core import services as channel_services
+from vik.channels.core.base import (
+    DeliveryReport,
+    NormalisedMessage,
+    PayloadIgnored,
+    PayloadRejected,
+)
+from vik.channels.core.choices import PayloadState
+from vik.channels.core.models import ChannelAccount, InboundPayload
+from vik.channels.core.registry import adapter_for
+from vik.core import clock
+from vik.core.memo import batch_memo
+from vik.core.tasks import backoff, enqueue_on_commit, enqueue_once_on_commit
+
+from .. import events, tasks
+from . import inbound
+
+log = logging.getLogger(__name__)
+
+
+def inbound_process(*, payload_id: int) -> None:
+    """Turn one stored payload into one interaction, exactly once.
+
+    Idempotent: a processed or quarantined payload is left alone. A worker that outlived its
+    lease (a long pause; the sweeper gave the payload to another worker) finds that its claim is
+    no longer the payload's and changes nothing: the check holds the row lock until the commit.
+    """
+    token = channel_services.inbound_claim(payload_id)
+    if token is not None:
+        _process_claimed(token, [payload_id])
+
+
+def inbound_drain(*, batch_size: int | None = None, max_batches: int = 20) -> int:
+    """Process the payloads waiting for their first attempt, a batch per transaction.
+
+    The task that runs this is enqueued once for many payloads (`inbound_accept`), so a burst
+    of mail costs one task, one claim and one commit per batch instead of per message. After
+    `max_batches` it hands over to a new task, so that other tasks (the acknowledgements going
+    out) get their turn in a long burst. A batch smaller than the batch size took all that
+    waited: the task ends there instead of taking the few that came meanwhile one small batch
+    after another; each of those was accepted after this task started, so it enqueued the
+    next task, which gathers them (`VIK_TASK_GATHER_SECONDS`). Returns how many it took.
+    """
+    size = batch_size or settings.VIK_INBOUND_BATCH_SIZE
+    taken = 0
+    for _batch in range(max_batches):
+        token, ids = channel_services.inbound_claim_batch(size)
+        if not ids:
+            return taken
+        _process_claimed(token, ids)
+        taken += len(ids)
+        if len(ids) < size:
+            return taken
+    with transaction.atomic():
+        enqueue_once_on_commit(tasks.inbound_drain_task)
+    return taken
+
+
+def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
+    """Process claimed payloads in one transaction: those that open new requests, and those
+    that continue one, together (`_apply_together`), the others each in a savepoint of its own.
+
+    A payload's interaction and its `processed` state commit together. One that fails rolls
+    back alone and is retried later; if the worker dies, nothing of the batch is committed and
+    the sweeper takes the claims back. Rows whose claim is no longer `token` are left alone.
+    """
+    failed: list[tuple[InboundPayload, Exception]] = []
+    with transaction.atomic(), batch_memo():
+        payloads = channel_services.inbound_claimed(token=token, ids=ids)
+        if len(payloads) < len(ids):
+            log.warning("inbound payloads: %s claims expired and were taken over",
+                        len(ids) - len(payloads))  # fmt: skip
+        processed: list[int] = []
+        parsed: list[tuple[InboundPayload, NormalisedMessage]] = []
+        for payload in payloads:
+            try:
+                parsed.append((payload, adapter_for(payload.account.kind).parse(payload)))
+            except Exception as error:
+                if not _settle_failure(payload, error):
+                    failed.append((payload, error))
+        processed += _apply_together(parsed)
+        together = set(processed)
+        for payload, message in parsed:
+            if payload.pk in together:
+                continue
+            try:
+                with transaction.atomic():
+                    if message.delivery_report is not None:
+                        delivery_report_apply(
+                            account=payload.account, report=message.delivery_report
+                        )
+                    else:
+                        inbound.inbound_apply(
+                            account=payload.account, payload=payload, message=message
+                        )
+                processed.append(payload.pk)
+            except Exception as error:
+                if not _settle_failure(payload, error):
+                    failed.append((payload, error))
+        if processed:
+            InboundPayload.objects.filter(pk__in=processed).update(
+                state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
+                last_error="", claim_token=None,
+            )  # fmt: skip
+    for payload, problem in failed:
+        _inbound_failed(payload, problem)
+
+
+def _apply_together(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:
+    """Apply set-based, per account and in a savepoint each, the messages of a batch that
+    open a new request (`inbound_apply_batch`), then those that continue one
+    (`inbound_apply_continuations`, which then finds the requests opened just before);
+    returns their payloads' ids. If that fails for a group, the group is left to be applied
+    one message at a time, which then decides each message on its own."""
+    done: list[int] = []
+    for select, apply, least in (
+        (inbound.opens_new_request, inbound.inbound_apply_batch, 2),
+        (inbound.continues_request, inbound.inbound_apply_continuations, 1),
+    ):
+        groups: dict[int, list[tuple[InboundPayload, NormalisedMessage]]] = {}
+        for payload, message in parsed:
+            if select(message):
+                groups.setdefault(payload.account_id, []).append((payload, message))
+        for items in groups.values():
+            if len(items) < least:
+                continue
+            try:
+                with transaction.atomic():
+                    applied = apply(account=items[0][0].account, items=items)
+            except Exception as error:
+                log.info("inbound batch of %s applied one by one: %s", len(items), error)
+                continue
+            done += [i.inbound_payload_id for i in applied if i.inbound_payload_id is not None]
+    return done
+
+
+def _settle_failure(payload: InboundPayload, error: Exception) -> bool:
+    """Record what can never be processed (quarantine) or needs no processing (ignored);
+    False for an error that may pass (the caller retries the payload later)."""
+    if isinstance(error, PayloadRejected):
+        channel_services.inbound_quarantine(payload=payload, reason=str(error))
+        return True
+    if isinstance(error, PayloadIgnored):
+        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
+            state=PayloadState.IGNORED, quarantine_reason=str(error), processed_at=clock.now(),
+            next_attempt_at=None, claim_token=None,
+        )  # fmt: skip
+        return True
+    log.error("inbound payload %s failed (attempt %s)", payload.pk, payload.attempts,
+              exc_info=error)  # fmt: skip
+    return False
+
+
+def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"
+    if payload.attempts >= settings.VIK_INBOUND_MAX_ATTEMPTS:
+        channel_services.inbound_quarantine(
+            payload=payload, reason=f"gave up after {payload.attempts} attempts; last: {reason}"
+        )
+        return
+    retry_at = clock.now() + backoff(payload.attempts)
+    with transaction.atomic():
+        InboundPayload.objects.filter(pk=payload.pk).update(
+            last_error=reason, next_attempt_at=retry_at
+        )
+        enqueue_on_commit(tasks.inbound_process_task, payload.pk, run_after=retry_at)
+
+
+def delivery_report_apply(*, account: ChannelAccount, report: DeliveryReport) -> None:
+    """A bounce: mark the outbound message it reports on failed, and say why on the request's
+    timeline, so that the clerk knows the citizen did not get the answer.
+
+    Precondition: inside the transaction that marks the report's payload processed.
+    """
+    failure = channel_services.delivery_report_settle(account=account, report=report)
+    if failure is not None:
+        events.delivery_failure_record(failure)
