@@ -11,10 +11,13 @@ from .models import Request, TimelineEvent
 
 if TYPE_CHECKING:
     from vik.channels.core.hooks import DeliveryFailure
+    from vik.tenancy.types import StaffUser
 
 
-def _event(request: Request, kind: str, actor: Any = None, **data: Any) -> TimelineEvent:
-    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _event(
+    request: Request, kind: str, actor: StaffUser | None = None, **data: Any
+) -> TimelineEvent:
+    """`actor` None: VIK itself (intake, routing, the SLA sweep), shown without a name."""
     return TimelineEvent.objects.create(
         request=request, kind=kind, actor=actor, data=data, created_at=clock.now()
     )
@@ -24,20 +27,21 @@ def created(*, request: Request, channel: str) -> TimelineEvent:
     return _event(request, EventKind.CREATED, channel=channel)
 
 
-def status_changed(*, request: Request, old: str, new: str, by: Any) -> TimelineEvent:
+def status_changed(*, request: Request, old: str, new: str, by: StaffUser | None) -> TimelineEvent:
+    """`by` None: VIK itself (the citizen's message that reopened the request)."""
     return _event(request, EventKind.STATUS_CHANGED, by, old=old, new=new)
 
 
-def assigned(*, request: Request, assignee: Any, by: Any) -> TimelineEvent:
+def assigned(*, request: Request, assignee: StaffUser | None, by: StaffUser) -> TimelineEvent:
     name = assignee.display_name if assignee else ""
     return _event(request, EventKind.ASSIGNED, by, assignee=name)
 
 
-def centre_changed(*, request: Request, old: str, new: str, by: Any) -> TimelineEvent:
+def centre_changed(*, request: Request, old: str, new: str, by: StaffUser) -> TimelineEvent:
     return _event(request, EventKind.CENTRE_CHANGED, by, old=old, new=new)
 
 
-def topic_changed(*, request: Request, old: str, new: str, by: Any) -> TimelineEvent:
+def topic_changed(*, request: Request, old: str, new: str, by: StaffUser) -> TimelineEvent:
     return _event(request, EventKind.TOPIC_CHANGED, by, old=old, new=new)
 
 
@@ -61,39 +65,44 @@ def delivery_failure_record(failure: DeliveryFailure) -> TimelineEvent:
     )
 
 
-def replied(*, request: Request, by: Any) -> TimelineEvent:
+def replied(*, request: Request, by: StaffUser) -> TimelineEvent:
     return _event(request, EventKind.REPLIED, by)
 
 
-def note_added(*, request: Request, by: Any) -> TimelineEvent:
+def note_added(*, request: Request, by: StaffUser) -> TimelineEvent:
     return _event(request, EventKind.NOTE_ADDED, by)
 
 
 def tags_changed(
-    *, request: Request, added: list[str], removed: list[str], by: Any
+    *, request: Request, added: list[str], removed: list[str], by: StaffUser | None
 ) -> TimelineEvent:
+    """`by` None: VIK itself (the tags of the routing rules)."""
     return _event(request, EventKind.TAGS_CHANGED, by, added=added, removed=removed)
 
 
-def transferred(*, request: Request, old: str, new: str, reason: str, by: Any) -> TimelineEvent:
+def transferred(
+    *, request: Request, old: str, new: str, reason: str, by: StaffUser
+) -> TimelineEvent:
     return _event(request, EventKind.TRANSFERRED, by, old=old, new=new, reason=reason)
 
 
-def consultation_asked(*, request: Request, centre: str, question: str, by: Any) -> TimelineEvent:
+def consultation_asked(
+    *, request: Request, centre: str, question: str, by: StaffUser
+) -> TimelineEvent:
     return _event(request, EventKind.CONSULTATION_ASKED, by, centre=centre, question=question)
 
 
-def consultation_answered(*, request: Request, centre: str, by: Any) -> TimelineEvent:
+def consultation_answered(*, request: Request, centre: str, by: StaffUser) -> TimelineEvent:
     return _event(request, EventKind.CONSULTATION_ANSWERED, by, centre=centre)
 
 
-def merged(*, request: Request, other: str, role: str, by: Any) -> TimelineEvent:
+def merged(*, request: Request, other: str, role: str, by: StaffUser) -> TimelineEvent:
     """On both requests: `role` is "source" on the one merged away, "target" on the one kept;
     `other` is the other request's reference."""
     return _event(request, EventKind.MERGED, by, reference=other, role=role)
 
 
-def split(*, request: Request, other: str, role: str, by: Any) -> TimelineEvent:
+def split(*, request: Request, other: str, role: str, by: StaffUser) -> TimelineEvent:
     """On both requests: `role` is "source" on the one split, "new" on the one made of it."""
     return _event(request, EventKind.SPLIT, by, reference=other, role=role)
 
@@ -121,11 +130,15 @@ def escalated(*, request: Request, actions: list[str]) -> TimelineEvent:
     return _event(request, EventKind.ESCALATED, actions=actions)
 
 
-def priority_changed(*, request: Request, old: int, new: int, by: Any) -> TimelineEvent:
+def priority_changed(
+    *, request: Request, old: int, new: int, by: StaffUser | None
+) -> TimelineEvent:
+    """`by` None: VIK itself (a missed deadline's escalation)."""
     return _event(request, EventKind.PRIORITY_CHANGED, by, old=old, new=new)
 
 
-def queue_changed(*, request: Request, old: str, new: str, by: Any) -> TimelineEvent:
+def queue_changed(*, request: Request, old: str, new: str, by: StaffUser | None) -> TimelineEvent:
+    """`by` None: VIK itself (a missed deadline's escalation)."""
     return _event(request, EventKind.QUEUE_CHANGED, by, old=old, new=new)
 
 

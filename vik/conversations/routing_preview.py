@@ -6,7 +6,7 @@ The rule is evaluated by `vik.routing`'s engine; the requests are conversations'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, Subquery
 
@@ -17,7 +17,14 @@ from vik.tenancy.models import InformationCentre
 from .choices import Direction, Priority
 from .models import Interaction, Request
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PREVIEW_REQUESTS = 100
+
+
+class _FirstText(TypedDict):
+    first_text: str | None  # the request's first inbound message's text
 
 
 @dataclass
@@ -80,7 +87,7 @@ def requests_rule_preview(*, rule: RoutingRule, limit: int = PREVIEW_REQUESTS) -
     return Preview(examined=len(requests), rows=rows)
 
 
-def _routing_facts(request: Any) -> RoutingFacts:
+def _routing_facts(request: WithAnnotations[Request, _FirstText]) -> RoutingFacts:
     return RoutingFacts(
         region=request.region, topic=request.topic, municipality=request.municipality,
         account=request.origin_account, channel=request.origin_channel, kind=request.kind,

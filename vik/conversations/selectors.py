@@ -8,7 +8,7 @@ import binascii
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from django.db import connections
@@ -27,6 +27,9 @@ from vik.tenancy.models import InformationCentre
 
 from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
 from .states import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 PAGE_SIZE = 50
 
@@ -178,7 +181,7 @@ def _ordering(sort: str) -> list[Any]:
     return ["-created_at", "-pk"]
 
 
-def requests_for(user: Any) -> QuerySet[Request]:
+def requests_for(user: StaffUser) -> QuerySet[Request]:
     return Request.objects.filter(permissions.requests_visible(user))
 
 
@@ -188,7 +191,7 @@ def _end_of_today() -> dt.datetime:
 
 
 def _apply_filters(
-    queryset: QuerySet[Request], filters: RequestFilters, user: Any
+    queryset: QuerySet[Request], filters: RequestFilters, user: StaffUser
 ) -> QuerySet[Request]:
     if filters.status == "active":
         queryset = queryset.exclude(status__in=["resolved", "closed"])
@@ -238,12 +241,12 @@ def _apply_filters(
     return queryset
 
 
-def requests_filtered(*, user: Any, filters: RequestFilters) -> QuerySet[Request]:
+def requests_filtered(*, user: StaffUser, filters: RequestFilters) -> QuerySet[Request]:
     """Every request the user may see that matches `filters`, unordered (for counting)."""
     return _apply_filters(requests_for(user), filters, user).order_by()
 
 
-def request_ids_capped(*, user: Any, filters: RequestFilters, cap: int) -> QuerySet[Any]:
+def request_ids_capped(*, user: StaffUser, filters: RequestFilters, cap: int) -> QuerySet[Any]:
     """The ids of at least min(cap, all) matching requests and at most a few times `cap`: what a
     capped count counts (taking min(count, cap)). Like the list, each part of what the user
     sees is read on its own index where the database can (see `_page_candidates`)."""
@@ -259,7 +262,7 @@ def request_ids_capped(*, user: Any, filters: RequestFilters, cap: int) -> Query
 
 
 def _page_candidates(
-    *, user: Any, filters: RequestFilters, cursor: str, limit: int
+    *, user: StaffUser, filters: RequestFilters, cursor: str, limit: int
 ) -> QuerySet[Request]:
     """The requests the page is taken from (the caller orders and slices them).
 
@@ -288,7 +291,7 @@ def _page_candidates(
 
 
 def request_page(
-    *, user: Any, filters: RequestFilters, cursor: str = "", limit: int = PAGE_SIZE
+    *, user: StaffUser, filters: RequestFilters, cursor: str = "", limit: int = PAGE_SIZE
 ) -> RequestPage:
     """One page of the requests the user may see in the order of `filters.sort`, continuing
     after `cursor`.
@@ -305,7 +308,7 @@ def request_page(
     return RequestPage(items=rows[:limit], next_cursor=next_cursor)
 
 
-def request_get(*, user: Any, reference: str) -> Request:
+def request_get(*, user: StaffUser, reference: str) -> Request:
     """The request, or 404 when it does not exist or the user may not see it (the same answer,
     so that references cannot be probed)."""
     request = (
@@ -410,7 +413,7 @@ class RequestNetwork:
     consultations: list[ConsultationItem]
 
 
-def request_network(*, request: Request, user: Any) -> RequestNetwork:
+def request_network(*, request: Request, user: StaffUser) -> RequestNetwork:
     centres = InformationCentre.objects.none()
     if permissions.can_work_request(user, request) and request.merged_into_id is None:
         centres = (
@@ -445,7 +448,7 @@ def request_transferred_from(*, request: Request) -> Transfer | None:
     )
 
 
-def consultations_open(*, user: Any) -> list[Consultation]:
+def consultations_open(*, user: StaffUser) -> list[Consultation]:
     """The unanswered questions the user may answer, oldest first."""
     return list(
         Consultation.objects.filter(
@@ -456,7 +459,7 @@ def consultations_open(*, user: Any) -> list[Consultation]:
     )
 
 
-def consultation_get(*, user: Any, pk: int) -> Consultation:
+def consultation_get(*, user: StaffUser, pk: int) -> Consultation:
     """A consultation the user may answer, or 404."""
     consultation = (
         Consultation.objects.filter(permissions.consultations_answerable(user), pk=pk)

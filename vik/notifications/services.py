@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -45,12 +45,9 @@ class NotificationDraft(NamedTuple):
 
 
 def notification_send(
-    *, user: Any, kind: str, text: str, request: Request | None = None
+    *, user: StaffUser, kind: str, text: str, request: Request | None = None
 ) -> Notification:
     """Tell a member of staff something in the workspace (and by e-mail, per their settings).
-
-    `user` is a `StaffUser`; it is typed `Any` until conversations' SLA warning passes its
-    `request.assignee` narrowed (mypy reads it as `User | None`).
 
     Precondition: inside the transaction of the change it reports; the e-mail leaves after
     the commit.

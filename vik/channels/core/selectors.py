@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -9,8 +9,11 @@ from vik.tenancy import permissions
 from .choices import PayloadState
 from .models import ChannelAccount, InboundPayload
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import Viewer
 
-def quarantine_for(user: Any) -> QuerySet[InboundPayload]:
+
+def quarantine_for(user: Viewer) -> QuerySet[InboundPayload]:
     """Quarantined payloads of the channel accounts the user manages, newest first."""
     accounts = ChannelAccount.objects.filter(permissions.channel_accounts_managed(user))
     return (

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -43,6 +43,9 @@ from .choices import OutboundState, PayloadState
 from .hooks import DeliveryFailure, intake
 from .models import ChannelAccount, InboundPayload, MessageReference, OutboundMessage, PayloadFile
 from .registry import adapter_for
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -531,7 +534,7 @@ def channels_sweep() -> tuple[int, int]:
     return len(inbound_ids), len(outbound_ids)
 
 
-def inbound_discard(*, payload: InboundPayload, by: Any, reason: str) -> None:
+def inbound_discard(*, payload: InboundPayload, by: Viewer, reason: str) -> None:
     """A lead decided a quarantined payload is not a citizen's message. It stays stored (and
     in the audit log); it is only taken off the quarantine list."""
     with transaction.atomic():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from ..models import (
 from .changes import request_assign, request_set_status, request_tags_change
 from .network import request_transfer
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 BULK_ACTIONS = ("assign", "status", "tag", "transfer")
 
 
@@ -29,7 +33,7 @@ class BulkResult:
 
 
 def requests_bulk_apply(
-    *, user: Any, references: list[str], action: str, value: str, reason: str = ""
+    *, user: StaffUser, references: list[str], action: str, value: str, reason: str = ""
 ) -> BulkResult:
     """Apply one action to many requests of the list, each in its own savepoint with the usual
     permission checks: what one request refuses does not stop the others.
@@ -65,10 +69,12 @@ def requests_bulk_apply(
     return result
 
 
-def _bulk_action(*, user: Any, action: str, value: str, reason: str) -> Any:
+def _bulk_action(
+    *, user: StaffUser, action: str, value: str, reason: str
+) -> Callable[[Request], object]:
     """The action on one request, its value read once for the whole batch."""
     if action == "assign":
-        assignee = None
+        assignee: StaffUser | None = None
         if value == "me":
             assignee = user
         elif value:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,14 +27,19 @@ from .deadlines import (
     request_sla_on_status,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def request_require_work(request: Request, by: Any) -> None:
+    from vik.tenancy.types import StaffUser
+
+
+def request_require_work(request: Request, by: StaffUser) -> None:
     if not permissions.can_work_request(by, request):
         raise PermissionDenied("You may not change this request.")
 
 
 @transaction.atomic
-def request_set_status(*, request: Request, status: str, by: Any) -> Request:
+def request_set_status(*, request: Request, status: str, by: StaffUser) -> Request:
     request_require_work(request, by)
     check_transition(request.status, status)
     old, now = request.status, clock.now()
@@ -53,14 +58,14 @@ def request_set_status(*, request: Request, status: str, by: Any) -> Request:
 
 
 @transaction.atomic
-def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
+def request_assign(*, request: Request, assignee: StaffUser | None, by: StaffUser) -> Request:
     request_require_work(request, by)
     if assignee is not None and not permissions.can_be_assigned(assignee, request):
         raise ValidationFailed(f"{assignee.display_name} does not work for this centre.")
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     events.assigned(request=request, assignee=assignee, by=by)
-    if assignee is not None and getattr(by, "pk", None) != assignee.pk:  # not who took it
+    if assignee is not None and by.pk != assignee.pk:  # not who took it
         notification_send(
             user=assignee,
             kind=NotificationKind.ASSIGNED,
@@ -72,7 +77,7 @@ def request_assign(*, request: Request, assignee: Any, by: Any) -> Request:
 
 
 @transaction.atomic
-def request_set_topic(*, request: Request, topic: Topic | None, by: Any) -> Request:
+def request_set_topic(*, request: Request, topic: Topic | None, by: StaffUser) -> Request:
     request_require_work(request, by)
     old = str(request.topic or "")
     request.topic = topic
@@ -83,9 +88,10 @@ def request_set_topic(*, request: Request, topic: Topic | None, by: Any) -> Requ
 
 @transaction.atomic
 def request_tags_change(
-    *, request: Request, add: Iterable[str] = (), remove: Iterable[str] = (), by: Any
+    *, request: Request, add: Iterable[str] = (), remove: Iterable[str] = (), by: StaffUser | None
 ) -> Request:
-    """Add and remove tags by name (a new name makes a new tag of the region)."""
+    """Add and remove tags by name (a new name makes a new tag of the region). `by` None: VIK
+    itself (the tags of the routing rules), without a permission check."""
     if by is not None:
         request_require_work(request, by)
     before = set(request.tags.values_list("name", flat=True))
@@ -101,7 +107,9 @@ def request_tags_change(
     return request
 
 
-def request_viewed(*, request: Request, by: Any, http_request: Any = None) -> None:
+def request_viewed(
+    *, request: Request, by: StaffUser, http_request: HttpRequest | None = None
+) -> None:
     """Record that a member of staff opened the request (it carries personal data)."""
     audit_record(
         actor=by, action="request.view", target=request, personal_data=True, request=http_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -11,9 +11,12 @@ from vik.contacts.services import contact_merge
 
 from ..models import Interaction, Request
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 @transaction.atomic
-def contacts_merge(*, source: Contact, target: Contact, by: Any) -> Contact:
+def contacts_merge(*, source: Contact, target: Contact, by: StaffUser) -> Contact:
     """Fold `source` into `target`: identities, requests and interactions move; nothing is lost.
 
     `contacts.services.contact_merge` checks the merge and moves the contact's own rows (and

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, Value
@@ -195,8 +194,8 @@ def _warn(request: Request, now: dt.datetime) -> None:
             "target": target_label(target),
             "due": request.due_at.astimezone(clock.PRAGUE).strftime("%d.%m.%Y %H:%M"),
         }
-        recipients = [request.assignee] if request.assignee_id else _leads(request)
-
+        assignee = request.assignee  # None without a query when unassigned
+        recipients = [assignee] if assignee is not None else _leads(request)
         for user in recipients:
             notification_send(
                 user=user, kind=NotificationKind.SLA_WARNING, text=text, request=request
@@ -261,7 +260,7 @@ def _escalate(request: Request, target: str) -> None:
     events.escalated(request=request, actions=actions)
 
 
-def _leads(request: Request) -> list[Any]:
+def _leads(request: Request) -> list[User]:
     """The centre leads of the request's centre; without any, the region's coordinators."""
     users = User.objects.filter(is_active=True)
     if request.centre_id is not None:

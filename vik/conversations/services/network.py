@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +37,9 @@ from .deadlines import (
 from .opening import request_open
 from .routing import request_routed
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: Request) -> None:
     """Tell a centre something: its leads, or its agents when it has no lead."""
@@ -50,7 +53,7 @@ def _notify_centre(centre: InformationCentre, *, kind: str, text: str, request: 
 
 @transaction.atomic
 def request_transfer(
-    *, request: Request, centre: InformationCentre, reason: str, by: Any
+    *, request: Request, centre: InformationCentre, reason: str, by: StaffUser
 ) -> Transfer:
     """Hand the request to another centre of the region, with a reason.
 
@@ -75,7 +78,7 @@ def request_transfer(
     request.save(update_fields=["centre", "assignee", "updated_at"])
     transfer = Transfer.objects.create(
         request=request, from_centre=old, to_centre=centre, reason=reason,
-        by=by if getattr(by, "is_authenticated", False) else None, at=now,
+        by=by, at=now,
     )  # fmt: skip
     # The request comes back to a centre that handed it on before: it works it again, its old
     # read grant ends (a consultation's grant ends with the answer).
@@ -100,7 +103,7 @@ def request_transfer(
 
 
 def request_move(
-    *, request: Request, centre: InformationCentre, by: Any, reason: str = ""
+    *, request: Request, centre: InformationCentre, by: StaffUser, reason: str = ""
 ) -> Request:
     """`request_transfer` for callers that give no reason."""
     request_transfer(
@@ -111,7 +114,7 @@ def request_move(
 
 @transaction.atomic
 def consultation_ask(
-    *, request: Request, centre: InformationCentre, question: str, by: Any
+    *, request: Request, centre: InformationCentre, question: str, by: StaffUser
 ) -> Consultation:
     """Ask another centre of the region about a request: it reads the request until it answers
     (`RequestAccess`), and its leads are told."""
@@ -142,7 +145,7 @@ def consultation_ask(
 
 
 @transaction.atomic
-def consultation_answer(*, consultation: Consultation, answer: str, by: Any) -> Interaction:
+def consultation_answer(*, consultation: Consultation, answer: str, by: StaffUser) -> Interaction:
     """Answer a consultation: an internal note on the request's timeline. The consulted centre
     stops reading the request (unless VIK_CONSULTATION_KEEPS_ACCESS) and the asker is told."""
     consultation = (
@@ -192,7 +195,7 @@ def consultation_answer(*, consultation: Consultation, answer: str, by: Any) -> 
 
 
 @transaction.atomic
-def request_merge(*, source: Request, target: Request, by: Any) -> Request:
+def request_merge(*, source: Request, target: Request, by: StaffUser) -> Request:
     """Merge `source` into `target`: its interactions (with attachments), events and open
     consultations join the target's timeline, its Message-IDs thread into the target, and the
     source is closed as a pointer (`merged_into`). Returns the target."""
@@ -236,7 +239,7 @@ def request_merge(*, source: Request, target: Request, by: Any) -> Request:
 
 
 @transaction.atomic
-def request_split(*, interaction: Interaction, by: Any) -> Request:
+def request_split(*, interaction: Interaction, by: StaffUser) -> Request:
     """Make one inbound message of a request a request of its own: same requester, centre,
     topic and municipality, linked back (`follow_up_of`); the message moves with its
     attachments, and replies to it thread into the new request."""

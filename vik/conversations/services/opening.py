@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import connection
 
@@ -93,7 +93,7 @@ def request_open(
     centre: InformationCentre | None = None,
     language: str = "cs",
     follow_up_of: Request | None = None,
-    opened_at: Any = None,
+    opened_at: dt.datetime | None = None,
     text: str = "",
 ) -> Request:
     """Create a request and route it: the given centre (a follow-up keeps its centre), else the

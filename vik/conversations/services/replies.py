@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,12 +31,15 @@ from .deadlines import (
     request_sla_on_first_response,
 )
 
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
+
 
 @transaction.atomic
 def request_reply(
     *,
     request: Request,
-    by: Any,
+    by: StaffUser,
     text: str,
     status: str | None = None,
     attachments: Iterable[InboundAttachment] = (),
@@ -89,7 +92,7 @@ def request_reply(
 
 
 @transaction.atomic
-def request_note(*, request: Request, by: Any, text: str) -> Interaction:
+def request_note(*, request: Request, by: StaffUser, text: str) -> Interaction:
     request_require_work(request, by)
     if not text.strip():
         raise ValidationFailed("A note cannot be empty.")
