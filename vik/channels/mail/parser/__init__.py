@@ -7,8 +7,8 @@ a task, so one hostile or broken message must end as a `ParsedMail` with its pro
 exception that stops a batch. The MIME tree is the one the stdlib's `email` parser builds with
 `policy=compat32` (no header objects; `tree._TreeBuilder` builds the same tree several times
 faster, and leaves anything unusual to the stdlib parser itself); header values, charsets,
-transfer encodings and parameters are decoded here (see `charsets.py`) because the stdlib
-either raises on or silently mangles the mislabelled Czech mail we receive. Bounces are
+transfer encodings and parameters are decoded here (see `charsets.py` and `mime.py`) because
+the stdlib either raises on or silently mangles the mislabelled Czech mail we receive. Bounces are
 recognised in `bounces.py`.
 
 The modules, from the entry point down:

@@ -14,7 +14,8 @@ import resource
 from email.message import EmailMessage, Message
 from typing import Any, cast
 
-from ..charsets import body_text, clean_text, safe_filename, to_bytes
+from ..charsets import to_bytes
+from ..mime import body_text, clean_text, safe_filename
 from .headers import _raw_header_block
 from .results import MailAttachment, _Walk
 

@@ -7,7 +7,8 @@ import email.utils
 import re
 from email.message import Message
 
-from ..charsets import clean_text, decode_words, header_text, parse_params
+from ..charsets import decode_words, header_text
+from ..mime import clean_text, parse_params
 from .results import MailAddress
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ..charsets import first_id, header_text
+from ..charsets import header_text
+from ..mime import first_id
 from .headers import _scan_header_fields
 from .tree import _LEADING_BLANK_LINES
 

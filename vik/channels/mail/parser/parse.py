@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..charsets import clean_text, decode_bytes, decode_words, first_id, header_text, id_list
+from ..charsets import decode_bytes, decode_words, header_text
+from ..mime import clean_text, first_id, id_list
 from .headers import _scan_header_fields
 from .results import FALLBACK, MAX_IDS, MailUnparseable, ParsedMail, _Budget
 from .tree import _LEADING_BLANK_LINES, _parse_tree

@@ -6,18 +6,17 @@ from __future__ import annotations
 from email.message import Message
 
 from ..bounces import AUTO_REPLY_FIELDS, auto_reply_reason, detect_bounce
-from ..charsets import (
+from ..charsets import decode_words, to_bytes
+from ..html_text import html_to_text
+from ..mime import (
     body_text,
     clean_text,
-    decode_words,
     first_id,
-    html_to_text,
     id_list,
     meta_charset,
     parse_date,
     parse_params,
     safe_filename,
-    to_bytes,
     transfer_decode,
 )
 from .attachments import _FORWARDED_TYPES, _TNEF_TYPES, _default_name, _serialise, _tnef
