@@ -18,6 +18,7 @@ from vik.conversations.models import Interaction, Request
 from vik.conversations.services import inbound as inbound_services
 from vik.conversations.services import intake
 from vik.core import clock
+from vik.core.tasks import stale_claim
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import JIHLAVA
 
@@ -191,7 +192,7 @@ def test_the_sweeper_leaves_work_that_waits_in_a_backlog(world, database_tasks):
                 account=world.web, idempotency_key=f"b-{number}", body=body(),
                 content_type=PAYLOAD_CONTENT_TYPE,
             )  # fmt: skip
-    later = clock.now() + 2 * services.stale_claim()
+    later = clock.now() + 2 * stale_claim()
     with clock.travel(later):
         assert services.channels_sweep() == (0, 0)  # their tasks still wait for a worker
         DBTaskResult.objects.update(status="RUNNING")  # taken by a worker that was killed
@@ -209,7 +210,7 @@ def test_the_sweeper_takes_back_the_claim_of_a_dead_worker(world):
     )
     assert services.inbound_claim(payload.pk)  # ... and the worker was killed
     assert services.channels_sweep() == (0, 0)  # its lease still runs
-    with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
+    with clock.travel(clock.now() + 2 * stale_claim()), run_on_commit():
         assert services.channels_sweep() == (1, 0)
     payload.refresh_from_db()
     assert (payload.state, payload.attempts) == (PayloadState.PROCESSED, 2)
@@ -226,7 +227,7 @@ def test_a_worker_that_outlived_its_claim_changes_nothing(world, monkeypatch):
     )
     token = services.inbound_claim(payload.pk)  # worker A claims it, then stalls
     assert token is not None
-    with clock.travel(clock.now() + 3 * services.stale_claim()):
+    with clock.travel(clock.now() + 3 * stale_claim()):
         with run_on_commit():
             assert services.channels_sweep() == (1, 0)  # worker B gets it and processes it
         monkeypatch.setattr(services, "inbound_claim", lambda payload_id: token)
@@ -345,7 +346,7 @@ def test_a_batch_claimed_by_a_worker_that_died_comes_back_one_by_one(world):
     token, ids = services.inbound_claim_batch(10)  # ... and the worker was killed
     assert ids == [p.pk for p in payloads]
     assert intake.inbound_drain() == 0  # claimed: nobody else takes them meanwhile
-    with clock.travel(clock.now() + 2 * services.stale_claim()), run_on_commit():
+    with clock.travel(clock.now() + 2 * stale_claim()), run_on_commit():
         assert services.channels_sweep() == (3, 0)
     assert list(InboundPayload.objects.values_list("state", "attempts").distinct()) == [
         (PayloadState.PROCESSED, 2)
@@ -365,7 +366,7 @@ def test_a_burst_wakes_one_drain_that_waits_a_moment_for_more(world, settings, d
     drain = DBTaskResult.objects.get(task_path__endswith=".inbound_drain_task")
     assert dt.timedelta(seconds=0.1) < drain.run_after - drain.enqueued_at < dt.timedelta(seconds=1)
     # The deferred drain is work on its way: the sweeper does not add to it.
-    with clock.travel(clock.now() + 2 * services.stale_claim()):
+    with clock.travel(clock.now() + 2 * stale_claim()):
         assert services.channels_sweep() == (0, 0)
 
 

@@ -20,6 +20,7 @@ from imapclient import IMAPClient
 from vik.channels.core.choices import ChannelKind, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.email import imap
+from vik.channels.email.imap import polling, session
 from vik.channels.email.models import MailboxState
 from vik.channels.email.tasks import mailbox_poll_task
 from vik.channels.mail.parser import idempotency_key
@@ -38,7 +39,7 @@ DELETED = b"\\Deleted"
 
 @pytest.fixture(autouse=True)
 def _no_backlog_from_other_tests():
-    imap._backlog.clear()  # process-wide; account ids are reused between rolled-back tests
+    polling._backlog.clear()  # process-wide; account ids are reused between rolled-back tests
 
 
 def crlf(raw: bytes) -> bytes:
@@ -88,7 +89,7 @@ def test_a_varied_mailbox_is_fetched_exactly_once(world, imap_user, monkeypatch)
     assert len(messages) >= 15
     imap_user.append(messages)
     # Small batches and body groups, so that the mailbox takes several of each.
-    monkeypatch.setattr(imap, "BODY_GROUP_COUNT", 3)
+    monkeypatch.setattr(session, "BODY_GROUP_COUNT", 3)
     account = email_account(world, imap_user, batch=4)
 
     report = imap.mailbox_poll(account=account)
@@ -168,9 +169,9 @@ def test_a_worker_killed_in_the_middle_stores_nothing_twice(
 ):
     messages = corpus()
     imap_user.append(messages)
-    monkeypatch.setattr(imap, "BODY_GROUP_COUNT", 3)  # groups of UIDs 1-3, 4-6, 7-9, ...
+    monkeypatch.setattr(session, "BODY_GROUP_COUNT", 3)  # groups of UIDs 1-3, 4-6, 7-9, ...
     account = email_account(world, imap_user, after_processing=after_processing)
-    real = getattr(imap, dies_in)
+    real = getattr(session, dies_in)
 
     def dying(*args, **kwargs):
         uids = args[2] if dies_in == "_after_processing" else [args[1]]
@@ -178,10 +179,10 @@ def test_a_worker_killed_in_the_middle_stores_nothing_twice(
             raise WorkerKilled
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imap, dies_in, dying)
+    monkeypatch.setattr(session, dies_in, dying)
     with pytest.raises(WorkerKilled):
         imap.mailbox_poll(account=account)
-    monkeypatch.setattr(imap, dies_in, real)
+    monkeypatch.setattr(session, dies_in, real)
     assert payloads(account).count() == 6  # the second group is committed
     assert state_of(account).last_uid == 3
 

@@ -22,8 +22,10 @@ from vik.channels.mail.parser import (
     MailAttachment,
     MailUnparseable,
     ParsedMail,
+    attachments,
     describe,
     idempotency_key,
+    parse,
     parse_mail,
 )
 
@@ -223,7 +225,7 @@ def test_encoded_words(header, expected):
 
 def test_a_winmail_dat_nobody_can_read_is_kept_whole():
     """tnefparse is a dependency; the fixture's winmail.dat holds nothing it can read."""
-    assert parser.TNEF is not None
+    assert attachments.TNEF is not None
     mail = load("winmail.eml")
     assert mail.text == "Viz příloha."
     assert [(a.filename, a.content_type, a.size) for a in mail.attachments] == [
@@ -246,7 +248,7 @@ def test_a_winmail_dat_that_would_eat_all_memory_is_kept_whole_and_the_parser_su
 
 
 def test_winmail_dat_is_kept_when_tnefparse_is_missing(monkeypatch):
-    monkeypatch.setattr(parser, "TNEF", None)
+    monkeypatch.setattr(attachments, "TNEF", None)
     mail = load("winmail.eml")
     assert [(a.filename, a.size) for a in mail.attachments] == [("winmail.dat", 64)]
     assert mail.defects == ("winmail.dat (TNEF) kept as a file: tnefparse is not installed",)
@@ -607,7 +609,7 @@ def test_an_internal_failure_still_yields_headers_and_text(monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("simulated bug")
 
-    monkeypatch.setattr(parser, "_build", broken)
+    monkeypatch.setattr(parse, "_build", broken)
     mail = load("reply.eml")
     assert mail.subject == "Re: [VYS-2026-000123] Dotaz"
     assert mail.message_id == "reply-1@example.cz"

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vik.channels.mail import parser
-from vik.channels.mail.parser import parse_mail
+from vik.channels.mail.parser import headers, parse_mail
+from vik.channels.mail.parser import tree as mime_tree
 from vik.channels.mail.tests.test_parser import damaged_messages
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,12 +43,12 @@ def stdlib_tree(raw: bytes) -> tuple[Any, ...]:
 
 
 def fast_tree(raw: bytes) -> tuple[Any, ...]:
-    return snapshot(parser._TreeBuilder(raw.decode("ascii", "surrogateescape")).parse())
+    return snapshot(mime_tree._TreeBuilder(raw.decode("ascii", "surrogateescape")).parse())
 
 
 def compat32_boundaries() -> Any:
     """Boundaries as compat32 alone reads them, so that trees compare with the stdlib's."""
-    return mock.patch.object(parser, "_modern_boundary", lambda msg, fallback: fallback)
+    return mock.patch.object(mime_tree, "_modern_boundary", lambda msg, fallback: fallback)
 
 
 @pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: str(p.relative_to(FIXTURES)))
@@ -130,15 +130,15 @@ def test_boundary_test_is_the_feedparser_regex(separator, rest, end):
     )
     found = regex.match(line)
     expected = None if found is None else (bool(found["end"]), found["linesep"] or "")
-    assert parser._boundary(line, separator) == expected
+    assert mime_tree._boundary(line, separator) == expected
 
 
 def test_deep_nesting_is_left_to_the_stdlib_parser():
     nested = b"Content-Type: message/rfc822\n\n" * 150
     raw = b"From: a@example.cz\n" + nested + b"Subject: x\n\nbody\n"
-    with pytest.raises(parser._Unsupported):
+    with pytest.raises(mime_tree._Unsupported):
         fast_tree(raw)
-    tree = parser._parse_tree(raw, [])
+    tree = mime_tree._parse_tree(raw, [])
     assert tree is not None and snapshot(tree) == stdlib_tree(raw)
 
 
@@ -182,9 +182,9 @@ ADDRESS_PIECES = st.sampled_from(
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(ADDRESS_PIECES, max_size=10).map("".join))
 def test_simple_mailbox_reads_as_getaddresses(value):
-    match = parser._SIMPLE_MAILBOX.fullmatch(value)
+    match = headers._SIMPLE_MAILBOX.fullmatch(value)
     if match:
-        assert [parser._simple_pair(match)] == email.utils.getaddresses([value])
+        assert [headers._simple_pair(match)] == email.utils.getaddresses([value])
 
 
 @pytest.mark.parametrize(
@@ -200,6 +200,6 @@ def test_simple_mailbox_reads_as_getaddresses(value):
     ],
 )
 def test_common_mailboxes_take_the_fast_path(value):
-    match = parser._SIMPLE_MAILBOX.fullmatch(value)
+    match = headers._SIMPLE_MAILBOX.fullmatch(value)
     assert match
-    assert [parser._simple_pair(match)] == email.utils.getaddresses([value])
+    assert [headers._simple_pair(match)] == email.utils.getaddresses([value])

@@ -1,57 +1,33 @@
-"""Fetching e-mail channel accounts' mail over IMAP, once per message, without losing any.
-
-`mailbox_poll(account=…)` reads one account's folder (settings in `account.settings["imap"]`,
-see docs/channels/email.md) and stores every new message, a fetched group at a time, with
-`inbound_accept_many`; the parsing happens later, in the inbound task.
-`mailboxes_poll_due()` is the worker's periodic job.
-
-The rules that keep a message from being lost or stored twice:
-- a message is fetched with BODY.PEEK[] (it stays unread for the people sharing the mailbox);
-- nothing is done to it on the server (flag, move) until its group is committed; nothing is
-  ever deleted or expunged except the messages a server without MOVE leaves behind after
-  copying them;
-- the position (`MailboxState.last_uid`) advances after each group, and past any message only
-  when everything before it is stored, so a worker killed in the middle fetches at most that
-  group again, and the idempotency key (the normalised Message-ID, else a hash of the message)
-  makes the second store a no-op;
-- a message flagged `$VIKStored` is known to be stored and is skipped, whatever the position
-  says (a lost or reset MailboxState, a changed UIDVALIDITY);
-- a failure (server down, bad password, timeout, TLS) never raises out of the poll: it is
-  recorded on the MailboxState, and the next poll simply tries again.
-"""
+"""One IMAP session of one poll: connect and log in, find what is new since the recorded
+position, fetch it a group at a time, store each group, and only then flag or move it on the
+server; failures phrased for the account page."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import imaplib
 import logging
-import os
 import ssl
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from imapclient import IMAPClient
 from imapclient.exceptions import CapabilityError, LoginError
 
-from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import (
     Arrival,
-    account_failure_notify,
     inbound_accept,
     inbound_accept_many,
     inbound_quarantine,
 )
 from vik.channels.mail.parser import idempotency_key
-from vik.core import clock
 
-from .models import MailboxState
+from ..models import MailboxState
+from .settings import ImapSettings
 
 log = logging.getLogger(__name__)
 
@@ -60,116 +36,9 @@ FLAGGED = b"\\Flagged"
 DELETED = b"\\Deleted"
 CONTENT_TYPE = "message/rfc822"
 OVERSIZED_CONTENT_TYPE = "text/rfc822-headers"  # RFC 6522: the header section of a message
-# settings.imap.max_bytes, else the account's settings.max_bytes (the adapter's limit), else:
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 HEADER_LIMIT = 64 * 1024  # bytes of header kept for an oversized message
 BODY_GROUP_BYTES = 8 * 1024 * 1024  # messages fetched in one FETCH, up to this many bytes
 BODY_GROUP_COUNT = 50
-ROUND_SECONDS = 40.0  # `mailboxes_poll_due` starts no further poll after this (worker heartbeat)
-
-SECURITIES = ("tls", "starttls", "none")
-AFTER_PROCESSING = ("flag", "move", "keep")
-
-# Accounts whose last poll stopped with messages left (its time budget ran out): the next
-# round polls them again without waiting for `poll_seconds`. Process-local on purpose: when
-# it is lost, the backlog is only fetched a little later.
-_backlog: set[int] = set()
-
-
-class ImapSettingsError(Exception):
-    """The account's IMAP settings are incomplete or wrong; the message says which."""
-
-
-@dataclass(frozen=True)
-class ImapSettings:
-    host: str
-    port: int
-    security: str
-    username: str
-    password: str
-    folder: str
-    after_processing: str
-    move_to: str
-    max_bytes: int
-    batch: int
-    timeout: float
-    ca_file: str
-    poll_seconds: int
-    max_seconds: float
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    @classmethod
-    def from_account(cls, account: ChannelAccount) -> ImapSettings:
-        raw = imap_settings(account)
-        if raw is None:
-            raise ImapSettingsError("the account has no IMAP settings (settings.imap.host)")
-        security = str(raw.get("security", "tls")).lower()
-        if security not in SECURITIES:
-            raise ImapSettingsError(
-                f"IMAP security {security!r} is not one of {', '.join(SECURITIES)}"
-            )
-        after = str(raw.get("after_processing", "flag")).lower()
-        if after not in AFTER_PROCESSING:
-            raise ImapSettingsError(
-                f"after_processing {after!r} is not one of {', '.join(AFTER_PROCESSING)}"
-            )
-        username = str(raw.get("username") or "")
-        if not username:
-            raise ImapSettingsError("the IMAP username is missing (settings.imap.username)")
-        folder = str(raw.get("folder") or "INBOX")
-        move_to = str(raw.get("move_to") or "VIK/Processed")
-        if after == "move" and move_to == folder:
-            raise ImapSettingsError(f"move_to is the polled folder itself ({folder!r})")
-        try:
-            settings = cls(
-                host=str(raw["host"]),
-                port=int(raw.get("port") or (993 if security == "tls" else 143)),
-                security=security,
-                username=username,
-                password=_password(raw),
-                folder=folder,
-                after_processing=after,
-                move_to=move_to,
-                max_bytes=int(
-                    raw.get("max_bytes") or account.settings.get("max_bytes") or DEFAULT_MAX_BYTES
-                ),
-                batch=max(1, int(raw.get("batch", 200))),
-                timeout=float(raw.get("timeout", 30)),
-                ca_file=str(raw.get("ca_file") or ""),
-                poll_seconds=int(raw.get("poll_seconds", 60)),
-                max_seconds=float(raw.get("max_seconds", 30)),
-            )
-        except (TypeError, ValueError) as error:
-            raise ImapSettingsError(f"an IMAP setting has a wrong value: {error}") from None
-        return settings
-
-
-def imap_settings(account: ChannelAccount) -> dict[str, Any] | None:
-    """The account's raw `settings["imap"]`, or None when it does not read a mailbox."""
-    raw = account.settings.get("imap") if isinstance(account.settings, dict) else None
-    return raw if isinstance(raw, dict) and raw.get("host") else None
-
-
-def _password(raw: dict[str, Any]) -> str:
-    name = raw.get("password_env")
-    if name:
-        value = os.environ.get(str(name))
-        if value is None:
-            raise ImapSettingsError(
-                f"the environment variable {name} (settings.imap.password_env) is not set"
-            )
-        return value
-    if raw.get("password"):
-        return str(raw["password"])
-    raise ImapSettingsError("no IMAP password: set settings.imap.password_env")
-
-
-def _folder_of(account: ChannelAccount) -> str:
-    raw = imap_settings(account) or {}
-    return str(raw.get("folder") or "INBOX")
 
 
 @dataclass
@@ -193,68 +62,6 @@ class PollReport:
 
 class _Failure(Exception):
     """A poll failure, already phrased for the account page."""
-
-
-# Polling -------------------------------------------------------------------------------------
-
-# After this many failed polls in a row the centre's lead is told (once per outage): one failure
-# is often a blip, three at the default interval are three minutes without mail.
-NOTICE_AFTER = 3
-
-
-def mailbox_poll(*, account: ChannelAccount) -> PollReport:
-    """Fetch the new messages of one account's folder and store them. Never raises.
-
-    Precondition: not inside a transaction (each group of messages is committed on its own,
-    before the server's copies change).
-    """
-    started = time.monotonic()
-    report = PollReport(account_id=account.pk, folder=_folder_of(account))
-    state: MailboxState | None = None
-    try:
-        state, _ = MailboxState.objects.get_or_create(account=account, folder=report.folder)
-        MailboxState.objects.filter(pk=state.pk).update(last_attempt_at=clock.now())
-        settings = ImapSettings.from_account(account)
-        _poll(account, settings, state, report, deadline=started + settings.max_seconds)
-    except Exception as error:
-        report.error = _describe(error)
-        if not isinstance(error, _Failure | ImapSettingsError):
-            log.exception("IMAP poll of %s failed unexpectedly", account.name)
-    report.ok = not report.error
-    report.seconds = round(time.monotonic() - started, 3)
-    if report.more:
-        _backlog.add(account.pk)
-    else:
-        _backlog.discard(account.pk)
-    _record(account, state, report)
-    return report
-
-
-def _record(account: ChannelAccount, state: MailboxState | None, report: PollReport) -> None:
-    if state is None:
-        return  # the database itself failed; the exception is logged
-    try:
-        rows = MailboxState.objects.filter(pk=state.pk)
-        if report.ok:
-            rows.update(last_success_at=clock.now(), last_error="", consecutive_failures=0)
-        else:
-            rows.update(
-                last_error=report.error[:2000],
-                consecutive_failures=F("consecutive_failures") + 1,
-            )
-            if rows.values_list("consecutive_failures", flat=True).first() == NOTICE_AFTER:
-                account_failure_notify(account=account, problem=report.error)
-    except Exception:
-        log.exception("cannot record the IMAP poll of %s", account.name)
-    if report.ok:
-        if report.stored or report.duplicates or report.oversized or report.uidvalidity_changed:
-            log.info(
-                "IMAP %s/%s: %s stored, %s already stored, %s skipped, %s oversized%s (%.2f s)",
-                account.name, report.folder, report.stored, report.duplicates, report.skipped,
-                report.oversized, ", more left" if report.more else "", report.seconds,
-            )  # fmt: skip
-    else:
-        log.warning("IMAP %s/%s: %s", account.name, report.folder, report.error)
 
 
 def _connect(settings: ImapSettings) -> IMAPClient:
@@ -562,71 +369,3 @@ def _phrase(error: Exception, phase: str, settings: ImapSettings) -> str:
     if isinstance(error, OSError):
         return f"network error with {where} ({phase}): {_text(error)}"
     return f"{type(error).__name__} while reading {where} ({phase}): {error}"
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, _Failure | ImapSettingsError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
-
-
-# The periodic job ----------------------------------------------------------------------------
-
-
-def _due(account: ChannelAccount, state: MailboxState, now: dt.datetime) -> bool:
-    if account.pk in _backlog or state.last_attempt_at is None:
-        return True
-    raw = imap_settings(account) or {}
-    try:
-        interval = int(raw.get("poll_seconds", 60))
-    except (TypeError, ValueError):
-        interval = 60
-    return state.last_attempt_at <= now - dt.timedelta(seconds=interval)
-
-
-def _mailboxes() -> Iterator[ChannelAccount]:
-    accounts = ChannelAccount.objects.filter(
-        kind__in=[ChannelKind.EMAIL, ChannelKind.FAX], is_active=True
-    )
-    for account in accounts.order_by("pk"):
-        if imap_settings(account) is not None:
-            yield account
-
-
-def mailboxes_poll_due() -> int:
-    """Poll every active e-mail or fax account whose mailbox is due (`poll_seconds` after its last
-    attempt, or at once when its last poll left messages); returns how many were polled.
-
-    The worker's housekeeping runs it every 15 s. It starts no new poll after ROUND_SECONDS,
-    so that the worker's heartbeat stays fresh; the oldest attempts go first, so no mailbox
-    waits for ever. Several workers may run it at once: a conditional update of
-    `last_attempt_at` lets one of them take each mailbox.
-    """
-    started = time.monotonic()
-    now = clock.now()
-    due: list[tuple[dt.datetime, ChannelAccount, MailboxState]] = []
-    for account in _mailboxes():
-        try:
-            state, _ = MailboxState.objects.get_or_create(
-                account=account, folder=_folder_of(account)
-            )
-            if _due(account, state, now):
-                oldest = state.last_attempt_at or dt.datetime.min.replace(tzinfo=dt.UTC)
-                due.append((oldest, account, state))
-        except Exception:
-            log.exception("cannot check whether mailbox %s is due", account.name)
-    polled = 0
-    for _, account, state in sorted(due, key=lambda item: item[0]):
-        if time.monotonic() - started > ROUND_SECONDS:
-            break
-        try:
-            claimed = MailboxState.objects.filter(
-                pk=state.pk, last_attempt_at=state.last_attempt_at
-            ).update(last_attempt_at=clock.now())
-            if not claimed:
-                continue  # another worker took it
-            mailbox_poll(account=account)
-            polled += 1
-        except Exception:
-            log.exception("IMAP poll of %s failed", account.name)
-    return polled

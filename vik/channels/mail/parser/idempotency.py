@@ -1,0 +1,36 @@
+"""The key under which a raw message is stored once, however many times it is delivered."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..charsets import header_text
+from ..mime import first_id
+from .headers import _scan_header_fields
+from .tree import _LEADING_BLANK_LINES
+
+_TRACE_FIELDS = frozenset(
+    {"return-path", "delivered-to", "received", "x-original-to", "envelope-to", "delivery-date"}
+)
+
+
+def idempotency_key(raw: bytes) -> str:
+    """A key that is equal for the same message however it reached us (pipe or IMAP).
+
+    The Message-ID when there is one; otherwise a hash of the message without the trace
+    fields the delivering servers put on top (Return-Path, Delivered-To, Received, ...),
+    with line endings normalised, because those are what differs between two deliveries.
+    """
+    data = _LEADING_BLANK_LINES.sub(b"", bytes(raw).replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    fields, end = _scan_header_fields(data)
+    for name, value, _start in fields:
+        if name == "message-id":
+            message_id = first_id(header_text(value.decode("ascii", "surrogateescape"), []))
+            if message_id:
+                key = f"mid:{message_id}"
+                if len(key) <= 255:
+                    return key
+                return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+            break
+    start = next((s for name, _v, s in fields if name not in _TRACE_FIELDS), end if fields else 0)
+    return "sha256:" + hashlib.sha256(data[start:].rstrip(b"\n") + b"\n").hexdigest()

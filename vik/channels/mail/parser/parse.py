@@ -1,0 +1,69 @@
+"""The entry point: `parse_mail`, and its last resort when building the full result fails."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..charsets import decode_bytes, decode_words, header_text
+from ..mime import clean_text, first_id, id_list
+from .headers import _scan_header_fields
+from .results import FALLBACK, MAX_IDS, MailUnparseable, ParsedMail, _Budget
+from .tree import _LEADING_BLANK_LINES, _parse_tree
+from .walk import _build
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Parse one message. Raises only `MailUnparseable`, for input that is not a mail."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise MailUnparseable(f"expected bytes, got {type(raw).__name__}")
+    data = _LEADING_BLANK_LINES.sub(b"", bytes(raw))
+    if not data.strip():
+        raise MailUnparseable("empty input: no header fields and no body")
+    tree_defects: list[str] = []
+    msg = _parse_tree(data, tree_defects)
+    if msg is None or not any(name.strip() for name, _ in msg.raw_items()):
+        raise MailUnparseable(
+            "no header fields: the input does not begin with 'Name: value' lines, "
+            "so it is not an e-mail message"
+        )
+    try:
+        parsed = _build(msg, 0, _Budget())
+    except Exception as exc:  # a bug or a stdlib surprise must not stop the mailbox
+        return _headers_only(data, f"{FALLBACK}: {type(exc).__name__}: {exc}"[:300])
+    if tree_defects:
+        parsed = _with_defects(parsed, tree_defects)
+    return parsed
+
+
+def _headers_only(data: bytes, reason: str) -> ParsedMail:
+    """Last resort when building the full result failed: subject, ids and the raw body text."""
+    normal = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    fields, end = _scan_header_fields(normal)
+    defects = [reason]
+    values: dict[str, str] = {}
+    for name, value, _ in fields:
+        values.setdefault(name, header_text(value.decode("ascii", "surrogateescape"), defects))
+    return ParsedMail(
+        message_id=first_id(values.get("message-id", "")),
+        in_reply_to=id_list(values.get("in-reply-to", ""), MAX_IDS),
+        references=id_list(values.get("references", ""), MAX_IDS),
+        sender=None,
+        reply_to=(),
+        to=(),
+        cc=(),
+        subject=clean_text(" ".join(decode_words(values.get("subject", ""), defects).split())),
+        date=None,
+        text=clean_text(decode_bytes(normal[end:], "", defects)),
+        html="",
+        attachments=(),
+        forwarded=(),
+        calendar="",
+        auto_reply="",
+        bounce=None,
+        headers={},
+        defects=tuple(defects),
+    )
+
+
+def _with_defects(parsed: ParsedMail, extra: list[str]) -> ParsedMail:
+    return replace(parsed, defects=tuple(dict.fromkeys([*extra, *parsed.defects])))
