@@ -12,13 +12,16 @@ all share the test's one connection. A page that fires requests of its own while
 statements on one connection at once, and SQLite refuses: "cannot open savepoint - SQL statements
 in progress". There the live server handles one request at a time, as a single database
 connection can; on PostgreSQL each thread has its own connection and requests stay concurrent.
+When a test ends, the server stops serving before pytest-django empties the database: a poll of
+the page that arrives late (the presence poll, every few seconds) gets a 503 instead of meeting
+the flush ("database table is locked") or the blocked database of the next test.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -50,14 +53,35 @@ class _SharedConnectionServer(ThreadedWSGIServer):
         super().set_app(application)
 
 
-def _one_at_a_time(application: WSGIApplication) -> WSGIApplication:
-    lock = threading.Lock()
+class _Gate:
+    """Whether the live server serves the running test (see the module docstring)."""
 
+    lock = threading.Lock()
+    serving = True
+
+
+def _one_at_a_time(application: WSGIApplication) -> WSGIApplication:
     def serialised(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        with lock:
+        with _Gate.lock:
+            if not _Gate.serving:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test has ended."]
             return application(environ, start_response)
 
     return serialised
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gate(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Open for the test; closed, once the request being served is done, before the database is
+    emptied (the dependency on `transactional_db` makes it tear down after this fixture)."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    with _Gate.lock:
+        _Gate.serving = True
+    yield
+    with _Gate.lock:
+        _Gate.serving = False
 
 
 setattr(LiveServerThread, "server_class", _SharedConnectionServer)  # noqa: B010 — untyped in the stubs
