@@ -2,27 +2,124 @@
 periodic jobs listed in `VIK_PERIODIC_JOBS` (the sweeper that re-enqueues lost work).
 
 It runs every queue. Start one or more; they share work through row locks.
+
+It outlives a database outage: `django_tasks_db`'s loop re-raises every database error but
+"database is locked", so the loop is wrapped. On a database or connection error the worker logs
+one WARNING for the outage (not one per retry), closes its connection, and tries again after a
+backoff with jitter (0.5 s doubling to 30 s, +-20 %) until the database answers; then it logs
+how long the outage lasted and works on. The housekeeper thread (heartbeat, periodic jobs) does
+the same on its own connection. The worker exits only on a signal (SIGTERM, SIGINT, SIGQUIT)
+or on a configuration error: a database that answers at startup but lacks the task table (not
+migrated) is one, and so is `ImproperlyConfigured`. A database that does not answer at startup
+is an outage: the worker waits for it, so that it may start before the database does.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+)
+from django.db.utils import Error as DjangoDatabaseError
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from vik.core import clock
 from vik.core.models import WorkerHeartbeat
 
 log = logging.getLogger("vik.worker")
+
+# What an outage looks like: the database (any Django database error: the server is gone, the
+# connection broke, a statement failed on a dead connection) or the network below it.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (DjangoDatabaseError, OSError)
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 30.0
+BACKOFF_JITTER = 0.2
+
+
+class Outage:
+    """The state of one outage as one loop sees it: one WARNING when it starts, a growing
+    backoff with jitter while it lasts, one line with its length when it ends."""
+
+    def __init__(self, who: str) -> None:
+        self.who = who
+        self.since: float | None = None
+        self.delay = BACKOFF_FIRST
+        self.retries = 0
+
+    def failed(self, error: BaseException) -> float:
+        """Note a failure; return how long to wait before the next try."""
+        drop_connection()
+        if self.since is None:
+            self.since = time.monotonic()
+            self.delay = BACKOFF_FIRST
+            self.retries = 0
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            log.warning(
+                "%s: database unavailable (%s: %s); retrying with backoff until it is back",
+                self.who, type(error).__name__, first_line,
+            )  # fmt: skip
+        else:
+            self.delay = min(self.delay * 2, BACKOFF_MAX)
+        self.retries += 1
+        return self.delay * random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER)
+
+    def recovered(self) -> None:
+        if self.since is None:
+            return
+        log.warning(
+            "%s: database back after %.1f s (%d retries)",
+            self.who, time.monotonic() - self.since, self.retries,
+        )  # fmt: skip
+        self.since = None
+
+
+def drop_connection() -> None:
+    """Close this thread's connection, broken or not: the next query opens a new one."""
+    try:
+        connection.close()
+    except Exception:  # a broken connection may fail to close; it is dropped all the same
+        connection.connection = None
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query now (on a fresh connection if needed)."""
+    try:
+        close_old_connections()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except OUTAGE_ERRORS:
+        drop_connection()
+        return False
+    return True
+
+
+def check_configuration() -> None:
+    """Raise CommandError when the database answers but is not VIK's (not migrated)."""
+    try:
+        DBTaskResult.objects.exists()
+        WorkerHeartbeat.objects.exists()
+    except (OperationalError, InterfaceError):
+        raise  # an outage, or a missing table on SQLite: told apart by the caller
+    except DatabaseError as error:  # PostgreSQL: relation does not exist
+        raise CommandError(
+            f"the database is not ready for VIK (run `vik migrate`): {error}"
+        ) from error
 
 
 def beat(worker_id: str, started_at: Any) -> None:
@@ -38,9 +135,15 @@ def beat(worker_id: str, started_at: Any) -> None:
 
 
 def run_periodic_jobs() -> None:
+    """Run each periodic job; one that fails is logged and the next runs. A lost database is
+    not the job's failure: it is raised, for the housekeeper to wait for the database."""
     for path in settings.VIK_PERIODIC_JOBS:
         try:
             import_string(path)()
+        except (OperationalError, InterfaceError):
+            if not database_answers():
+                raise
+            log.exception("periodic job %s failed", path)
         except Exception:
             log.exception("periodic job %s failed", path)
 
@@ -56,15 +159,20 @@ class Housekeeper(threading.Thread):
         self.started_at = clock.now()
 
     def run(self) -> None:
+        outage = Outage("housekeeper")
         while not self.stopped.is_set():
+            wait = self.interval
             try:
                 close_old_connections()
                 beat(self.worker_id, self.started_at)
+                outage.recovered()
                 run_periodic_jobs()
+            except OUTAGE_ERRORS as error:
+                wait = min(outage.failed(error), self.interval)
             except Exception:
                 log.exception("housekeeping failed; trying again")
-            self.stopped.wait(self.interval)
-        connection.close()
+            self.stopped.wait(wait)
+        drop_connection()
 
 
 class Command(BaseCommand):
@@ -96,11 +204,45 @@ class Command(BaseCommand):
             run_periodic_jobs()
             worker.run()
             return
+        worker.configure_signals()
+        wait_for_database(worker_id)
         housekeeper = Housekeeper(worker_id[:64], options["housekeeping_interval"])
         housekeeper.start()
-        worker.configure_signals()
         log.info("worker %s started", worker_id)
         try:
-            worker.run()
+            run_through_outages(worker, worker_id)
         finally:
             housekeeper.stopped.set()
+
+
+def wait_for_database(worker_id: str) -> None:
+    """Return once the database answers and holds VIK's tables; raise CommandError when it
+    answers without them (a configuration error: not migrated, or the wrong database)."""
+    outage = Outage(f"worker {worker_id}")
+    while True:
+        try:
+            check_configuration()
+        except OUTAGE_ERRORS as error:
+            if database_answers():  # it answers, yet the tables fail: SQLite's "no such table"
+                raise CommandError(
+                    f"the database is not ready for VIK (run `vik migrate`): {error}"
+                ) from error
+            time.sleep(outage.failed(error))
+            continue
+        outage.recovered()
+        return
+
+
+def run_through_outages(worker: Worker, worker_id: str) -> None:
+    """Run the worker's loop; on a database or connection error wait for the database with
+    backoff, then run it again. Returns when the loop does (--max-tasks, a signal)."""
+    outage = Outage(f"worker {worker_id}")
+    while worker.running:
+        try:
+            worker.run()
+            return
+        except OUTAGE_ERRORS as error:
+            time.sleep(outage.failed(error))
+            while not database_answers():
+                time.sleep(outage.failed(error))
+            outage.recovered()
