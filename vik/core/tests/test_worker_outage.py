@@ -8,6 +8,7 @@ import logging
 
 import pytest
 from django.db import OperationalError
+from django.test import override_settings
 
 from vik.core.management.commands import worker as command
 
@@ -42,19 +43,19 @@ def _fail() -> None:
 
 @pytest.mark.django_db
 def test_a_periodic_job_that_loses_the_database_hands_the_outage_to_the_housekeeper(
-    settings: object, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = f"{__name__}._lose_the_database"
-    monkeypatch.setattr(settings, "VIK_PERIODIC_JOBS", [f"{__name__}._fail", path])
-    monkeypatch.setattr(command, "database_answers", lambda: False)
-    with pytest.raises(OperationalError):
-        command.run_periodic_jobs()
-    # A job's own failure is logged and the next job runs; while the database answers, so is a
-    # job's OperationalError.
-    monkeypatch.setattr(command, "database_answers", lambda: True)
-    caplog.clear()
-    with caplog.at_level(logging.ERROR, logger="vik.worker"):
-        command.run_periodic_jobs()
+    with override_settings(VIK_PERIODIC_JOBS=[f"{__name__}._fail", path]):
+        monkeypatch.setattr(command, "database_answers", lambda: False)
+        with pytest.raises(OperationalError):
+            command.run_periodic_jobs()
+        # A job's own failure is logged and the next job runs; while the database answers, so
+        # is a job's OperationalError.
+        monkeypatch.setattr(command, "database_answers", lambda: True)
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="vik.worker"):
+            command.run_periodic_jobs()
     assert [r.getMessage() for r in caplog.records] == [
         f"periodic job {__name__}._fail failed",
         f"periodic job {path} failed",
