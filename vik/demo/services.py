@@ -161,7 +161,8 @@ def _email_account(region: Region, centre: InformationCentre) -> ChannelAccount:
     )
     config = account.settings if isinstance(account.settings, dict) else {}
     if not config.get("addresses"):
-        smtp = config.get("smtp") if isinstance(config.get("smtp"), dict) else {}
+        smtp = config.get("smtp")
+        smtp = smtp if isinstance(smtp, dict) else {}
         account.settings = {
             **config, "addresses": addresses, "smtp": {"from": addresses[0], **smtp},
         }  # fmt: skip
