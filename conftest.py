@@ -1,1 +1,6 @@
-pytest_plugins = ["vik.testing.fixtures", "vik.testing.personas", "vik.testing.smtp"]
+pytest_plugins = [
+    "vik.testing.fixtures",
+    "vik.testing.personas",
+    "vik.testing.smtp",
+    "vik.testing.lmtp",
+]

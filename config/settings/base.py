@@ -258,6 +258,10 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # aiosmtpd (`vik lmtp`) logs the peer and every command with its addresses at INFO:
+        # personal data, shown only when VIK_LOG_LEVEL=DEBUG. VIK's own LMTP log line says
+        # what an operator needs without them.
+        "mail.log": {"level": "DEBUG" if LOG_LEVEL.upper() == "DEBUG" else "WARNING"},
     },
 }
 

@@ -37,6 +37,15 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def mask_address(address: str) -> str:
+    """An e-mail address fit for a log line at INFO: 'jan.novak@example.cz' -> 'j***@example.cz'
+    (the domain says which mailbox or provider, the person stays out of the log)."""
+    local, at, domain = address.strip().strip("<>").rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
 def url_scheme(url: str) -> str:
     """'HTTPS://x' -> 'https'; a relative address has none ('')."""
     head, colon, _rest = url.strip().partition(":")

@@ -137,6 +137,39 @@ def _user(username: str, first: str, last: str, *, superuser: bool = False) -> U
     return user
 
 
+def mail_domain(slug: str) -> str:
+    """The centre's mail domain: `kraj.vik.example` for the regional one, else its town's
+    (`jihlava.vik.example`); its e-mail account receives `info@` and `podatelna@` there."""
+    return (
+        "kraj.vik.example" if slug == REGIONAL_SLUG else f"{slug.removeprefix('vys-')}.vik.example"
+    )
+
+
+def mailbox_addresses(slug: str) -> list[str]:
+    """The addresses the centre's e-mail account receives (`vik lmtp`, the pipe); the first
+    is the one its replies come from."""
+    return [f"info@{mail_domain(slug)}", f"podatelna@{mail_domain(slug)}"]
+
+
+def _email_account(region: Region, centre: InformationCentre) -> ChannelAccount:
+    """The centre's e-mail channel account, with its addresses (an account loaded by an older
+    demo gets them too, unless someone has set its own)."""
+    addresses = mailbox_addresses(centre.slug)
+    account, _ = ChannelAccount.objects.get_or_create(
+        name=f"email-{centre.slug}",
+        defaults={"region": region, "centre": centre, "kind": ChannelKind.EMAIL},
+    )
+    config = account.settings if isinstance(account.settings, dict) else {}
+    if not config.get("addresses"):
+        smtp = config.get("smtp")
+        smtp = smtp if isinstance(smtp, dict) else {}
+        account.settings = {
+            **config, "addresses": addresses, "smtp": {"from": addresses[0], **smtp},
+        }  # fmt: skip
+        account.save(update_fields=["settings"])
+    return account
+
+
 def _centre(
     office: Office, name: str, slug: str, address: str, regional: bool
 ) -> InformationCentre:
@@ -144,7 +177,7 @@ def _centre(
         slug=slug,
         defaults={
             "office": office, "name": name, "address": address, "is_regional": regional,
-            "email": f"info@{slug}.vik.localhost", "phone": "+420567000000",
+            "email": f"info@{mail_domain(slug)}", "phone": "+420567000000",
             "channels": [k for k, _ in CHANNEL_MIX],
         },
     )  # fmt: skip
@@ -198,10 +231,7 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
         Competence.objects.get_or_create(centre=centre, orp=orp, topic=None, municipality=None)
         centres[orp.code] = centre
     for centre in centres.values():
-        ChannelAccount.objects.get_or_create(
-            name=f"email-{centre.slug}",
-            defaults={"region": region, "centre": centre, "kind": ChannelKind.EMAIL},
-        )
+        _email_account(region, centre)
     report.centres = len(centres)
     for centre in centres.values():
         _service_levels(centre)
@@ -332,7 +362,7 @@ def _open_by_email(
     )
     message = EmailMessage()
     message["From"] = formataddr((name, address))
-    message["To"] = f"podatelna@{account.centre.slug if account.centre else 'kraj'}.example"
+    message["To"] = mailbox_addresses(account.centre.slug if account.centre else REGIONAL_SLUG)[1]
     message["Subject"] = subject
     message["Date"] = format_datetime(opened_at)
     message["Message-ID"] = f"<demo-{uuid.UUID(int=rng.getrandbits(128))}@example.cz>"

@@ -13,6 +13,11 @@ from is the one citizens write to). Compared case-insensitively.
 
 The database work runs on one thread of its own: the server answers other sessions meanwhile,
 and a message is stored in the order it arrived.
+
+Logs carry no personal data at INFO: one line per delivery (its size, how many recipients,
+each account's outcome), a refused recipient with its address masked; the sender's and the
+recipients' addresses only at DEBUG. aiosmtpd's own `mail.log` (peer, every command line with
+its addresses) is kept at WARNING by the settings' LOGGING.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from vik.channels.core.models import ChannelAccount
 from vik.channels.core.services import inbound_accept
 from vik.channels.mail.parser import idempotency_key
 from vik.core.memo import configured
+from vik.core.text import mask_address
 
 from .adapter import RAW_CONTENT_TYPE
 
@@ -66,18 +72,22 @@ def deliver(raw: bytes, recipients: list[str], sender: str | None) -> list[str]:
     """Store `raw` once for each account among `recipients`; one LMTP reply per recipient,
     in their order."""
     close_old_connections()  # a connection the database closed meanwhile is opened again
+    log.debug("LMTP: message from %s to %s", sender, ", ".join(recipients))
     key = idempotency_key(raw)
     replies: list[str] = []
     done: dict[int, str] = {}  # account id -> its reply: two of its addresses, one payload
+    outcomes: dict[str, str] = {}  # what the log says: account name (or a count) -> outcome
     for address in recipients:
         try:
             account_id = account_for(address)
             if account_id is None:  # the account went away between RCPT and the data
                 replies.append(f"550 5.1.1 <{address}>: no VIK mailbox receives this address")
+                outcomes[mask_address(address)] = "refused"
                 continue
             if account_id not in done:
+                account = ChannelAccount.objects.get(pk=account_id)
                 payload, created = inbound_accept(
-                    account=ChannelAccount.objects.get(pk=account_id),
+                    account=account,
                     idempotency_key=key,
                     body=raw,
                     content_type=RAW_CONTENT_TYPE,
@@ -85,11 +95,17 @@ def deliver(raw: bytes, recipients: list[str], sender: str | None) -> list[str]:
                 )
                 state = "stored" if created else "already stored"
                 done[account_id] = f"{state} as payload {payload.pk}"
+                outcomes[account.name] = done[account_id]
             replies.append(f"250 2.0.0 <{address}> {done[account_id]}")
         except Exception as error:  # the database is down, the disk is full, …
-            log.exception("LMTP: cannot store a message for %s", address)
+            log.exception("LMTP: cannot store a message for %s", mask_address(address))
             replies.append(f"451 4.3.0 <{address}> cannot store the message now ({error!s:.80})")
+            outcomes[mask_address(address)] = "deferred (451)"
             close_old_connections()
+    log.info(
+        "LMTP: %s bytes for %s recipient(s): %s",
+        len(raw), len(recipients), "; ".join(f"{k} {v}" for k, v in outcomes.items()),
+    )  # fmt: skip
     return replies
 
 
@@ -111,9 +127,11 @@ class Receiver:
         try:
             account_id = await self._run(_account_for_now, address)
         except Exception as error:
-            log.exception("LMTP: cannot look up %s", address)
+            log.exception("LMTP: cannot look up %s", mask_address(address))
             return f"451 4.3.0 cannot look up <{address}> now ({error!s:.80})"
         if account_id is None:
+            log.info("LMTP: refused %s: no VIK mailbox receives it", mask_address(address))
+            log.debug("LMTP: refused <%s>", address)
             return f"550 5.1.1 <{address}>: no VIK mailbox receives this address"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import logging
 import os
 import signal
 import smtplib
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -25,6 +22,7 @@ from vik.channels.core.models import InboundPayload
 from vik.channels.email import lmtp
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.testing.lmtp import lmtp_deliver
 from vik.testing.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -42,53 +40,12 @@ def mail(body: str = "Dobrý den, kdy se v Jihlavě vyváží bioodpad?\n.tečka
     return message.as_bytes().replace(b"\n", b"\r\n")  # as it travels: CRLF
 
 
-@pytest.fixture
-def lmtp_port() -> Iterator[int]:
-    """The receiver's server (`vik lmtp` without its signal handling) on a free port."""
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    listening = threading.Event()
-    serving: dict[str, Any] = {}
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        task = loop.create_task(lmtp.serve(f"127.0.0.1:{port}", ready=lambda _: listening.set()))
-        serving["task"] = task
-        with contextlib.suppress(asyncio.CancelledError):
-            loop.run_until_complete(task)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert listening.wait(10), "the LMTP server did not start"
-    try:
-        yield port
-    finally:
-        loop.call_soon_threadsafe(serving["task"].cancel)
-        thread.join(10)
-        loop.close()
-
-
-def deliver(port: int, raw: bytes, recipients: list[str]) -> tuple[dict[str, int], list[Any]]:
-    """One LMTP transaction: the RCPT code of each recipient, then the replies to the data,
-    one per accepted recipient (RFC 2033 §4.2)."""
-    with smtplib.LMTP("127.0.0.1", port) as client:
-        client.ehlo_or_helo_if_needed()  # LMTP's ehlo is LHLO
-        assert client.mail("jan.novak@example.cz")[0] == 250
-        codes = {address: client.rcpt(address)[0] for address in recipients}
-        accepted = [a for a in recipients if codes[a] == 250]
-        if not accepted:
-            return codes, []
-        replies = [client.data(raw)]
-        replies += [client.getreply() for _ in accepted[1:]]
-    return codes, replies
-
-
 @stored_for_real
 def test_a_message_is_stored_once_per_account_and_each_recipient_answered(
     world, mailbox, lmtp_port
 ):
     raw = mail()
-    codes, replies = deliver(
+    codes, replies = lmtp_deliver(
         lmtp_port,
         raw,
         ["podatelna@jihlava.example", "nikdo@jihlava.example", "PODATELNA@Jihlava.example"],
@@ -115,7 +72,7 @@ def test_a_message_is_stored_once_per_account_and_each_recipient_answered(
 def test_an_address_listed_in_the_account_settings_is_received(world, mailbox, lmtp_port):
     mailbox.settings["addresses"] = ["info@jihlava.example"]
     mailbox.save()
-    codes, replies = deliver(lmtp_port, mail(), ["info@jihlava.example"])
+    codes, replies = lmtp_deliver(lmtp_port, mail(), ["info@jihlava.example"])
     assert codes == {"info@jihlava.example": 250}
     assert [code for code, _text in replies] == [250]
     assert InboundPayload.objects.get().account == mailbox
@@ -133,7 +90,7 @@ def test_a_line_longer_than_smtp_allows_is_stored_not_refused(world, mailbox, lm
         f"MIME-Version: 1.0\r\n\r\n{html}\r\n"
     ).encode()
     assert len(html.encode()) > 9000
-    _codes, [(code, _text)] = deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
+    _codes, [(code, _text)] = lmtp_deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
     assert code == 250
     assert bytes(InboundPayload.objects.get().body) == raw
     assert (
@@ -145,8 +102,8 @@ def test_a_line_longer_than_smtp_allows_is_stored_not_refused(world, mailbox, lm
 @stored_for_real
 def test_the_same_message_delivered_twice_is_one_payload(world, mailbox, lmtp_port):
     raw = mail()
-    deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
-    _codes, [(code, text)] = deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
+    lmtp_deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
+    _codes, [(code, text)] = lmtp_deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
     assert code == 250 and b"already stored" in text
     assert InboundPayload.objects.count() == 1
     assert Request.objects.count() == 1
@@ -162,10 +119,10 @@ def test_a_message_that_cannot_be_stored_is_deferred_and_the_retry_stores_it(
     raw = mail()
     with monkeypatch.context() as patch:
         patch.setattr(lmtp, "inbound_accept", database_down)
-        _codes, [(code, text)] = deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
+        _codes, [(code, text)] = lmtp_deliver(lmtp_port, raw, ["podatelna@jihlava.example"])
     assert code == 451 and b"cannot store the message now" in text  # the server keeps it
     assert not InboundPayload.objects.exists()
-    _codes, [(code, _text)] = deliver(lmtp_port, raw, ["podatelna@jihlava.example"])  # retry
+    _codes, [(code, _text)] = lmtp_deliver(lmtp_port, raw, ["podatelna@jihlava.example"])  # retry
     assert code == 250
     assert InboundPayload.objects.get().state == PayloadState.PROCESSED
 
@@ -202,3 +159,25 @@ def test_vik_lmtp_defers_while_the_database_is_down_and_stops_on_sigterm():
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@stored_for_real
+def test_the_log_at_info_names_no_address(world, mailbox, lmtp_port, caplog):
+    """Personal data stays out of the log at INFO: one line for the delivery (its size, the
+    account, the outcome), the refused recipient masked; addresses only at DEBUG. aiosmtpd's
+    own `mail.log`, which logs every command with its addresses, is kept at WARNING."""
+    caplog.set_level(logging.INFO)
+    sender, recipients = (
+        "jan.novak@example.cz",
+        ["podatelna@jihlava.example", "nikdo@jihlava.example"],
+    )
+    codes, replies = lmtp_deliver(lmtp_port, mail(), recipients, sender=sender)
+    assert codes == {"podatelna@jihlava.example": 250, "nikdo@jihlava.example": 550}
+    assert [code for code, _text in replies] == [250]
+    lines = [record.getMessage() for record in caplog.records]
+    for address in [sender, *recipients]:
+        assert not [line for line in lines if address.lower() in line.lower()], address
+    assert "jan.novak" not in caplog.text and "Novák" not in caplog.text
+    delivered = [line for line in lines if "stored as payload" in line]
+    assert len(delivered) == 1 and "podatelna-jihlava" in delivered[0]
+    assert any("n***@jihlava.example" in line for line in lines)  # the refused one, masked
