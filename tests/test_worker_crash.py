@@ -330,7 +330,8 @@ def _feed(command: str) -> dict[str, Any]:
     return {"messages": len(messages), "created": created, "again": again, "seconds": seconds}
 
 
-THREADS = 240  # new messages in the threads wave; every second one gets a reply right after it
+KILLS_IN_DRAINS = 6
+THREADS = 600  # new messages in the threads wave; every second one gets a reply right after it
 
 
 def _feed_threads() -> dict[str, Any]:
@@ -537,9 +538,21 @@ class Cluster:
         )  # fmt: skip
         log.close()
 
-    def kill_one(self) -> None:
-        """SIGKILL a random worker, note what it was running, and start a new one."""
-        worker_id = self.rng.choice(sorted(self.workers))
+    def draining(self) -> str | None:
+        """A live worker that runs an inbound drain now, if any."""
+        for (worker_ids,) in self.database.rows(
+            "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+            "WHERE status = 'RUNNING' AND task_path LIKE '%inbound_drain%'"
+        ):
+            ids = json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids
+            if ids and ids[-1] in self.workers:
+                return str(ids[-1])
+        return None
+
+    def kill_one(self, worker_id: str | None = None) -> None:
+        """SIGKILL a worker (a random one by default), note what it was running, and start a
+        new one."""
+        worker_id = worker_id or self.rng.choice(sorted(self.workers))
         process = self.workers.pop(worker_id)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -781,7 +794,11 @@ def test_killed_workers_keep_replies_with_their_parents(
         fed = cluster.run("feed-threads")  # the whole wave waits: both workers take batches
         for _ in range(WORKERS):
             cluster.start_worker()
-        cluster.kill_at_random(rng.randint(3, 5), 0)
+        for _kill in range(KILLS_IN_DRAINS):  # kill a worker in the middle of a batch
+            wait_for(cluster.draining, 60, "a worker to drain inbound payloads")
+            time.sleep(rng.uniform(0.05, 0.3))
+            if (victim := cluster.draining()) is not None:
+                cluster.kill_one(victim)
         cluster.settle(fed["messages"])
     finally:
         cluster.stop()
@@ -803,7 +820,7 @@ def test_killed_workers_keep_replies_with_their_parents(
     assert sorted(Counter(facts["acknowledgements"]).values()) == [1] * THREADS
     waited = facts["waited"]
     print(
-        f"\n[{database_kind}] seed {SEED}: {len(cluster.kills)} kills ({cluster.kills}); "
+        f"\n[{database_kind}] seed {SEED}: {len(cluster.kills)} kills in drains; "
         f"{len(waited)} replies "
         f"waited for their parent (seconds: {waited}); "
         f"total {time.monotonic() - started:.1f} s"
