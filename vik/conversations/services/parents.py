@@ -26,7 +26,7 @@ from django.db.models import F
 
 from vik.channels.core.base import NormalisedMessage, message_key
 from vik.channels.core.choices import PayloadState
-from vik.channels.core.models import InboundPayload, MessageReference
+from vik.channels.core.models import ChannelAccount, InboundPayload, MessageReference
 from vik.core import clock
 from vik.core.tasks import enqueue_on_commit
 
@@ -88,7 +88,7 @@ def verdicts(parsed: Sequence[Parsed]) -> dict[int, Verdict]:
     whether it waits for a parent stored outside the batch, or goes on with a note. Replies
     whose thread is found already, and messages that answer nothing, are not in the result.
     Two queries for the whole batch (payloads by key, references), one more for subjects
-    with a reference."""
+    with a reference, one for the region's accounts."""
     now = clock.now()
     limit = dt.timedelta(seconds=settings.VIK_INBOUND_PARENT_WAIT_SECONDS)
     batch = {p.pk for p, _m in parsed}
@@ -99,9 +99,12 @@ def verdicts(parsed: Sequence[Parsed]) -> dict[int, Verdict]:
     regions = {p.account.region_id for p, _m, _ids in replies}
     keys = {message_key(i) for _p, _m, ids in replies for i in ids}
     stored: dict[tuple[int, str], tuple[int, str, str]] = {}
+    accounts = list(
+        ChannelAccount.objects.filter(region_id__in=regions).values_list("pk", flat=True)
+    )
     rows = (
-        InboundPayload.objects.filter(
-            account__region_id__in=regions,
+        InboundPayload.objects.filter(  # by the unique index (account, idempotency_key)
+            account_id__in=accounts,
             idempotency_key__in=keys,
             state__in=[PayloadState.PENDING, PayloadState.QUARANTINED],
         )
