@@ -13,6 +13,8 @@ test database is neither visible to subprocesses on SQLite nor safe to fill with
   In-Reply-To, by the reference in the subject from another address, out-of-office answers to
   the acknowledgements, bounces of acknowledgements). Replies come after what they answer, as in
   life; a reply processed before its original would rightly open a request of its own.
+  (`test_killed_workers_keep_replies_with_their_parents` stores replies in the same wave as
+  their parents: a reply whose parent is stored but not yet applied waits for it.)
 - Two `vik worker` processes work all the time; during each wave they are SIGKILLed at random
   moments (seeded; set VIK_CRASH_SEED to explore) and restarted. A claim of a killed worker comes
   back through the sweeper, so the claim lease is shortened with VIK_STALE_CLAIM_SECONDS.
@@ -25,6 +27,7 @@ test database is neither visible to subprocesses on SQLite nor safe to fill with
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -271,6 +274,10 @@ def child() -> None:
         result = _setup()
     elif command in ("feed-a", "feed-b"):
         result = _feed(command)
+    elif command == "feed-threads":
+        result = _feed_threads()
+    elif command == "facts-threads":
+        result = _facts_threads()
     else:
         result = _facts()
     print(json.dumps(result))
@@ -321,6 +328,75 @@ def _feed(command: str) -> dict[str, Any]:
         again += not new
     seconds = round(time.monotonic() - started, 1)
     return {"messages": len(messages), "created": created, "again": again, "seconds": seconds}
+
+
+KILLS_IN_DRAINS = 6
+THREADS = 600  # new messages in the threads wave; every second one gets a reply right after it
+
+
+def _feed_threads() -> dict[str, Any]:
+    """One wave: new messages, each second one followed a few messages later by its citizen's
+    reply (by In-Reply-To), so that a parent and its reply are often in different batches."""
+    from vik.channels.core.models import ChannelAccount
+    from vik.channels.core.services import inbound_accept
+    from vik.channels.email.adapter import RAW_CONTENT_TYPE
+    from vik.channels.mail.parser import idempotency_key
+
+    account = ChannelAccount.objects.get(name=ACCOUNT)
+    rng = random.Random(f"{SEED}-threads")
+    messages: list[tuple[bytes, dict[str, Any]]] = []
+    replies: list[tuple[int, bytes, dict[str, Any]]] = []  # (where it goes, raw, expect)
+    for number in range(THREADS):
+        address = f"vlakno{number}@example.cz"
+        sender = formataddr((NAMES[number % len(NAMES)], address))
+        message_id = f"<threads-{SEED}-{number}@example.cz>"
+        raw = _mail(
+            message_id=message_id, sender=sender, subject=f"Dotaz {number}",
+            text=f"{rng.choice(SENTENCES)} (#{number})",
+        )  # fmt: skip
+        messages.append((raw, {"kind": "plain"}))
+        if number % 2:
+            reply = _mail(
+                message_id=f"<threads-{SEED}-{number}-re@example.cz>", sender=sender,
+                subject=f"Re: Dotaz {number}", text=f"Doplňuji dotaz (#{number}).",
+                in_reply_to=message_id,
+            )  # fmt: skip
+            where = len(messages) + len(replies) + rng.randint(0, 15)
+            replies.append((where, reply, {"kind": "reply", "parent": idempotency_key(raw)}))
+    for where, reply, expect in replies:  # a few messages after its parent, often another batch
+        messages.insert(min(where, len(messages)), (reply, expect))
+    for raw, expect in messages:
+        inbound_accept(
+            account=account, idempotency_key=idempotency_key(raw), body=raw,
+            content_type=RAW_CONTENT_TYPE, metadata={"source": "pipe", "expect": expect},
+        )  # fmt: skip
+    return {"messages": len(messages)}
+
+
+def _facts_threads() -> dict[str, Any]:
+    from vik.channels.core.models import InboundPayload
+    from vik.conversations.models import Interaction, Request
+
+    waited = []
+    for payload in InboundPayload.objects.filter(metadata__has_key="thread_wait_since"):
+        since = dt.datetime.fromisoformat(payload.metadata["thread_wait_since"])
+        assert payload.processed_at is not None
+        waited.append(round((payload.processed_at - since).total_seconds(), 1))
+    return {
+        "payloads": list(
+            InboundPayload.objects.values("id", "state", "metadata", "idempotency_key")
+        ),
+        "inbound": list(
+            Interaction.objects.filter(inbound_payload__isnull=False).values_list(
+                "inbound_payload_id", "request_id"
+            )
+        ),
+        "references": Request.objects.count(),
+        "acknowledgements": list(
+            Interaction.objects.filter(is_automatic=True).values_list("request_id", flat=True)
+        ),
+        "waited": sorted(waited),
+    }
 
 
 def _facts() -> dict[str, Any]:
@@ -411,6 +487,7 @@ class Cluster:
     helpers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     generation: int = 0
     kills: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)  # more environment for every process
 
     @property
     def env(self) -> dict[str, str]:
@@ -427,6 +504,7 @@ class Cluster:
             "VIK_MEDIA_ROOT": str(self.directory / "media"),
             "VIK_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            **self.settings,
         }
 
     def helper(self, command: str) -> subprocess.Popen[bytes]:
@@ -460,9 +538,21 @@ class Cluster:
         )  # fmt: skip
         log.close()
 
-    def kill_one(self) -> None:
-        """SIGKILL a random worker, note what it was running, and start a new one."""
-        worker_id = self.rng.choice(sorted(self.workers))
+    def draining(self) -> str | None:
+        """A live worker that runs an inbound drain now, if any."""
+        for (worker_ids,) in self.database.rows(
+            "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+            "WHERE status = 'RUNNING' AND task_path LIKE '%inbound_drain%'"
+        ):
+            ids = json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids
+            if ids and ids[-1] in self.workers:
+                return str(ids[-1])
+        return None
+
+    def kill_one(self, worker_id: str | None = None) -> None:
+        """SIGKILL a worker (a random one by default), note what it was running, and start a
+        new one."""
+        worker_id = worker_id or self.rng.choice(sorted(self.workers))
         process = self.workers.pop(worker_id)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -687,4 +777,51 @@ def _check(facts: dict[str, Any]) -> str:
         f"payload attempts {dict(sorted(attempts.items()))}; tasks {dict(tasks)} for "
         f"{len(payloads)} payloads and {len(outbound)} outbound messages; outbound "
         f"{dict(Counter(outbound.values()))}, {resent} sent more than once"
+    )
+
+
+@pytest.mark.parametrize("database_kind", [DB_KIND])
+def test_killed_workers_keep_replies_with_their_parents(
+    database_kind: str, database: Database, tmp_path: Path
+) -> None:
+    """Replies stored in the same wave as their parents, small batches, workers killed: a
+    reply whose parent was in a killed batch waits for it and joins its request."""
+    started = time.monotonic()
+    rng = random.Random(f"threads-{SEED}")
+    cluster = Cluster(database, tmp_path, rng, settings={"VIK_INBOUND_BATCH_SIZE": "10"})
+    try:
+        cluster.run("setup")
+        fed = cluster.run("feed-threads")  # the whole wave waits: both workers take batches
+        for _ in range(WORKERS):
+            cluster.start_worker()
+        for _kill in range(KILLS_IN_DRAINS):  # kill a worker in the middle of a batch
+            wait_for(cluster.draining, 60, "a worker to drain inbound payloads")
+            time.sleep(rng.uniform(0.05, 0.3))
+            if (victim := cluster.draining()) is not None:
+                cluster.kill_one(victim)
+        cluster.settle(fed["messages"])
+    finally:
+        cluster.stop()
+    facts = cluster.run("facts-threads")
+
+    payloads = {p["id"]: p for p in facts["payloads"]}
+    assert {p["state"] for p in payloads.values()} == {"processed"}
+    by_key = {p["idempotency_key"]: pk for pk, p in payloads.items()}
+    request_of = dict(facts["inbound"])
+    assert len(request_of) == len(facts["inbound"]) == len(payloads)
+    strays = [
+        pk
+        for pk, p in payloads.items()
+        if p["metadata"]["expect"]["kind"] == "reply"
+        and request_of[pk] != request_of[by_key[p["metadata"]["expect"]["parent"]]]
+    ]
+    assert strays == [], "replies that opened a request of their own"
+    assert facts["references"] == THREADS
+    assert sorted(Counter(facts["acknowledgements"]).values()) == [1] * THREADS
+    waited = facts["waited"]
+    print(
+        f"\n[{database_kind}] seed {SEED}: {len(cluster.kills)} kills in drains; "
+        f"{len(waited)} replies "
+        f"waited for their parent (seconds: {waited}); "
+        f"total {time.monotonic() - started:.1f} s"
     )

@@ -171,6 +171,9 @@ VIK_CONSULTATION_KEEPS_ACCESS = env_bool("VIK_CONSULTATION_KEEPS_ACCESS", False)
 VIK_STALE_CLAIM_SECONDS = env_int("VIK_STALE_CLAIM_SECONDS", 120)
 VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
 VIK_INBOUND_BATCH_SIZE = env_int("VIK_INBOUND_BATCH_SIZE", 50)
+# How long a reply whose parent message is stored but not yet applied waits for it, instead of
+# opening a request of its own; after that it is applied as if the parent never came.
+VIK_INBOUND_PARENT_WAIT_SECONDS = env_int("VIK_INBOUND_PARENT_WAIT_SECONDS", 600)
 VIK_OUTBOUND_BATCH_SIZE = env_int("VIK_OUTBOUND_BATCH_SIZE", 50)
 VIK_TASK_GATHER_SECONDS = env_float("VIK_TASK_GATHER_SECONDS", 0.2)
 # How long a worker keeps the configuration it read (routing rules, competences, service levels,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
     from vik.conversations.models import Request
 
     from .models import InboundPayload, OutboundMessage
+
+
+def message_key(message_id: str) -> str:
+    """The idempotency key under which a channel that threads stores the payload of a message
+    with this Message-ID (`NormalisedMessage.external_id`), so that a reply can find its parent
+    while the parent is stored but not yet applied (`ThreadHint.message_ids`)."""
+    key = f"mid:{message_id}"
+    if len(key) <= 255:
+        return key
+    return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
 
 
 class PayloadRejected(Exception):

@@ -74,6 +74,23 @@ def _known_references(region: Region, message: NormalisedMessage) -> list[Messag
     )
 
 
+def thread_known(region_id: int, message: NormalisedMessage) -> bool:
+    """Whether the request a message continues by the Message-IDs it answers or the reference
+    in its subject exists already."""
+    hint = message.thread
+    if (
+        hint.message_ids
+        and MessageReference.objects.filter(
+            region_id=region_id, message_id__in=hint.message_ids
+        ).exists()
+    ):
+        return True
+    return bool(
+        hint.reference
+        and Request.objects.filter(region_id=region_id, reference=hint.reference).exists()
+    )
+
+
 def _find_thread(
     region: Region, message: NormalisedMessage, known: list[MessageReference]
 ) -> Request | None:

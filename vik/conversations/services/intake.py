@@ -36,7 +36,7 @@ from vik.core.memo import batch_memo
 from vik.core.tasks import backoff, enqueue_on_commit, enqueue_once_on_commit
 
 from .. import events, tasks
-from . import inbound
+from . import inbound, parents
 
 log = logging.getLogger(__name__)
 
@@ -94,18 +94,30 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
             log.warning("inbound payloads: %s claims expired and were taken over",
                         len(ids) - len(payloads))  # fmt: skip
         processed: list[int] = []
+        settled: set[int] = set()  # quarantined or ignored in this batch
         parsed: list[tuple[InboundPayload, NormalisedMessage]] = []
         for payload in payloads:
             try:
                 parsed.append((payload, adapter_for(payload.account.kind).parse(payload)))
             except Exception as error:
-                if not _settle_failure(payload, error):
+                if _settle_failure(payload, error):
+                    settled.add(payload.pk)
+                else:
                     failed.append((payload, error))
+        in_batch = {m.external_id: p.pk for p, m in parsed if m.external_id}
+        parsed, notes = _replies_wait(parsed)
         processed += _apply_together(parsed)
-        together = set(processed)
+        done = set(processed)
+        in_batch |= {_key_id(p): p.pk for p in payloads if p.pk in settled and _key_id(p)}
         for payload, message in parsed:
-            if payload.pk in together:
+            if payload.pk in done:
                 continue
+            waits_for, note = _parent_in_batch(payload, message, in_batch, done, settled)
+            if waits_for is not None:
+                parents.reply_defer(payload, waits_for)
+                continue
+            if note:
+                notes[payload.pk] = note
             try:
                 with transaction.atomic():
                     if message.delivery_report is not None:
@@ -117,16 +129,68 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
                             account=payload.account, payload=payload, message=message
                         )
                 processed.append(payload.pk)
+                done.add(payload.pk)
             except Exception as error:
-                if not _settle_failure(payload, error):
+                if _settle_failure(payload, error):
+                    settled.add(payload.pk)
+                else:
                     failed.append((payload, error))
         if processed:
             InboundPayload.objects.filter(pk__in=processed).update(
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
                 last_error="", claim_token=None,
             )  # fmt: skip
+            by_pk = {p.pk: p for p in payloads}
+            parents.notes_record(by_pk, {pk: n for pk, n in notes.items() if pk in done})
     for payload, problem in failed:
         _inbound_failed(payload, problem)
+
+
+def _replies_wait(
+    parsed: list[tuple[InboundPayload, NormalisedMessage]],
+) -> tuple[list[tuple[InboundPayload, NormalisedMessage]], dict[int, str]]:
+    """The batch without the replies that wait for a parent stored outside it (put back,
+    `parents.reply_defer`), parents before their replies; and the notes for replies that had
+    a parent but go on without it (quarantined, waited long enough)."""
+    parsed = parents.parents_first(parsed)
+    verdicts = parents.verdicts(parsed)
+    kept: list[tuple[InboundPayload, NormalisedMessage]] = []
+    for payload, message in parsed:
+        verdict = verdicts.get(payload.pk)
+        if verdict is not None and verdict.parent is not None:
+            parents.reply_defer(payload, verdict.parent)
+        else:
+            kept.append((payload, message))
+    return kept, {pk: v.note for pk, v in verdicts.items() if v.note}
+
+
+def _key_id(payload: InboundPayload) -> str:
+    """The Message-ID a payload is stored under ('' if none), as `message_key` makes it."""
+    key = payload.idempotency_key
+    return key[4:] if key.startswith("mid:") else ""
+
+
+def _parent_in_batch(
+    payload: InboundPayload,
+    message: NormalisedMessage,
+    in_batch: dict[str, int],
+    done: set[int],
+    settled: set[int],
+) -> tuple[int | None, str]:
+    """For a message applied on its own: the payload of this batch it answers and must wait
+    for (it failed and waits for its retry), or a note that it was quarantined; (None, "")
+    when it answers nothing of the batch, its parent is applied, or its thread is known."""
+    ids = parents.answers(message)
+    here = [in_batch[i] for i in ids if in_batch.get(i, payload.pk) != payload.pk]
+    missing = [pk for pk in here if pk not in done]
+    if not missing or inbound.thread_known(payload.account.region_id, message):
+        return None, ""
+    lost = [pk for pk in missing if pk in settled]
+    if len(lost) < len(missing) and parents.may_wait(payload):
+        return next(pk for pk in missing if pk not in settled), ""
+    if lost:
+        return None, f"its parent message (payload {lost[0]}) was quarantined or ignored"
+    return None, ""
 
 
 def _apply_together(parsed: list[tuple[InboundPayload, NormalisedMessage]]) -> list[int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from vik.channels.core.base import message_key
+
 from ..charsets import header_text
 from ..mime import first_id
 from .headers import _scan_header_fields
@@ -26,11 +28,8 @@ def idempotency_key(raw: bytes) -> str:
     for name, value, _start in fields:
         if name == "message-id":
             message_id = first_id(header_text(value.decode("ascii", "surrogateescape"), []))
-            if message_id:
-                key = f"mid:{message_id}"
-                if len(key) <= 255:
-                    return key
-                return "mid-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+            if message_id:  # the key a reply finds its pending parent by
+                return message_key(message_id)
             break
     start = next((s for name, _v, s in fields if name not in _TRACE_FIELDS), end if fields else 0)
     return "sha256:" + hashlib.sha256(data[start:].rstrip(b"\n") + b"\n").hexdigest()
