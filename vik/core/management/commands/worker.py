@@ -21,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from vik.core import clock
 from vik.core.models import WorkerHeartbeat
+from vik.core.workers import worker_set
 
 log = logging.getLogger("vik.worker")
 
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             return
         housekeeper = Housekeeper(worker_id[:64], options["housekeeping_interval"])
         housekeeper.start()
+        worker_set(worker_id[:64])  # the claims it makes name it (a batch run does not beat)
         worker.configure_signals()
         log.info("worker %s started", worker_id)
         try:
