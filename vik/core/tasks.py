@@ -19,6 +19,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from . import clock
 from .models import WorkerHeartbeat
 from .workers import heartbeat_timeout
 
@@ -152,7 +153,7 @@ def _tasks_of_dead_workers(now: dt.datetime) -> list[DBTaskResult[Any, Any]]:
 
 def tasks_of_dead_workers_count() -> int:
     """How many task rows are RUNNING although their worker is dead (for `/healthz`)."""
-    return len(_tasks_of_dead_workers(timezone.now()))
+    return len(_tasks_of_dead_workers(clock.now()))
 
 
 def tasks_of_dead_workers_fail() -> int:
@@ -160,7 +161,7 @@ def tasks_of_dead_workers_fail() -> int:
     with `WorkerDied` as their error, instead of leaving them RUNNING forever. The work itself
     is not lost: what the task had claimed is taken back by the sweepers of its app (e.g.
     `channels_sweep`) and done again by another task. Returns how many it marked."""
-    now = timezone.now()
+    now = clock.now()
     dead = _tasks_of_dead_workers(now)
     marked = 0
     for row in dead:
