@@ -17,7 +17,9 @@ test database is neither visible to subprocesses on SQLite nor safe to fill with
   their parents: a reply whose parent is stored but not yet applied waits for it.)
 - Two `vik worker` processes work all the time; during each wave they are SIGKILLed at random
   moments (seeded; set VIK_CRASH_SEED to explore) and restarted. A claim of a killed worker comes
-  back through the sweeper, so the claim lease is shortened with VIK_STALE_CLAIM_SECONDS.
+  back through the sweeper once the worker's heartbeat is stale, so the heartbeat timeout is
+  shortened with VIK_WORKER_HEARTBEAT_TIMEOUT_SECONDS (and the lease, for lost tasks, with
+  VIK_STALE_CLAIM_SECONDS).
 - Every payload carries in its metadata what must become of it; a `facts` subprocess reads the
   outcome and the test compares: states, one interaction per processed payload, replies in their
   requests, one acknowledgement per request, unique and gapless references, one attachment
@@ -52,7 +54,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = int(os.environ.get("VIK_CRASH_SEED", "20261000"))
 ACCOUNT = "podatelna-crash"
 WORKERS = 2
-STALE_CLAIM_SECONDS = 2  # the default is 120 s; a killed claim returns after about twice this
+STALE_CLAIM_SECONDS = 2  # the default is 120 s: lost tasks are re-enqueued after this
+HEARTBEAT_TIMEOUT_SECONDS = 3  # the default is 45 s: a killed worker's claims return after this
 SETTLE_TIMEOUT = 180.0
 SUITE_URL = os.environ.get("VIK_DATABASE_URL", "")
 DB_KIND = "postgres" if SUITE_URL.startswith(("postgres://", "postgresql://")) else "sqlite"
@@ -500,6 +503,7 @@ class Cluster:
             "VIK_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "VIK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "VIK_STALE_CLAIM_SECONDS": str(STALE_CLAIM_SECONDS),
+            "VIK_WORKER_HEARTBEAT_TIMEOUT_SECONDS": str(HEARTBEAT_TIMEOUT_SECONDS),
             "VIK_VAR_DIR": str(self.directory / "var"),
             "VIK_MEDIA_ROOT": str(self.directory / "media"),
             "VIK_LOG_LEVEL": "WARNING",

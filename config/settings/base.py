@@ -169,6 +169,7 @@ VIK_ACKNOWLEDGEMENTS_PER_SENDER_HOUR = env_int("VIK_ACKNOWLEDGEMENTS_PER_SENDER_
 VIK_CONSULTATION_KEEPS_ACCESS = env_bool("VIK_CONSULTATION_KEEPS_ACCESS", False)
 # How long a claim of a worker that died is honoured before the sweeper takes the work back.
 VIK_STALE_CLAIM_SECONDS = env_int("VIK_STALE_CLAIM_SECONDS", 120)
+VIK_WORKER_HEARTBEAT_TIMEOUT_SECONDS = env_int("VIK_WORKER_HEARTBEAT_TIMEOUT_SECONDS", 45)
 VIK_INBOUND_MAX_ATTEMPTS = env_int("VIK_INBOUND_MAX_ATTEMPTS", 5)
 VIK_INBOUND_BATCH_SIZE = env_int("VIK_INBOUND_BATCH_SIZE", 50)
 # How long a reply whose parent message is stored but not yet applied waits for it, instead of
@@ -274,6 +275,7 @@ VIK_LOGIN_HINT = env_str("VIK_LOGIN_HINT")
 # Jobs every `vik worker` runs beside its tasks, once per housekeeping interval (15 s).
 VIK_PERIODIC_JOBS = [
     "vik.channels.core.services.channels_sweep",
+    "vik.core.tasks.tasks_of_dead_workers_fail",
     "vik.channels.email.imap.mailboxes_poll_due",
     "vik.knowledge.embeddings.embeddings_sweep",
     "vik.conversations.services.deadlines.sla_sweep",

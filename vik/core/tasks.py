@@ -19,6 +19,10 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from . import clock
+from .models import WorkerHeartbeat
+from .workers import heartbeat_timeout
+
 log = logging.getLogger(__name__)
 
 
@@ -122,3 +126,53 @@ def tasks_waiting_since(moment: dt.datetime) -> bool:
         .filter(Q(run_after=get_date_max()) | Q(run_after__lte=soon))
         .exists()
     )
+
+
+class WorkerDied(Exception):
+    """Recorded on a task that was running when its worker died (its heartbeat went stale)."""
+
+
+def _tasks_of_dead_workers(now: dt.datetime) -> list[DBTaskResult[Any, Any]]:
+    """RUNNING task rows whose worker (the last in `worker_ids`) is dead: its heartbeat is
+    older than the heartbeat timeout. A worker without any heartbeat row (`db_worker` run
+    directly) is judged by the task's age: dead once the task ran longer than the lease."""
+    beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "beat_at"))
+    stale, lease = now - heartbeat_timeout(), now - stale_claim()
+    dead = []
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "worker_ids", "started_at"
+    ):
+        worker = row.worker_ids[-1] if row.worker_ids else None
+        beat = beats.get(worker) if worker else None
+        if (beat is not None and beat <= stale) or (
+            beat is None and row.started_at is not None and row.started_at <= lease
+        ):
+            dead.append(row)
+    return dead
+
+
+def tasks_of_dead_workers_count() -> int:
+    """How many task rows are RUNNING although their worker is dead (for `/healthz`)."""
+    return len(_tasks_of_dead_workers(clock.now()))
+
+
+def tasks_of_dead_workers_fail() -> int:
+    """A periodic job (`VIK_PERIODIC_JOBS`): mark the RUNNING task rows of dead workers FAILED,
+    with `WorkerDied` as their error, instead of leaving them RUNNING forever. The work itself
+    is not lost: what the task had claimed is taken back by the sweepers of its app (e.g.
+    `channels_sweep`) and done again by another task. Returns how many it marked."""
+    now = clock.now()
+    dead = _tasks_of_dead_workers(now)
+    marked = 0
+    for row in dead:
+        worker = row.worker_ids[-1] if row.worker_ids else "?"
+        error = f"{WorkerDied.__module__}.{WorkerDied.__qualname__}"
+        marked += DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+            exception_class_path=error,
+            traceback=f"{error}: worker {worker} died while running this task (its heartbeat "
+            "went stale); the work it had claimed is taken back by the sweepers\n",
+        )  # fmt: skip
+    if marked:
+        log.warning("marked %s task(s) of dead workers failed", marked)
+    return marked

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -12,18 +10,19 @@ from django_tasks_db.models import DBTaskResult
 from . import clock
 from .health import run_checks
 from .models import WorkerHeartbeat
-
-HEARTBEAT_STALE = dt.timedelta(seconds=60)
+from .tasks import tasks_of_dead_workers_count
+from .workers import heartbeat_timeout
 
 
 def worker_state() -> dict[str, object]:
     """The newest heartbeat of a running `vik worker`, and whether it is recent enough."""
     beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
     age = (clock.now() - beat.beat_at).total_seconds() if beat else None
+    alive = age is not None and age < heartbeat_timeout().total_seconds()
     return {
         "last_heartbeat": beat.beat_at.isoformat() if beat else None,
         "seconds_ago": round(age, 1) if age is not None else None,
-        "status": "ok" if age is not None and age < HEARTBEAT_STALE.total_seconds() else "stale",
+        "status": "ok" if alive else "stale",
     }
 
 
@@ -36,10 +35,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         body["database"] = {"status": "ok", "vendor": connection.vendor}
-        body["tasks"] = {"pending": DBTaskResult.objects.filter(status="READY").count()}
+        stuck = tasks_of_dead_workers_count()  # until the next sweep marks them failed
+        body["tasks"] = {
+            "pending": DBTaskResult.objects.filter(status="READY").count(),
+            "running_of_dead_workers": stuck,
+        }
         worker = worker_state()
         body["worker"] = worker
-        degraded = worker["status"] != "ok"
+        degraded = worker["status"] != "ok" or stuck > 0
         for name, result in run_checks().items():
             body[name] = result.report
             degraded = degraded or result.degraded

@@ -56,6 +56,9 @@ class InboundPayload(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Who holds the current claim: a worker changes the payload only while this is its token.
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The `vik worker` that holds the claim (None: claimed outside a worker, or not claimed):
+    # the sweeper takes the claim back as soon as that worker's heartbeat is stale.
+    claimed_by = models.CharField(max_length=64, null=True, blank=True, editable=False)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -103,6 +106,9 @@ class OutboundMessage(TimeStampedModel):
     )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The `vik worker` sending it (state SENDING; None: claimed outside a worker): see
+    # `InboundPayload.claimed_by`.
+    claimed_by = models.CharField(max_length=64, null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True)
     external_id = models.CharField(max_length=255, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -251,8 +251,8 @@ def _inbound_failed(payload: InboundPayload, error: Exception) -> None:
     retry_at = clock.now() + backoff(payload.attempts)
     with transaction.atomic():
         InboundPayload.objects.filter(pk=payload.pk).update(
-            last_error=reason, next_attempt_at=retry_at
-        )
+            last_error=reason, next_attempt_at=retry_at, claim_token=None, claimed_by=None
+        )  # the claim ends with the attempt: the retry is its own task's
         enqueue_on_commit(tasks.inbound_process_task, payload.pk, run_after=retry_at)
 
 

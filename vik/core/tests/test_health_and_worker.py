@@ -11,7 +11,8 @@ from vik.core.models import WorkerHeartbeat
 def test_healthz_reports_database_work_and_a_missing_worker(client):
     body = client.get("/healthz").json()
     assert body["database"]["status"] == "ok"
-    assert body["inbound"] == {"pending": 0, "quarantined": 0}
+    assert body["inbound"] == {"pending": 0, "quarantined": 0, "claimed_by_dead_workers": 0}
+    assert body["tasks"]["running_of_dead_workers"] == 0
     assert body["worker"]["status"] == "stale"
     assert body["status"] == "degraded"
 

@@ -19,6 +19,7 @@ from django.db.models import F, Q, prefetch_related_objects
 from vik.audit.services import audit_record
 from vik.core import clock
 from vik.core.tasks import enqueue_on_commit, enqueue_once_on_commit, stale_claim
+from vik.core.workers import worker_current
 
 from ..choices import PayloadState
 from ..hooks import intake
@@ -141,15 +142,17 @@ def inbound_claim(payload_id: int) -> uuid.UUID | None:
 
     The attempt is counted even if the worker then dies, so a payload that crashes the worker
     every time still ends in quarantine; the lease (`next_attempt_at`) keeps other workers off
-    it while it is processed, and lets the sweeper take it back if nobody finishes it. Returns
-    the claim's token (None: not claimed).
+    it while it is processed. The claim records the worker (`claimed_by`): the sweeper takes
+    it back once that worker's heartbeat is stale, or, claimed outside a worker, once the
+    lease expired. Returns the claim's token (None: not claimed).
     """
     now = clock.now()
     token = uuid.uuid4()
     due = Q(attempts=0) | Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     claimed = InboundPayload.objects.filter(due, pk=payload_id, state=PayloadState.PENDING).update(
-        attempts=F("attempts") + 1, next_attempt_at=now + stale_claim(), claim_token=token
-    )
+        attempts=F("attempts") + 1, next_attempt_at=now + stale_claim(), claim_token=token,
+        claimed_by=worker_current(),
+    )  # fmt: skip
     return token if claimed == 1 else None
 
 
@@ -172,7 +175,10 @@ def inbound_claim_batch(size: int) -> tuple[uuid.UUID, list[int]]:
         if ids:
             InboundPayload.objects.filter(
                 pk__in=ids, state=PayloadState.PENDING, attempts=0
-            ).update(attempts=1, next_attempt_at=now + stale_claim(), claim_token=token)
+            ).update(
+                attempts=1, next_attempt_at=now + stale_claim(), claim_token=token,
+                claimed_by=worker_current(),
+            )  # fmt: skip
     return token, ids
 
 

@@ -14,6 +14,7 @@ from django.db.models import F, Q, prefetch_related_objects
 from vik.core import clock
 from vik.core.db import rows_update
 from vik.core.tasks import backoff, enqueue_on_commit, enqueue_once_on_commit, stale_claim
+from vik.core.workers import worker_current
 
 from .. import tasks
 from ..base import ChannelAdapter, DeliveryError, DeliveryReport, PayloadIgnored
@@ -58,14 +59,18 @@ def _claim_outbound(message_id: int) -> bool:
         message.state = OutboundState.SENDING
         message.attempts += 1
         message.next_attempt_at = now + backoff(message.attempts)
-        message.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        message.claimed_by = worker_current()
+        message.save(
+            update_fields=["state", "attempts", "next_attempt_at", "claimed_by", "updated_at"]
+        )
     return True
 
 
 def _claim_outbound_batch(size: int) -> list[int]:
     """Claim up to `size` queued messages that are due, oldest first; rows another worker is
-    claiming are skipped. Each attempt is counted; the lease lets the sweeper take the claim
-    back from a worker that died."""
+    claiming are skipped. Each attempt is counted; the claim records the worker
+    (`claimed_by`), so that the sweeper takes it back once that worker's heartbeat is stale
+    (claimed outside a worker: once the lease expired)."""
     now = clock.now()
     with transaction.atomic():
         ids = list(
@@ -78,7 +83,7 @@ def _claim_outbound_batch(size: int) -> list[int]:
         if ids:
             OutboundMessage.objects.filter(pk__in=ids, state=OutboundState.QUEUED).update(
                 state=OutboundState.SENDING, attempts=F("attempts") + 1,
-                next_attempt_at=now + stale_claim(), updated_at=now,
+                next_attempt_at=now + stale_claim(), claimed_by=worker_current(), updated_at=now,
             )  # fmt: skip
     return ids
 

@@ -41,6 +41,7 @@ from django_tasks_db.models import DBTaskResult
 
 from vik.core import clock
 from vik.core.models import WorkerHeartbeat
+from vik.core.workers import worker_set
 
 log = logging.getLogger("vik.worker")
 
@@ -208,6 +209,7 @@ class Command(BaseCommand):
         wait_for_database(worker_id)
         housekeeper = Housekeeper(worker_id[:64], options["housekeeping_interval"])
         housekeeper.start()
+        worker_set(worker_id[:64])  # the claims it makes name it (a batch run does not beat)
         log.info("worker %s started", worker_id)
         try:
             run_through_outages(worker, worker_id)
