@@ -216,12 +216,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 TASKS_BACKEND = env_str("VIK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+# The queues VIK's tasks use (`@task(queue_name=...)`); `vik worker` runs them all.
+TASK_QUEUES = ["default", "inbound", "outbound"]
 TASKS = {
     "default": {
         "BACKEND": TASKS_BACKEND,
-        "QUEUES": ["default", "inbound", "outbound"],
+        "QUEUES": TASK_QUEUES,
     }
 }
+# The Redis/RQ backend (django-tasks-rq): tasks wait in Redis, one RQ queue per task queue.
+# django_tasks_db stays installed (its tables exist) but holds no tasks then.
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+VIK_REDIS_URL = env_str("VIK_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == RQ_BACKEND:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
+    RQ_QUEUES = {name: {"URL": VIK_REDIS_URL} for name in TASK_QUEUES}
 
 EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("VIK_SMTP_HOST", "127.0.0.1")

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+import django_rq
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django_tasks import task_backends
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_rq import RQBackend
 
 from . import clock
 from .models import WorkerHeartbeat
@@ -126,6 +128,19 @@ def tasks_waiting_since(moment: dt.datetime) -> bool:
         .filter(Q(run_after=get_date_max()) | Q(run_after__lte=soon))
         .exists()
     )
+
+
+def tasks_pending() -> int:
+    """How many tasks wait for a worker (due or deferred), for `/healthz`: the jobs queued and
+    scheduled in Redis on the RQ backend (a Redis that does not answer raises), else the READY
+    task rows of the database."""
+    backend = task_backends["default"]
+    if isinstance(backend, RQBackend):
+        return sum(
+            queue.count + queue.scheduled_job_registry.count
+            for queue in map(django_rq.get_queue, sorted(backend.queues))
+        )
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
 
 
 class WorkerDied(Exception):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django_tasks_db.models import DBTaskResult
 
 from . import clock
 from .health import run_checks
 from .models import WorkerHeartbeat
-from .tasks import tasks_of_dead_workers_count
+from .tasks import tasks_of_dead_workers_count, tasks_pending
 from .workers import heartbeat_timeout
 
 
@@ -37,7 +36,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body["database"] = {"status": "ok", "vendor": connection.vendor}
         stuck = tasks_of_dead_workers_count()  # until the next sweep marks them failed
         body["tasks"] = {
-            "pending": DBTaskResult.objects.filter(status="READY").count(),
+            "pending": tasks_pending(),
             "running_of_dead_workers": stuck,
         }
         worker = worker_state()

@@ -25,6 +25,7 @@ import time
 import uuid
 from typing import Any
 
+import django_rq
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import (
@@ -38,6 +39,7 @@ from django.db.utils import Error as DjangoDatabaseError
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_rq import Job as RQJob
 
 from vik.core import clock
 from vik.core.models import WorkerHeartbeat
@@ -200,6 +202,9 @@ class Command(BaseCommand):
             worker_id=worker_id[:64],
             excluded_queue_names=[],
         )
+        if rq_configured():
+            run_rq(worker_id[:64], options)
+            return
         if options["batch"]:
             beat(worker_id[:64], clock.now())
             run_periodic_jobs()
@@ -215,6 +220,40 @@ class Command(BaseCommand):
             run_through_outages(worker, worker_id)
         finally:
             housekeeper.stopped.set()
+
+
+def rq_configured() -> bool:
+    """Whether the tasks wait in Redis (`VIK_TASKS_BACKEND=django_tasks_rq.RQBackend`)."""
+    return str(settings.TASKS["default"]["BACKEND"]) == settings.RQ_BACKEND
+
+
+def run_rq(worker_id: str, options: dict[str, Any]) -> None:
+    """Run an RQ worker on VIK's queues in this process, the housekeeper beside it.
+
+    A `SimpleWorker` runs each job in this process (no fork per job): the claims its tasks make
+    name this worker, whose heartbeat the housekeeper keeps, so a killed worker's claims come
+    back through the sweepers as with the database backend. RQ's scheduler runs in it too, for
+    the deferred tasks (gathering, retries). `--batch` is RQ's burst mode.
+    """
+    rq_worker = django_rq.get_worker(
+        *settings.TASK_QUEUES, job_class=RQJob, worker_class="rq.SimpleWorker", name=worker_id
+    )
+    if options["batch"]:
+        beat(worker_id, clock.now())
+        run_periodic_jobs()
+        rq_worker.work(burst=True, with_scheduler=True, logging_level=settings.LOG_LEVEL)
+        return
+    wait_for_database(worker_id)
+    housekeeper = Housekeeper(worker_id, options["housekeeping_interval"])
+    housekeeper.start()
+    worker_set(worker_id)
+    log.info("worker %s started (RQ)", worker_id)
+    try:
+        rq_worker.work(
+            with_scheduler=True, max_jobs=options["max_tasks"], logging_level=settings.LOG_LEVEL
+        )
+    finally:
+        housekeeper.stopped.set()
 
 
 def wait_for_database(worker_id: str) -> None:
