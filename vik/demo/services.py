@@ -241,6 +241,7 @@ def build_network(region: Region, report: DemoReport) -> dict[str, InformationCe
         (admin, Role.ADMINISTRATOR, None),
         (_user("koordinator", "Karel", "Koordinátor"), Role.REGION_COORDINATOR, None),
         (_user("analytik", "Anna", "Analytická"), Role.ANALYST, None),
+        (_user("poverenec", "Petr", "Pověřenec"), Role.DATA_PROTECTION_OFFICER, None),
         (_user("editor", "Eva", "Editorová"), Role.KNOWLEDGE_EDITOR, centres["regional"]),
         (_user("vedouci.jihlava", "Jiří", "Vedoucí"), Role.CENTRE_LEAD, centres["6105"]),
     ]

@@ -14,11 +14,16 @@ class Role(models.TextChoices):
     REGION_COORDINATOR = "region_coordinator", _("region coordinator")
     ANALYST = "analyst", _("analyst")
     ADMINISTRATOR = "administrator", _("administrator")
+    # The data-protection officer (GDPR art. 37): sees who read a person's data, exports and
+    # anonymises it; reads no request queue.
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("data protection officer")
 
 
 # Roles held for one information centre; the others are held for a whole region.
 CENTRE_ROLES = frozenset({Role.AGENT, Role.CENTRE_LEAD, Role.KNOWLEDGE_EDITOR})
-REGION_ROLES = frozenset({Role.REGION_COORDINATOR, Role.ANALYST, Role.ADMINISTRATOR})
+REGION_ROLES = frozenset(
+    {Role.REGION_COORDINATOR, Role.ANALYST, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
+)
 
 
 class Audience(models.TextChoices):

@@ -46,6 +46,7 @@ class World:
     bob: User
     carol: User
     erin: User
+    dora: User
     dave: User
 
 
@@ -98,6 +99,7 @@ def world(db: Any) -> World:
         bob=_staff("bob", region, Role.AGENT, centre_b),
         carol=_staff("carol", region, Role.REGION_COORDINATOR, None),
         erin=_staff("erin", region, Role.ANALYST, None),
+        dora=_staff("dora", region, Role.DATA_PROTECTION_OFFICER, None),
         dave=_staff("dave", other, Role.REGION_COORDINATOR, None),
     )
 
