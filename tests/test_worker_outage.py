@@ -238,3 +238,137 @@ def test_the_worker_outlives_a_database_outage(postgres_url: str, tmp_path: Path
     assert 1 <= len(warnings) <= 2, warnings
     assert 1 <= len(back) <= 2, back
     assert not errors, errors
+
+
+# --- the RQ backend: a Redis outage -------------------------------------------------------------
+
+REDIS_URL = os.environ.get("VIK_TEST_REDIS_OUTAGE_URL", "redis://127.0.0.1:6379/8")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database of this test's own (not the RQ crash test's), flushed before and after."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        message = f"no Redis at {REDIS_URL} for the outage test: {error}"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    client.flushdb()
+    try:
+        yield REDIS_URL
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def test_the_rq_worker_outlives_a_redis_outage(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """The worker on the RQ backend, Redis behind the proxy. While Redis is cut, a payload
+    arrives (stored; its task cannot be enqueued), `/healthz` says "degraded" and names the
+    task queue, and the worker stays alive; once Redis is back, the sweeper re-enqueues the
+    payload of the outage and everything is processed."""
+    parts = urlsplit(redis_url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 6379)
+    proxied = urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
+    rq = {"VIK_TASKS_BACKEND": "django_tasks_rq.RQBackend", "VIK_REDIS_URL": proxied}
+
+    def run(*args: str) -> dict[str, Any]:
+        code = "from tests.test_worker_outage import child; child()"
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT, env={**_env(postgres_url, tmp_path), **rq}, capture_output=True,
+            timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, f"{args} failed:\n{done.stderr.decode(errors='replace')}"
+        return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+
+    run("setup")
+    log_path = tmp_path / "worker.log"
+    proxy.cut()  # the worker starts before Redis does
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "vik.cli", "worker", "--housekeeping-interval", "1",
+             "--worker-id", "redis-outage-1"],
+            cwd=ROOT, env={**_env(postgres_url, tmp_path), **rq, "VIK_LOG_LEVEL": "INFO"},
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def states() -> dict[str, str]:
+        return dict(run("facts")["payloads"])
+
+    def alive() -> None:
+        output = log_path.read_text(errors="replace")
+        assert worker.poll() is None, f"the worker died ({worker.returncode}):\n{output}"
+
+    try:
+        _wait(lambda: "Redis unavailable" in log_path.read_text(errors="replace"), 60, "the worker")
+        time.sleep(2)
+        alive()
+        proxy.restore()
+        _wait(lambda: "Redis back after" in log_path.read_text(errors="replace"), 30, "Redis")
+        run("store", "1")
+        _wait(lambda: states().get("1") == "processed", 60, "the first payload")
+
+        proxy.cut()
+        cut_at = time.monotonic()
+        stored = run("store", "2")  # arrives during the outage: stored, not enqueued
+        assert stored["created"] is True
+        health = run("healthz")
+        assert health["status"] == 200
+        assert health["body"]["status"] == "degraded"
+        assert health["body"]["database"]["status"] == "ok"
+        assert health["body"]["tasks"]["status"] == "error"
+        assert "task queue unavailable" in health["body"]["tasks"]["error"]
+        while time.monotonic() - cut_at < OUTAGE_SECONDS:
+            alive()
+            time.sleep(0.5)
+        assert states()["2"] == "pending"
+        alive()
+        schedulers_before = sum(
+            "rq.scheduler" in line and "started with PID" in line
+            for line in log_path.read_text(errors="replace").splitlines()
+        )
+
+        proxy.restore()
+        back_at = time.monotonic()
+        run("store", "3")
+        recovery = _wait(
+            lambda: states() == {"1": "processed", "2": "processed", "3": "processed"},
+            RECOVERY_BOUND, "the payloads of and after the Redis outage",
+        )  # fmt: skip
+        alive()
+        health = run("healthz")
+        assert health["body"]["status"] == "ok", health
+
+        # RQ's scheduler (deferred tasks: gathering, retries) died with the connection; the
+        # worker starts it again in its maintenance.
+        def schedulers() -> int:
+            lines = log_path.read_text(errors="replace").splitlines()
+            return sum("rq.scheduler" in line and "started with PID" in line for line in lines)
+
+        scheduler_back = _wait(
+            lambda: schedulers() > schedulers_before, RECOVERY_BOUND, "a new RQ scheduler"
+        )
+        refused = proxy.refused
+
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+        proxy.stop()
+
+    lines = log_path.read_text(errors="replace").splitlines()
+    print(
+        f"\nRedis outage {OUTAGE_SECONDS:.0f} s: {refused} connections refused; all processed "
+        f"{recovery:.1f} s after Redis was back, the scheduler {scheduler_back:.1f} s later "
+        f"({time.monotonic() - back_at:.1f} s incl. shutdown); "
+        f"{sum('could not connect to Redis' in line for line in lines)} RQ retry lines"
+    )

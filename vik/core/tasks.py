@@ -20,12 +20,16 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_rq import RQBackend
+from redis.exceptions import RedisError
 
 from . import clock
 from .models import WorkerHeartbeat
 from .workers import heartbeat_timeout
 
 log = logging.getLogger(__name__)
+
+# A task queue that does not answer (Redis down): an outage, not a bug; no traceback needed.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (RedisError,)
 
 
 def stale_claim() -> dt.timedelta:
@@ -47,6 +51,8 @@ def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = Non
                     return  # e.g. the immediate backend of the tests: the sweeper retries later
                 target = task.using(run_after=run_after)
             target.enqueue(*args)
+        except BROKER_ERRORS as error:
+            log.warning("enqueue of %s failed (%s); the sweeper will pick it up", task, error)
         except Exception:
             # The row the task would process is committed and a sweeper re-enqueues stale work,
             # so a failed enqueue delays processing but loses nothing.
@@ -78,6 +84,8 @@ def enqueue_once_on_commit(task: Any, *, gather: float = 0.0) -> None:
             target.enqueue()
             if run_after is not None:
                 _deferred[task.module_path] = run_after
+        except BROKER_ERRORS as error:
+            log.warning("enqueue of %s failed (%s); the sweeper will pick it up", task, error)
         except Exception:
             log.exception("enqueue of %s failed; the sweeper will pick the work up", task)
 

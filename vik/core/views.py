@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from . import clock
 from .health import run_checks
 from .models import WorkerHeartbeat
-from .tasks import tasks_of_dead_workers_count, tasks_pending
+from .tasks import BROKER_ERRORS, tasks_of_dead_workers_count, tasks_pending
 from .workers import heartbeat_timeout
 
 
@@ -35,13 +35,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
         body["database"] = {"status": "ok", "vendor": connection.vendor}
         stuck = tasks_of_dead_workers_count()  # until the next sweep marks them failed
-        body["tasks"] = {
-            "pending": tasks_pending(),
-            "running_of_dead_workers": stuck,
-        }
+        queue_down = False
+        try:
+            body["tasks"] = {"pending": tasks_pending(), "running_of_dead_workers": stuck}
+        except BROKER_ERRORS as error:  # Redis (the RQ backend) does not answer: work waits
+            queue_down = True
+            body["tasks"] = {"status": "error", "error": f"task queue unavailable: {error}"}
         worker = worker_state()
         body["worker"] = worker
-        degraded = worker["status"] != "ok" or stuck > 0
+        degraded = worker["status"] != "ok" or stuck > 0 or queue_down
         for name, result in run_checks().items():
             body[name] = result.report
             degraded = degraded or result.degraded

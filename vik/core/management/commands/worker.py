@@ -6,16 +6,21 @@ It runs every queue. Start one or more; they share work through row locks.
 It outlives a database outage: `django_tasks_db`'s loop re-raises every database error but
 "database is locked", so the loop is wrapped. On a database or connection error the worker logs
 one WARNING for the outage (not one per retry), closes its connection, and tries again after a
-backoff with jitter (0.5 s doubling to 30 s, +-20 %) until the database answers; then it logs
+backoff with jitter (0.5 s doubling to 10 s, +-20 %) until the database answers; then it logs
 how long the outage lasted and works on. The housekeeper thread (heartbeat, periodic jobs) does
-the same on its own connection. The worker exits only on a signal (SIGTERM, SIGINT, SIGQUIT)
-or on a configuration error: a database that answers at startup but lacks the task table (not
-migrated) is one, and so is `ImproperlyConfigured`. A database that does not answer at startup
-is an outage: the worker waits for it, so that it may start before the database does.
+the same on its own connection; after an outage it beats at once and holds the sweeper back
+for one capped backoff, so that the claims of workers that have not beaten yet are not taken.
+On the RQ backend a Redis outage is outlived the same way (`run_rq`).
+
+The worker exits only on a signal (SIGTERM, SIGINT, SIGQUIT) or on a configuration error: a
+database that answers at startup but lacks the task table (not migrated) is one, and so is
+`ImproperlyConfigured`. A database that does not answer at startup is an outage: the worker
+waits for it, so that it may start before the database does.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import random
@@ -23,6 +28,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import django_rq
@@ -40,6 +46,8 @@ from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_rq import Job as RQJob
+from redis.exceptions import RedisError
+from rq.exceptions import StopRequested
 
 from vik.core import clock
 from vik.core.models import WorkerHeartbeat
@@ -51,45 +59,55 @@ log = logging.getLogger("vik.worker")
 # connection broke, a statement failed on a dead connection) or the network below it.
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (DjangoDatabaseError, OSError)
 BACKOFF_FIRST = 0.5
-BACKOFF_MAX = 30.0
+# The retries probe with a trivial query, so the cap can be short: a worker is back at most
+# about 12 s after the database.
+BACKOFF_MAX = 10.0
 BACKOFF_JITTER = 0.2
+# After an outage the housekeeper beats at once but waits this long before its periodic jobs:
+# the other live workers beat within one capped backoff of the database's return, and until
+# they have, the sweeper would take their claims for a dead worker's.
+RECOVERY_GRACE = BACKOFF_MAX * (1 + BACKOFF_JITTER) + 1.0
 
 
 class Outage:
     """The state of one outage as one loop sees it: one WARNING when it starts, a growing
     backoff with jitter while it lasts, one line with its length when it ends."""
 
-    def __init__(self, who: str) -> None:
+    def __init__(self, who: str, what: str = "database") -> None:
         self.who = who
+        self.what = what
         self.since: float | None = None
         self.delay = BACKOFF_FIRST
         self.retries = 0
 
     def failed(self, error: BaseException) -> float:
         """Note a failure; return how long to wait before the next try."""
-        drop_connection()
+        if self.what == "database":
+            drop_connection()
         if self.since is None:
             self.since = time.monotonic()
             self.delay = BACKOFF_FIRST
             self.retries = 0
             first_line = (str(error).strip().splitlines() or [""])[0]
             log.warning(
-                "%s: database unavailable (%s: %s); retrying with backoff until it is back",
-                self.who, type(error).__name__, first_line,
+                "%s: %s unavailable (%s: %s); retrying with backoff until it is back",
+                self.who, self.what, type(error).__name__, first_line,
             )  # fmt: skip
         else:
             self.delay = min(self.delay * 2, BACKOFF_MAX)
         self.retries += 1
         return self.delay * random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER)
 
-    def recovered(self) -> None:
+    def recovered(self) -> bool:
+        """Note a success; whether it ended an outage."""
         if self.since is None:
-            return
+            return False
         log.warning(
-            "%s: database back after %.1f s (%d retries)",
-            self.who, time.monotonic() - self.since, self.retries,
+            "%s: %s back after %.1f s (%d retries)",
+            self.who, self.what, time.monotonic() - self.since, self.retries,
         )  # fmt: skip
         self.since = None
+        return True
 
 
 def drop_connection() -> None:
@@ -163,13 +181,16 @@ class Housekeeper(threading.Thread):
 
     def run(self) -> None:
         outage = Outage("housekeeper")
+        quiet_until = 0.0
         while not self.stopped.is_set():
             wait = self.interval
             try:
                 close_old_connections()
                 beat(self.worker_id, self.started_at)
-                outage.recovered()
-                run_periodic_jobs()
+                if outage.recovered():
+                    quiet_until = time.monotonic() + RECOVERY_GRACE
+                if time.monotonic() >= quiet_until:
+                    run_periodic_jobs()
             except OUTAGE_ERRORS as error:
                 wait = min(outage.failed(error), self.interval)
             except Exception:
@@ -234,26 +255,83 @@ def run_rq(worker_id: str, options: dict[str, Any]) -> None:
     name this worker, whose heartbeat the housekeeper keeps, so a killed worker's claims come
     back through the sweepers as with the database backend. RQ's scheduler runs in it too, for
     the deferred tasks (gathering, retries). `--batch` is RQ's burst mode.
+
+    It outlives a Redis outage: RQ's own loop retries a lost connection only while it waits
+    for a job and quits on one anywhere else (a heartbeat, a job's status), so when its loop
+    ends without a signal or `--max-tasks`, this waits for Redis with backoff and starts a new
+    RQ worker (its name gets a generation suffix: the old one may still be registered).
     """
-    rq_worker = django_rq.get_worker(
-        *settings.TASK_QUEUES, job_class=RQJob, worker_class="rq.SimpleWorker", name=worker_id
-    )
     if options["batch"]:
         beat(worker_id, clock.now())
         run_periodic_jobs()
-        rq_worker.work(burst=True, with_scheduler=True, logging_level=settings.LOG_LEVEL)
+        rq_worker_new(worker_id).work(
+            burst=True, with_scheduler=True, logging_level=settings.LOG_LEVEL
+        )
         return
     wait_for_database(worker_id)
     housekeeper = Housekeeper(worker_id, options["housekeeping_interval"])
     housekeeper.start()
     worker_set(worker_id)
     log.info("worker %s started (RQ)", worker_id)
+    outage = Outage(f"worker {worker_id}", "Redis")
     try:
-        rq_worker.work(
-            with_scheduler=True, max_jobs=options["max_tasks"], logging_level=settings.LOG_LEVEL
-        )
+        for generation in itertools.count():
+            name = worker_id if generation == 0 else f"{worker_id}.{generation}"
+            rq_worker = None
+            try:
+                rq_worker = rq_worker_new(name)  # it asks Redis already
+                rq_worker.work(
+                    with_scheduler=True,
+                    max_jobs=options["max_tasks"],
+                    logging_level=settings.LOG_LEVEL,
+                )
+            except REDIS_ERRORS as error:  # before RQ's loop: creating or registering the worker
+                time.sleep(outage.failed(error))
+            stopped = rq_worker is not None and rq_worker._stop_requested
+            if stopped or stop_signalled.is_set():
+                return
+            if options["max_tasks"] is not None and rq_worker is not None and redis_answers():
+                return
+            while not redis_answers():
+                time.sleep(outage.failed(ConnectionError("Redis does not answer")))
+            outage.recovered()
+    except StopRequested:  # a signal while waiting for Redis (RQ's handler is still installed)
+        return
     finally:
         housekeeper.stopped.set()
+
+
+REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError)
+stop_signalled = threading.Event()
+
+
+# RQ restarts a dead scheduler (it dies in a Redis outage) in its maintenance, every 10 min
+# by default and only between jobs, while an idle worker blocks on Redis for worker_ttl - 15 s.
+# Until then the deferred tasks (gathering, retries) wait: so both are short.
+RQ_MAINTENANCE_SECONDS = 30
+RQ_WORKER_TTL_SECONDS = 45
+
+
+def rq_worker_new(name: str) -> Any:
+    worker = django_rq.get_worker(
+        *settings.TASK_QUEUES, job_class=RQJob, worker_class="rq.SimpleWorker", name=name,
+        maintenance_interval=RQ_MAINTENANCE_SECONDS, worker_ttl=RQ_WORKER_TTL_SECONDS,
+    )  # fmt: skip
+    stop: Callable[[int, Any], None] = worker.request_stop
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop_signalled.set()  # RQ raises StopRequested when idle and leaves no flag behind
+        stop(signum, frame)
+
+    worker.request_stop = request_stop  # type: ignore[method-assign]
+    return worker
+
+
+def redis_answers() -> bool:
+    try:
+        return bool(django_rq.get_connection(settings.TASK_QUEUES[0]).ping())
+    except REDIS_ERRORS:
+        return False
 
 
 def wait_for_database(worker_id: str) -> None:
