@@ -25,6 +25,9 @@ test database is neither visible to subprocesses on SQLite nor safe to fill with
   requests, one acknowledgement per request, unique and gapless references, one attachment
   each, one timeline event per bounce. Last, the number of tasks must stay near the amount of
   work: the sweeper re-enqueues lost work, not work that merely waits in a backlog.
+
+Both tests run on both task backends: the database (django_tasks_db) and Redis/RQ
+(django-tasks-rq; a Redis database of each test's own, see `backend`).
 """
 
 from __future__ import annotations
@@ -403,8 +406,6 @@ def _facts_threads() -> dict[str, Any]:
 
 
 def _facts() -> dict[str, Any]:
-    from django_tasks_db.models import DBTaskResult
-
     from vik.channels.core.models import InboundPayload, MessageReference, OutboundMessage
     from vik.conversations.models import Attachment, Interaction, Request, TimelineEvent
 
@@ -433,8 +434,40 @@ def _facts() -> dict[str, Any]:
                 "outbound_id", flat=True
             )
         ),
-        "tasks": list(DBTaskResult.objects.values("status", "worker_ids", "task_path")),
+        "tasks": _task_facts(),
+        "database_tasks": _database_task_count(),
     }
+
+
+def _database_task_count() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.count()
+
+
+def _task_facts() -> list[dict[str, Any]]:
+    """Every task that ran or waits, with its status: the database backend's rows, or the RQ
+    jobs in Redis (their registries keep finished jobs for 500 s, long enough here)."""
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    if settings.TASKS["default"]["BACKEND"] != settings.RQ_BACKEND:
+        return [
+            dict(row) for row in DBTaskResult.objects.values("status", "worker_ids", "task_path")
+        ]
+    import django_rq
+
+    tasks: list[dict[str, Any]] = []
+    for name in settings.TASK_QUEUES:
+        queue = django_rq.get_queue(name)
+        for status, count in (
+            ("READY", queue.count + queue.scheduled_job_registry.count),
+            ("RUNNING", queue.started_job_registry.count),
+            ("SUCCESSFUL", queue.finished_job_registry.count),
+            ("FAILED", queue.failed_job_registry.count),
+        ):
+            tasks += [{"status": status, "worker_ids": [], "task_path": name}] * count
+    return tasks
 
 
 # --- the test side ------------------------------------------------------------------------------
@@ -491,6 +524,7 @@ class Cluster:
     generation: int = 0
     kills: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # more environment for every process
+    redis_url: str = ""  # the RQ backend on this Redis database; empty: the database backend
 
     @property
     def env(self) -> dict[str, str]:
@@ -508,6 +542,11 @@ class Cluster:
             "VIK_MEDIA_ROOT": str(self.directory / "media"),
             "VIK_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            **(
+                {"VIK_TASKS_BACKEND": "django_tasks_rq.RQBackend", "VIK_REDIS_URL": self.redis_url}
+                if self.redis_url
+                else {}
+            ),
             **self.settings,
         }
 
@@ -543,7 +582,16 @@ class Cluster:
         log.close()
 
     def draining(self) -> str | None:
-        """A live worker that runs an inbound drain now, if any."""
+        """A live worker that runs an inbound drain now, if any. On RQ (whose running jobs
+        are in Redis) one that holds a claim on a pending payload: it is in the middle of one."""
+        if self.redis_url:
+            for (worker_id,) in self.database.rows(
+                "SELECT claimed_by FROM channels_inboundpayload "
+                "WHERE state = 'pending' AND claimed_by IS NOT NULL"
+            ):
+                if worker_id in self.workers:
+                    return str(worker_id)
+            return None
         for (worker_ids,) in self.database.rows(
             "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
             "WHERE status = 'RUNNING' AND task_path LIKE '%inbound_drain%'"
@@ -560,6 +608,16 @@ class Cluster:
         process = self.workers.pop(worker_id)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        if self.redis_url:  # what it held: its claims on payloads (its job is in Redis)
+            claims = sum(
+                holder == worker_id
+                for (holder,) in self.database.rows(
+                    "SELECT claimed_by FROM channels_inboundpayload WHERE state = 'pending'"
+                )
+            )
+            self.kills.append({"worker": worker_id, "interrupted": ["claims"] * int(claims)})
+            self.start_worker()
+            return
         running = [
             row
             for row in self.database.rows(
@@ -598,12 +656,30 @@ class Cluster:
         wait_for(settled, SETTLE_TIMEOUT, "every payload to be processed", self.payload_states)
 
     def task_states(self) -> Counter[str]:
+        if self.redis_url:
+            return self.rq_states()
         rows = self.database.rows(
             "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
         )
         return Counter({str(status): int(count) for status, count in rows})
 
+    def rq_states(self) -> Counter[str]:
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            states: Counter[str] = Counter()
+            for name in ("default", "inbound", "outbound"):
+                states["READY"] += client.llen(f"rq:queue:{name}")
+                states["READY"] += client.zcard(f"rq:scheduled:{name}")
+                states["RUNNING"] += client.zcard(f"rq:wip:{name}")
+            return states
+        finally:
+            client.close()
+
     def queue_drained(self) -> bool:
+        if self.redis_url:
+            return self.rq_states()["READY"] == 0
         return not self.database.rows(
             "SELECT 1 FROM django_tasks_database_dbtaskresult WHERE status = 'READY'"
         )
@@ -635,9 +711,43 @@ def wait_for(condition: Any, timeout: float, what: str, show: Any = None) -> Non
         time.sleep(0.2)
 
 
+@pytest.fixture(params=["database", "rq"])
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The task backend: "database" (django_tasks_db) or "rq" (Redis, a database of this test's
+    own: crash tests run beside each other under xdist). Without Redis the RQ case skips,
+    except under CI=true, where it fails."""
+    if request.param == "database":
+        yield ""
+        return
+    import redis
+
+    index = REDIS_DATABASES[request.function.__name__]
+    url = f"{REDIS_BASE_URL}/{index}"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+            pytest.fail(f"Redis at {url} does not answer (CI=true): {error}", pytrace=False)
+        pytest.skip(f"Redis at {url} does not answer: {error}")
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+REDIS_BASE_URL = os.environ.get("VIK_TEST_REDIS_BASE_URL", "redis://127.0.0.1:6379")
+REDIS_DATABASES = {
+    "test_killed_workers_leave_every_message_processed_exactly_once": 10,
+    "test_killed_workers_keep_replies_with_their_parents": 11,
+}
+
+
 @pytest.mark.parametrize("database_kind", [DB_KIND])
 def test_killed_workers_leave_every_message_processed_exactly_once(
-    database_kind: str, database: Database, tmp_path: Path
+    database_kind: str, database: Database, tmp_path: Path, backend: str
 ) -> None:
     timings: dict[str, float] = {}
     started = mark = time.monotonic()
@@ -647,9 +757,10 @@ def test_killed_workers_leave_every_message_processed_exactly_once(
         now = time.monotonic()
         timings[name], mark = round(now - mark, 1), now
 
-    print(f"\n[{database_kind}] seed {SEED} (VIK_CRASH_SEED)")
+    label = f"{database_kind}, {'RQ' if backend else 'database tasks'}"
+    print(f"\n[{label}] seed {SEED} (VIK_CRASH_SEED)")
     rng = random.Random(f"crash-{SEED}")
-    cluster = Cluster(database, tmp_path, rng)
+    cluster = Cluster(database, tmp_path, rng, redis_url=backend)
     try:
         cluster.run("setup")
         lap("setup")
@@ -683,10 +794,13 @@ def test_killed_workers_leave_every_message_processed_exactly_once(
         assert (fed["created"], fed["again"]) == (fed["messages"], REDELIVERIES)
 
     report = _check(facts)
+    if backend:  # every task went through Redis
+        assert facts["database_tasks"] == 0
+        assert Counter(t["status"] for t in facts["tasks"])["SUCCESSFUL"] > 0
     timings["total"] = round(time.monotonic() - started, 1)
     interrupted = sum(len(kill["interrupted"]) for kill in cluster.kills)
     print(
-        f"[{database_kind}] seed {SEED}: fed {fed_a} / {fed_b}; "
+        f"[{label}] seed {SEED}: fed {fed_a} / {fed_b}; "
         f"{len(cluster.kills)} kills, {interrupted} tasks interrupted "
         f"({Counter(p for k in cluster.kills for p in k['interrupted'])}); {report}; "
         f"timings {timings}; worker errors {dict(cluster.errors()) or 'none'}"
@@ -786,13 +900,15 @@ def _check(facts: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("database_kind", [DB_KIND])
 def test_killed_workers_keep_replies_with_their_parents(
-    database_kind: str, database: Database, tmp_path: Path
+    database_kind: str, database: Database, tmp_path: Path, backend: str
 ) -> None:
     """Replies stored in the same wave as their parents, small batches, workers killed: a
     reply whose parent was in a killed batch waits for it and joins its request."""
     started = time.monotonic()
     rng = random.Random(f"threads-{SEED}")
-    cluster = Cluster(database, tmp_path, rng, settings={"VIK_INBOUND_BATCH_SIZE": "10"})
+    cluster = Cluster(
+        database, tmp_path, rng, settings={"VIK_INBOUND_BATCH_SIZE": "10"}, redis_url=backend
+    )
     try:
         cluster.run("setup")
         fed = cluster.run("feed-threads")  # the whole wave waits: both workers take batches
@@ -824,7 +940,8 @@ def test_killed_workers_keep_replies_with_their_parents(
     assert sorted(Counter(facts["acknowledgements"]).values()) == [1] * THREADS
     waited = facts["waited"]
     print(
-        f"\n[{database_kind}] seed {SEED}: {len(cluster.kills)} kills in drains; "
+        f"\n[{database_kind}, {'RQ' if backend else 'database tasks'}] seed {SEED}: "
+        f"{len(cluster.kills)} kills in drains; "
         f"{len(waited)} replies "
         f"waited for their parent (seconds: {waited}); "
         f"total {time.monotonic() - started:.1f} s"
