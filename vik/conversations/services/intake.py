@@ -142,6 +142,7 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
             )  # fmt: skip
             by_pk = {p.pk: p for p in payloads}
             parents.notes_record(by_pk, {pk: n for pk, n in notes.items() if pk in done})
+        parents.replies_wake(done | settled)
     for payload, problem in failed:
         _inbound_failed(payload, problem)
 

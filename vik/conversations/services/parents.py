@@ -18,7 +18,7 @@ that is later merged away.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from ..models import Request
 
 WAIT_SINCE = "thread_wait_since"  # payload metadata: when the reply began to wait
 WAITS = "thread_waits"  # payload metadata: how many times it was put back
+PARENT = "thread_parent"  # payload metadata: the payload (id) a waiting reply waits for
 NOTE = "thread_note"  # payload metadata: why a reply that had a parent opened its own request
 
 Parsed = tuple[InboundPayload, NormalisedMessage]
@@ -176,12 +177,14 @@ def _wait_since(payload: InboundPayload, now: dt.datetime) -> dt.datetime:
 
 def reply_defer(payload: InboundPayload, parent: int) -> dt.datetime:
     """Put a claimed reply back to wait for its parent: its claim released, the attempt not
-    counted, the next try a few seconds later (2, 4, 8 … at most 30 s) and a task for it then.
-    Returns when it is tried again. Precondition: inside the transaction of its batch."""
+    counted, the next try a few seconds later (2, 4, 8 … at most 30 s) and a task for it then;
+    sooner when its parent is settled first (`replies_wake`). Returns when it is tried again.
+    Precondition: inside the transaction of its batch."""
     now = clock.now()
     metadata = dict(payload.metadata) if isinstance(payload.metadata, dict) else {}
     metadata.setdefault(WAIT_SINCE, now.isoformat())
     metadata[WAITS] = int(metadata.get(WAITS, 0)) + 1
+    metadata[PARENT] = parent
     retry_at = now + dt.timedelta(seconds=min(2 ** metadata[WAITS], 30))
     InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.PENDING).update(
         attempts=F("attempts") - 1, next_attempt_at=retry_at, claim_token=None,
@@ -189,6 +192,28 @@ def reply_defer(payload: InboundPayload, parent: int) -> dt.datetime:
     )  # fmt: skip
     enqueue_on_commit(tasks.inbound_process_task, payload.pk, run_after=retry_at)
     return retry_at
+
+
+def replies_wake(parents: Collection[int]) -> int:
+    """The replies that wait for one of `parents` (just applied, quarantined or ignored) are
+    tried now, not at the end of their backoff. Returns how many. Precondition: inside the
+    transaction that settles the parents (the tasks are enqueued after its commit)."""
+    if not parents:
+        return 0
+    waiting = list(
+        InboundPayload.objects.filter(
+            state=PayloadState.PENDING,
+            claim_token__isnull=True,
+            metadata__thread_parent__in=sorted(parents),
+        ).values_list("pk", flat=True)
+    )
+    if waiting:
+        InboundPayload.objects.filter(pk__in=waiting, claim_token__isnull=True).update(
+            next_attempt_at=clock.now()
+        )
+        for pk in waiting:
+            enqueue_on_commit(tasks.inbound_process_task, pk)
+    return len(waiting)
 
 
 def notes_record(payloads: dict[int, InboundPayload], notes: dict[int, str]) -> None:

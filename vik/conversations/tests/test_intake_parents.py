@@ -203,3 +203,28 @@ def test_a_reply_waits_no_longer_than_the_limit(mailbox, settings):
     assert 3 <= reply.metadata["thread_waits"] <= 7
     assert "was not applied within" in reply.last_error
     assert Request.objects.count() == 1
+
+
+def test_a_waiting_reply_is_woken_when_its_parent_is_applied(
+    mailbox, django_capture_on_commit_callbacks
+):
+    """Not at the end of its backoff: at once, by the batch that applies the parent."""
+    parent = store(mailbox, mail("parent-w@example.cz", "Spadlý strom"))
+    reply = store(mailbox, mail("reply-w@example.cz", "Re: Spadlý strom", "parent-w@example.cz"))
+    with django_capture_on_commit_callbacks(execute=False):
+        intake.inbound_process(payload_id=reply.pk)
+    assert waited_until(reply) > clock.now()
+    assert reply.metadata["thread_parent"] == parent.pk
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        intake.inbound_process(payload_id=parent.pk)  # its task wakes the reply: it runs now
+
+    assert len(callbacks) >= 1
+    reply.refresh_from_db()
+    assert reply.state == PayloadState.PROCESSED
+    (request,) = Request.objects.all()
+    assert set(
+        Interaction.objects.filter(inbound_payload__isnull=False).values_list(
+            "inbound_payload_id", "request_id"
+        )
+    ) == {(parent.pk, request.pk), (reply.pk, request.pk)}
