@@ -249,7 +249,12 @@ LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+        # E-mail addresses in a line or a traceback are masked unless the level is DEBUG.
+        "plain": {
+            "()": "vik.core.logformat.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "mask": LOG_LEVEL.upper() != "DEBUG",
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
