@@ -308,3 +308,14 @@ def test_production_default_requires_the_overseeing_roles(monkeypatch: Any) -> N
 
     assert base.VIK_MFA_REQUIRED_ROLES == REQUIRED
     assert base.VIK_OIDC_PROVIDER_MFA is True
+
+
+def test_admin_shows_no_keys_or_recovery_codes(world: World) -> None:
+    root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = Client()
+    client.force_login(root)
+    index = client.get("/admin/").content.decode()
+    assert "/admin/tenancy/user/" in index
+    assert "otp_totp" not in index and "otp_static" not in index
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
