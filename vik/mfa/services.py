@@ -182,10 +182,13 @@ def second_factor_remove(*, user: StaffUser, request: HttpRequest) -> None:
         audit_record(actor=user, action="mfa.remove", target=user, request=request)
 
 
-def second_factor_reset(*, user: StaffUser, by: StaffUser, request: HttpRequest | None) -> None:
+def second_factor_reset(
+    *, user: StaffUser, by: StaffUser | None, request: HttpRequest | None
+) -> None:
     """An administrator resets another user's second factor (a lost phone): the user signs in
-    with the password and enrols again (if their role requires it)."""
-    if not permissions.can_reset_second_factor(by, user):
+    with the password and enrols again (if their role requires it). `by` None: an operator at
+    the server's console (`vik mfa reset`), recorded as "system"."""
+    if by is not None and not permissions.can_reset_second_factor(by, user):
         raise PermissionDenied
     with transaction.atomic():
         _devices_delete(user)
@@ -194,5 +197,5 @@ def second_factor_reset(*, user: StaffUser, by: StaffUser, request: HttpRequest 
             action="mfa.reset",
             target=user,
             request=request,
-            details={"user": user.get_username()},
+            details={"user": user.get_username(), **({} if by else {"via": "command line"})},
         )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import re
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -319,3 +321,30 @@ def test_admin_shows_no_keys_or_recovery_codes(world: World) -> None:
     assert "otp_totp" not in index and "otp_static" not in index
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+def test_reset_from_the_console_is_audited_as_system(world: World) -> None:
+    enrolled(world.carol)
+    out = StringIO()
+    call_command("mfa", "reset", "carol", stdout=out)
+    assert out.getvalue().startswith("carol: second factor reset")
+    assert TOTPDevice.objects.filter(user=world.carol).count() == 0
+    [event] = events("mfa.reset")
+    assert (event.actor_id, event.actor_label, event.details) == (
+        None,
+        "system",
+        {"user": "carol", "via": "command line"},
+    )
+    with pytest.raises(CommandError):
+        call_command("mfa", "reset", "nobody")
+
+
+def test_pages_speak_english_when_chosen(world: World) -> None:
+    enrolled(world.alice)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    password_login(client, "alice")
+    page = client.get("/staff/login/code/").content.decode()
+    assert "Enter the code from your app" in page and "Continue" in page
+    wrong = client.post("/staff/login/code/", {"code": "999999"}).content.decode()
+    assert "The code is not correct. You can try again in 1 second." in wrong
