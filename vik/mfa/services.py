@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import django_otp
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -75,6 +76,7 @@ def second_factor_verify(*, user: StaffUser, code: str, request: HttpRequest) ->
     with transaction.atomic():
         result = _check(_confirmed_devices_for(user, code), code) if code else Verification()
     if result.device is not None:
+        request.session.cycle_key()  # a new session key for the now fully signed-in session
         django_otp.login(request, result.device)
         recovery = isinstance(result.device, StaticDevice)
         details: dict[str, object] = {"method": "recovery_code" if recovery else "totp"}
@@ -136,6 +138,7 @@ def totp_device_confirm(
         result.device.save(update_fields=["confirmed"])
         codes = _recovery_codes_create(user)
         audit_record(actor=user, action="mfa.enrol", target=user, request=request)
+    request.session.cycle_key()
     django_otp.login(request, result.device)
     return codes, result
 
@@ -151,8 +154,9 @@ def recovery_codes_regenerate(*, user: StaffUser, request: HttpRequest) -> list[
 
 
 def identity_confirm(*, user: StaffUser, secret: str, request: HttpRequest) -> bool:
-    """Before a change of the second factor: the user's password, or a current code."""
-    if secret and user.check_password(secret):
+    """Before a change of the second factor: the user's password (through `authenticate`, so
+    that the sign-in throttling counts a wrong one), or a current code."""
+    if secret and authenticate(request, username=user.get_username(), password=secret) == user:
         return True
     code = normalised_code(secret)
     if code:

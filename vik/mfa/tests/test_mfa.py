@@ -139,8 +139,10 @@ def test_device_holder_must_enter_the_code_and_wrong_codes_are_throttled(world: 
 
     device.refresh_from_db()
     device.throttle_reset()
+    key_before = client.session.session_key
     ok = client.post("/staff/login/code/", {"code": code_of(device), "next": "/staff/requests/"})
     assert ok.status_code == 302 and ok["Location"] == "/staff/requests/"
+    assert client.session.session_key != key_before
     assert client.get("/staff/requests/").status_code == 200
     assert [e.details for e in events("mfa.verify")] == [{"method": "totp"}]
 
@@ -150,8 +152,8 @@ def test_recovery_code_works_once(world: World, required: None) -> None:
     client = Client()
     password_login(client, "carol")
     typed = f"{codes[3][:4].upper()} {codes[3][4:].upper()}"  # as read from a printout
-    ok = client.post("/staff/login/code/", {"code": typed, "next": "/staff/requests/"})
-    assert ok.status_code == 302 and ok["Location"] == "/staff/requests/"
+    ok = client.post("/staff/login/code/", {"code": typed, "next": "https://evil.example/"})
+    assert ok.status_code == 302 and ok["Location"] == "/staff/"  # not to another site
     assert client.get("/staff/requests/").status_code == 200
     assert events("mfa.verify")[0].details == {"method": "recovery_code", "recovery_codes_left": 9}
 
