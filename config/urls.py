@@ -8,6 +8,7 @@ from vik.channels.core import urls as channels_urls
 from vik.channels.web import urls as web_urls
 from vik.core import views as core_views
 from vik.knowledge import urls as knowledge_urls
+from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
@@ -16,6 +17,7 @@ from vik.workspace import urls as workspace_urls
 
 staff_urlpatterns = [
     *tenancy_urls.staff_urlpatterns,
+    *mfa_urls.staff_urlpatterns,
     *workspace_urls.staff_urlpatterns,
     *channels_urls.staff_urlpatterns,
     *knowledge_urls.staff_urlpatterns,

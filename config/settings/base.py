@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "vik.core",
     "vik.territory",
     "vik.tenancy",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "vik.routing",
     "vik.sla",
     "vik.workspace",
+    "vik.mfa",
 ]
 
 
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vik.mfa.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -298,3 +304,19 @@ VIK_PERIODIC_JOBS = [
     "vik.knowledge.services.review_reminders_send",
     "vik.knowledge.services.usage_prune_due",
 ]
+
+# --- Second factor of staff sign-in (issue 14) ---
+# Holders of these roles (vik.tenancy.choices.Role values, comma-separated; a superuser counts
+# as administrator) must set up an authenticator app (TOTP) and enter its code after the
+# password. Any member of staff may turn it on for themselves. Empty: nobody is forced.
+VIK_MFA_REQUIRED_ROLES = env_list(
+    "VIK_MFA_REQUIRED_ROLES", ["administrator", "region_coordinator", "analyst"]
+)
+# Single sign-on (OpenID Connect): the identity provider enforces its own second factor, so a
+# session signed in through it counts as verified. False: VIK asks for its own code as well.
+VIK_OIDC_PROVIDER_MFA = env_bool("VIK_OIDC_PROVIDER_MFA", True)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("VIK_MFA_ISSUER", "VIK")
+# After a wrong code, the next try waits 1, 2, 4, 8 ... seconds (times this factor).
+OTP_TOTP_THROTTLE_FACTOR = env_int("VIK_MFA_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR

@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, STATIC_ROOT, with_demo
-from .env import env_bool, env_str
+from .env import env_bool, env_list, env_str
 
 INSTALLED_APPS = with_demo(INSTALLED_APPS)
 DEBUG = env_bool("VIK_DEBUG", True)
@@ -10,8 +10,13 @@ WHITENOISE_USE_FINDERS = True
 VIK_LOGIN_HINT = env_str(
     "VIK_LOGIN_HINT",
     "Demo: log in as agent.jihlava (an agent of the Jihlava centre), koordinator (the whole "
-    "region) or admin; the password of every demo account is vik-demo-2026.",
+    "region) or admin; the password of every demo account is vik-demo-2026. A second factor "
+    "is not required here: to try it, open your name (top right) → Set up the second factor, or "
+    "start the demo with VIK_MFA_REQUIRED_ROLES=administrator,region_coordinator,analyst.",
 )
+# The demo logins stay one step for a newcomer: nobody is forced to set up a second factor
+# (production requires it of administrators, region coordinators and analysts).
+VIK_MFA_REQUIRED_ROLES = env_list("VIK_MFA_REQUIRED_ROLES", [])
 EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # WhiteNoise serves from the finders here, but warns when STATIC_ROOT does not exist.

@@ -56,6 +56,7 @@ from .knowledge import (
     knowledge_metrics_centres,
     knowledge_usage_visible,
 )
+from .mfa import can_reset_any_second_factor, can_reset_second_factor, requires_second_factor
 from .network import (
     can_answer_consultation,
     can_consult,
@@ -138,6 +139,8 @@ __all__ = [
     "can_mark_absent",
     "can_merge_requests",
     "can_move_request_to",
+    "can_reset_any_second_factor",
+    "can_reset_second_factor",
     "can_review_article",
     "can_review_quarantine",
     "can_share_view",
@@ -165,6 +168,7 @@ __all__ = [
     "register_read_grants",
     "requests_visible",
     "requests_visible_parts",
+    "requires_second_factor",
     "routing_regions_edited",
     "saved_views_visible",
     "scope_filter",
