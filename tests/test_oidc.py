@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import httpx
 import pytest
 from django.conf import settings
+from playwright.sync_api import Page, expect
 
 from vik.audit.models import AuditEvent
 from vik.tenancy.models import Membership, User
@@ -297,3 +298,36 @@ def test_off_without_a_client_id(client: Any, world: World, settings: Any) -> No
     assert "Přihlásit se přes" not in page.content.decode()
     assert client.get("/staff/oidc/start/").status_code == 404
     assert client.get("/staff/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_provider_error_is_told_and_the_state_is_spent(
+    oidc_provider: OidcProvider, staff: World
+) -> None:
+    """The person cancels at the provider: it answers with `error`; the state cannot be reused."""
+    with _browser() as browser:
+        start = browser.get(f"{oidc_provider.rp_url}/staff/oidc/start/")
+        state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+        callback = f"{oidc_provider.rp_url}/staff/oidc/callback/"
+        page = browser.get(f"{callback}?error=access_denied&state={state}", follow_redirects=True)
+        assert _message(page) == (
+            f"{PROVIDER_NAME} vás nepřihlásil (access_denied). Zkuste to prosím znovu."
+        )
+        again = browser.get(f"{callback}?code=stolen&state={state}", follow_redirects=True)
+        _assert_not_verified(again, oidc_provider.rp_url)
+    assert [e.details["reason"] for e in _events("staff.login_oidc_refused")] == [
+        "provider_error",
+        "invalid_state",
+    ]
+
+
+@pytest.mark.browser
+def test_in_chromium_the_button_signs_in(
+    oidc_provider: OidcProvider, staff: World, page: Page
+) -> None:
+    page.goto(f"{oidc_provider.rp_url}/staff/login/")
+    page.get_by_role("link", name=f"Přihlásit se přes {PROVIDER_NAME}").click()
+    page.locator("input[name=login]").fill("alice")
+    page.locator("input[name=password]").fill(IDP_PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{oidc_provider.rp_url}/staff/requests/")
+    expect(page.locator("header")).to_contain_text("Alice Test")
