@@ -137,6 +137,15 @@ def test_sign_in_returns_to_the_page_asked_for(oidc_provider: OidcProvider, staf
     assert str(page.url) == f"{oidc_provider.rp_url}/staff/requests/?view=mine"
 
 
+def test_next_to_another_site_is_ignored(oidc_provider: OidcProvider, staff: World) -> None:
+    with _browser() as browser:
+        form = oidc_provider.start(browser, next_path="https://evil.example/staff/")
+        page = browser.post(
+            str(form.url), data={"login": "alice", "password": IDP_PASSWORD}, follow_redirects=True
+        )
+    assert str(page.url) == f"{oidc_provider.rp_url}/staff/requests/"
+
+
 def test_unknown_identity_is_told_and_nothing_is_created(
     oidc_provider: OidcProvider, staff: World
 ) -> None:
