@@ -188,7 +188,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         oidc_refusal_record(request=request, reason=INVALID, issuer=config.issuer)
         return _refused(request, not_verified)
 
-    next_url = request.session.get("oidc_login_next") or ""
+    next_url = request.session.pop("oidc_login_next", None) or ""
     auth.login(request, user, backend=_session_backend())
     request.session[LOGIN_METHOD_KEY] = "oidc"
     oidc_sign_in_record(
