@@ -7,7 +7,7 @@ CONSTRAINTS := requirements/constraints.txt
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vik
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint bench install install-dev system-deps messages clean
+.PHONY: demo test lint bench install install-dev system-deps node-deps messages clean
 
 $(BIN)/.installed: pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/vik demo
 
 ## make test: the whole suite, on SQLite and again on PostgreSQL
-test: install-dev system-deps
+test: install-dev system-deps node-deps
 	$(BIN)/python scripts/check_postgres.py "$(PG_URL)"
 	VIK_DATABASE_URL= $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
 	VIK_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider --create-db
@@ -54,6 +54,10 @@ bench: install-dev system-deps
 ## system packages the tests need (Chromium for browser tests), installed when missing
 system-deps:
 	scripts/system-deps.sh
+
+## npm packages of the test peers in tools/node (the OpenID Connect provider), `npm ci` when stale
+node-deps:
+	scripts/node-deps.sh
 
 ## compile the Czech and English message catalogues
 messages: install-dev

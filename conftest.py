@@ -3,4 +3,5 @@ pytest_plugins = [
     "vik.testing.personas",
     "vik.testing.smtp",
     "vik.testing.lmtp",
+    "vik.testing.oidc",
 ]

@@ -320,3 +320,26 @@ OTP_TOTP_ISSUER = env_str("VIK_MFA_ISSUER", "VIK")
 # After a wrong code, the next try waits 1, 2, 4, 8 ... seconds (times this factor).
 OTP_TOTP_THROTTLE_FACTOR = env_int("VIK_MFA_THROTTLE_FACTOR", 1)
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+
+# --- Single sign-on by OpenID Connect (issue 14) ---
+# On when VIK_OIDC_CLIENT_ID is set: the staff login page offers "Přihlásit se přes <provider>".
+# Accounts are matched, never created: the claim VIK_OIDC_MATCH_CLAIM must equal (ignoring case)
+# the e-mail or the username (VIK_OIDC_MATCH_FIELD) of one active VIK user with a membership;
+# roles are given in VIK. The endpoints come from the issuer's discovery document
+# (`<issuer>/.well-known/openid-configuration`) unless set one by one. docs/security/oidc.md.
+VIK_OIDC_CLIENT_ID = env_str("VIK_OIDC_CLIENT_ID")
+# env_str and not env_secret: the provider issues this secret, so VIK must not generate one;
+# VIK_OIDC_CLIENT_SECRET_FILE reads it from a file as for every secret.
+VIK_OIDC_CLIENT_SECRET = env_str("VIK_OIDC_CLIENT_SECRET")
+VIK_OIDC_ISSUER = env_str("VIK_OIDC_ISSUER").rstrip("/")
+VIK_OIDC_AUTHORIZATION_ENDPOINT = env_str("VIK_OIDC_AUTHORIZATION_ENDPOINT")
+VIK_OIDC_TOKEN_ENDPOINT = env_str("VIK_OIDC_TOKEN_ENDPOINT")
+VIK_OIDC_USERINFO_ENDPOINT = env_str("VIK_OIDC_USERINFO_ENDPOINT")
+VIK_OIDC_JWKS_ENDPOINT = env_str("VIK_OIDC_JWKS_ENDPOINT")
+VIK_OIDC_SIGN_ALGO = env_str("VIK_OIDC_SIGN_ALGO", "RS256")
+VIK_OIDC_SCOPES = env_str("VIK_OIDC_SCOPES", "openid email profile")
+VIK_OIDC_MATCH_CLAIM = env_str("VIK_OIDC_MATCH_CLAIM", "email")
+VIK_OIDC_MATCH_FIELD = env_str("VIK_OIDC_MATCH_FIELD", "email")
+VIK_OIDC_PROVIDER_NAME = env_str("VIK_OIDC_PROVIDER_NAME", "SSO")
+VIK_OIDC_USE_PKCE = env_bool("VIK_OIDC_USE_PKCE", True)
+VIK_OIDC_TIMEOUT_SECONDS = env_float("VIK_OIDC_TIMEOUT_SECONDS", 10.0)

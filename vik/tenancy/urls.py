@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import staff
+from .views import oidc, staff
 
 staff_urlpatterns = [
     path("", RedirectView.as_view(pattern_name="staff:request_list"), name="home"),
@@ -9,4 +9,6 @@ staff_urlpatterns = [
     path("logout/", staff.LogoutView.as_view(), name="logout"),
     path("password/", staff.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", staff.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("oidc/start/", oidc.OidcStartView.as_view(), name="oidc_start"),
+    path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
 ]

@@ -89,6 +89,7 @@ from .scoping import (
     scope_filter,
     scope_for,
 )
+from .sign_in import can_sign_in_by_oidc
 from .workspace import (
     MACRO_CENTRE_ROLES,
     SHARING_CENTRE_ROLES,
@@ -144,6 +145,7 @@ __all__ = [
     "can_review_article",
     "can_review_quarantine",
     "can_share_view",
+    "can_sign_in_by_oidc",
     "can_transfer_request_to",
     "can_view_contact",
     "can_view_knowledge_metrics",
