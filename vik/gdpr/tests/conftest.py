@@ -13,9 +13,11 @@ from django.core.management import call_command
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.contacts.models import Contact
-from vik.conversations import services
+from vik.conversations import events, services
+from vik.conversations.services import network
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.notifications.models import Notification
 from vik.testing.fixtures import run_on_commit, upload
 from vik.testing.personas import submit_web_request
 
@@ -76,8 +78,23 @@ def person(world, client, mailbox, monkeypatch) -> Person:
         services.request_reply(
             request=web, by=world.alice, text=f"Vazena pani {NAME.split()[1]}, prukaz je hotov."
         )
-        services.request_note(request=mail, by=world.alice, text=f"Volala {NAME}, {PHONE}.")
+        services.request_note(request=mail, by=world.alice, text=f"Volala {NAME}, {PHONE}. @carol")
+        # The person's data copied into the network's texts and the timeline: a consultation
+        # (question, answer) and a bounce of a reply (the address, the server's reason).
+        consultation = network.consultation_ask(
+            request=web, centre=world.centre_b, by=world.alice,
+            question=f"Zna nekdo pani {NAME} z Jihlavy?",
+        )  # fmt: skip
+        network.consultation_answer(
+            consultation=consultation, by=world.bob, answer=f"Ano, {NAME} byla u nas."
+        )
+        events.delivery_failed(request=mail, recipient=EMAIL, reason=f"550 {EMAIL}: no mailbox")
+        network.request_transfer(
+            request=mail, centre=world.centre_b, reason=f"{NAME} bydli v Trebici", by=world.carol
+        )
     other = submit_web_request(client, name="Karel Jiny", email="karel.jiny@example.cz")
     contact = web.requester
     assert mail.requester_id == contact.pk  # one person, two channels, two identities
+    # The mention copied the person's name into Carol's notification.
+    assert NAME in Notification.objects.get(user=world.carol).text
     return Person(contact=contact, web=web, mail=mail, other=other)

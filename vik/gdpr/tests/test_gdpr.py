@@ -93,13 +93,13 @@ def test_export_holds_every_request_message_and_the_original_files(person, world
     assert person.other.reference not in files["requests.json"].decode()
     web, mail = by_reference[person.web.reference], by_reference[person.mail.reference]
     assert (web["channel"], mail["channel"]) == ("web", "email")
-    assert [m["text"] for m in web["messages"]] == [
+    assert [m["text"] for m in web["messages"]][:2] == [
         WEB_TEXT,
         "Vazena pani Gdprova, prukaz je hotov.",
     ]
     assert [m["direction"] for m in mail["messages"]] == ["inbound", "internal"]
     assert mail["messages"][0]["text"].startswith(MAIL_TEXT)
-    assert mail["messages"][1]["text"] == f"Volala {NAME}, {PHONE}."
+    assert mail["messages"][1]["text"] == f"Volala {NAME}, {PHONE}. @carol"
     assert [e["kind"] for e in web["timeline"]][:1] == ["created"]
     # The original attachments, byte for byte, where the JSON says they are.
     web_file = web["messages"][0]["attachments"][0]
@@ -170,7 +170,7 @@ def test_anonymise_keeps_the_statistics_exactly_and_removes_the_person(person, w
     event = AuditEvent.objects.get(action="gdpr.contact_anonymised")
     assert event.personal_data is False
     assert event.details == {"reason": "subject_request", "contacts": 1, "requests": 2,
-                             "messages": 4, "files": 3}  # fmt: skip
+                             "messages": 5, "files": 3}  # fmt: skip
 
 
 def test_anonymise_twice_changes_nothing_more(person):
@@ -300,6 +300,8 @@ def test_the_dpo_downloads_the_zip_and_anonymises_after_confirming(person, world
     confirm = client.get(url)
     assert confirm.status_code == 200
     assert person.web.reference in confirm.content.decode()
+    tracking = f"/sledovani/{person.web.public_token}/"
+    assert client.get(tracking).status_code == 200
     unconfirmed = client.post(url, {})
     assert unconfirmed.status_code == 400
     assert Contact.objects.get(pk=person.contact.pk).name == NAME
@@ -310,6 +312,15 @@ def test_the_dpo_downloads_the_zip_and_anonymises_after_confirming(person, world
     page = client.get(done["Location"]).content.decode()
     assert 'data-testid="gdpr-anonymised"' in page and NAME not in page
     assert AuditEvent.objects.get(action="gdpr.contact_anonymised").actor == world.dora
+    # The requests still open for their workers, with nothing of the person left on them.
+    carol = login(world.carol)
+    for item in (person.web, person.mail):
+        request_page = carol.get(f"/staff/requests/{item.reference}/")
+        assert request_page.status_code == 200
+        text = request_page.content.decode()
+        assert PLACEHOLDER in text and "Gdprova" not in text and EMAIL not in text
+    # The citizen's old tracking link shows nothing any more.
+    assert client.get(tracking).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["alice", "carol", "erin", "dave"])
