@@ -14,8 +14,8 @@ from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.contacts.models import Contact
 from vik.conversations import events, services
-from vik.conversations.services import network
 from vik.conversations.models import Request
+from vik.conversations.services import network
 from vik.core import clock
 from vik.notifications.models import Notification
 from vik.testing.fixtures import run_on_commit, upload
