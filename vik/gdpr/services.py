@@ -70,7 +70,7 @@ contact.json
     kontakty sloučené s tímto kontaktem a udělené souhlasy (kdy a kde).
 
 requests.json
-    Každý dotaz či podání osoby: číslo jednací (reference), datum přijetí, kanál, téma,
+    Každý dotaz či podání osoby: evidenční číslo (reference), datum přijetí, kanál, téma,
     obec, informační centrum, stav a data vyřízení; všechny zprávy s jejich textem
     (příchozí, odchozí odpovědi i interní poznámky úřadu), přílohy a záznamy časové osy
     dotazu. Zprávy, které osoba napsala k dotazům jiných osob, jsou uvedeny bez ostatního

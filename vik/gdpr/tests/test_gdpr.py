@@ -184,11 +184,17 @@ def test_anonymise_twice_changes_nothing_more(person):
     assert database_dump() == dump  # not even a second audit event
 
 
-def test_a_person_with_an_information_request_is_not_anonymised(person):
+def test_a_person_with_an_information_request_is_not_anonymised(person, world, login):
     Request.objects.filter(pk=person.mail.pk).update(kind=RequestKind.INFORMATION_REQUEST)
+    client = login(world.dora)
     dump = database_dump()
     with pytest.raises(CommandError, match=person.mail.reference):
         call_command("gdpr", "anonymise", "--contact", str(person.contact.pk))
+    url = f"/staff/gdpr/contacts/{person.contact.pk}/anonymise"
+    for response in (client.get(url), client.post(url, {"confirm": "yes"})):
+        html = response.content.decode()
+        assert 'data-testid="gdpr-refused"' in html and person.mail.reference in html
+        assert 'data-testid="gdpr-anonymise-confirm"' not in html
     assert database_dump() == dump
 
 
