@@ -7,6 +7,7 @@ from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
 from vik.channels.web import urls as web_urls
 from vik.core import views as core_views
+from vik.gdpr import urls as gdpr_urls
 from vik.knowledge import urls as knowledge_urls
 from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
@@ -24,6 +25,7 @@ staff_urlpatterns = [
     *routing_urls.staff_urlpatterns,
     *sla_urls.staff_urlpatterns,
     *notifications_urls.staff_urlpatterns,
+    *gdpr_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

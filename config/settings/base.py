@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vik.sla",
     "vik.workspace",
     "vik.mfa",
+    "vik.gdpr",
 ]
 
 
@@ -343,3 +344,16 @@ VIK_OIDC_MATCH_FIELD = env_str("VIK_OIDC_MATCH_FIELD", "email")
 VIK_OIDC_PROVIDER_NAME = env_str("VIK_OIDC_PROVIDER_NAME", "SSO")
 VIK_OIDC_USE_PKCE = env_bool("VIK_OIDC_USE_PKCE", True)
 VIK_OIDC_TIMEOUT_SECONDS = env_float("VIK_OIDC_TIMEOUT_SECONDS", 10.0)
+
+# --- GDPR: subject access, erasure, retention (issue 14) ---
+# How long VIK keeps each kind of personal data, in days (0: kept until erased by hand).
+# Applied by `vik gdpr retention` and by the periodic job below (docs/security/gdpr.md).
+# Requests under Act 106/1999 are not touched by any of these: their file is kept for the
+# records-management rules (Act 499/2004), see the document.
+VIK_RETENTION_PAYLOADS_DAYS = env_int("VIK_RETENTION_PAYLOADS_DAYS", 90)
+VIK_RETENTION_ATTACHMENTS_DAYS = env_int("VIK_RETENTION_ATTACHMENTS_DAYS", 730)
+VIK_RETENTION_CLOSED_REQUESTS_DAYS = env_int("VIK_RETENTION_CLOSED_REQUESTS_DAYS", 1825)
+VIK_RETENTION_AUDIT_EVENTS_DAYS = env_int("VIK_RETENTION_AUDIT_EVENTS_DAYS", 1825)
+# How often the periodic job looks (one worker per interval claims the run).
+VIK_RETENTION_INTERVAL_MINUTES = env_int("VIK_RETENTION_INTERVAL_MINUTES", 60)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.gdpr.services.retention_apply_due"]
