@@ -24,6 +24,13 @@ the read grants kept by conversations come from a provider conversations registe
 (`choices.Audience`, re-exported by knowledge).
 """
 
+from .audit import (
+    DATA_PROTECTION_REGION_ROLES,
+    audit_events_visible,
+    audit_regions,
+    can_read_audit_log,
+    can_see_data_access,
+)
 from .configuration import (
     MANAGING_CENTRE_ROLES,
     ROUTING_REGION_ROLES,
@@ -106,6 +113,7 @@ from .workspace import (
 )
 
 __all__ = [
+    "DATA_PROTECTION_REGION_ROLES",
     "KNOWLEDGE_AUTHOR_CENTRE_ROLES",
     "KNOWLEDGE_METRICS_CENTRE_ROLES",
     "KNOWLEDGE_METRICS_REGION_ROLES",
@@ -125,6 +133,8 @@ __all__ = [
     "articles_authored",
     "articles_readable",
     "articles_reviewed",
+    "audit_events_visible",
+    "audit_regions",
     "can_answer_consultation",
     "can_author_article",
     "can_be_assigned",
@@ -143,8 +153,10 @@ __all__ = [
     "can_merge_requests",
     "can_move_request_to",
     "can_publish_article_files",
+    "can_read_audit_log",
     "can_review_article",
     "can_review_quarantine",
+    "can_see_data_access",
     "can_see_draft_files",
     "can_share_view",
     "can_transfer_request_to",
