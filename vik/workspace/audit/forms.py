@@ -15,16 +15,21 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("What"), required=False)
     object_type = forms.CharField(
         label=_("Object type"), required=False, max_length=64,
-        help_text=_("For example conversations.request or contacts.contact"),
+        widget=forms.TextInput(attrs={"placeholder": "conversations.request"}),
     )  # fmt: skip
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    contact = forms.IntegerField(label=_("Contact (id)"), required=False, min_value=1)
+    contact = forms.IntegerField(
+        label=_("Contact (id)"), required=False, min_value=1,
+        widget=forms.NumberInput(attrs={"class": "vik-input"}),
+    )  # fmt: skip
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("From"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "vik-input"}),
+    )  # fmt: skip
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("To"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "vik-input"}),
+    )  # fmt: skip
     personal_only = forms.BooleanField(label=_("Personal data only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
