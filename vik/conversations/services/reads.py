@@ -45,9 +45,11 @@ def requests_listed(
     references: list[str],
     view: str = "",
     more: bool = False,
+    page: str = "",
 ) -> AuditEvent:
-    """A page of the request list or a search: what was asked and which requests it showed
-    (their requesters' names and subjects were on the screen)."""
+    """A page of the request list or a search (or another page listing requests: `page`): what
+    was asked and which requests it showed (their requesters' names or subjects were on the
+    screen)."""
     asked = {
         name: str(value)[:FILTER_TEXT_LIMIT]
         for name, value in sorted(filters.items())
@@ -58,6 +60,8 @@ def requests_listed(
         details["view"] = view
     if more:
         details["more"] = True  # a further page of the same list ("after" a cursor)
+    if page:
+        details["page"] = page  # another page than the request list that lists requests
     return audit_record(
         actor=by,
         action="request.search" if asked.get("text") else "request.list",

@@ -435,11 +435,15 @@ def request_split(request: StaffRequest, reference: str, pk: int) -> HttpRespons
 @staff_member_required
 def consultation_list(request: StaffRequest) -> HttpResponse:
     """The questions other centres asked the user's centres, still unanswered."""
-    return render(
-        request,
-        "workspace/consultation_list.html",
-        {"consultations": selectors.consultations_open(user=request.user)},
+    consultations = list(selectors.consultations_open(user=request.user))
+    services.requests_listed(
+        by=request.user,
+        http_request=request,
+        filters={},
+        references=[consultation.request.reference for consultation in consultations],
+        page="consultations",
     )
+    return render(request, "workspace/consultation_list.html", {"consultations": consultations})
 
 
 @staff_member_required

@@ -137,6 +137,12 @@ READS = [
         lambda s: {"filters": {"text": "Dvořáková"}, "references": [s.request.reference]},
     ),
     Read(
+        "consultations waiting for an answer (request subjects)", _alice,
+        lambda s: "/staff/consultations/",
+        lambda s: [("request.list", "conversations.request", "")],
+        lambda s: {"page": "consultations", "references": []},
+    ),
+    Read(
         "canned answer with the citizen's name", _alice,
         lambda s: f"/staff/requests/{s.request.reference}/macros/{s.macro.pk}",
         lambda s: [("request.macro_render", *_request(s))],
