@@ -23,20 +23,31 @@ def audit_record(
     *,
     actor: Viewer | None,
     action: str,
-    target: models.Model,
+    target: models.Model | type[models.Model],
     personal_data: bool = False,
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
+    region_id: int | None = None,
 ) -> AuditEvent:
-    """`actor` None or anonymous: VIK itself, or a citizen, recorded as "system"."""
+    """`actor` None or anonymous: VIK itself, or a citizen, recorded as "system".
+
+    `target` is the object read or changed, or a model for a list of its rows (a page of
+    requests, a search): the event then has no object id, and says what the list showed in
+    `details`. `region_id` defaults to the object's region."""
     recorded = actor if actor is not None and actor.is_authenticated else None
+    if isinstance(target, type):
+        object_id = ""
+    else:
+        object_id = str(target.pk)
+        if region_id is None:
+            region_id = getattr(target, "region_id", None)
     return AuditEvent.objects.create(
         actor=recorded,
         actor_label=str(recorded.get_username()) if recorded is not None else "system",
         action=action,
         object_type=target._meta.label_lower,
-        object_id=str(target.pk),
-        region_id=getattr(target, "region_id", None),
+        object_id=object_id,
+        region_id=region_id,
         personal_data=personal_data,
         ip_address=client_ip(request),
         details=details or {},

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from vik.audit.admin import AuditedModelAdmin
+
 from .models import Contact, Identity
 
 
@@ -10,7 +12,7 @@ class IdentityInline(admin.TabularInline[Identity, Contact]):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin[Contact]):
+class ContactAdmin(AuditedModelAdmin[Contact]):
     list_display = ["__str__", "kind", "requester_type", "region", "created_at"]
     list_filter = ["region", "kind", "requester_type"]
     search_fields = ["name", "identities__value"]

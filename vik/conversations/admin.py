@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from vik.audit.admin import AuditedModelAdmin
+
 from .models import Request, Tag
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin[Request]):
+class RequestAdmin(AuditedModelAdmin[Request]):
     list_display = ["reference", "subject", "status", "centre", "origin_channel", "created_at"]
     list_filter = ["region", "status", "origin_channel", "kind"]
     search_fields = ["reference", "subject"]

@@ -82,9 +82,10 @@ def build_knowledge(*, region: Region, staff: Staff) -> int:
         life_situations = _write_life_situations(writer, staff.editor)
         _write_others(writer, staff)
         _relate(writer, life_situations, staff.editor)
+        # The forms belong to the drafts: publishing makes them downloadable with the text.
+        _attach_forms(writer, life_situations, staff.editor)
         for article in writer.created.values():
             services.article_publish(article=article, by=staff.editor)
-        _attach_forms(writer, life_situations, staff.editor)
         trebic = InformationCentre.objects.filter(slug=TREBIC_SLUG).first()
         variants = _write_variants(life_situations, trebic, staff) if trebic else 0
     return len(writer.created) + variants

@@ -19,14 +19,21 @@ def submitted(*, article: Article, by: StaffUser | None) -> AuditEvent:
 
 
 def published(
-    *, article: Article, versions: list[ArticleVersion], by: StaffUser | None
+    *,
+    article: Article,
+    versions: list[ArticleVersion],
+    by: StaffUser | None,
+    files_added: list[str] | None = None,
+    files_removed: list[str] | None = None,
 ) -> AuditEvent:
-    return audit_record(
-        actor=by,
-        action="knowledge.publish",
-        target=article,
-        details={"versions": {version.language: version.number for version in versions}},
-    )
+    details: dict[str, object] = {
+        "versions": {version.language: version.number for version in versions}
+    }
+    if files_added:
+        details["files_added"] = files_added
+    if files_removed:
+        details["files_removed"] = files_removed
+    return audit_record(actor=by, action="knowledge.publish", target=article, details=details)
 
 
 def archived(
@@ -52,24 +59,40 @@ def restored(
 
 
 def attachment_added(
-    *, article: Article, attachment: ArticleAttachment, by: StaffUser | None
+    *,
+    article: Article,
+    attachment: ArticleAttachment,
+    by: StaffUser | None,
+    draft: ArticleVersion | None,
 ) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.attachment_add",
         target=article,
-        details={"attachment": attachment.pk, "filename": attachment.filename},
+        details={
+            "attachment": attachment.pk,
+            "filename": attachment.filename,
+            "draft": draft.number if draft is not None else None,
+        },
     )
 
 
 def attachment_deleted(
-    *, article: Article, attachment: ArticleAttachment, by: StaffUser | None
+    *,
+    article: Article,
+    attachment: ArticleAttachment,
+    by: StaffUser | None,
+    draft: ArticleVersion | None,
 ) -> AuditEvent:
     return audit_record(
         actor=by,
         action="knowledge.attachment_delete",
         target=article,
-        details={"attachment": attachment.pk, "filename": attachment.filename},
+        details={
+            "attachment": attachment.pk,
+            "filename": attachment.filename,
+            "draft": draft.number if draft is not None else None,
+        },
     )
 
 

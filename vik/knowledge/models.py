@@ -185,7 +185,10 @@ class ArticleVersion(models.Model):
 class ArticleAttachment(models.Model):
     """A file that belongs to an article, typically a form to fill in ("Formuláře ke stažení").
     Readers of the article download it; it is always served as a download, never inline.
-    Attachments are not versioned: they belong to the article, not to a version of its text."""
+
+    Files go through review like the text: a new file is part of the article's draft
+    (`published_at` empty) until a reviewer publishes the article, and a deleted file of a live
+    article stays public (`remove_on_publish`) until then (`services.attachments`)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="knowledge/%Y/%m/")
@@ -198,6 +201,10 @@ class ArticleAttachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"))
+    # When readers got the file: empty while it waits in the draft for a reviewer.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Deleted in the draft: readers keep the file until the draft is published.
+    remove_on_publish = models.BooleanField(_("removed in the draft"), default=False)
 
     class Meta:
         ordering = ["article", "title", "filename", "id"]
@@ -210,6 +217,11 @@ class ArticleAttachment(models.Model):
     @property
     def label(self) -> str:
         return self.title or self.filename
+
+    @property
+    def is_public(self) -> bool:
+        """Readers of the live article download it (a deletion in the draft aside)."""
+        return self.published_at is not None
 
     @property
     def extension(self) -> str:

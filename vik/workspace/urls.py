@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from .audit import views as audit
 from .collaboration import views as collaboration
 from .contacts import views as contacts
 from .requests import views as requests
@@ -45,6 +46,11 @@ staff_urlpatterns: list[URLPattern] = [
 # The contact page: who the person is and their requests (contacts/views.py).
 staff_urlpatterns += [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+]
+
+# The audit log of the data-protection officer (audit/views.py).
+staff_urlpatterns += [
+    path("audit/", audit.audit_log, name="audit_log"),
 ]
 
 # Canned answers, mentions, presence (collaboration/views.py).

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from vik.audit.admin import AuditedModelAdmin
+
 from .models import ChannelAccount, InboundPayload, OutboundMessage
 
 
@@ -10,14 +12,20 @@ class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
 
 
 @admin.register(InboundPayload)
-class InboundPayloadAdmin(admin.ModelAdmin[InboundPayload]):
+class InboundPayloadAdmin(AuditedModelAdmin[InboundPayload]):
     list_display = ["id", "account", "state", "attempts", "received_at", "quarantine_reason"]
     list_filter = ["state", "account"]
     readonly_fields = [f.name for f in InboundPayload._meta.fields]
 
+    def audit_region(self, obj: InboundPayload) -> int | None:
+        return obj.account.region_id
+
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin[OutboundMessage]):
+class OutboundMessageAdmin(AuditedModelAdmin[OutboundMessage]):
     list_display = ["id", "recipient", "state", "attempts", "sent_at", "last_error"]
     list_filter = ["state", "account"]
     readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+
+    def audit_region(self, obj: OutboundMessage) -> int | None:
+        return obj.account.region_id

@@ -79,6 +79,11 @@ from .opening import (
     request_routing_apply,
     request_routing_facts,
 )
+from .reads import (
+    request_attachment_downloaded,
+    request_macro_rendered,
+    requests_listed,
+)
 from .replies import (
     request_note,
     request_reply,
@@ -118,7 +123,9 @@ __all__ = [
     "references_allocate",
     "request_acknowledge",
     "request_assign",
+    "request_attachment_downloaded",
     "request_deadlines_set",
+    "request_macro_rendered",
     "request_merge",
     "request_move",
     "request_note",
@@ -137,6 +144,7 @@ __all__ = [
     "request_transfer",
     "request_viewed",
     "requests_bulk_apply",
+    "requests_listed",
     "requests_routed",
     "sla_sweep",
 ]

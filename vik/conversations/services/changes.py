@@ -61,7 +61,9 @@ def request_set_status(*, request: Request, status: str, by: StaffUser) -> Reque
 def request_assign(*, request: Request, assignee: StaffUser | None, by: StaffUser) -> Request:
     request_require_work(request, by)
     if assignee is not None and not permissions.can_be_assigned(assignee, request):
-        raise ValidationFailed(f"{assignee.display_name} does not work for this centre.")
+        # Never the person's name: the actor may not see staff of other centres or regions, and
+        # a name in the error would let them list those (issue 14).
+        raise ValidationFailed(_("This user cannot be assigned: they do not work for this centre."))
     request.assignee = assignee
     request.save(update_fields=["assignee", "updated_at"])
     events.assigned(request=request, assignee=assignee, by=by)

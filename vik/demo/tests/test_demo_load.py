@@ -14,7 +14,7 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert report.requests == 40
     statuses = set(Request.objects.values_list("status", flat=True))
     assert statuses >= {"new", "open", "resolved", "closed"}
-    assert Membership.objects.values("role").distinct().count() == 6
+    assert Membership.objects.values("role").distinct().count() == 7
     again = demo_load(requests=40)
     assert again.requests == 0
     assert InformationCentre.objects.count() == 16

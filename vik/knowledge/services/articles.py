@@ -29,7 +29,7 @@ from vik.topics.models import Topic
 
 from .. import events, search_index, tasks
 from ..choices import SECTION_KEYS, ArticleKind, ArticleState, Audience, Language
-from ..models import Article, ArticleVersion, Tag
+from ..models import Article, ArticleAttachment, ArticleVersion, Tag
 from .guards import article_locked, known_choice, recorded_author, require_author, require_reviewer
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in sorted(cleaned)]
 
 
-def _new_version(
+def new_version(
     article: Article, *, content: dict[str, Any], language: str, by: StaffUser | None, note: str
 ) -> ArticleVersion:
     """Precondition: inside a transaction that holds the article's row lock."""
@@ -165,7 +165,7 @@ def article_create(
     author = recorded_author(by)
     if author is not None:
         article.owners.add(author)
-    _new_version(
+    new_version(
         article,
         content=content,
         language=known_choice(language, Language, "language"),
@@ -232,7 +232,7 @@ def article_edit(
     newest = article.versions.filter(language=language).order_by("-number").first()
     version = None
     if newest is None or newest.content() != content:
-        version = _new_version(article, content=content, language=language, by=by, note=note)
+        version = new_version(article, content=content, language=language, by=by, note=note)
         article.state = ArticleState.DRAFT
         fields.append("state")
     if fields:
@@ -260,9 +260,34 @@ def _default_review_by() -> dt.date:
     return clock.today() + dt.timedelta(days=settings.VIK_KNOWLEDGE_REVIEW_DAYS)
 
 
+def attachment_remove(attachment: ArticleAttachment) -> None:
+    """The row now, its file after the commit."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def attachments_publish(*, article: Article) -> tuple[list[str], list[str]]:
+    """The draft's files become what readers download: new ones public, removed ones gone.
+    Called by `article_publish`, which checks the reviewer, in its transaction. Returns the
+    names added and removed."""
+    added = list(
+        article.attachments.filter(published_at__isnull=True, remove_on_publish=False)
+        .order_by("pk")
+        .values_list("filename", flat=True)
+    )
+    article.attachments.filter(published_at__isnull=True).update(published_at=clock.now())
+    removed = []
+    for attachment in article.attachments.filter(remove_on_publish=True).order_by("pk"):
+        removed.append(attachment.filename)
+        attachment_remove(attachment)
+    return added, removed
+
+
 @transaction.atomic
 def article_publish(*, article: Article, by: StaffUser | None) -> Article:
-    """Readers see the drafts from now on (each language's), and search finds them.
+    """Readers see the drafts from now on (each language's), and search finds them; the
+    draft's files become what readers download (`attachments_publish`).
 
     A reviewer may publish a draft directly or one in review. The review date moves a review
     period ahead unless a later one was set.
@@ -295,7 +320,11 @@ def article_publish(*, article: Article, by: StaffUser | None) -> Article:
     for version in drafts.values():
         entry = search_index.index_put(article=article, version=version)
         enqueue_on_commit(tasks.embed_entry_task, entry.pk, version.pk)
-    events.published(article=article, versions=list(drafts.values()), by=by)
+    added, removed = attachments_publish(article=article)
+    events.published(
+        article=article, versions=list(drafts.values()), by=by, files_added=added,
+        files_removed=removed,
+    )  # fmt: skip
     return article
 
 
@@ -324,7 +353,7 @@ def article_restore(
     require_author(by, article.region_id, article.centre_id)
     if version.article_id != article.pk:
         raise ValidationFailed(_("The version belongs to another article."))
-    restored = _new_version(
+    restored = new_version(
         article,
         content=version.content(),
         language=version.language,

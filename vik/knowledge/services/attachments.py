@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vik.core import clock
-from vik.core.errors import ValidationFailed
+from vik.core.errors import InvalidTransition, ValidationFailed
 
 from .. import events
-from ..models import Article, ArticleAttachment
-from .guards import article_locked, recorded_author, require_author
+from ..choices import ArticleState, Language
+from ..models import Article, ArticleAttachment, ArticleVersion
+from .articles import attachment_remove, new_version, pending_drafts
+from .guards import article_locked, recorded_author, require_files_author
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
@@ -70,14 +72,37 @@ def _attachment_type(filename: str, head: bytes) -> str:
     return content_type
 
 
+def files_draft(article: Article, *, by: StaffUser | None, what: str) -> ArticleVersion | None:
+    """The draft a change of a live article's files belongs to: the pending draft, joined, or
+    a new version with the published text (only the files change), so that the article waits
+    for a reviewer as after an edit of its text. None for an article readers do not see: its
+    files wait for its first publication anyway.
+
+    Precondition: inside a transaction that holds the article's row lock."""
+    if not article.is_live:
+        return None
+    drafts = pending_drafts(article)
+    draft = drafts.get(Language.CZECH) or next(iter(drafts.values()), None)
+    if draft is None:
+        published = article.published_version
+        assert published is not None  # is_live
+        draft = new_version(
+            article, content=published.content(), language=Language.CZECH, by=by, note=what
+        )
+    if article.state == ArticleState.PUBLISHED:
+        article.state = ArticleState.DRAFT
+        article.save(update_fields=["state", "updated_at"])
+    return draft
+
+
 @transaction.atomic
 def attachment_add(
     *, article: Article, by: StaffUser | None, upload: Any, title: str = ""
 ) -> ArticleAttachment:
-    """Attach a file (a Django UploadedFile) to the article. Readers of the live article can
-    download it at once: attachments are not versioned and go through no review."""
+    """Attach a file (a Django UploadedFile) to the article's draft. Readers get it when a
+    reviewer publishes the article (`attachments_publish`), not before."""
     article = article_locked(article)
-    require_author(by, article.region_id, article.centre_id)
+    require_files_author(by, article)
     filename = _safe_filename(getattr(upload, "name", "") or "")
     if not filename:
         raise ValidationFailed(_("The file has no name."))
@@ -111,7 +136,8 @@ def attachment_add(
     attachment.file.save(filename, ContentFile(bytes(content)), save=False)
     try:
         attachment.save()
-        events.attachment_added(article=article, attachment=attachment, by=by)
+        draft = files_draft(article, by=by, what=_("File added: %(name)s") % {"name": filename})
+        events.attachment_added(article=article, attachment=attachment, by=by, draft=draft)
     except BaseException:
         attachment.file.storage.delete(attachment.file.name)  # no file without its row
         raise
@@ -120,10 +146,20 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_delete(*, attachment: ArticleAttachment, by: StaffUser | None) -> None:
-    """Remove an attachment; its file goes after the commit."""
+    """Remove an attachment in the article's draft. A file readers never got goes at once; a
+    public one stays public until a reviewer publishes the draft."""
     article = article_locked(attachment.article)
-    require_author(by, article.region_id, article.centre_id)
-    storage, name = attachment.file.storage, attachment.file.name
-    events.attachment_deleted(article=article, attachment=attachment, by=by)
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    require_files_author(by, article)
+    attachment.refresh_from_db()
+    if attachment.remove_on_publish:
+        raise InvalidTransition(_("The file is removed in the draft already."))
+    if not attachment.is_public or not article.is_live:
+        events.attachment_deleted(article=article, attachment=attachment, by=by, draft=None)
+        attachment_remove(attachment)
+        return
+    draft = files_draft(
+        article, by=by, what=_("File removed: %(name)s") % {"name": attachment.filename}
+    )
+    attachment.remove_on_publish = True
+    attachment.save(update_fields=["remove_on_publish"])
+    events.attachment_deleted(article=article, attachment=attachment, by=by, draft=draft)

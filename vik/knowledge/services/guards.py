@@ -27,6 +27,13 @@ def require_author(by: StaffUser | None, region_id: int | None, centre_id: int |
         raise PermissionDenied(_("You may not write articles of this scope."))
 
 
+def require_files_author(by: StaffUser | None, article: Article) -> None:
+    if by is not None and not permissions.can_change_article_files(
+        by, region_id=article.region_id, centre_id=article.centre_id
+    ):
+        raise PermissionDenied(_("You may not change the files of this article."))
+
+
 def require_reviewer(by: StaffUser | None, article: Article) -> None:
     if by is not None and not permissions.can_review_article(
         by, region_id=article.region_id, centre_id=article.centre_id

@@ -1,5 +1,6 @@
 """Attachments of articles: forms to download, uploaded by who may write the article, served
-as downloads only, and to the public only from a live public article."""
+as downloads only, and to the public only from a live public article once a reviewer has
+published them (test_attachment_review.py)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,12 @@ def download(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def publish_files(article: Article) -> None:
+    """A reviewer (VIK itself here) publishes the draft the files joined."""
+    with run_on_commit():
+        services.article_publish(article=article, by=None)
+
+
 def test_an_author_attaches_a_form_that_citizens_download(world: World, client, id_card) -> None:
     client.force_login(world.carol)  # the region's coordinator writes the region's articles
 
@@ -63,6 +70,7 @@ def test_an_author_attaches_a_form_that_citizens_download(world: World, client, 
     assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
     assert (attachment.uploaded_by, attachment.uploaded_at is not None) == (world.carol, True)
     assert AuditEvent.objects.filter(action="knowledge.attachment_add").count() == 1
+    publish_files(id_card)
 
     client.logout()
     html = client.get(f"/znalosti/clanek/{id_card.slug}/").content.decode()
@@ -84,6 +92,7 @@ def test_the_staff_pages_list_the_attachments_and_staff_download_them(
     world: World, client, id_card
 ) -> None:
     attachment = services.attachment_add(article=id_card, by=world.carol, upload=pdf())
+    publish_files(id_card)
     client.force_login(world.alice)  # an agent of centre A may write region articles too
 
     for path in (f"/staff/knowledge/{id_card.pk}/", f"/staff/knowledge/{id_card.pk}/edit/"):
@@ -181,6 +190,8 @@ def test_the_public_gets_no_attachment_of_an_article_it_may_not_read(
     draft = services.article_create(by=world.carol, kind="faq", title="Návrh", region=world.region)
     unpublished = services.attachment_add(article=draft, by=world.carol, upload=pdf())
     public = services.attachment_add(article=id_card, by=world.carol, upload=pdf())
+    publish_files(staff_note)
+    publish_files(id_card)
 
     assert (
         client.get(f"/znalosti/clanek/{staff_note.slug}/priloha/{internal.pk}/").status_code == 404
@@ -223,6 +234,7 @@ def test_a_local_variant_without_forms_offers_the_shared_article_s(
     world: World, client, id_card
 ) -> None:
     shared_form = services.attachment_add(article=id_card, by=world.carol, upload=pdf())
+    publish_files(id_card)
     variant = services.article_create(
         by=None, kind="life_situation", variant_of=id_card, centre=world.centre_a,
         title="Občanský průkaz v Jihlavě", body="Na přepážce č. 3.",
@@ -238,6 +250,7 @@ def test_a_local_variant_without_forms_offers_the_shared_article_s(
     own = services.attachment_add(
         article=variant, by=world.carol, upload=pdf("jihlava.pdf"), title="Jihlavský formulář"
     )
+    publish_files(variant)
     html = client.get(f"/znalosti/clanek/{variant.slug}/").content.decode()
     assert f'href="/znalosti/clanek/{variant.slug}/priloha/{own.pk}/"' in html
     assert shared_url not in html

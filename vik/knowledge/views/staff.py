@@ -211,7 +211,9 @@ def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
         and article.centre_id is None
         and _variant_centres(request, article).exists(),
         "variants": list(article.variants.select_related("centre", "published_version")),
-        "attachments": selectors.article_attachments(article=article),
+        "attachments": selectors.article_attachments(
+            article=article, drafts=_sees_draft_files(request, article)
+        ),
         "attachment_form": AttachmentForm(),
         "max_megabytes": _max_megabytes(),
         "archive_form": ArchiveForm(),
@@ -274,7 +276,7 @@ def article_edit(request: StaffRequest, pk: int) -> HttpResponse:
             "form": form,
             "article": article,
             "may_author": True,
-            "attachments": selectors.article_attachments(article=article),
+            "attachments": selectors.article_attachments(article=article, drafts=True),
             "attachment_form": AttachmentForm(),
             "max_megabytes": _max_megabytes(),
         },
@@ -292,18 +294,24 @@ def _back(request: StaffRequest, article: Article) -> HttpResponse:
     return redirect("staff:knowledge_detail", pk=article.pk)
 
 
-def _require_author(request: StaffRequest, article: Article) -> None:
-    if not permissions.can_author_article(
+def _require_files_author(request: StaffRequest, article: Article) -> None:
+    if not permissions.can_change_article_files(
         request.user, region_id=article.region_id, centre_id=article.centre_id
     ):
         raise PermissionDenied
+
+
+def _sees_draft_files(request: StaffRequest, article: Article) -> bool:
+    return permissions.can_see_draft_files(
+        request.user, region_id=article.region_id, centre_id=article.centre_id
+    )
 
 
 @staff_member_required
 @require_POST
 def attachment_upload(request: StaffRequest, pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
-    _require_author(request, article)
+    _require_files_author(request, article)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -318,7 +326,12 @@ def attachment_upload(request: StaffRequest, pk: int) -> HttpResponse:
     except VikError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The file is attached."))
+        messages.success(
+            request,
+            _("The file is attached to the draft; readers get it when the article is published.")
+            if article.is_live
+            else _("The file is attached; readers get it when the article is published."),
+        )
     return _back(request, article)
 
 
@@ -326,21 +339,30 @@ def attachment_upload(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_delete(request: StaffRequest, pk: int, attachment_pk: int) -> HttpResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
-    _require_author(request, article)
-    attachment = selectors.attachment_get(article=article, pk=attachment_pk)
+    _require_files_author(request, article)
+    attachment = selectors.attachment_get(article=article, pk=attachment_pk, drafts=True)
     try:
         services.attachment_delete(attachment=attachment, by=request.user)
     except VikError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The attachment is deleted."))
+        messages.success(
+            request,
+            _("The file is removed in the draft; readers keep it until the article is published.")
+            if attachment.pk is not None and attachment.remove_on_publish
+            else _("The attachment is deleted."),
+        )
     return _back(request, article)
 
 
 @staff_member_required
 def attachment_download(request: StaffRequest, pk: int, attachment_pk: int) -> FileResponse:
     article = selectors.article_get_for_staff(user=request.user, pk=pk)
-    return attachment_response(selectors.attachment_get(article=article, pk=attachment_pk))
+    return attachment_response(
+        selectors.attachment_get(
+            article=article, pk=attachment_pk, drafts=_sees_draft_files(request, article)
+        )
+    )
 
 
 def attachment_response(attachment: ArticleAttachment) -> FileResponse:

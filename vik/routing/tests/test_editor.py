@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from vik.audit.models import AuditEvent
 from vik.conversations.models import Request, TimelineEvent
 from vik.routing.models import Queue, RoutingRule
 from vik.tenancy.choices import AssignmentPolicy, Role
@@ -141,6 +142,13 @@ def test_the_preview_shows_what_would_change_and_changes_nothing(world, login):
     assert after == before
     assert TimelineEvent.objects.count() == events
     assert not complaint.tags.exists()
+    # The preview showed requests' subjects: one personal-data read event (issue 14).
+    read = AuditEvent.objects.get(action="request.list")
+    assert (read.actor, read.personal_data, read.ip_address) == (world.carol, True, "127.0.0.1")
+    assert (read.details["page"], read.details["references"]) == (
+        "routing_preview",
+        [complaint.reference],
+    )
 
 
 def test_queues_and_policy_by_the_centre_lead(world, login):

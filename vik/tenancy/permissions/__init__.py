@@ -24,6 +24,13 @@ the read grants kept by conversations come from a provider conversations registe
 (`choices.Audience`, re-exported by knowledge).
 """
 
+from .audit import (
+    DATA_PROTECTION_REGION_ROLES,
+    audit_events_visible,
+    audit_regions,
+    can_read_audit_log,
+    can_see_data_access,
+)
 from .configuration import (
     MANAGING_CENTRE_ROLES,
     ROUTING_REGION_ROLES,
@@ -51,7 +58,10 @@ from .knowledge import (
     articles_readable,
     articles_reviewed,
     can_author_article,
+    can_change_article_files,
+    can_publish_article_files,
     can_review_article,
+    can_see_draft_files,
     can_view_knowledge_metrics,
     knowledge_metrics_centres,
     knowledge_usage_visible,
@@ -105,6 +115,7 @@ from .workspace import (
 )
 
 __all__ = [
+    "DATA_PROTECTION_REGION_ROLES",
     "KNOWLEDGE_AUTHOR_CENTRE_ROLES",
     "KNOWLEDGE_METRICS_CENTRE_ROLES",
     "KNOWLEDGE_METRICS_REGION_ROLES",
@@ -124,9 +135,12 @@ __all__ = [
     "articles_authored",
     "articles_readable",
     "articles_reviewed",
+    "audit_events_visible",
+    "audit_regions",
     "can_answer_consultation",
     "can_author_article",
     "can_be_assigned",
+    "can_change_article_files",
     "can_change_contact",
     "can_change_view",
     "can_consult",
@@ -142,8 +156,12 @@ __all__ = [
     "can_move_request_to",
     "can_reset_any_second_factor",
     "can_reset_second_factor",
+    "can_publish_article_files",
+    "can_read_audit_log",
     "can_review_article",
     "can_review_quarantine",
+    "can_see_data_access",
+    "can_see_draft_files",
     "can_share_view",
     "can_sign_in_by_oidc",
     "can_transfer_request_to",

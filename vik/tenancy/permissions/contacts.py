@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from ..choices import Role
 from .scoping import (
     VIEWING_CENTRE_ROLES,
     VIEWING_REGION_ROLES,
@@ -20,12 +21,17 @@ if TYPE_CHECKING:
     from ..types import Viewer
 
 
+# The data-protection officer reads the region's contacts (to see who read their data); they
+# get no request queue, and `can_change_contact` gives them no change.
+CONTACT_VIEWING_REGION_ROLES = VIEWING_REGION_ROLES | {Role.DATA_PROTECTION_OFFICER}
+
+
 def contacts_visible(user: Viewer) -> Q:
-    """The filter on contacts.Contact: region-wide roles see the region's contacts; centre staff
-    see the contacts of the requests they can see."""
+    """The filter on contacts.Contact: region-wide roles (and the data-protection officer) see
+    the region's contacts; centre staff see the contacts of the requests they can see."""
     return scope_filter(
         user,
-        region_roles=VIEWING_REGION_ROLES,
+        region_roles=CONTACT_VIEWING_REGION_ROLES,
         centre_roles=VIEWING_CENTRE_ROLES,
         centre_field="requests__centre_id",
     )

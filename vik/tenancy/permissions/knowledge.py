@@ -10,6 +10,11 @@ centre and its coordinators and administrators for the region, coordinators and
 administrators (of any region: the association coordinates) for articles of every region.
 An agent never publishes.
 
+Files of an article follow the text: who may write the article proposes a new file or the
+removal of one (`can_change_article_files`), in the article's draft; only its reviewers make
+that change public by publishing (`can_publish_article_files`). Files in a draft are for staff
+who may write or review the article (`can_see_draft_files`); citizens never get them.
+
 The usage metrics: knowledge editors for their centres, coordinators, analysts and
 administrators for their regions. Events without a centre (a portal reader whose municipality
 is unknown, the API) are counts of the whole installation and shown to all of them.
@@ -106,6 +111,25 @@ def can_review_article(user: Viewer, *, region_id: int | None, centre_id: int | 
     ):
         return True
     return region_id in _regional_editor_regions(scope)
+
+
+def can_change_article_files(user: Viewer, *, region_id: int | None, centre_id: int | None) -> bool:
+    """Add a file to, or remove one from, the draft of an article of this scope."""
+    return can_author_article(user, region_id=region_id, centre_id=centre_id)
+
+
+def can_publish_article_files(
+    user: Viewer, *, region_id: int | None, centre_id: int | None
+) -> bool:
+    """Make the draft's files what readers download: who publishes the article's text."""
+    return can_review_article(user, region_id=region_id, centre_id=centre_id)
+
+
+def can_see_draft_files(user: Viewer, *, region_id: int | None, centre_id: int | None) -> bool:
+    """Download a file that waits in the draft (to review it)."""
+    return can_author_article(user, region_id=region_id, centre_id=centre_id) or can_review_article(
+        user, region_id=region_id, centre_id=centre_id
+    )
 
 
 def articles_authored(user: Viewer) -> Q:

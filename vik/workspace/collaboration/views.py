@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vik.conversations import selectors as conversations
+from vik.conversations import services as conversations_services
 from vik.core.errors import VikError
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
@@ -37,6 +38,9 @@ def macro_rendered(request: StaffRequest, reference: str, pk: int) -> JsonRespon
     except Macro.DoesNotExist:
         raise Http404 from None
     text = selectors.macro_render(macro=macro, request=item, agent=request.user)
+    conversations_services.request_macro_rendered(
+        request=item, macro_id=macro.pk, by=request.user, http_request=request
+    )
     return JsonResponse({"id": macro.pk, "name": macro.name, "text": text})
 
 

@@ -11,8 +11,11 @@ from vik.audit.services import audit_record
 from vik.contacts.models import Contact
 from vik.contacts.selectors import contacts_for
 from vik.conversations.selectors import requests_for
+from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.permissions.gdpr import contacts_gdpr_visible
+
+from ..audit.selectors import contact_data_access
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffRequest
@@ -38,8 +41,21 @@ def contact_detail(request: StaffRequest, pk: int) -> HttpResponse:
         .select_related("centre", "topic")
         .order_by("-created_at")
     )
+    # "Who saw this person's data": the data-protection officer only; reading it is audited.
+    data_access = None
+    if permissions.can_see_data_access(request.user, region_id=contact.region_id):
+        data_access = contact_data_access(contact=contact)
+        audit_record(
+            actor=request.user, action="audit.read", target=contact, personal_data=True,
+            request=request, details={"page": "contact", "shown": len(data_access)},
+        )  # fmt: skip
     return render(
         request,
         "workspace/contact_detail.html",
-        {"contact": contact, "identities": contact.identities.all(), "requests": requests},
+        {
+            "contact": contact,
+            "identities": contact.identities.all(),
+            "requests": requests,
+            "data_access": data_access,
+        },
     )

@@ -93,6 +93,15 @@ def request_list(request: StaffRequest) -> HttpResponse:
         else selectors.RequestFilters()
     )
     page = selectors.request_page(user=user, filters=filters, cursor=request.GET.get("after", ""))
+    # One audit event per page shown, with what was asked (the search text too) and what it showed.
+    services.requests_listed(
+        by=user,
+        http_request=request,
+        filters={name: params.get(name, "") for name in _LIST_FILTER_NAMES},
+        references=[item.reference for item in page.items],
+        view=str(active_view.key) if active_view is not None else "",
+        more=bool(request.GET.get("after")),
+    )
     query = request.GET.copy()
     query.pop("after", None)
     context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
@@ -363,6 +372,9 @@ def attachment_download(request: StaffRequest, reference: str, pk: int) -> FileR
     not run in the workspace's origin."""
     item = selectors.request_get(user=request.user, reference=reference)
     attachment = get_object_or_404(Attachment, pk=pk, interaction__request=item)
+    services.request_attachment_downloaded(
+        request=item, attachment=attachment, by=request.user, http_request=request
+    )
     return attachment_response(attachment)
 
 
@@ -423,11 +435,15 @@ def request_split(request: StaffRequest, reference: str, pk: int) -> HttpRespons
 @staff_member_required
 def consultation_list(request: StaffRequest) -> HttpResponse:
     """The questions other centres asked the user's centres, still unanswered."""
-    return render(
-        request,
-        "workspace/consultation_list.html",
-        {"consultations": selectors.consultations_open(user=request.user)},
+    consultations = list(selectors.consultations_open(user=request.user))
+    services.requests_listed(
+        by=request.user,
+        http_request=request,
+        filters={},
+        references=[consultation.request.reference for consultation in consultations],
+        page="consultations",
     )
+    return render(request, "workspace/consultation_list.html", {"consultations": consultations})
 
 
 @staff_member_required

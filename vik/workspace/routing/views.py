@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from vik.conversations import services as conversations
 from vik.conversations.routing_preview import requests_rule_preview
 from vik.core.errors import VikError
 from vik.routing import services as routing
@@ -45,7 +46,15 @@ def _editor(
     context: dict[str, Any] = {"form": form, "region": region, "rule": rule}
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            context["preview"] = requests_rule_preview(rule=form.unsaved_rule())
+            preview = requests_rule_preview(rule=form.unsaved_rule())
+            context["preview"] = preview
+            conversations.requests_listed(
+                by=request.user,
+                http_request=request,
+                filters={"rule": form.cleaned_data["name"]},
+                references=[row.request.reference for row in preview.rows],
+                page="routing_preview",
+            )
         else:
             data = form.cleaned_data
             fields = {

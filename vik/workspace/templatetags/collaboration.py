@@ -39,6 +39,12 @@ def manages_macros(user: Viewer) -> bool:
 
 
 @register.filter
+def reads_audit_log(user: Viewer) -> bool:
+    """The data-protection officer's link to the audit log (issue 14)."""
+    return permissions.can_read_audit_log(user)
+
+
+@register.filter
 def mentions(text: str) -> SafeString:
     """The note's text with its @mentions marked (the text itself escaped)."""
     escaped = escape(text)
