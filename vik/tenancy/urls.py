@@ -9,4 +9,8 @@ staff_urlpatterns = [
     path("logout/", staff.LogoutView.as_view(), name="logout"),
     path("password/", staff.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", staff.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("security/lockouts/", staff.lockout_list, name="lockout_list"),
+    path("security/lockouts/release", staff.lockout_release, name="lockout_release"),
+    path("session/", staff.session_status, name="session_status"),
+    path("session/extend", staff.session_extend, name="session_extend"),
 ]
