@@ -318,6 +318,8 @@ AXES_RESET_ON_SUCCESS = True
 # A refused attempt during a lock does not prolong it: the page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Successful sign-ins are not kept by axes (a table with addresses that would only grow).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Sessions of staff end VIK_SESSION_MAX_HOURS after sign-in and after VIK_SESSION_IDLE_MINUTES
 # without a request of the user's own (polls of the notification bell and presence do not
