@@ -49,6 +49,7 @@ class SessionLimitsMiddleware:
             now = time.time()  # the sign-in itself (any login view), or a session from before
             request.session[SESSION_STARTED] = now
             request.session[LAST_ACTIVITY] = now
+            request.session.pop(LOGOUT_REASON, None)
         return response
 
     def process_view(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from vik.tenancy.middleware import LAST_ACTIVITY, SESSION_STARTED
+from vik.tenancy.middleware import LAST_ACTIVITY, LOGOUT_REASON, SESSION_STARTED
 from vik.testing.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def test_an_idle_session_ends_and_the_login_page_says_why(world, client):
     assert "_auth_user_id" not in client.session
     login = client.get(response["Location"]).content.decode()
     assert "Po 30 minutách bez aktivity jste byli odhlášeni." in login
-    assert "bez aktivity jste byli" not in client.get("/staff/login/").content.decode()  # once
+    assert "bez aktivity jste byli" in client.get("/staff/login/").content.decode()  # reloaded
+    signed_in(client, world.alice)
+    assert LOGOUT_REASON not in client.session  # a new session forgets why the last one ended
 
 
 def test_activity_keeps_the_session_but_polls_do_not(world, client):

@@ -44,7 +44,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        reason = self.request.session.pop(LOGOUT_REASON, None)
+        # Kept until the next sign-in: the page may be loaded twice (a poll and the warning
+        # both send the page here when the session ends).
+        reason = self.request.session.get(LOGOUT_REASON)
         return {
             **super().get_context_data(**kwargs),
             "login_hint": settings.VIK_LOGIN_HINT,
