@@ -18,9 +18,11 @@ from .models import User
 from .types import StaffUser
 
 
-def _lock_target(*, username: str | None, ip_address: str | None) -> models.Model | None:
-    """What the audit event is about: the account if it exists, else the failure row."""
-    user = User.objects.filter(username=username).first() if username else None
+def _lock_target(
+    *, username: str | None, ip_address: str | None, account: bool = True
+) -> models.Model | None:
+    """What the audit event is about: the locked account if it exists, else the failure row."""
+    user = User.objects.filter(username=username).first() if username and account else None
     if user is not None:
         return user
     rows = AccessAttempt.objects.filter(ip_address=ip_address)
@@ -30,9 +32,17 @@ def _lock_target(*, username: str | None, ip_address: str | None) -> models.Mode
     return row
 
 
-def lockout_record(*, request: HttpRequest, username: str | None, ip_address: str | None) -> None:
-    """Audit the moment a sign-in lock begins (called by the axes handler, `signin`)."""
-    target = _lock_target(username=username, ip_address=ip_address)
+def lockout_record(
+    *,
+    request: HttpRequest,
+    username: str | None,
+    ip_address: str | None,
+    account_locked: bool,
+    address_locked: bool,
+) -> None:
+    """Audit the moment a sign-in lock begins (called by the axes handler, `signin`): of the
+    account (the event is about the user) or of the address (about the failure row)."""
+    target = _lock_target(username=username, ip_address=ip_address, account=account_locked)
     if target is None:
         return
     audit_record(
@@ -43,6 +53,11 @@ def lockout_record(*, request: HttpRequest, username: str | None, ip_address: st
         details={
             "username": username or "",
             "ip_address": ip_address or "",
+            "locked": [
+                kind
+                for kind, locked in (("account", account_locked), ("address", address_locked))
+                if locked
+            ],
             "path": request.path,
             "cooloff_minutes": settings.VIK_LOGIN_COOLOFF_MINUTES,
             "until": (

@@ -98,10 +98,15 @@ class AccountAndAddressHandler(AxesDatabaseHandler):  # type: ignore[misc]
         was_locked = bool(getattr(request, "axes_locked_out", False))
         super().user_login_failed(sender, credentials, request=request, **kwargs)
         if request is not None and not was_locked and getattr(request, "axes_locked_out", False):
+            username = get_client_username(request, credentials)
+            ip_address = request.axes_ip_address  # type: ignore[attr-defined]
+            counts = failure_counts(username=username, ip_address=ip_address)
             services.lockout_record(
                 request=request,
-                username=get_client_username(request, credentials),
-                ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
+                username=username,
+                ip_address=ip_address,
+                account_locked=counts.account_locked,
+                address_locked=counts.address_locked,
             )
 
     def reset_user_attempts(

@@ -57,6 +57,7 @@ def test_brute_force_locks_the_account_with_a_czech_page_and_an_audit_event(worl
     assert [(e.object_type, e.object_id) for e in events] == [("tenancy.user", str(world.alice.pk))]
     assert events[0].details["username"] == "alice"
     assert events[0].details["ip_address"] == "203.0.113.7"
+    assert events[0].details["locked"] == ["account"]
     assert events[0].ip_address == "203.0.113.7"
 
 
@@ -79,6 +80,8 @@ def test_an_address_is_locked_across_accounts_and_audited_without_a_user(world, 
     event = AuditEvent.objects.get(action="auth.lockout")
     assert event.details["ip_address"] == "203.0.113.9"
     assert event.details["username"] == "erin"
+    assert event.details["locked"] == ["address"]
+    assert event.object_type == "axes.accessattempt"  # not erin's account: hers is not locked
 
 
 def test_the_admin_login_is_locked_too(world, client):
