@@ -40,3 +40,8 @@ urlpatterns = [
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("", include((portal_urlpatterns, "portal"))),
 ]
+
+handler400 = "vik.core.error_pages.bad_request"
+handler403 = "vik.core.error_pages.permission_denied"
+handler404 = "vik.core.error_pages.page_not_found"
+handler500 = "vik.core.error_pages.server_error"

@@ -357,3 +357,79 @@ VIK_RETENTION_AUDIT_EVENTS_DAYS = env_int("VIK_RETENTION_AUDIT_EVENTS_DAYS", 182
 # How often the periodic job looks (one worker per interval claims the run).
 VIK_RETENTION_INTERVAL_MINUTES = env_int("VIK_RETENTION_INTERVAL_MINUTES", 60)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.gdpr.services.retention_apply_due"]
+# --- Staff sign-in, sessions and transport security (issue 14) ---
+# Failed staff sign-ins (the staff login and the admin login) are counted by django-axes in the
+# database. An account is locked after VIK_LOGIN_FAILURE_LIMIT failures from anywhere, an
+# address after VIK_LOGIN_ADDRESS_FAILURE_LIMIT failures on any accounts; a lock lifts
+# VIK_LOGIN_COOLOFF_MINUTES after the last failure, or when a centre lead, a region
+# administrator or a superuser releases it (/staff/security/lockouts/).
+VIK_LOGIN_FAILURE_LIMIT = env_int("VIK_LOGIN_FAILURE_LIMIT", 5)
+VIK_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("VIK_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+VIK_LOGIN_COOLOFF_MINUTES = env_int("VIK_LOGIN_COOLOFF_MINUTES", 15)
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "vik.tenancy.signin.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "vik.tenancy.signin.failure_limit"
+AXES_COOLOFF_TIME = "vik.tenancy.signin.cooloff"
+AXES_LOCKOUT_CALLABLE = "vik.tenancy.views.staff.locked_out"
+AXES_CLIENT_IP_CALLABLE = "vik.core.network.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock does not prolong it: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# Successful sign-ins are not kept by axes (a table with addresses that would only grow).
+AXES_DISABLE_ACCESS_LOG = True
+
+# Sessions of staff end VIK_SESSION_MAX_HOURS after sign-in and after VIK_SESSION_IDLE_MINUTES
+# without a request of the user's own (polls of the notification bell and presence do not
+# count); the page warns VIK_SESSION_WARNING_MINUTES before.
+VIK_SESSION_MAX_HOURS = env_int("VIK_SESSION_MAX_HOURS", 10)
+VIK_SESSION_IDLE_MINUTES = env_int("VIK_SESSION_IDLE_MINUTES", 30)
+VIK_SESSION_WARNING_MINUTES = env_int("VIK_SESSION_WARNING_MINUTES", 2)
+SESSION_COOKIE_AGE = VIK_SESSION_MAX_HOURS * 3600
+
+# Behind a reverse proxy: how many proxies in front of VIK append to X-Forwarded-For. The
+# client's address (sign-in lockouts, the audit log) is the entry that many places from the
+# right; 0 (the default) takes the connection's address and ignores the header, which a client
+# could forge.
+VIK_TRUSTED_PROXY_COUNT = env_int("VIK_TRUSTED_PROXY_COUNT", 0)
+# The header the proxy sets to "https" for a request that came over TLS, e.g.
+# X-Forwarded-Proto. Only set it when the proxy always sets (or strips) it.
+VIK_PROXY_SSL_HEADER = env_str("VIK_PROXY_SSL_HEADER")
+if VIK_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + VIK_PROXY_SSL_HEADER.strip().upper().replace("-", "_"),
+        "https",
+    )
+_SERVED_OVER_HTTPS = not DEBUG and SITE_URL.startswith("https")
+SECURE_SSL_REDIRECT = env_bool("VIK_SSL_REDIRECT", _SERVED_OVER_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may come over plain HTTP
+SECURE_HSTS_SECONDS = env_int("VIK_HSTS_SECONDS", 31_536_000 if _SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VIK_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("VIK_HSTS_PRELOAD", False)
+# Preload (security.W021) is a decision of the owner of the registrable domain (the region's
+# kr-….cz), not of an application served on one of its host names: off by default, and the
+# check that asks for it is silenced. VIK_HSTS_PRELOAD=true sends it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = env_bool("VIK_SECURE_COOKIES", _SERVED_OVER_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+# Pages never kept by a browser or a proxy cache: the workspace and a citizen's tracking page.
+VIK_NO_STORE_PATHS = [r"^/staff/", r"^/admin/", r"^/sledovani/"]
+CSRF_FAILURE_VIEW = "vik.core.error_pages.csrf_failure"
+# The session limits right after authentication: an expired session is logged out before the
+# second factor or any view sees it.
+_AUTHENTICATION = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE = [
+    *MIDDLEWARE[: _AUTHENTICATION + 1],
+    "vik.tenancy.middleware.SessionLimitsMiddleware",
+    *MIDDLEWARE[_AUTHENTICATION + 1 :],
+    "vik.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks
+]
+# axes logs every failure at INFO; its warnings (a lock) are what an operator needs.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -28,3 +28,7 @@ VIK_MFA_REQUIRED_ROLES = []
 
 # WhiteNoise serves from the finders here, but warns when STATIC_ROOT does not exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# django-axes needs the request in authenticate(), which the test client's `login()` does not
+# pass; the tests of sign-in throttling turn it on (vik/tenancy/tests/test_signin.py).
+AXES_ENABLED = False

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import HttpRequest
 
+from vik.core import network
+
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -14,9 +16,8 @@ if TYPE_CHECKING:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address by VIK's one rule (`vik.core.network`, the proxy setting)."""
+    return network.client_ip(request)
 
 
 def audit_record(

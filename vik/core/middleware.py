@@ -1,7 +1,9 @@
-"""Czech first: the language is Czech unless the visitor chose another with the switch."""
+"""Czech first (the language is Czech unless the visitor chose another with the switch), a strict
+Content-Security-Policy, and no caching of pages with personal data."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -67,4 +69,20 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):  # the admin has its own inline scripts
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on the pages matching `VIK_NO_STORE_PATHS` (the workspace, the
+    admin, a citizen's tracking page): neither the browser (its back button, its disk) nor a
+    proxy keeps a copy of personal data once the page is left."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.paths = [re.compile(pattern) for pattern in settings.VIK_NO_STORE_PATHS]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if any(path.match(request.path) for path in self.paths):
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,15 +1,22 @@
-"""Reading the network: which centre is competent for a topic in a municipality."""
+"""Reading the network (which centre is competent for a topic in a municipality) and the
+sign-in lockouts a viewer may release."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from vik.core.memo import remembered
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
+from . import permissions, signin
 from .choices import Role
 from .models import Competence, InformationCentre, User
+from .types import Viewer
 
 
 def centre_competent(
@@ -81,3 +88,93 @@ def assignable_users(*, centre_id: int | None, region_id: int) -> QuerySet[User]
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+@dataclass(frozen=True)
+class AccountLockout:
+    username: str
+    user: User | None
+    failures: int
+    last_failure: datetime
+    last_address: str | None
+    locked_until: datetime
+
+
+@dataclass(frozen=True)
+class AddressLockout:
+    ip_address: str
+    failures: int
+    accounts: int
+    last_failure: datetime
+    locked_until: datetime
+
+
+def account_lockouts(viewer: Viewer) -> list[AccountLockout]:
+    """Accounts locked now whose lock the viewer may release (an account name nobody has:
+    superusers only), the most recent first."""
+    rows = (
+        signin.recent_attempts()
+        .exclude(username=None)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.VIK_LOGIN_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    locked = list(rows)
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[r["username"] for r in locked]).filter(
+            permissions.lockout_accounts_managed(viewer)
+        )
+    }
+    unknown_visible = permissions.can_release_address(viewer)
+    known = set(
+        User.objects.filter(username__in=[r["username"] for r in locked]).values_list(
+            "username", flat=True
+        )
+    )
+    result = []
+    for row in locked:
+        name = row["username"]
+        if name not in users and (name in known or not unknown_visible):
+            continue
+        last_row = signin.recent_attempts().filter(username=name).order_by("-attempt_time").first()
+        result.append(
+            AccountLockout(
+                username=name,
+                user=users.get(name),
+                failures=row["failures"],
+                last_failure=row["last"],
+                last_address=last_row.ip_address if last_row else None,
+                locked_until=row["last"] + signin.cooloff(),
+            )
+        )
+    return result
+
+
+def address_lockouts(viewer: Viewer) -> list[AddressLockout]:
+    """Addresses locked now; only a superuser sees (and releases) them."""
+    if not permissions.can_release_address(viewer):
+        return []
+    rows = (
+        signin.recent_attempts()
+        .exclude(ip_address=None)
+        .values("ip_address")
+        .annotate(
+            failures=Sum("failures_since_start"),
+            accounts=Count("username", distinct=True),
+            last=Max("attempt_time"),
+        )
+        .filter(failures__gte=settings.VIK_LOGIN_ADDRESS_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    return [
+        AddressLockout(
+            ip_address=row["ip_address"],
+            failures=row["failures"],
+            accounts=row["accounts"],
+            last_failure=row["last"],
+            locked_until=row["last"] + signin.cooloff(),
+        )
+        for row in rows
+    ]

@@ -11,4 +11,8 @@ staff_urlpatterns = [
     path("password/done/", staff.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("oidc/start/", oidc.OidcStartView.as_view(), name="oidc_start"),
     path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
+    path("security/lockouts/", staff.lockout_list, name="lockout_list"),
+    path("security/lockouts/release", staff.lockout_release, name="lockout_release"),
+    path("session/", staff.session_status, name="session_status"),
+    path("session/extend", staff.session_extend, name="session_extend"),
 ]

@@ -66,6 +66,14 @@ from .knowledge import (
     knowledge_metrics_centres,
     knowledge_usage_visible,
 )
+from .lockouts import (
+    LOCKOUT_CENTRE_ROLES,
+    LOCKOUT_REGION_ROLES,
+    can_manage_lockouts,
+    can_release_account,
+    can_release_address,
+    lockout_accounts_managed,
+)
 from .mfa import can_reset_any_second_factor, can_reset_second_factor, requires_second_factor
 from .network import (
     can_answer_consultation,
@@ -121,6 +129,8 @@ __all__ = [
     "KNOWLEDGE_METRICS_REGION_ROLES",
     "KNOWLEDGE_REGION_ROLES",
     "KNOWLEDGE_REVIEW_CENTRE_ROLES",
+    "LOCKOUT_CENTRE_ROLES",
+    "LOCKOUT_REGION_ROLES",
     "MACRO_CENTRE_ROLES",
     "MANAGING_CENTRE_ROLES",
     "ROUTING_REGION_ROLES",
@@ -148,6 +158,7 @@ __all__ = [
     "can_edit_routing",
     "can_manage_any_macro",
     "can_manage_any_sla",
+    "can_manage_lockouts",
     "can_manage_macro",
     "can_manage_queues",
     "can_manage_sla",
@@ -156,6 +167,8 @@ __all__ = [
     "can_move_request_to",
     "can_publish_article_files",
     "can_read_audit_log",
+    "can_release_account",
+    "can_release_address",
     "can_reset_any_second_factor",
     "can_reset_second_factor",
     "can_review_article",
@@ -180,6 +193,7 @@ __all__ = [
     "is_staff_member",
     "knowledge_metrics_centres",
     "knowledge_usage_visible",
+    "lockout_accounts_managed",
     "macros_available",
     "macros_managed",
     "member_centres",

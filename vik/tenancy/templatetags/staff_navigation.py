@@ -1,10 +1,12 @@
-"""What the staff navigation offers a user: only the pages they may use."""
+"""What the staff navigation offers a user: only the pages they may use; the session limits
+the idle warning counts with."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django import template
+from django.conf import settings
 
 from vik.tenancy import permissions
 
@@ -27,3 +29,18 @@ def edits_routing(user: Viewer) -> bool:
 @register.filter
 def manages_sla(user: Viewer) -> bool:
     return permissions.can_manage_any_sla(user)
+
+
+@register.filter
+def manages_lockouts(user: Viewer) -> bool:
+    return permissions.can_manage_lockouts(user)
+
+
+@register.simple_tag
+def session_seconds(which: str) -> int:
+    """The idle timeout or the warning before it, in seconds, for the idle warning."""
+    minutes = {
+        "idle": settings.VIK_SESSION_IDLE_MINUTES,
+        "warning": settings.VIK_SESSION_WARNING_MINUTES,
+    }[which]
+    return int(minutes * 60)
