@@ -10,6 +10,7 @@ it refused, on the same page, with the text kept.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,7 +177,10 @@ def reads_citizen_body(
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_handlers = [CitizenBodyHandler(request)]
+        # Something before the view (a middleware) read the body already: it is parsed as
+        # Django parses it, and this reader cannot help any more.
+        with contextlib.suppress(AttributeError):
+            request.upload_handlers = [CitizenBodyHandler(request)]
         return protected(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)
