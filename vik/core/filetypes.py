@@ -18,6 +18,8 @@ HEAD_BYTES = 4  # enough for every signature above
 # Shown to citizens as what they may attach (the two data-box formats would only puzzle them).
 ALLOWED_SHOWN = ", ".join(sorted(ALLOWED_EXTENSIONS - {"isdoc", "zfo"}))
 NAME_MAX_CHARS = 120
+# Most file systems allow 255 bytes per name: four-byte characters (emoji) must not pass it.
+NAME_MAX_BYTES = 240
 
 
 def extension(name: str) -> str:
@@ -36,10 +38,12 @@ def shortened_name(name: str, limit: int = NAME_MAX_CHARS) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = unicodedata.normalize("NFC", " ".join(name.split()).strip(" ."))
-    if len(name) <= limit:
+    if len(name) <= limit and len(name.encode()) <= NAME_MAX_BYTES:
         return name
     suffix = PurePath(name).suffix
     if len(suffix) > 16:  # not an extension, just a dot in a long name
         suffix = ""
-    stem = name[: len(name) - len(suffix)]
-    return stem[: limit - len(suffix) - 1].rstrip(" .") + "…" + suffix
+    stem = name[: len(name) - len(suffix)][: limit - len(suffix) - 1]
+    while len((stem + "…" + suffix).encode()) > NAME_MAX_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(" .") + "…" + suffix
