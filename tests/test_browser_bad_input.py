@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.test_browser_web_form import MUNICIPALITY, Watch, assert_accessible
 from vik.conversations.models import Request
@@ -47,13 +47,12 @@ def test_a_too_large_file_keeps_the_text_and_the_good_file(
     form.locator("#id_email").fill("jana.dvorakova@example.cz")
     form.locator("#id_municipality").fill(MUNICIPALITY)
     form.locator("#id_message").fill(QUESTION)
-    form.locator("#id_attachments").set_input_files(
-        [
-            {"name": "velky-sken.pdf", "mimeType": "application/pdf",
-             "buffer": b"%PDF-1.4 " + b"0" * (30 * MB)},
-            {"name": "vymer.pdf", "mimeType": "application/pdf", "buffer": GOOD},
-        ]
-    )  # fmt: skip
+    files: list[FilePayload] = [
+        {"name": "velky-sken.pdf", "mimeType": "application/pdf",
+         "buffer": b"%PDF-1.4 " + b"0" * (30 * MB)},
+        {"name": "vymer.pdf", "mimeType": "application/pdf", "buffer": GOOD},
+    ]  # fmt: skip
+    form.locator("#id_attachments").set_input_files(files)
     form.locator("#id_consent").check()
     started = time.monotonic()
     form.locator("button[type=submit]").click()
