@@ -433,3 +433,12 @@ MIDDLEWARE = [
 ]
 # axes logs every failure at INFO; its warnings (a lock) are what an operator needs.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# --- Bad input keeps the citizen's words (issue 14) ---
+# The portal's forms read their body themselves (vik/channels/web/uploads.py): past this many
+# bytes nothing more is read, and the form says which file did not arrive. Text fields come
+# first, so they survive; keep the front proxy's body limit (nginx client_max_body_size) above.
+VIK_WEB_FORM_MAX_BODY_BYTES = env_int("VIK_WEB_FORM_MAX_BODY_BYTES", 100 * 1024 * 1024)
+# How long the files that passed on a failed attempt are kept for the next one.
+VIK_WEB_FORM_KEPT_FILES_HOURS = env_int("VIK_WEB_FORM_KEPT_FILES_HOURS", 2)
+VIK_PERIODIC_JOBS += ["vik.channels.web.kept.kept_files_prune"]

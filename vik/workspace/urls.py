@@ -41,6 +41,11 @@ staff_urlpatterns: list[URLPattern] = [
         requests.attachment_download,
         name="attachment",
     ),
+    path(
+        "requests/<str:reference>/interactions/<int:pk>/raw",
+        requests.interaction_raw,
+        name="interaction_raw",
+    ),
 ]
 
 # The contact page: who the person is and their requests (contacts/views.py).

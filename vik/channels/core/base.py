@@ -77,6 +77,10 @@ class ThreadHint:
     message_ids: tuple[str, ...] = ()
 
 
+# The raw payload's metadata key under which `NormalisedMessage.shortened` is kept.
+SHORTENED = "shortened"
+
+
 @dataclass
 class NormalisedMessage:
     sender_identities: list[tuple[str, str]]  # normalised (IdentityKind, value), best first
@@ -95,6 +99,9 @@ class NormalisedMessage:
     external_id: str = ""  # the channel's id of this message (e-mail Message-ID)
     auto_reply: str = ""  # why it was written by a machine ('' when a person wrote it)
     delivery_report: DeliveryReport | None = None
+    # What the channel's parser left out for its limits ({"kept_parts", "total_parts", "depth",
+    # "depth_limit"}); kept with the raw payload and shown with the message.
+    shortened: dict[str, int] | None = None
 
 
 def outbound_message_id(message: OutboundMessage, domain: str) -> str:

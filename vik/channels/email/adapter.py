@@ -88,6 +88,7 @@ class EmailAdapter(ChannelAdapter):
             ),
             external_id=parsed.message_id,
             auto_reply=parsed.auto_reply,
+            shortened=parsed.shortened.as_dict() if parsed.shortened else None,
         )
 
     def reply_recipient(self, request: Request) -> str | None:

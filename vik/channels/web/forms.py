@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from vik.contacts.choices import IdentityKind
@@ -18,13 +15,7 @@ from vik.territory.models import Municipality
 from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
 
-# What a citizen may attach: documents and pictures. Executables and scripts never pass, even
-# renamed: their first bytes are checked as well.
-ALLOWED_EXTENSIONS = {
-    "pdf", "jpg", "jpeg", "png", "gif", "tif", "tiff", "heic", "webp", "txt", "rtf", "csv",
-    "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "zfo", "xml", "isdoc",
-}  # fmt: skip
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+from .form_files import KeepsFilesMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,35 +32,6 @@ class MultipleFileField(forms.FileField):
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-def check_attachments(files: list[UploadedFile]) -> list[UploadedFile]:
-    limit = settings.VIK_ATTACHMENT_MAX_BYTES
-    if len(files) > settings.VIK_ATTACHMENT_MAX_COUNT:
-        raise forms.ValidationError(
-            _("You can attach at most %(count)d files.")
-            % {"count": settings.VIK_ATTACHMENT_MAX_COUNT}
-        )
-    for upload in files:
-        name = upload.name or ""
-        if upload.size and upload.size > limit:
-            raise forms.ValidationError(
-                _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.")
-                % {
-                    "name": name,
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(limit),
-                }
-            )
-        extension = PurePath(name).suffix.lower().lstrip(".")
-        head = upload.read(4)
-        upload.seek(0)
-        if extension not in ALLOWED_EXTENSIONS or head.startswith(EXECUTABLE_MAGIC):
-            raise forms.ValidationError(
-                _("The file “%(name)s” is not allowed. Attach documents or pictures (%(types)s).")
-                % {"name": name, "types": ", ".join(sorted(ALLOWED_EXTENSIONS - {"isdoc", "zfo"}))}
-            )
-    return files
 
 
 class ContactChannelsMixin(forms.Form):
@@ -97,7 +59,7 @@ class ContactChannelsMixin(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class RequestForm(ContactChannelsMixin):
+class RequestForm(KeepsFilesMixin, ContactChannelsMixin):
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
     name = forms.CharField(
         label=_("Your name"), max_length=200,
@@ -159,7 +121,7 @@ class RequestForm(ContactChannelsMixin):
         )
 
     def clean_attachments(self) -> list[UploadedFile]:
-        return check_attachments(self.cleaned_data["attachments"])
+        return self.attachments_clean(self.cleaned_data["attachments"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -175,7 +137,7 @@ class RequestForm(ContactChannelsMixin):
         return cleaned
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(KeepsFilesMixin, forms.Form):
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
     message = forms.CharField(
         label=_("Your message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
@@ -188,4 +150,4 @@ class FollowUpForm(forms.Form):
             self.initial.setdefault("submission_id", uuid.uuid4())
 
     def clean_attachments(self) -> list[UploadedFile]:
-        return check_attachments(self.cleaned_data["attachments"])
+        return self.attachments_clean(self.cleaned_data["attachments"])

@@ -26,6 +26,7 @@ from vik.territory.selectors import municipality_search
 
 from .forms import FollowUpForm, RequestForm
 from .services import web_accounts, web_follow_up_submit, web_request_submit
+from .uploads import reads_citizen_body, refused_uploads
 
 SUGGESTIONS = 3
 SUGGESTION_QUERY_LENGTH = 500  # the start of a long message says what it is about
@@ -47,11 +48,17 @@ def _region_ids() -> list[int]:
     return sorted({account.region_id for account in web_accounts()})
 
 
+@reads_citizen_body  # no input of the citizen's ends in a bare 400; their words stay
 def request_form(request: HttpRequest) -> HttpResponse:
     accounts = {account.region_id: account for account in web_accounts()}
     region_ids = sorted(accounts)
     if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES, region_ids=region_ids)
+        form = RequestForm(
+            request.POST,
+            request.FILES,
+            region_ids=region_ids,
+            refused_uploads=refused_uploads(request),
+        )
         if form.is_valid():
             data = form.cleaned_data
             if data["website"]:  # the honeypot: answer as if accepted, store nothing
@@ -73,6 +80,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             response = redirect("portal:submitted", submission_id=data["submission_id"])
             deflection.flow_end(response)  # the citizen did not find the answer
             return response
+        form.keep_accepted()  # the files that were fine need not be chosen again
         message = request.POST.get("message", "")
     else:
         message = request.GET.get("q", "")
@@ -123,6 +131,7 @@ def municipality_options(request: HttpRequest) -> HttpResponse:
 # The citizen's private tracking page: status, public replies, and a follow-up form -------------
 
 
+@reads_citizen_body
 def tracking(request: HttpRequest, token: str) -> HttpResponse:
     item = (
         Request.objects.select_related("centre", "topic", "municipality")
@@ -132,7 +141,7 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
     if item is None:
         raise Http404
     if request.method == "POST":
-        form = FollowUpForm(request.POST, request.FILES)
+        form = FollowUpForm(request.POST, request.FILES, refused_uploads=refused_uploads(request))
         if form.is_valid():
             web_follow_up_submit(
                 request=item,
@@ -143,6 +152,7 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
             )
             messages.success(request, _("Thank you, we have received your message."))
             return redirect("portal:tracking", token=token)
+        form.keep_accepted()
     else:
         form = FollowUpForm()
     return render(

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from vik.channels.core import services as channel_services
 from vik.channels.core.base import (
+    SHORTENED,
     DeliveryReport,
     NormalisedMessage,
     PayloadIgnored,
@@ -140,11 +141,23 @@ def _process_claimed(token: uuid.UUID, ids: list[int]) -> None:
                 state=PayloadState.PROCESSED, processed_at=clock.now(), next_attempt_at=None,
                 last_error="", claim_token=None,
             )  # fmt: skip
+            _shortened_record([(p, m) for p, m in parsed if p.pk in done])
             by_pk = {p.pk: p for p in payloads}
             parents.notes_record(by_pk, {pk: n for pk, n in notes.items() if pk in done})
         parents.replies_wake(done | settled)
     for payload, problem in failed:
         _inbound_failed(payload, problem)
+
+
+def _shortened_record(applied: list[tuple[InboundPayload, NormalisedMessage]]) -> None:
+    """Keep on the raw payload what its parser left out for its limits (SHORTENED), for the
+    request page to say so. Updates the payload in memory too, for `notes_record` after it."""
+    for payload, message in applied:
+        if message.shortened:
+            metadata = dict(payload.metadata) if isinstance(payload.metadata, dict) else {}
+            metadata[SHORTENED] = message.shortened
+            payload.metadata = metadata
+            InboundPayload.objects.filter(pk=payload.pk).update(metadata=metadata)
 
 
 def _replies_wait(

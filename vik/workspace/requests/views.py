@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ from vik.tenancy.selectors import assignable_users
 from ..collaboration.services import reply_send
 from ..saved_views import selectors as saved_views
 from ..saved_views.forms import SavedViewForm
+from .downloads import dangerous_attachment_page, raw_mail_response
 from .forms import (
     AssignForm,
     BulkActionForm,
@@ -51,6 +52,7 @@ from .forms import (
     TopicForm,
     TransferForm,
 )
+from .message_facts import attachment_is_dangerous, message_facts
 from .selectors import bulk_choices
 
 if TYPE_CHECKING:
@@ -240,11 +242,16 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     }
 
 
+def _with_message_facts(context: dict[str, Any]) -> dict[str, Any]:
+    return {**context, "message_facts": message_facts(context["timeline"])}
+
+
 @staff_member_required
 def request_detail(request: StaffRequest, reference: str) -> HttpResponse:
     item = selectors.request_get(user=request.user, reference=reference)
     services.request_viewed(request=item, by=request.user, http_request=request)
-    return render(request, "workspace/request_detail.html", _detail_context(request, item))
+    context = _with_message_facts(_detail_context(request, item))
+    return render(request, "workspace/request_detail.html", context)
 
 
 # The formatted message in its own document: no script at all, framed by VIK's pages only.
@@ -367,15 +374,24 @@ request_centre = _action(
 
 
 @staff_member_required
-def attachment_download(request: StaffRequest, reference: str, pk: int) -> FileResponse:
+def attachment_download(request: StaffRequest, reference: str, pk: int) -> HttpResponseBase:
     """Attachments are always downloaded, never shown inline: a citizen's HTML or SVG file must
-    not run in the workspace's origin."""
+    not run in the workspace's origin. One of a dangerous type only after a confirmation."""
     item = selectors.request_get(user=request.user, reference=reference)
     attachment = get_object_or_404(Attachment, pk=pk, interaction__request=item)
+    if request.method != "POST" and attachment_is_dangerous(attachment):
+        return dangerous_attachment_page(request, item, attachment)
     services.request_attachment_downloaded(
         request=item, attachment=attachment, by=request.user, http_request=request
     )
     return attachment_response(attachment)
+
+
+@staff_member_required
+def interaction_raw(request: StaffRequest, reference: str, pk: int) -> HttpResponse:
+    """The raw e-mail a message was made of (.eml), e.g. when the parser had to shorten it."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    return raw_mail_response(request, item, selectors.interaction_get(request=item, pk=pk))
 
 
 @staff_member_required

@@ -33,6 +33,7 @@ from .results import (
     MailAttachment,
     MailUnparseable,
     ParsedMail,
+    Shortened,
     describe,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "MailAttachment",
     "MailUnparseable",
     "ParsedMail",
+    "Shortened",
     "describe",
     "idempotency_key",
     "parse_mail",

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from email.message import Message
 
 from ..charsets import decode_bytes, decode_words, header_text
 from ..mime import clean_text, first_id, id_list
 from .headers import _scan_header_fields
-from .results import FALLBACK, MAX_IDS, MailUnparseable, ParsedMail, _Budget
+from .results import (
+    FALLBACK,
+    MAX_DEPTH,
+    MAX_IDS,
+    MAX_PARTS,
+    MailUnparseable,
+    ParsedMail,
+    Shortened,
+    _Budget,
+)
 from .tree import _LEADING_BLANK_LINES, _parse_tree
 from .walk import _build
 
@@ -26,13 +36,34 @@ def parse_mail(raw: bytes) -> ParsedMail:
             "no header fields: the input does not begin with 'Name: value' lines, "
             "so it is not an e-mail message"
         )
+    budget = _Budget()
     try:
-        parsed = _build(msg, 0, _Budget())
+        parsed = _build(msg, 0, budget)
     except Exception as exc:  # a bug or a stdlib surprise must not stop the mailbox
         return _headers_only(data, f"{FALLBACK}: {type(exc).__name__}: {exc}"[:300])
     if tree_defects:
         parsed = _with_defects(parsed, tree_defects)
+    shortened = _shortened(msg, budget)
+    if shortened is not None:
+        parsed = replace(parsed, shortened=shortened)
     return parsed
+
+
+def _shortened(msg: Message, budget: _Budget) -> Shortened | None:
+    """What MAX_PARTS and MAX_DEPTH left out, for the clerk to see; None if nothing."""
+    total = deepest = 0
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    while stack:
+        part, depth = stack.pop()
+        total += 1
+        deepest = max(deepest, depth)
+        payload = getattr(part, "_payload", None)
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    if not budget.exhausted and deepest <= MAX_DEPTH:
+        return None
+    kept = min(budget.parts, MAX_PARTS)
+    return Shortened(kept_parts=kept, total_parts=max(total, kept), depth=deepest)
 
 
 def _headers_only(data: bytes, reason: str) -> ParsedMail:

@@ -39,6 +39,19 @@ class MailAttachment:
 
 
 @dataclass(frozen=True)
+class Shortened:
+    """What the limits cut from a message: MIME parts kept of all, and how deep it nests."""
+
+    kept_parts: int
+    total_parts: int
+    depth: int
+    depth_limit: int = MAX_DEPTH
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class ParsedMail:
     """Everything VIK uses from one message; problems met on the way are in `defects`."""
 
@@ -60,6 +73,7 @@ class ParsedMail:
     bounce: BounceReport | None
     headers: dict[str, str]
     defects: tuple[str, ...]
+    shortened: Shortened | None = None  # None: nothing was left out for the limits
 
 
 class MailUnparseable(ValueError):
@@ -105,6 +119,7 @@ def describe(parsed: ParsedMail) -> dict[str, Any]:
         else {**asdict(parsed.bounce), "recipients": list(parsed.bounce.recipients)},
         "headers": dict(parsed.headers),
         "defects": list(parsed.defects),
+        "shortened": parsed.shortened.as_dict() if parsed.shortened else None,
     }
 
 

@@ -96,6 +96,7 @@ def _walk(
         return
     if depth > MAX_DEPTH:
         state.defects.append(f"MIME parts nested deeper than {MAX_DEPTH}; ignored")
+        state.budget.parts -= 1  # not kept: `Shortened.kept_parts` counts what was read
         return
     state.defects.extend(_stdlib_defect(d) for d in getattr(part, "defects", ()))
     ctype, cparams = _content_type(headers, state.defects)
