@@ -36,6 +36,9 @@ POLICY_DIRECTIVES = {
     "img-src": "'self' data:",
     "font-src": "'self'",
     "connect-src": "'self'",
+    # The ALTCHA widget (vik/static/vendor/altcha/) starts its proof-of-work workers from data:
+    # URLs; scripts themselves stay 'self' only.
+    "worker-src": "'self' data:",
     "frame-ancestors": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

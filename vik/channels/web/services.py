@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -59,7 +59,10 @@ def web_request_submit(
     files: Iterable[UploadedFile],
     language: str,
     client_ip: str | None,
+    spam_reasons: Sequence[str] = (),
 ) -> InboundPayload:
+    """Store the citizen's question; scored as spam (`spam_reasons`), it waits in the spam review
+    queue instead of being filed."""
     body = payload_body(
         {
             "kind": "request",
@@ -79,8 +82,9 @@ def web_request_submit(
         idempotency_key=str(submission_id),
         body=body,
         content_type=PAYLOAD_CONTENT_TYPE,
-        metadata={"client_ip": client_ip},
+        metadata={"client_ip": client_ip, **({"spam": list(spam_reasons)} if spam_reasons else {})},
         files=_stored(files),
+        held_reasons=spam_reasons,
     )
     return payload
 
