@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import altcha
@@ -50,7 +51,7 @@ def outputs(*processes: subprocess.Popen[str]) -> list[str]:
 
 
 @pytest.fixture
-def redis_cache() -> str:
+def redis_cache() -> Iterator[str]:
     redis = pytest.importorskip("redis")
     client = redis.Redis.from_url(REDIS_URL)
     try:
