@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vik.core import clock
 
@@ -112,21 +114,57 @@ def form_guard_post(
     return Guard(altcha=needs_altcha, stamp=stamp_make())
 
 
-def spam_reasons(request: HttpRequest, *, honeypot: str, text: str) -> list[str]:
-    """Why a valid submission looks like spam (empty: it does not). In English: the reasons are
-    shown to staff in the review queue and kept in the payload's metadata."""
+@dataclass(frozen=True)
+class SpamReason:
+    """Why a submission looks like spam: a code and its figure, shown to staff in their
+    language (`label`); `str()` is the English kept with the payload."""
+
+    code: str
+    value: str = ""
+
+    def label(self) -> str:
+        return str(SPAM_LABELS[self.code]) % {"value": self.value}
+
+    def __str__(self) -> str:
+        with translation.override("en"):
+            return self.label()
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "value": self.value}
+
+
+SPAM_LABELS = {
+    "honeypot": gettext_lazy("the hidden field was filled in"),
+    "no_stamp": gettext_lazy("the form was not shown by VIK (no valid time stamp)"),
+    "too_fast": gettext_lazy("sent %(value)s s after the form was shown"),
+    "links": gettext_lazy("%(value)s links in the text"),
+}
+
+
+def spam_labels(stored: object) -> list[str]:
+    """The labels of reasons stored as `SpamReason.as_dict()` (a payload's metadata["spam"])."""
+    items = stored if isinstance(stored, list) else []
+    return [
+        SpamReason(item["code"], str(item.get("value", ""))).label()
+        for item in items
+        if isinstance(item, dict) and item.get("code") in SPAM_LABELS
+    ]
+
+
+def spam_reasons(request: HttpRequest, *, honeypot: str, text: str) -> list[SpamReason]:
+    """Why a valid submission looks like spam (empty: it does not)."""
     reasons = []
     if honeypot.strip():
-        reasons.append("the hidden field was filled in")
+        reasons.append(SpamReason("honeypot"))
     try:
         shown = signing.loads(request.POST.get(STAMP_FIELD, ""), salt=STAMP_SALT)
     except signing.BadSignature:
-        reasons.append("the form was not shown by VIK (no valid time stamp)")
+        reasons.append(SpamReason("no_stamp"))
     else:
         seconds = clock.now().timestamp() - int(shown)
         if seconds < settings.VIK_SPAM_MIN_SECONDS:
-            reasons.append(f"sent {max(seconds, 0):.1f} s after the form was shown")
+            reasons.append(SpamReason("too_fast", f"{max(seconds, 0):.1f}"))
     links = len(LINK.findall(text))
     if links > settings.VIK_SPAM_MAX_LINKS:
-        reasons.append(f"{links} links in the text")
+        reasons.append(SpamReason("links", str(links)))
     return reasons

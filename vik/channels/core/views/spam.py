@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vik.abuse.guard import spam_labels
 from vik.audit.services import audit_record
 from vik.tenancy.decorators import staff_member_required
 
@@ -32,7 +33,10 @@ def _fields(payload: InboundPayload) -> dict[str, str]:
 @staff_member_required
 def spam_list(request: HttpRequest) -> HttpResponse:
     payloads = list(selectors.held_for(request.user)[:200])
-    rows = [(payload, _fields(payload)) for payload in payloads]
+    rows = [
+        (payload, _fields(payload), spam_labels(payload.metadata.get("spam")))
+        for payload in payloads
+    ]
     return render(request, "channels/spam_list.html", {"rows": rows})
 
 
@@ -57,6 +61,7 @@ def spam_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "payload": payload,
             "fields": _fields(payload),
+            "reasons": spam_labels(payload.metadata.get("spam")),
             "files": payload.files.all(),
             "raw": raw[:PREVIEW_BYTES].decode("utf-8", errors="replace"),
             "truncated": len(raw) > PREVIEW_BYTES,

@@ -77,28 +77,48 @@ def test_the_tracking_reply_is_limited_and_keeps_the_text(world, client, setting
 
 
 @pytest.mark.parametrize(
-    ("overrides", "reason"),
+    ("overrides", "code", "reason", "czech"),
     [
-        ({"website": "http://spam.example"}, "the hidden field was filled in"),
-        ({STAMP_FIELD: ""}, "the form was not shown by VIK (no valid time stamp)"),
-        ({STAMP_FIELD: "1234:forged"}, "the form was not shown by VIK (no valid time stamp)"),
+        (
+            {"website": "http://spam.example"},
+            "honeypot",
+            "the hidden field was filled in",
+            "bylo vyplněno skryté pole",
+        ),
+        (
+            {STAMP_FIELD: ""},
+            "no_stamp",
+            "the form was not shown by VIK (no valid time stamp)",
+            "formulář nezobrazil VIK (chybí platné časové razítko)",
+        ),
+        (
+            {STAMP_FIELD: "1234:forged"},
+            "no_stamp",
+            "the form was not shown by VIK (no valid time stamp)",
+            "formulář nezobrazil VIK (chybí platné časové razítko)",
+        ),
         (
             {"message": "Levně: http://a.example http://b.example www.c.example https://d.example"},
+            "links",
             "4 links in the text",
+            "4 odkazů v textu",
         ),
     ],
 )
-def test_spam_waits_for_review_and_never_reaches_the_clerks(world, client, overrides, reason):
+def test_spam_waits_for_review_and_never_reaches_the_clerks(
+    world, client, overrides, code, reason, czech, settings
+):
+    settings.VIK_SPAM_MIN_SECONDS = 3
     response, data = post(client, **overrides)
     assert response.status_code == 302  # answered as if accepted
     payload = InboundPayload.objects.get()
     assert (payload.state, payload.quarantine_reason) == ("held", reason)
-    assert payload.metadata["spam"] == [reason]
+    assert [item["code"] for item in payload.metadata["spam"]] == [code]
     assert Request.objects.count() == 0
     client.force_login(world.carol)
     assert "Jana Dvořáková" not in client.get("/staff/requests/").content.decode()
     html = client.get("/staff/spam/").content.decode()
-    assert reason in html
+    assert czech in html
     assert data["message"][:40] in html
 
 
