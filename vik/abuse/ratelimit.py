@@ -47,6 +47,8 @@ DEFAULT_RATES = {
     "search": "60/m",  # the portal's search page, per address
     "api_search": "60/m",  # GET /api/v1/knowledge/search, per address
     "altcha": "30/m",  # the ALTCHA challenge endpoint, per address
+    "suggestions": "120/m",  # the form's article suggestions while typing (htmx), per address
+    "municipalities": "300/m",  # the form's municipality chooser while typing (htmx)
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

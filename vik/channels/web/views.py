@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vik.abuse.guard import Guard, form_guard, form_guard_post, spam_reasons
+from vik.abuse.ratelimit import rate_limited
 from vik.audit.services import client_ip
 from vik.channels.core.models import InboundPayload
 from vik.conversations import selectors as conversations
@@ -100,6 +101,7 @@ def _form_page(request: HttpRequest, form: RequestForm, message: str, guard: Gua
     return response
 
 
+@rate_limited("suggestions")  # over it htmx swaps nothing in: the form works on
 def suggestions(request: HttpRequest) -> HttpResponse:
     """The articles that may answer the question being typed into the form (htmx)."""
     message = request.GET.get("message", "")
@@ -130,6 +132,7 @@ def submitted(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@rate_limited("municipalities")
 def municipality_options(request: HttpRequest) -> HttpResponse:
     """The chooser's <option>s for what the citizen typed so far (htmx)."""
     found = municipality_search(query=request.GET.get("municipality", ""), region_ids=_region_ids())

@@ -226,3 +226,12 @@ def test_the_challenge_endpoint_is_limited(world, client, settings):
     settings.VIK_RATE_LIMITS = "altcha=2/m"
     assert [client.get("/altcha/challenge/").status_code for _n in range(3)] == [200, 200, 429]
     assert client.get("/altcha/challenge/")["Retry-After"]
+
+
+def test_what_the_form_asks_while_typing_is_limited_too(world, client, settings):
+    settings.VIK_RATE_LIMITS = "suggestions=2/m,municipalities=2/m"
+    for url, params in (
+        ("/napoveda/", {"message": "občanka"}),
+        ("/obce/", {"municipality": "Jihl"}),
+    ):
+        assert [client.get(url, params).status_code for _n in range(3)] == [200, 200, 429]
