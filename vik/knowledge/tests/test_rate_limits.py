@@ -1,7 +1,20 @@
 """The knowledge centre's public endpoints are rate limited per address (vik.abuse.ratelimit):
 "Was this helpful?", the search page and the JSON search API."""
 
+import datetime as dt
+
+import pytest
+
+from vik.core import clock
 from vik.knowledge.models import ArticleFeedback
+
+
+@pytest.fixture(autouse=True)
+def _mid_window():
+    """The windows are fixed (10 minutes, a minute): the tests run in the middle of one, never
+    across the end of one."""
+    with clock.travel(dt.datetime(2026, 3, 2, 9, 4, 20, tzinfo=dt.UTC)):
+        yield
 
 
 def test_feedback_over_the_limit_gets_the_429_page_with_the_comment_kept(
@@ -18,6 +31,7 @@ def test_feedback_over_the_limit_gets_the_429_page_with_the_comment_kept(
     assert 0 < int(response["Retry-After"]) <= 600
     html = response.content.decode()
     assert "Příliš mnoho požadavků v krátké době" in html
+    assert "Z vaší adresy přišlo příliš mnoho požadavků. Zkuste to prosím znovu za " in html
     assert "Chybí otevírací doba &lt;úřadu&gt; v sobotu.</textarea>" in html
     assert f'href="{url}"' in html  # back to the article
     assert sorted(ArticleFeedback.objects.values_list("comment", flat=True)) == [

@@ -2,6 +2,8 @@
 and per e-mail with the citizen's text kept, the ALTCHA when the setting asks for it, and spam
 held for review instead of reaching the clerks."""
 
+import datetime as dt
+
 import altcha
 import pytest
 
@@ -9,8 +11,17 @@ from vik.abuse.guard import STAMP_FIELD, stamp_make
 from vik.audit.models import AuditEvent
 from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
+from vik.core import clock
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import submit_web_request, web_form_data
+
+
+@pytest.fixture(autouse=True)
+def _mid_window():
+    """The windows are fixed (10 minutes, a minute): the tests run in the middle of one, never
+    across the end of one."""
+    with clock.travel(dt.datetime(2026, 3, 2, 9, 4, 20, tzinfo=dt.UTC)):
+        yield
 
 
 def post(client, address="198.51.100.10", **overrides):
