@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+from vik.abuse.checks import abuse_settings_check
 from vik.abuse.ratelimit import Rate, Verdict, limit_hit, rate_for, rate_parse
 from vik.core import clock
 
@@ -41,3 +42,10 @@ def test_a_window_refuses_past_the_count_and_the_next_window_starts_again(settin
 def test_the_wait_is_said_in_czech(seconds, text):
     with translation.override("cs"):
         assert Verdict(refused=True, retry_after=seconds).wait_text == text
+
+
+def test_a_typo_in_the_settings_is_an_error_of_vik_check(settings):
+    assert abuse_settings_check() == []
+    settings.VIK_ALTCHA_MODE = "allways"
+    settings.VIK_RATE_LIMITS = "form=ten/m"
+    assert [error.id for error in abuse_settings_check()] == ["vik.abuse.E001", "vik.abuse.E002"]

@@ -54,7 +54,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     region_ids = sorted(accounts)
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES, region_ids=region_ids)
-        guard = form_guard_post(request, "form", email=request.POST.get("email", "").lower())
+        guard = form_guard_post(
+            request, "form", email=request.POST.get("email", "").strip().lower()
+        )
         if not guard.refused and form.is_valid():
             data = form.cleaned_data
             municipality = data["municipality"]
