@@ -144,6 +144,9 @@ def test_a_form_sent_too_fast_is_held_and_released_becomes_a_normal_request(
     payload = InboundPayload.objects.get()
     assert payload.state == "held"
     assert payload.quarantine_reason.startswith("sent 0.")
+    other = submit_web_request(client, email="jiny.obcan@example.cz")  # the worker drains
+    payload.refresh_from_db()
+    assert payload.state == "held"  # and leaves the held one alone
     # an agent does not review spam
     client.force_login(world.alice)
     assert client.post(f"/staff/spam/{payload.pk}/release").status_code == 404
@@ -155,9 +158,15 @@ def test_a_form_sent_too_fast_is_held_and_released_becomes_a_normal_request(
     with run_on_commit():
         response = client.post(f"/staff/spam/{payload.pk}/release")
     assert response.status_code == 302
-    request = Request.objects.get()
+    request = Request.objects.exclude(pk=other.pk).get()
     assert request.interactions.get().text == data["message"]
     assert request.requester.name == "Jana Dvořáková"
+    # routed and filed as the request filed at once (the web form acknowledges on the page)
+    assert request.centre_id == other.centre_id == world.centre_a.pk
+    assert (request.status, request.interactions.count()) == (
+        other.status,
+        other.interactions.count(),
+    )
     payload.refresh_from_db()
     assert payload.state == "processed"
     assert AuditEvent.objects.filter(action="inbound.release", object_id=str(payload.pk)).exists()
