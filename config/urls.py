@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vik.abuse import urls as abuse_urls
 from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
 from vik.channels.web import urls as web_urls
@@ -30,6 +31,7 @@ staff_urlpatterns = [
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
     *knowledge_urls.portal_urlpatterns,
+    *abuse_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vik.channels.email",
     "vik.channels.fax",
     "vik.audit",
+    "vik.abuse",
     "vik.knowledge",
     "vik.routing",
     "vik.sla",
@@ -442,3 +443,32 @@ VIK_WEB_FORM_MAX_BODY_BYTES = env_int("VIK_WEB_FORM_MAX_BODY_BYTES", 100 * 1024 
 # How long the files that passed on a failed attempt are kept for the next one.
 VIK_WEB_FORM_KEPT_FILES_HOURS = env_int("VIK_WEB_FORM_KEPT_FILES_HOURS", 2)
 VIK_PERIODIC_JOBS += ["vik.channels.web.kept.kept_files_prune"]
+# --- abuse of public endpoints: cache, rate limits, ALTCHA, spam (issue 14) ---
+# The cache holds the rate-limit counters and the used ALTCHA solutions, so it must be shared by
+# every process: Redis in production (VIK_CACHE_URL=redis://127.0.0.1:6379/1); by default a
+# file-based cache in VAR_DIR, shared by the processes of a single-machine install.
+CACHE_URL = env_str("VIK_CACHE_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
+# Limits per public endpoint, "scope=count/period" (period: s, m, h, d, or e.g. 10m), comma
+# separated; a scope not named keeps its default (vik.abuse.ratelimit.DEFAULT_RATES).
+VIK_RATE_LIMITS = env_str("VIK_RATE_LIMITS")
+# ALTCHA proof of work on the public form: off, always, or after_limit (once the address has
+# passed the softer limit `form_soft`).
+VIK_ALTCHA_MODE = env_str("VIK_ALTCHA_MODE", "after_limit")
+VIK_ALTCHA_HMAC_KEY = env_secret("VIK_ALTCHA_HMAC_KEY", VAR_DIR / "altcha_hmac_key")
+VIK_ALTCHA_COST = env_int("VIK_ALTCHA_COST", 5000)
+VIK_ALTCHA_EXPIRY_SECONDS = env_int("VIK_ALTCHA_EXPIRY_SECONDS", 600)
+# Spam scoring of the public form: a submission sent sooner than this after the form was shown,
+# or with more links than this, waits in the spam review queue instead of the clerks' queues.
+VIK_SPAM_MIN_SECONDS = env_int("VIK_SPAM_MIN_SECONDS", 3)
+VIK_SPAM_MAX_LINKS = env_int("VIK_SPAM_MAX_LINKS", 3)

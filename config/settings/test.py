@@ -1,5 +1,7 @@
 """Settings for the test suite; the database comes from VIK_DATABASE_URL as everywhere."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, STATIC_ROOT, VAR_DIR, with_demo
 
@@ -32,3 +34,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # django-axes needs the request in authenticate(), which the test client's `login()` does not
 # pass; the tests of sign-in throttling turn it on (vik/tenancy/tests/test_signin.py).
 AXES_ENABLED = False
+# One cache per test process (pytest-xdist runs several; each test starts by clearing it): the
+# rate-limit tests count exactly. The tests of a shared cache set CACHES themselves (Redis, and
+# the file-based default across processes). VIK_CACHE_URL=redis://… runs the suite on Redis.
+if not os.environ.get("VIK_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests that post the form many times from one address would otherwise meet the ALTCHA; the
+# tests of the ALTCHA set the mode themselves.
+VIK_ALTCHA_MODE = "off"
+# A browser driven by a test fills the form in less time than a person can; the spam tests set
+# their own minimum.
+VIK_SPAM_MIN_SECONDS = 0

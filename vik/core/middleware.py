@@ -38,6 +38,9 @@ POLICY_DIRECTIVES = {
     "img-src": "'self' data:",
     "font-src": "'self'",
     "connect-src": "'self'",
+    # The ALTCHA widget (vik/static/vendor/altcha/) starts its proof-of-work workers from blob:
+    # URLs; scripts themselves stay 'self' only.
+    "worker-src": "'self' blob:",
     "frame-ancestors": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

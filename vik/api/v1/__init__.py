@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+
+from vik.abuse.ratelimit import RateLimited, refused_json
 
 from . import knowledge
 
@@ -13,3 +16,9 @@ api = NinjaAPI(
     description="The public API of the virtual information office.",
 )
 api.add_router("/knowledge", knowledge.router)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    """429 with a JSON error and Retry-After (vik.abuse.ratelimit)."""
+    return refused_json(error.verdict)

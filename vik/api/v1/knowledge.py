@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
+from vik.abuse.ratelimit import RateLimited, limit_request
 from vik.knowledge import selectors, services
 from vik.knowledge.choices import UsageWhere
 
@@ -29,7 +30,11 @@ class SearchResult(Schema):
 
 @router.get("/search", response=list[SearchResult], auth=None)
 def search(request: HttpRequest, parameters: Query[SearchParameters]) -> list[SearchResult]:
-    """Live public articles matching `q`, best first (never an article for staff)."""
+    """Live public articles matching `q`, best first (never an article for staff). Limited per
+    client address (`api_search` in VIK_RATE_LIMITS): over it, 429 with Retry-After."""
+    verdict = limit_request(request, "api_search")
+    if verdict.refused:
+        raise RateLimited(verdict)
     hits = selectors.article_search(
         query=parameters.q, viewer=AnonymousUser(), limit=parameters.limit
     )

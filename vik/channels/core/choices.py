@@ -19,6 +19,9 @@ class PayloadState(models.TextChoices):
     PROCESSED = "processed", _("processed")
     QUARANTINED = "quarantined", _("quarantined")
     IGNORED = "ignored", _("ignored (noise)")
+    # Scored as spam (vik.abuse.guard): kept, waiting in the spam review queue until a lead
+    # releases it (then it is processed as any other) or discards it.
+    HELD = "held", _("held as likely spam")
 
 
 class OutboundState(models.TextChoices):

@@ -21,3 +21,13 @@ def quarantine_for(user: Viewer) -> QuerySet[InboundPayload]:
         .select_related("account")
         .order_by("-received_at")
     )
+
+
+def held_for(user: Viewer) -> QuerySet[InboundPayload]:
+    """Payloads held as likely spam, of the channel accounts the user manages, newest first."""
+    accounts = ChannelAccount.objects.filter(permissions.channel_accounts_managed(user))
+    return (
+        InboundPayload.objects.filter(state=PayloadState.HELD, account__in=accounts)
+        .select_related("account")
+        .order_by("-received_at")
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 
+from vik.abuse.guard import SpamReason
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.core.services import UploadedFile as StoredFile
@@ -59,7 +60,10 @@ def web_request_submit(
     files: Iterable[UploadedFile],
     language: str,
     client_ip: str | None,
+    spam_reasons: Sequence[SpamReason] = (),
 ) -> InboundPayload:
+    """Store the citizen's question; scored as spam (`spam_reasons`), it waits in the spam review
+    queue instead of being filed."""
     body = payload_body(
         {
             "kind": "request",
@@ -79,8 +83,12 @@ def web_request_submit(
         idempotency_key=str(submission_id),
         body=body,
         content_type=PAYLOAD_CONTENT_TYPE,
-        metadata={"client_ip": client_ip},
+        metadata={
+            "client_ip": client_ip,
+            **({"spam": [reason.as_dict() for reason in spam_reasons]} if spam_reasons else {}),
+        },
         files=_stored(files),
+        held_reasons=[str(reason) for reason in spam_reasons],
     )
     return payload
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vik.abuse.guard import Guard, form_guard, form_guard_post, spam_reasons
+from vik.abuse.ratelimit import rate_limited
 from vik.audit.services import client_ip
 from vik.channels.core.models import InboundPayload
 from vik.conversations import selectors as conversations
@@ -59,10 +61,11 @@ def request_form(request: HttpRequest) -> HttpResponse:
             region_ids=region_ids,
             refused_uploads=refused_uploads(request),
         )
-        if form.is_valid():
+        guard = form_guard_post(
+            request, "form", email=request.POST.get("email", "").strip().lower()
+        )
+        if not guard.refused and form.is_valid():
             data = form.cleaned_data
-            if data["website"]:  # the honeypot: answer as if accepted, store nothing
-                return redirect("portal:submitted", submission_id=data["submission_id"])
             municipality = data["municipality"]
             web_request_submit(
                 account=accounts[municipality.region_id],  # the chooser offers only these
@@ -76,6 +79,8 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 files=data["attachments"],
                 language=get_language() or "cs",
                 client_ip=client_ip(request),
+                # the honeypot, too fast, too many links: kept, held for review (vik.abuse)
+                spam_reasons=spam_reasons(request, honeypot=data["website"], text=data["message"]),
             )
             response = redirect("portal:submitted", submission_id=data["submission_id"])
             deflection.flow_end(response)  # the citizen did not find the answer
@@ -85,13 +90,28 @@ def request_form(request: HttpRequest) -> HttpResponse:
     else:
         message = request.GET.get("q", "")
         form = RequestForm(region_ids=region_ids, initial={"message": message})
-    return render(
+        guard = form_guard(request, "form")
+    return _form_page(request, form, message, guard)
+
+
+def _form_page(request: HttpRequest, form: RequestForm, message: str, guard: Guard) -> HttpResponse:
+    response = render(
         request,
         "web/request_form.html",
-        {"form": form, "suggestions": _suggestions(message), "suggestion_query": message.strip()},
+        {
+            "form": form,
+            "suggestions": _suggestions(message),
+            "suggestion_query": message.strip(),
+            "guard": guard,
+        },
+        status=guard.status,
     )
+    if guard.retry_after:
+        response["Retry-After"] = str(guard.retry_after)
+    return response
 
 
+@rate_limited("suggestions")  # over it htmx swaps nothing in: the form works on
 def suggestions(request: HttpRequest) -> HttpResponse:
     """The articles that may answer the question being typed into the form (htmx)."""
     message = request.GET.get("message", "")
@@ -122,6 +142,7 @@ def submitted(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@rate_limited("municipalities")
 def municipality_options(request: HttpRequest) -> HttpResponse:
     """The chooser's <option>s for what the citizen typed so far (htmx)."""
     found = municipality_search(query=request.GET.get("municipality", ""), region_ids=_region_ids())
@@ -140,9 +161,11 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
     )
     if item is None:
         raise Http404
+    guard = Guard()
     if request.method == "POST":
         form = FollowUpForm(request.POST, request.FILES, refused_uploads=refused_uploads(request))
-        if form.is_valid():
+        guard = form_guard_post(request, "follow_up", challenge=False, tracked=token)
+        if not guard.refused and form.is_valid():
             web_follow_up_submit(
                 request=item,
                 submission_id=form.cleaned_data["submission_id"],
@@ -163,7 +186,9 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
             "timeline": conversations.request_timeline(request=item, public_only=True),
             "form": form,
             "is_closed": item.status == Status.CLOSED,
+            "guard": guard,
         },
+        status=guard.status,
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from vik.abuse.ratelimit import rate_limited
 from vik.territory.models import Municipality
 from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
@@ -88,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/home.html", context)
 
 
+@rate_limited("search", kept=lambda request: request.GET.get("q", ""))
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -177,6 +179,7 @@ def _article_url(article: Article, query: str = "", place: str = "", **extra: st
 
 
 @require_POST
+@rate_limited("feedback", kept=lambda request: request.POST.get("comment", ""))
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.article_for_reader(slug=slug, viewer=CITIZEN)
     form = FeedbackForm(request.POST)

@@ -23,6 +23,7 @@ from .inbound import (
     inbound_claimed,
     inbound_discard,
     inbound_quarantine,
+    inbound_release,
     inbound_retry,
 )
 from .outbound import (
@@ -47,6 +48,7 @@ __all__ = [
     "inbound_claimed",
     "inbound_discard",
     "inbound_quarantine",
+    "inbound_release",
     "inbound_retry",
     "outbound_deliver",
     "outbound_drain",

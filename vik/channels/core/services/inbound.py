@@ -45,11 +45,14 @@ def inbound_accept(
     content_type: str,
     metadata: dict[str, Any] | None = None,
     files: Iterable[UploadedFile] = (),
+    held_reasons: Sequence[str] = (),
 ) -> tuple[InboundPayload, bool]:
     """Store what arrived, once per (account, key), and enqueue its processing after commit.
 
     Returns (payload, created). A second delivery of the same key returns the first payload
     and stores nothing. The caller may acknowledge the sender as soon as this returns.
+    With `held_reasons` (scored as spam) the payload is stored HELD and not processed: it
+    waits in the spam review queue (`inbound_release`, `inbound_discard`).
     """
     now = clock.now()
     files = list(files)
@@ -66,7 +69,12 @@ def inbound_accept(
                 content_type=content_type,
                 metadata=metadata or {},
                 received_at=now,
-                next_attempt_at=now,
+                next_attempt_at=None if held_reasons else now,
+                **(
+                    {"state": PayloadState.HELD, "quarantine_reason": "; ".join(held_reasons)}
+                    if held_reasons
+                    else {}
+                ),
             )
             for upload in files:
                 PayloadFile.objects.create(
@@ -77,7 +85,8 @@ def inbound_accept(
                     size=len(upload.content),
                     sha256=hashlib.sha256(upload.content).hexdigest(),
                 )
-            enqueue_once_on_commit(intake().drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
+            if not held_reasons:
+                enqueue_once_on_commit(intake().drain_task, gather=settings.VIK_TASK_GATHER_SECONDS)
     except IntegrityError:
         existing = InboundPayload.objects.filter(account=account, idempotency_key=idempotency_key)
         return existing.get(), False
@@ -257,13 +266,31 @@ def inbound_retry(*, payload: InboundPayload) -> None:
 
 
 def inbound_discard(*, payload: InboundPayload, by: Viewer, reason: str) -> None:
-    """A lead decided a quarantined payload is not a citizen's message. It stays stored (and
-    in the audit log); it is only taken off the quarantine list."""
+    """A lead decided a quarantined or held (spam) payload is not a citizen's message. It stays
+    stored (and in the audit log); it is only taken off the quarantine or spam list."""
     with transaction.atomic():
-        InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.QUARANTINED).update(
-            state=PayloadState.IGNORED, quarantine_reason=f"discarded: {reason}".strip()
-        )
+        InboundPayload.objects.filter(
+            pk=payload.pk, state__in=[PayloadState.QUARANTINED, PayloadState.HELD]
+        ).update(state=PayloadState.IGNORED, quarantine_reason=f"discarded: {reason}".strip())
         audit_record(
             actor=by, action="inbound.discard", target=payload, personal_data=True,
-            details={"reason": reason, "account": payload.account.name},
+            details={"reason": reason, "account": payload.account.name, "was": payload.state},
         )  # fmt: skip
+
+
+def inbound_release(*, payload: InboundPayload, by: Viewer) -> bool:
+    """A lead decided a held payload is a citizen's message after all: it is processed as if it
+    had just arrived (filed, routed, acknowledged). Returns False if it was no longer held."""
+    with transaction.atomic():
+        released = InboundPayload.objects.filter(pk=payload.pk, state=PayloadState.HELD).update(
+            state=PayloadState.PENDING, attempts=0, next_attempt_at=clock.now(),
+            quarantine_reason="",
+        )  # fmt: skip
+        if not released:
+            return False
+        audit_record(
+            actor=by, action="inbound.release", target=payload, personal_data=True,
+            details={"spam_reasons": payload.quarantine_reason, "account": payload.account.name},
+        )  # fmt: skip
+        enqueue_on_commit(intake().process_task, payload.pk)
+    return True

@@ -139,10 +139,13 @@ def test_html_in_a_message_is_shown_as_text(world, client):
     assert "&lt;b&gt;tučně&lt;/b&gt;" in tracking
 
 
-def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(world, client):
+def test_a_bot_filling_the_hidden_field_is_thanked_and_held_for_spam_review(world, client):
     response = post(client, website="http://spam.example")
     assert response.status_code == 302
-    assert InboundPayload.objects.count() == 0
+    payload = InboundPayload.objects.get()
+    assert payload.state == "held"
+    assert payload.quarantine_reason == "the hidden field was filled in"
+    assert Request.objects.count() == 0
 
 
 def test_attachments_download_only_for_those_who_may_see_them(world, client):
