@@ -11,6 +11,7 @@ class ChannelKind(models.TextChoices):
     CHAT = "chat", _("chat")
     DATABOX = "databox", _("data box")
     COUNTER = "counter", _("counter")
+    LETTER = "letter", _("letter")
     INTERNAL = "internal", _("internal")
 
 
