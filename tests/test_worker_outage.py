@@ -359,7 +359,12 @@ def test_the_rq_worker_outlives_a_redis_outage(
         refused = proxy.refused
 
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=30) == 0
+        try:
+            code = worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
+            pytest.fail(f"the worker did not stop within 60 s of SIGTERM:\n{tail}")
+        assert code == 0
     finally:
         if worker.poll() is None:
             worker.kill()
