@@ -854,6 +854,114 @@ class Replay:
             outcome=f"next=https://zly.example/ → {location or got.status_code}",
         )  # fmt: skip
 
+    # 16. the account lock from many addresses --------------------------------------------
+    def lock_across_addresses(self, username: str) -> Row:
+        row = Row("lockout, one address per guess")
+        for n in range(6):
+            self.attacker().login(username, password=f"spatne-{n}")
+            row.tried += 1
+            row.refused += 1
+        who = self.attacker()
+        right = who.login(username)
+        row.tried += 1
+        after = who.get("/staff/requests/")
+        if after.status_code == 200:
+            row.leaked += 1
+        else:
+            row.refused += 1
+        row.outcome = (
+            f"6 wrong passwords from 6 addresses, the right one from a 7th: {right.status_code}"
+            + (" (account locked)" if right.status_code == 429 else "")
+            + (", SIGNED IN" if row.leaked else ", no session")
+        )
+        return row
+
+    # 17. the citizen's tracking page ------------------------------------------------------
+    def tracking_guess(self) -> Row:
+        from vik.conversations.models import Attachment, Request  # local import: django.setup()
+
+        row = Row("tracking links guessed, crossed")
+        who = self.attacker()
+        codes: dict[int, int] = {}
+        for _ in range(20):
+            got = who.get(f"/sledovani/{secrets.token_urlsafe(16)}/")
+            codes[got.status_code] = codes.get(got.status_code, 0) + 1
+            row.tried += 1
+            row.leaked += int(got.status_code == 200)
+            row.refused += int(got.status_code != 200)
+        # A real token with an attachment of somebody else's request.
+        item = self.ctx.get("xss_request") or Request.objects.order_by("pk").first()
+        other = Attachment.objects.exclude(interaction__request=item).order_by("-pk").first()
+        crossed = "none to try"
+        if other is not None:
+            got = who.get(f"/sledovani/{item.public_token}/prilohy/{other.pk}")
+            row.tried += 1
+            row.leaked += int(got.status_code == 200)
+            row.refused += int(got.status_code != 200)
+            crossed = str(got.status_code)
+        row.outcome = (
+            "20 random tokens: "
+            + ", ".join(f"{n}×{code}" for code, n in sorted(codes.items()))
+            + f"; a real token with another request's attachment: {crossed}"
+        )
+        return row
+
+    # 18. an agent on the pages of leads, the DPO and editors ------------------------------
+    def agent_escalation(self) -> Row:
+        from vik.channels.core.choices import PayloadState  # local import: needs django.setup()
+        from vik.channels.core.models import InboundPayload  # local import: needs django.setup()
+        from vik.conversations.models import Request  # local import: needs django.setup()
+        from vik.knowledge.models import ArticleAttachment  # local import: needs django.setup()
+
+        row = Row("agent on privileged pages")
+        who = self.staff("agent.trebic")
+        held = InboundPayload.objects.filter(state=PayloadState.HELD).order_by("pk").first()
+        contact = Request.objects.filter(centre__slug="vys-trebic").order_by("pk").first()
+        notes = []
+        gets = [
+            "/staff/audit/",
+            "/staff/security/lockouts/",
+            "/staff/spam/",
+            *([f"/staff/spam/{held.pk}/"] if held else []),
+            "/staff/quarantine/",
+            "/admin/",
+        ]
+        for url in gets:
+            got = who.get(url)
+            row.tried += 1
+            # The two queues answer an agent with an empty list: shown only if a row is in it.
+            lists = url in ("/staff/spam/", "/staff/quarantine/")
+            shown = got.status_code == 200 and (not lists or "Útočník" in text_of(got))
+            row.leaked += int(shown)
+            row.refused += int(not shown)
+            notes.append(f"{url.split('/')[2] if url.startswith('/staff') else 'admin'} "
+                         f"{got.status_code}")  # fmt: skip
+        export = who.post(f"/staff/gdpr/contacts/{contact.requester_id}/export", {})
+        row.tried += 1
+        zipped = export.status_code == 200 and "zip" in export.headers.get("content-type", "")
+        row.leaked += int(zipped)
+        row.refused += int(not zipped)
+        notes.append(f"GDPR export {export.status_code}")
+        if held is not None:
+            who.post(f"/staff/spam/{held.pk}/release", {})
+            held.refresh_from_db()
+            row.tried += 1
+            released = held.state != PayloadState.HELD
+            row.leaked += int(released)
+            row.refused += int(not released)
+            notes.append("spam release " + ("DONE" if released else "refused"))
+        draft = ArticleAttachment.objects.filter(published_at__isnull=True).order_by("pk").first()
+        if draft is not None:
+            who.post(f"/staff/knowledge/{draft.article_id}/publish", {})
+            draft.refresh_from_db()
+            row.tried += 1
+            published = draft.published_at is not None
+            row.leaked += int(published)
+            row.refused += int(not published)
+            notes.append("publish own file " + ("DONE" if published else "refused"))
+        row.outcome = ", ".join(notes)
+        return row
+
 
 # --- the run ------------------------------------------------------------------------------------
 
@@ -933,6 +1041,9 @@ def main() -> int:
         ("audit reads", replay.audit_reads),
         ("api hammer", replay.api_hammer),
         ("open redirect", replay.open_redirect),
+        ("lock across addresses", lambda: replay.lock_across_addresses(agents[2])),
+        ("tracking guess", replay.tracking_guess),
+        ("agent escalation", replay.agent_escalation),
     ]
     rows: list[Row] = []
     with server(env, options.port, base):
