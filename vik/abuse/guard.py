@@ -69,10 +69,14 @@ def form_guard_post(
     """Count the post (per address and per `keys`, e.g. `email=`), then check the ALTCHA if
     `challenge` and the setting requires it. `refused`: nothing may be stored; re-render the
     bound form with this guard."""
-    needs_altcha = challenge and altcha_required(request, scope)
+    # Count first, then decide on the count that came back: posts that arrive together each
+    # get their own number (an atomic increment), so none slips past the ALTCHA on a count
+    # read before the others were added (the attack replay found that race).
+    soft = f"{scope}_soft"
+    past_soft = scope_known(soft) and limit_request(request, soft).refused
+    mode = settings.VIK_ALTCHA_MODE
+    needs_altcha = challenge and (mode == "always" or (mode == "after_limit" and past_soft))
     verdict = limit_request(request, scope, **keys)
-    if scope_known(f"{scope}_soft"):
-        limit_request(request, f"{scope}_soft")
     files_again = (
         " " + _("Files cannot be kept by the browser: attach them again, please.")
         if request.FILES
