@@ -2,7 +2,8 @@
 
 import pytest
 
-from vik.conversations.models import Request
+from vik.conversations.choices import EventKind
+from vik.conversations.models import Request, TimelineEvent
 from vik.demo.services import demo_load
 from vik.tenancy.models import InformationCentre, Membership
 
@@ -19,3 +20,16 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert again.requests == 0
     assert InformationCentre.objects.count() == 16
     assert Request.objects.count() == 40
+
+
+@pytest.mark.django_db
+def test_the_demo_has_calls_visits_and_letters_a_clerk_recorded(settings):
+    demo_load(requests=60)
+    recorded = Request.objects.filter(origin_channel__in=["phone", "counter", "letter"])
+    assert set(recorded.values_list("origin_channel", flat=True)) == {"phone", "counter", "letter"}
+    clerks = TimelineEvent.objects.filter(kind=EventKind.CREATED, request__in=recorded)
+    assert clerks.count() == recorded.count()
+    assert not clerks.filter(actor=None).exists()  # each recorded by a clerk, as the form does
+    visits = recorded.filter(origin_channel="counter")
+    assert visits.filter(requester__name="").exists()  # some visitors stay anonymous
+    assert recorded.filter(status="resolved", assignee__isnull=False).exists()  # on the spot

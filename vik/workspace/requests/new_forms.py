@@ -121,7 +121,8 @@ class RecordRequestForm(forms.Form):
         self.region_ids = sorted({c.region_id for c in centres})
         self.chosen_contact: Contact | None = None
         self.municipality_candidates: list[Municipality] = []
-        if not self.is_bound:
+        if not self.is_bound:  # keyboard first: the form starts in its first field
+            self.fields["channel"].widget.attrs["autofocus"] = True
             now = timezone.localtime(clock.now(), clock.PRAGUE)
             self.initial.setdefault("received_at", now.replace(second=0, microsecond=0))
             self.initial.setdefault("kind", RequestKind.INQUIRY)
