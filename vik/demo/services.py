@@ -118,6 +118,7 @@ class DemoReport:
     centres: int = 0
     requests: int = 0
     articles: int = 0
+    recorded: int = 0  # visits, calls and letters of the Jihlava centre's clerk
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -411,6 +412,41 @@ def _record(
     return request, answered
 
 
+# The Jihlava centre's counter: enough visits over the last weeks for its log and staffing
+# counts to show a shape, and a few calls and letters its agent recorded.
+JIHLAVA_RECORDED = [(ChannelKind.COUNTER, 30), (ChannelKind.PHONE, 6), (ChannelKind.LETTER, 3)]
+
+
+def build_recorded(region: Region, centre: InformationCentre, seed: int = 15) -> int:
+    """Visits, calls and letters the Jihlava centre's clerk recorded over the last four weeks
+    (`/staff/visits/`); a second run adds nothing."""
+    rng = random.Random(seed)
+    municipalities = list(
+        Municipality.objects.filter(orp__competence__centre=centre).select_related("orp")
+    )
+    topics = {t.slug: t for t in Topic.objects.all()}
+    templates = [(slug, t) for slug, items in content.REQUEST_TEMPLATES.items() for t in items]
+    now = clock.now()
+    created = 0
+    for channel, wanted in JIHLAVA_RECORDED:
+        have = Request.objects.filter(centre=centre, origin_channel=channel).count()
+        for _ in range(max(0, wanted - have)):
+            slug, template = rng.choice(templates)
+            municipality = rng.choice(municipalities)
+            when = _office_hours(rng, now - dt.timedelta(days=rng.randrange(0, 28)))
+            name, email = _person(rng)
+            with clock.travel(when):
+                request, answered = _record(
+                    rng, region, channel, name, email, municipality, topics.get(slug),
+                    template["subject"].format(municipality=municipality.name),
+                    template["text"].format(municipality=municipality.name), template["kind"],
+                )  # fmt: skip
+            if not answered:
+                _live(rng, request, _weighted(rng, STATUS_MIX[:4]), when, now)
+            created += 1
+    return created
+
+
 def _open_by_email(
     rng: random.Random, municipality: Municipality, name: str, address: str, subject: str,
     text: str, opened_at: dt.datetime,
@@ -511,6 +547,8 @@ def demo_load(*, requests: int = 300) -> DemoReport:
         # replies' e-mails go nowhere: they were "sent" in the past, not to today's inboxes.
         with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
             report.requests = build_requests(region, requests - existing)
+    with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
+        report.recorded = build_recorded(region, centres["6105"])
     return report
 
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vik.channels.core.base import InboundAttachment
 from vik.channels.core.choices import ChannelKind
@@ -73,7 +74,7 @@ class RecordRequestForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
     )
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=200)
     phone = forms.CharField(
         label=_("Phone"), required=False, max_length=32,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
