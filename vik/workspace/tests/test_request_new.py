@@ -14,6 +14,7 @@ from django.urls import reverse
 from vik.audit.models import AuditEvent
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount, OutboundMessage
+from vik.channels.core.registry import registered_kinds
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact, Identity
 from vik.conversations import services
@@ -269,8 +270,11 @@ def test_the_receipt_is_a_pdf_with_the_reference(world: World, login: Any) -> No
 
 
 def test_the_receipt_goes_by_e_mail_and_sms_is_offered_only_with_an_sms_account(
-    world: World, login: Any
+    world: World, login: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The SMS channel (vik/channels/sms) is built beside this one: as if its adapter were there.
+    kinds = [*registered_kinds(), "sms"]
+    monkeypatch.setattr("vik.conversations.services.recording.registered_kinds", lambda: kinds)
     mail = ChannelAccount.objects.create(region=world.region, kind=ChannelKind.EMAIL, name="m-vys")
     client = login(world.alice)
     record(client, form_data(world, email="karel@example.cz"))
@@ -307,3 +311,18 @@ def test_the_receipt_goes_by_e_mail_and_sms_is_offered_only_with_an_sms_account(
         )
     texted = OutboundMessage.objects.get(account=sms)
     assert texted.recipient == "+420777123456"
+
+
+def test_no_sms_receipt_without_the_sms_channel(world: World, login: Any) -> None:
+    if "sms" in registered_kinds():
+        pytest.skip("the SMS channel is installed")  # then the test above covers it
+    ChannelAccount.objects.create(region=world.region, kind=ChannelKind.SMS, name="s-vys")
+    client = login(world.alice)
+    record(client, form_data(world))
+    reference = Request.objects.get().reference
+    page = client.get(f"/staff/requests/{reference}/receipt/").content.decode()
+    assert 'data-testid="receipt-sms"' not in page
+    refused = client.post(
+        f"/staff/requests/{reference}/receipt/send", {"via": "sms", "recipient": "777123456"}
+    )
+    assert refused.status_code == 400 and OutboundMessage.objects.count() == 0
