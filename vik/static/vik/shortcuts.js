@@ -137,7 +137,8 @@
       openHelp(dialog);
       return;
     }
-    if (key === "c" && dialog && dialog.getAttribute("data-new-url")) {
+    // Not on the form itself: a second "c" would throw away what is typed there.
+    if (key === "c" && dialog && dialog.getAttribute("data-new-url") && !document.getElementById("request-new")) {
       event.preventDefault();
       window.location.assign(dialog.getAttribute("data-new-url"));
       return;
