@@ -14,7 +14,7 @@ from vik.conversations.choices import Direction
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
 from vik.tenancy import permissions
-from vik.tenancy.models import User
+from vik.tenancy.models import InformationCentre, User
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
@@ -39,10 +39,17 @@ def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def visit_log(
-    *, user: StaffUser, day: dt.date | None = None, agent: User | None = None
+    *,
+    user: StaffUser,
+    day: dt.date | None = None,
+    agent: User | None = None,
+    centre: InformationCentre | None = None,
 ) -> list[Interaction]:
-    """The visits of one day (Prague time), or the latest ones; of one agent, or all."""
+    """The visits of one day (Prague time), or the latest ones; of one agent and one centre,
+    or all the user sees."""
     visits = visits_for(user)
+    if centre is not None:
+        visits = visits.filter(request__centre=centre)
     if day is not None:
         start, end = _day_range(day)
         visits = visits.filter(occurred_at__gte=start, occurred_at__lt=end)
@@ -80,7 +87,11 @@ class VisitCounts:
 
 
 def visit_counts(
-    *, user: StaffUser, agent: User | None = None, weeks: int = STATS_WEEKS
+    *,
+    user: StaffUser,
+    agent: User | None = None,
+    centre: InformationCentre | None = None,
+    weeks: int = STATS_WEEKS,
 ) -> VisitCounts:
     """Visits per hour of day and per weekday (Prague time) over the last `weeks` weeks up to
     today, for staffing the counter."""
@@ -90,6 +101,8 @@ def visit_counts(
                                      occurred_at__lt=_day_range(today)[1])  # fmt: skip
     if agent is not None:
         visits = visits.filter(author=agent)
+    if centre is not None:
+        visits = visits.filter(request__centre=centre)
     hours = dict(
         visits.annotate(hour=ExtractHour("occurred_at", tzinfo=clock.PRAGUE))
         .values("hour")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from vik.channels.core.choices import ChannelKind
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
-from vik.tenancy.models import User
+from vik.tenancy.models import InformationCentre, User
 
 from . import selectors
 
@@ -32,6 +32,10 @@ class VisitFilterForm(forms.Form):
     agent = forms.ModelChoiceField(
         label=_("Agent"), required=False, queryset=User.objects.none(), empty_label=_("all")
     )
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), required=False, queryset=InformationCentre.objects.none(),
+        empty_label=_("all"),
+    )  # fmt: skip
 
 
 @staff_member_required
@@ -48,16 +52,21 @@ def visit_list(request: StaffRequest) -> HttpResponse:
     agents = selectors.visit_agents(request.user)
     form.fields["agent"].queryset = agents  # type: ignore[attr-defined]
     form.fields["agent"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
-    day = agent = None
+    centres = InformationCentre.objects.filter(permissions.centres_recording(request.user))
+    form.fields["centre"].queryset = centres.order_by("name")  # type: ignore[attr-defined]
+    if centres.count() < 2:
+        del form.fields["centre"]  # an agent of one centre: their centre's log
+    day = agent = centre = None
     if form.is_valid():
         day, agent = form.cleaned_data["day"], form.cleaned_data["agent"]
-    counts = selectors.visit_counts(user=request.user, agent=agent)
+        centre = form.cleaned_data.get("centre")
+    counts = selectors.visit_counts(user=request.user, agent=agent, centre=centre)
     return render(
         request,
         "counter/visit_list.html",
         {
             "form": form,
-            "visits": selectors.visit_log(user=request.user, day=day, agent=agent),
+            "visits": selectors.visit_log(user=request.user, day=day, agent=agent, centre=centre),
             "day": day,
             "counts": counts,
             "weekdays": [

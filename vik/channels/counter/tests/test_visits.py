@@ -94,5 +94,23 @@ def test_the_visit_log_and_the_counts_per_hour_and_weekday(world: World, login: 
     assert [(h, n) for h, n in alice_only.by_hour if n] == [(8, 3)]
 
 
+def test_a_coordinator_chooses_the_centre(world: World, login: Any) -> None:
+    at = clock.now() - dt.timedelta(hours=1)
+    visit(world, world.alice, at)
+    visit(world, world.bob, at, centre=world.centre_b)
+    visit(world, world.bob, at, centre=world.centre_b)
+    client = login(world.carol)
+
+    everything = client.get("/staff/visits/")
+    assert everything.content.decode().count('data-testid="visit-row"') == 3
+    trebic = client.get("/staff/visits/", {"centre": world.centre_b.pk})
+    assert trebic.content.decode().count('data-testid="visit-row"') == 2
+    assert trebic.context["counts"].total == 2
+    # Alice works for one centre: no centre to choose, and Třebíč's visits are not hers.
+    alice = login(world.alice).get("/staff/visits/", {"centre": world.centre_b.pk})
+    assert "centre" not in alice.context["form"].fields
+    assert alice.content.decode().count('data-testid="visit-row"') == 1
+
+
 def test_an_analyst_has_no_visit_log(world: World, login: Any) -> None:
     assert login(world.erin).get("/staff/visits/").status_code == 404
