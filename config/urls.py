@@ -6,6 +6,7 @@ from django.urls import include, path
 from vik.abuse import urls as abuse_urls
 from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
+from vik.channels.counter import urls as counter_urls
 from vik.channels.web import urls as web_urls
 from vik.core import views as core_views
 from vik.gdpr import urls as gdpr_urls
@@ -22,6 +23,7 @@ staff_urlpatterns = [
     *mfa_urls.staff_urlpatterns,
     *workspace_urls.staff_urlpatterns,
     *channels_urls.staff_urlpatterns,
+    *counter_urls.staff_urlpatterns,
     *knowledge_urls.staff_urlpatterns,
     *routing_urls.staff_urlpatterns,
     *sla_urls.staff_urlpatterns,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vik.channels.web",
     "vik.channels.email",
     "vik.channels.fax",
+    "vik.channels.counter",
     "vik.audit",
     "vik.abuse",
     "vik.knowledge",

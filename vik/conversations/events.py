@@ -23,8 +23,13 @@ def _event(
     )
 
 
-def created(*, request: Request, channel: str) -> TimelineEvent:
-    return _event(request, EventKind.CREATED, channel=channel)
+def created(
+    *, request: Request, channel: str, by: StaffUser | None = None, **extra: str
+) -> TimelineEvent:
+    """`by`: the clerk who recorded the request (a call, a visit, a letter); None when the
+    citizen's own message opened it. `extra`: what the recording kept (`call`: the phone
+    system's call id the request was opened from)."""
+    return _event(request, EventKind.CREATED, by, channel=channel, **extra)
 
 
 def status_changed(*, request: Request, old: str, new: str, by: StaffUser | None) -> TimelineEvent:

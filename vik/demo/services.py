@@ -103,8 +103,14 @@ STATUS_MIX = [
 ]  # fmt: skip
 CHANNEL_MIX = [
     (ChannelKind.WEB, 45), (ChannelKind.EMAIL, 25), (ChannelKind.PHONE, 15),
-    (ChannelKind.COUNTER, 10), (ChannelKind.DATABOX, 5),
+    (ChannelKind.COUNTER, 15), (ChannelKind.LETTER, 5), (ChannelKind.DATABOX, 5),
 ]  # fmt: skip
+# Calls, visits and letters are recorded by a clerk of the competent centre on the new-request
+# form's service (issue 15); this share of the visits stays anonymous, and this share of the
+# calls and visits is answered on the spot.
+RECORDED = (ChannelKind.PHONE, ChannelKind.COUNTER, ChannelKind.LETTER)
+ANONYMOUS_VISITS = 0.3
+ANSWERED_ON_THE_SPOT = 0.4
 
 
 @dataclass
@@ -112,6 +118,7 @@ class DemoReport:
     centres: int = 0
     requests: int = 0
     articles: int = 0
+    recorded: int = 0  # visits, calls and letters of the Jihlava centre's clerk
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -299,6 +306,17 @@ def build_requests(region: Region, count: int, seed: int = 2026) -> int:
         text = template["text"].format(municipality=municipality.name)
         subject = template["subject"].format(municipality=municipality.name)
         name, email = _person(rng)
+        if channel in RECORDED:
+            opened_at = _office_hours(rng, opened_at)
+            with clock.travel(opened_at):
+                request, answered = _record(
+                    rng, region, channel, name, email, municipality, topics.get(slug),
+                    subject, text, template["kind"],
+                )  # fmt: skip
+            if not answered:
+                _live(rng, request, status, opened_at, now)
+            created += 1
+            continue
         with clock.travel(opened_at):
             request = _open(
                 rng, region, account, channel, name, email, municipality, topics.get(slug),
@@ -351,6 +369,82 @@ def _open(
             subject=subject, text=text, occurred_at=opened_at,
         )  # fmt: skip
     return request
+
+
+def _office_hours(rng: random.Random, when: dt.datetime) -> dt.datetime:
+    """The same day (or the working day before) at a time the counter is open: most visitors
+    come in the morning."""
+    local = when.astimezone(clock.PRAGUE)
+    while local.isoweekday() > 5:
+        local -= dt.timedelta(days=1)
+    hour = rng.choices(range(8, 17), weights=[9, 12, 10, 8, 6, 7, 6, 4, 2])[0]
+    moved = local.replace(hour=hour, minute=rng.randrange(60), second=0, microsecond=0)
+    return min(moved, clock.now() - dt.timedelta(minutes=5))
+
+
+def _record(
+    rng: random.Random, region: Region, channel: str, name: str, email: str,
+    municipality: Municipality, topic: Topic | None, subject: str, text: str, kind: str,
+) -> tuple[Request, bool]:  # fmt: skip
+    """A call, a visit or a letter recorded by an agent of the municipality's centre, as the
+    form `/staff/requests/new/` records it; (the request, whether it was answered on the spot)."""
+    centre = InformationCentre.objects.filter(
+        competences__orp_id=municipality.orp_id
+    ).first() or InformationCentre.objects.get(slug=REGIONAL_SLUG)
+    clerk = Membership.objects.filter(centre=centre, role=Role.AGENT).select_related("user").first()
+    assert clerk is not None, centre
+    anonymous = channel == ChannelKind.COUNTER and rng.random() < ANONYMOUS_VISITS
+    phone = f"+420{rng.choice(MOBILE_PREFIXES)}{rng.randrange(100000, 999999)}"
+    answered = channel != ChannelKind.LETTER and rng.random() < ANSWERED_ON_THE_SPOT
+    answer = ""
+    if answered:
+        answer = rng.choice(content.REPLY_TEMPLATES).format(
+            name="" if anonymous else name, centre=centre.name
+        )
+    request = conversations.request_record(
+        by=clerk.user, centre=centre, channel=channel, name="" if anonymous else name,
+        phone="" if anonymous else phone,
+        email=email if channel == ChannelKind.LETTER or rng.random() < 0.3 else "",
+        municipality=municipality, topic=topic,
+        kind=kind if kind in RequestKind.values else RequestKind.INQUIRY,
+        subject=subject, text=text, answer=answer,
+    )  # fmt: skip
+    return request, answered
+
+
+# The Jihlava centre's counter: enough visits over the last weeks for its log and staffing
+# counts to show a shape, and a few calls and letters its agent recorded.
+JIHLAVA_RECORDED = [(ChannelKind.COUNTER, 30), (ChannelKind.PHONE, 6), (ChannelKind.LETTER, 3)]
+
+
+def build_recorded(region: Region, centre: InformationCentre, seed: int = 15) -> int:
+    """Visits, calls and letters the Jihlava centre's clerk recorded over the last four weeks
+    (`/staff/visits/`); a second run adds nothing."""
+    rng = random.Random(seed)
+    municipalities = list(
+        Municipality.objects.filter(orp__competence__centre=centre).select_related("orp")
+    )
+    topics = {t.slug: t for t in Topic.objects.all()}
+    templates = [(slug, t) for slug, items in content.REQUEST_TEMPLATES.items() for t in items]
+    now = clock.now()
+    created = 0
+    for channel, wanted in JIHLAVA_RECORDED:
+        have = Request.objects.filter(centre=centre, origin_channel=channel).count()
+        for _ in range(max(0, wanted - have)):
+            slug, template = rng.choice(templates)
+            municipality = rng.choice(municipalities)
+            when = _office_hours(rng, now - dt.timedelta(days=rng.randrange(0, 28)))
+            name, email = _person(rng)
+            with clock.travel(when):
+                request, answered = _record(
+                    rng, region, channel, name, email, municipality, topics.get(slug),
+                    template["subject"].format(municipality=municipality.name),
+                    template["text"].format(municipality=municipality.name), template["kind"],
+                )  # fmt: skip
+            if not answered:
+                _live(rng, request, _weighted(rng, STATUS_MIX[:4]), when, now)
+            created += 1
+    return created
 
 
 def _open_by_email(
@@ -453,6 +547,8 @@ def demo_load(*, requests: int = 300) -> DemoReport:
         # replies' e-mails go nowhere: they were "sent" in the past, not to today's inboxes.
         with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
             report.requests = build_requests(region, requests - existing)
+    with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
+        report.recorded = build_recorded(region, centres["6105"])
     return report
 
 

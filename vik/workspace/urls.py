@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from .audit import views as audit
 from .collaboration import views as collaboration
 from .contacts import views as contacts
+from .requests import new_views as new_requests
 from .requests import views as requests
 from .routing import views as routing_editor
 from .saved_views import views as saved_views
@@ -13,6 +14,29 @@ from .saved_views import views as saved_views
 staff_urlpatterns: list[URLPattern] = [
     path("requests/", requests.request_list, name="request_list"),
     path("requests/bulk", requests.request_bulk, name="request_bulk"),
+    # Recording a request a person brought in, before `requests/<reference>/` (new_views.py).
+    path("requests/new/", new_requests.request_new, name="request_new"),
+    path("requests/new/contacts", new_requests.request_new_contacts, name="request_new_contacts"),
+    path(
+        "requests/new/municipalities",
+        new_requests.request_new_municipalities,
+        name="request_new_municipalities",
+    ),
+    path(
+        "requests/<str:reference>/receipt/",
+        new_requests.request_receipt,
+        name="request_receipt",
+    ),
+    path(
+        "requests/<str:reference>/receipt.pdf",
+        new_requests.request_receipt_pdf,
+        name="request_receipt_pdf",
+    ),
+    path(
+        "requests/<str:reference>/receipt/send",
+        new_requests.request_receipt_send,
+        name="request_receipt_send",
+    ),
     path("requests/<str:reference>/", requests.request_detail, name="request_detail"),
     path("requests/<str:reference>/reply", requests.request_reply, name="request_reply"),
     path("requests/<str:reference>/note", requests.request_note, name="request_note"),

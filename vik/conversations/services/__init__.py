@@ -10,6 +10,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
+- `recording`: requests a clerk records (phone, counter, letter) and their receipts;
 - `replies`: public replies and internal notes;
 - `changes`: status, assignee, topic and tags;
 - `network`: transfers, consultations, merge and split;
@@ -84,6 +85,14 @@ from .reads import (
     request_macro_rendered,
     requests_listed,
 )
+from .recording import (
+    RECEIPT_CHANNELS,
+    RECORDED_CHANNELS,
+    receipt_accounts,
+    recorded_by,
+    request_receipt_send,
+    request_record,
+)
 from .replies import (
     request_note,
     request_reply,
@@ -98,6 +107,8 @@ from .routing import (
 
 __all__ = [
     "BULK_ACTIONS",
+    "RECEIPT_CHANNELS",
+    "RECORDED_CHANNELS",
     "BulkResult",
     "acknowledgement_build",
     "acknowledgement_recipient",
@@ -118,7 +129,9 @@ __all__ = [
     "inbound_process",
     "interaction_attachments_store",
     "opens_new_request",
+    "receipt_accounts",
     "recent_acknowledgements",
+    "recorded_by",
     "reference_allocate",
     "references_allocate",
     "request_acknowledge",
@@ -130,6 +143,8 @@ __all__ = [
     "request_move",
     "request_note",
     "request_open",
+    "request_receipt_send",
+    "request_record",
     "request_reply",
     "request_require_work",
     "request_routed",

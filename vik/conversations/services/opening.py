@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
@@ -30,6 +31,9 @@ from .deadlines import (
     request_deadlines_set,
 )
 from .routing import request_routed
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 
 def reference_allocate(*, region: Region, year: int) -> str:
@@ -95,10 +99,16 @@ def request_open(
     follow_up_of: Request | None = None,
     opened_at: dt.datetime | None = None,
     text: str = "",
+    default_centre: InformationCentre | None = None,
+    recorded_by: StaffUser | None = None,
+    recorded: dict[str, str] | None = None,
 ) -> Request:
     """Create a request and route it: the given centre (a follow-up keeps its centre), else the
     region's routing rules, the channel account's centre, the territory's competent centre
-    (`vik.routing.services.routing_decide`); then set its deadlines (`vik.sla`)."""
+    (`vik.routing.services.routing_decide`); then set its deadlines (`vik.sla`).
+    `default_centre`: where the request goes when no rule names a centre (a clerk's own, for
+    a request they record), before the account's and the territory's; `recorded_by` and
+    `recorded`: the clerk and what their recording keeps, on the "created" timeline event."""
     opened_at = opened_at or clock.now()
     request = Request(
         region=region,
@@ -118,24 +128,27 @@ def request_open(
     )
     decision = None
     if centre is None:
-        decision = routing_decide(request_routing_facts(request, account, text))
+        decision = routing_decide(request_routing_facts(request, account, text, default_centre))
         request_routing_apply(request, decision)
     request_deadlines_set(request)
     request.save(force_insert=True)
-    events.created(request=request, channel=channel)
+    events.created(request=request, channel=channel, by=recorded_by, **(recorded or {}))
     if decision is not None:
         request_routed(request=request, decision=decision)
     return request
 
 
 def request_routing_facts(
-    request: Request, account: ChannelAccount | None, text: str
+    request: Request,
+    account: ChannelAccount | None,
+    text: str,
+    default_centre: InformationCentre | None = None,
 ) -> RoutingFacts:
     return RoutingFacts(
         region=request.region, topic=request.topic, municipality=request.municipality,
         account=account, channel=request.origin_channel, kind=request.kind,
         language=request.language, subject=request.subject, text=text,
-        requester_type=request.requester.requester_type,
+        requester_type=request.requester.requester_type, default_centre=default_centre,
     )  # fmt: skip
 
 

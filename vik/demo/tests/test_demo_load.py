@@ -2,7 +2,9 @@
 
 import pytest
 
-from vik.conversations.models import Request
+from vik.conversations.choices import EventKind
+from vik.conversations.models import Interaction, Request, TimelineEvent
+from vik.core import clock
 from vik.demo.services import demo_load
 from vik.tenancy.models import InformationCentre, Membership
 
@@ -12,10 +14,35 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     report = demo_load(requests=40)
     assert report.centres == 16
     assert report.requests == 40
+    jihlava = Request.objects.filter(centre__slug="vys-jihlava")
+    # The Jihlava clerk's visits, calls and letters: topped up to 30, 6 and 3.
+    for kind, least in (("counter", 30), ("phone", 6), ("letter", 3)):
+        assert jihlava.filter(origin_channel=kind).count() >= least, kind
+    assert report.recorded > 0
     statuses = set(Request.objects.values_list("status", flat=True))
     assert statuses >= {"new", "open", "resolved", "closed"}
     assert Membership.objects.values("role").distinct().count() == 7
     again = demo_load(requests=40)
-    assert again.requests == 0
+    assert again.requests == 0 and again.recorded == 0
     assert InformationCentre.objects.count() == 16
-    assert Request.objects.count() == 40
+    assert Request.objects.count() == 40 + report.recorded
+
+
+@pytest.mark.django_db
+def test_the_demo_has_calls_visits_and_letters_a_clerk_recorded(settings):
+    demo_load(requests=60)
+    recorded = Request.objects.filter(origin_channel__in=["phone", "counter", "letter"])
+    assert set(recorded.values_list("origin_channel", flat=True)) == {"phone", "counter", "letter"}
+    clerks = TimelineEvent.objects.filter(kind=EventKind.CREATED, request__in=recorded)
+    assert clerks.count() == recorded.count()
+    assert not clerks.filter(actor=None).exists()  # each recorded by a clerk, as the form does
+    visits = recorded.filter(origin_channel="counter")
+    assert visits.filter(requester__name="").exists()  # some visitors stay anonymous
+    assert recorded.filter(status="resolved", assignee__isnull=False).exists()  # on the spot
+    jihlava = visits.filter(centre__slug="vys-jihlava")
+    assert jihlava.count() >= 30
+    hours = {
+        e.occurred_at.astimezone(clock.PRAGUE).hour
+        for e in Interaction.objects.filter(request__in=jihlava, direction="inbound")
+    }
+    assert hours <= set(range(0, 17)) and len(hours) >= 5  # office hours, spread out

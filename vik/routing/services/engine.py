@@ -53,6 +53,9 @@ class RoutingFacts:
     subject: str
     text: str
     requester_type: str
+    # The centre a request a clerk recorded goes to when no rule names one (the clerk's own):
+    # before the channel account's and the territory's (issue 15).
+    default_centre: InformationCentre | None = None
 
 
 @dataclass
@@ -389,10 +392,13 @@ def rules_evaluate(
 
 
 def routing_decide(facts: RoutingFacts) -> RoutingDecision:
-    """The region's rules in order, then the channel account's centre, then the territory."""
+    """The region's rules in order, then the default centre (a clerk's), the channel account's
+    centre, then the territory."""
     decision = RoutingDecision()
     rules = region_rules(facts.region.pk)
     named_assignees = rules_evaluate(rules, facts, decision) if rules.rules else []
+    if decision.centre is None and facts.default_centre is not None:
+        decision.centre = facts.default_centre
     if decision.centre is None and facts.account is not None and facts.account.centre_id:
         decision.centre = facts.account.centre
     if decision.centre is None:

@@ -1,6 +1,7 @@
 /* Keyboard shortcuts of the staff pages (no framework). "?" lists them in a <dialog>.
  * List: j/k move the selection, o or Enter open, x ticks the row, / focuses the search.
  * Request page: r reply, n note, t take it, a assignee, s status; g then l back to the list.
+ * Any page: c records a new request (a call, a visit, a letter).
  * Nothing fires while typing in a field or with Ctrl, Alt or Meta held. */
 (function () {
   "use strict";
@@ -134,6 +135,12 @@
     if (key === "?") {
       event.preventDefault();
       openHelp(dialog);
+      return;
+    }
+    // Not on the form itself: a second "c" would throw away what is typed there.
+    if (key === "c" && dialog && dialog.getAttribute("data-new-url") && !document.getElementById("request-new")) {
+      event.preventDefault();
+      window.location.assign(dialog.getAttribute("data-new-url"));
       return;
     }
     if (key === "g") {

@@ -141,3 +141,42 @@ def member_centres(user: Viewer) -> list[int] | None:
     coordinator, a superuser): the whole of what they may see is theirs."""
     centres = scope_for(user).centres_with(VIEWING_CENTRE_ROLES)
     return sorted(centres) if centres else None
+
+
+def centres_recording(user: Viewer) -> Q:
+    """The filter on tenancy.InformationCentre for the centres the user may record a request
+    for (a call, a visit, a letter): those whose requests they work; never an analyst's."""
+    return scope_filter(
+        user,
+        region_roles=WORKING_REGION_ROLES,
+        centre_roles=WORKING_CENTRE_ROLES,
+        centre_field="pk",
+    )
+
+
+def can_record_request(user: Viewer, *, centre_id: int, region_id: int) -> bool:
+    """Record a request a person brought in (`/staff/requests/new/`) for this centre: its agents
+    and leads, the region's coordinators and administrators."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    if scope.region_roles.get(region_id, frozenset()) & WORKING_REGION_ROLES:
+        return True
+    return bool(scope.centre_roles.get(centre_id, frozenset()) & WORKING_CENTRE_ROLES)
+
+
+def can_record_any_request(user: Viewer) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or bool(scope.regions_with(WORKING_REGION_ROLES))
+        or bool(scope.centres_with(WORKING_CENTRE_ROLES))
+    )
+
+
+def can_give_receipt(user: Viewer, request: Request, *, recorded_by_id: int | None) -> bool:
+    """Print or send the receipt of a recorded request (its reference and tracking link): whoever
+    sees the request, and the clerk who recorded it even when routing moved it elsewhere."""
+    if can_view_request(user, request):
+        return True
+    return recorded_by_id is not None and getattr(user, "pk", None) == recorded_by_id

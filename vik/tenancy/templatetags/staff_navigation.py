@@ -36,6 +36,12 @@ def manages_lockouts(user: Viewer) -> bool:
     return permissions.can_manage_lockouts(user)
 
 
+@register.filter
+def records_requests(user: Viewer) -> bool:
+    """Records requests a person brought in (`staff:request_new`) and keeps a visit log."""
+    return permissions.can_record_any_request(user)
+
+
 @register.simple_tag
 def session_seconds(which: str) -> int:
     """The idle timeout or the warning before it, in seconds, for the idle warning."""

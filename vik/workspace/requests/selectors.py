@@ -1,4 +1,5 @@
-"""Reading what the request list offers besides its rows."""
+"""Reading what the request list offers besides its rows, and the contacts a clerk recording a
+request may choose."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from vik.contacts.choices import IdentityKind
+from vik.contacts.identities import InvalidIdentity, normalise_email, normalise_phone
+from vik.contacts.models import Contact
+from vik.contacts.selectors import contacts_for
 from vik.conversations.choices import Status
+from vik.conversations.models import Request
+from vik.conversations.states import OPEN_STATUSES
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
 
@@ -55,3 +62,71 @@ def bulk_choices(user: StaffUser) -> BulkChoices:
             )
         ),
     )
+
+
+# Finding the contact of a request a clerk records ---------------------------------------------
+
+CONTACT_MATCHES = 8
+
+
+@dataclass(frozen=True)
+class ContactMatch:
+    """A contact the clerk may choose, with their identities and open requests."""
+
+    contact: Contact
+    identities: list[str]
+    open_requests: list[Request]
+
+
+def _identity_query(query: str) -> Q | None:
+    """The identity a typed phone number or e-mail address is stored as (any Czech notation of a
+    number: "+420 777 123 456", "777123456", "00420777123456"), or None for a name."""
+    digits = sum(ch.isdigit() for ch in query)
+    if "@" in query:
+        try:
+            return Q(identities__kind=IdentityKind.EMAIL, identities__value=normalise_email(query))
+        except InvalidIdentity:
+            return Q(identities__kind=IdentityKind.EMAIL, identities__value__icontains=query)
+    if digits >= 6 and not any(ch.isalpha() for ch in query):
+        try:
+            return Q(identities__kind=IdentityKind.PHONE, identities__value=normalise_phone(query))
+        except InvalidIdentity:
+            return Q(
+                identities__kind=IdentityKind.PHONE,
+                identities__value__contains="".join(ch for ch in query if ch.isdigit()),
+            )
+    return None
+
+
+def contact_matches(*, user: StaffUser, query: str) -> list[ContactMatch]:
+    """The contacts the user may see whose phone number, e-mail address or name matches what
+    they typed (at least 2 characters), with the open requests of each that the user sees."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    wanted = _identity_query(query) or Q(name__icontains=query)
+    ids = list(
+        contacts_for(user)
+        .filter(wanted, merged_into__isnull=True)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:CONTACT_MATCHES]
+    )
+    contacts = (
+        Contact.objects.filter(pk__in=ids).prefetch_related("identities").order_by("name", "pk")
+    )
+    open_requests: dict[int, list[Request]] = {}
+    for request in (
+        Request.objects.filter(permissions.requests_visible(user))
+        .filter(requester_id__in=ids, status__in=sorted(OPEN_STATUSES), merged_into__isnull=True)
+        .order_by("-created_at")
+        .only("pk", "reference", "subject", "status", "requester_id", "created_at")
+    ):
+        open_requests.setdefault(request.requester_id, []).append(request)
+    return [
+        ContactMatch(
+            contact=contact,
+            identities=[identity.value for identity in contact.identities.all()],
+            open_requests=open_requests.get(contact.pk, [])[:5],
+        )
+        for contact in contacts
+    ]
