@@ -69,7 +69,7 @@ class SessionLimitsMiddleware:
             if request.headers.get("HX-Request"):
                 # A poll or a partial: send the whole page to the login page, not the fragment.
                 response = HttpResponse(status=200)
-                response["HX-Redirect"] = reverse("staff:login")
+                response["HX-Redirect"] = f"{reverse('staff:login')}?reason={limit}"
                 return response
             return None  # the view runs for an anonymous visitor (staff pages ask to sign in)
         match = request.resolver_match

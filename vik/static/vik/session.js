@@ -18,8 +18,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(check, Math.max(1000, msLeft - warning));
     }
-    function leave() {
-      window.location.assign(dialog.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname + window.location.search));
+    function leave(reason) {
+      var why = reason ? "&reason=" + encodeURIComponent(reason) : "";
+      window.location.assign(dialog.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname + window.location.search) + why);
     }
     function format(seconds) {
       var s = Math.max(0, Math.round(seconds));
@@ -45,14 +46,14 @@
         .then(function (response) { return response.json(); });
     }
     function apply(state) {
-      if (!state.signed_in) { leave(); return; }
+      if (!state.signed_in) { leave(state.ends); return; }
       if (state.seconds_left * 1000 > warning) {
         if (dialog.open) dialog.close();
         window.clearInterval(ticker);
         schedule(state.seconds_left * 1000);
         return;
       }
-      if (state.seconds_left <= 0) { leave(); return; }
+      if (state.seconds_left <= 0) { leave(state.ends); return; }
       if (state.ends === "idle" && lastTyping > lastContact) { extend(); return; }
       show(state);
     }

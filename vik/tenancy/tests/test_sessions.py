@@ -66,7 +66,7 @@ def test_activity_keeps_the_session_but_polls_do_not(world, client):
     assert client.session[LAST_ACTIVITY] == before  # the poll did not count
     shift(client, LAST_ACTIVITY, 11 * 60)
     expired = client.get("/staff/notifications/bell", HTTP_HX_REQUEST="true")
-    assert expired["HX-Redirect"] == "/staff/login/"  # the whole page goes to the login
+    assert expired["HX-Redirect"] == "/staff/login/?reason=idle"  # the whole page goes there
     assert "_auth_user_id" not in client.session
 
 
@@ -109,3 +109,12 @@ def test_the_staff_layout_carries_the_idle_warning(world, client):
     assert 'data-warning-seconds="120"' in page
     assert "/static/vik/session.js" in page
     assert "<script>" not in page  # no inline script: the CSP allows none
+
+
+def test_the_login_page_says_why_from_the_address_too(client) -> None:
+    """A page loaded with another session cookie than the one that ended still says why; an
+    unknown reason says nothing (only the fixed texts are ever shown)."""
+    assert 'data-testid="logout-reason"' in client.get("/staff/login/?reason=idle").content.decode()
+    assert (
+        'data-testid="logout-reason"' not in client.get("/staff/login/?reason=<b>").content.decode()
+    )

@@ -45,8 +45,9 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # Kept until the next sign-in: the page may be loaded twice (a poll and the warning
-        # both send the page here when the session ends).
-        reason = self.request.session.get(LOGOUT_REASON)
+        # both send the page here when the session ends). The address says it too (`reason`),
+        # for the page that comes with another session cookie than the one that was ended.
+        reason = self.request.session.get(LOGOUT_REASON) or self.request.GET.get("reason")
         return {
             **super().get_context_data(**kwargs),
             "login_hint": settings.VIK_LOGIN_HINT,
@@ -136,7 +137,10 @@ def lockout_release(request: StaffRequest) -> HttpResponse:
 
 def _session_state(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
-        return JsonResponse({"signed_in": False, "login_url": reverse("staff:login")})
+        reason = request.session.get(LOGOUT_REASON)
+        return JsonResponse(
+            {"signed_in": False, "login_url": reverse("staff:login"), "ends": reason or ""}
+        )
     left, limit = session_limits(request.session, time.time())
     return JsonResponse(
         {"signed_in": True, "seconds_left": max(0, int(left)), "ends": limit},
