@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from vik.channels.core.base import (
     ChannelAdapter,
@@ -288,6 +289,19 @@ class SmsAdapter(ChannelAdapter):
         if phone is None or opted_out(request.region_id, phone.value):
             return None
         return phone.value
+
+    def reply_refusal(self, request: Request, text: str) -> str:
+        budget = settings.VIK_SMS_MONTHLY_BUDGET_PARTS
+        if not budget or self.reply_recipient(request) is None:
+            return ""
+        used = parts_this_month(request.centre_id)
+        parts = encoding.cost(text).parts
+        if used + parts <= budget:
+            return ""
+        return _(
+            "The centre's SMS budget for this month is %(budget)s parts; %(used)s are used and "
+            "this reply needs %(parts)s. Shorten it, or answer another way."
+        ) % {"budget": budget, "used": used, "parts": parts}
 
     def delivering(
         self, messages: Sequence[OutboundMessage] = ()

@@ -285,3 +285,38 @@ def test_over_the_monthly_budget_nothing_is_sent(world, sms_account, smpp_server
         OutboundState.FAILED,
         "the centre's monthly SMS budget is used up",
     )
+
+
+# --- the reply box ----------------------------------------------------------------------------
+
+
+def test_the_reply_box_shows_the_counter_and_refuses_over_the_budget(
+    world, sms_account, smpp_server, settings, client
+):
+    settings.VIK_SMS_MONTHLY_BUDGET_PARTS = 4
+    settings.VIK_SMS_BUDGET_WARN_RATIO = 0.5
+    request = sms_request(world, sms_account)
+    reply(world, request, "Jedna.")
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    assert 'data-used="1"' in page and 'data-budget="4"' in page and 'data-warn="2"' in page
+    assert "sms/counter.js" in page
+    text = "Vaše žádost je vyřízena, rozhodnutí si vyzvedněte na úřadě. " * 4  # 4 UCS-2 parts
+    with run_on_commit():
+        answer = client.post(f"/staff/requests/{request.reference}/reply", {"text": text},
+                             follow=True)  # fmt: skip
+    assert "použito je 1 a tato odpověď potřebuje 4" in answer.content.decode()
+    assert request.interactions.filter(direction="outbound").count() == 1  # nothing recorded
+    assert len(smpp_server.received()) == 1
+    with run_on_commit():
+        client.post(f"/staff/requests/{request.reference}/reply",
+                    {"text": encoding.without_diacritics(text)[:300]})  # fmt: skip
+    assert len(smpp_server.received()) == 3  # 2 GSM-7 parts fit the budget
+
+
+def test_no_counter_on_requests_of_other_channels(world, sms_account, client):
+    request = sms_request(world, sms_account)
+    Request.objects.filter(pk=request.pk).update(origin_channel="web", origin_account=None)
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    assert "data-sms-counter" not in page
