@@ -333,9 +333,14 @@ class SmsAdapter(ChannelAdapter):
         started = set(
             SmsPart.objects.filter(outbound__in=messages).values_list("outbound_id", flat=True)
         )
+        stopped = set(
+            SmsOptOut.objects.filter(phone__in={m.recipient for m in messages}).values_list(
+                "region_id", "phone"
+            )
+        )
         used: dict[int | None, int] = {}
         for message in messages:
-            refusal = self._refusal(message, started, used)
+            refusal = self._refusal(message, started, stopped, used)
             if refusal:
                 results[message.pk] = DeliveryError(refusal, permanent=True)
             else:
@@ -345,12 +350,13 @@ class SmsAdapter(ChannelAdapter):
         return results
 
     def _refusal(
-        self, message: OutboundMessage, started: set[int], used: dict[int | None, int]
-    ) -> str:
+        self, message: OutboundMessage, started: set[int], stopped: set[tuple[int, str]],
+        used: dict[int | None, int],
+    ) -> str:  # fmt: skip
         """Why a message must not be sent at all: the number opted out, or (before its first
         part leaves) the centre's monthly budget is used up, this message's parts included."""
         request = message.interaction.request
-        if opted_out(request.region_id, message.recipient):
+        if (request.region_id, message.recipient) in stopped:
             return "the number asked for no more SMS (STOP)"
         budget = settings.VIK_SMS_MONTHLY_BUDGET_PARTS
         if budget and message.pk not in started:
@@ -364,19 +370,23 @@ class SmsAdapter(ChannelAdapter):
         self, account: ChannelAccount, messages: list[OutboundMessage]
     ) -> dict[int, str | DeliveryError]:
         plans: dict[int, list[tuple[SmsPart, encoding.Part]]] = {}
+        pieces: dict[int, tuple[int, list[encoding.Part]]] = {}
         for message in messages:
             text = message.interaction.text
             cost = encoding.cost(text)
             try:
-                pieces = encoding.parts(text, cost.encoding, reference=message.pk)
+                pieces[message.pk] = (
+                    cost.encoding,
+                    encoding.parts(text, cost.encoding, message.pk),
+                )
             except ValueError as error:
                 plans[message.pk] = []
                 log.warning("SMS %s cannot be sent: %s", message.pk, error)
-                continue
-            rows = services.parts_prepare(
-                outbound_id=message.pk, total=len(pieces), encoding=cost.encoding
-            )
-            plans[message.pk] = list(zip(rows, pieces, strict=True))
+        rows = services.parts_prepare(
+            plans={pk: (len(parts), coding) for pk, (coding, parts) in pieces.items()}
+        )
+        for pk, (_coding, parts) in pieces.items():
+            plans[pk] = list(zip(rows[pk], parts, strict=True))
         source = source_address(account)
         submissions = [
             Submission(key=row.pk, source=source, destination=message.recipient.lstrip("+"),

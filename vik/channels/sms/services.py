@@ -101,17 +101,26 @@ def opt_in_record(*, account: ChannelAccount, phone: str) -> bool:
     return bool(deleted)
 
 
-def parts_prepare(*, outbound_id: int, total: int, encoding: int) -> list[SmsPart]:
-    """The parts of an outbound SMS, created on its first attempt and kept for the others."""
-    existing = list(SmsPart.objects.filter(outbound_id=outbound_id).order_by("seq"))
-    if len(existing) == total:
+def parts_prepare(*, plans: dict[int, tuple[int, int]]) -> dict[int, list[SmsPart]]:
+    """The parts of outbound SMS ({outbound id: (parts, encoding)}), created on their first
+    attempt and kept for the others; per outbound id, its parts in order. Three queries for a
+    whole batch."""
+    existing: dict[int, list[SmsPart]] = {}
+    for part in SmsPart.objects.filter(outbound_id__in=plans).order_by("outbound_id", "seq"):
+        existing.setdefault(part.outbound_id, []).append(part)
+    missing = [
+        SmsPart(outbound_id=outbound_id, seq=seq, total=total, encoding=coding)
+        for outbound_id, (total, coding) in plans.items()
+        if len(existing.get(outbound_id, [])) != total
+        for seq in range(1, total + 1)
+    ]
+    if not missing:
         return existing
-    SmsPart.objects.bulk_create(
-        [SmsPart(outbound_id=outbound_id, seq=seq, total=total, encoding=encoding)
-         for seq in range(1, total + 1)],
-        ignore_conflicts=True,
-    )  # fmt: skip
-    return list(SmsPart.objects.filter(outbound_id=outbound_id).order_by("seq"))
+    SmsPart.objects.bulk_create(missing, ignore_conflicts=True)
+    fresh: dict[int, list[SmsPart]] = {}
+    for part in SmsPart.objects.filter(outbound_id__in=plans).order_by("outbound_id", "seq"):
+        fresh.setdefault(part.outbound_id, []).append(part)
+    return fresh
 
 
 def parts_submitted(*, accepted: dict[int, str]) -> None:

@@ -20,6 +20,7 @@ from vik.contacts.models import Contact, Identity
 from vik.conversations import services
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.core.errors import ValidationFailed
 from vik.testing.fixtures import run_on_commit
 from vik.testing.smpp import PASSWORD, SYSTEM_ID
 
@@ -278,13 +279,22 @@ def test_over_the_monthly_budget_nothing_is_sent(world, sms_account, smpp_server
     reply(world, request, "Jedna.")
     reply(world, request, "Dvě.")
     reply(world, request, "Tři.")
-    refused = reply(world, request, "Čtyři.")
-    assert len(smpp_server.received()) == 3
+    with pytest.raises(ValidationFailed, match="použito je 3 a tato odpověď potřebuje 1"):
+        reply(world, request, "Čtyři.")
+    assert request.interactions.filter(direction="outbound").count() == 3
+    # A message queued by VIK itself (a receipt, a call-back notice) fails when sent.
+    interaction = request.interactions.create(
+        direction="outbound", visibility="public", channel="sms", text="Potvrzení",
+        occurred_at=clock.now(), is_automatic=True,
+    )  # fmt: skip
+    with run_on_commit():
+        refused = outbound_queue(account=sms_account, interaction=interaction, recipient=CITIZEN)
     refused.refresh_from_db()
     assert (refused.state, refused.last_error) == (
         OutboundState.FAILED,
         "the centre's monthly SMS budget is used up",
     )
+    assert len(smpp_server.received()) == 3
 
 
 # --- the reply box ----------------------------------------------------------------------------
