@@ -4,6 +4,7 @@ import pytest
 
 from vik.conversations.models import Request
 from vik.demo.services import demo_load
+from vik.demo.sms import MESSAGES as SMS_MESSAGES
 from vik.tenancy.models import InformationCentre, Membership
 
 
@@ -18,4 +19,6 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     again = demo_load(requests=40)
     assert again.requests == 0
     assert InformationCentre.objects.count() == 16
-    assert Request.objects.count() == 40
+    sms = len(SMS_MESSAGES)  # the SMS channel's requests (vik/demo/sms.py), besides the 40
+    assert Request.objects.count() == 40 + sms
+    assert Request.objects.filter(origin_channel="sms").count() == sms

@@ -20,6 +20,8 @@ register = template.Library()
 
 @register.inclusion_tag("sms/_reply_counter.html")
 def sms_reply_counter(item: Request) -> dict[str, Any]:
+    if item.origin_channel != ChannelKind.SMS:  # no query for the requests of other channels
+        return {"shown": False}
     account = item.origin_account
     if account is None or account.kind != ChannelKind.SMS:
         return {"shown": False}

@@ -5,9 +5,12 @@ SMS (joined parts, broken UCS-2), threading, opt-out and the monthly budget."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import threading
 import time
 
 import pytest
+from django.core.management import call_command
 
 from vik.channels.core.choices import ChannelKind, OutboundState, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload, OutboundMessage
@@ -330,3 +333,31 @@ def test_no_counter_on_requests_of_other_channels(world, sms_account, client):
     client.force_login(world.alice)
     page = client.get(f"/staff/requests/{request.reference}/").content.decode()
     assert "data-sms-counter" not in page
+
+
+def test_vik_sms_holds_the_bind_and_stores_what_the_smsc_sends(world, sms_account, smpp_server):
+    sessions_close()  # the command binds by itself
+    binds = smpp_server.stats()["binds"]
+
+    def send_later():
+        time.sleep(0.8)
+        smpp_server.deliver(source="420777000444", destination="VIK", text="Přes vik sms")
+
+    sender = threading.Thread(target=send_later)
+    sender.start()
+    with run_on_commit():
+        call_command("sms", account="sms-jihlava", seconds=2.0, stdout=io.StringIO())
+    sender.join()
+    assert smpp_server.stats()["binds"] == binds + 1
+    assert Request.objects.get().interactions.get().text == "Přes vik sms"
+
+
+def test_vik_sms_binds_again_after_the_smsc_drops_the_connection(world, sms_account, smpp_server):
+    session = session_for(sms_account)
+    binds = smpp_server.stats()["binds"]
+    smpp_server.drop_after(1)  # the next submit_sm closes the connection
+    request = sms_request(world, sms_account)
+    reply(world, request, "Po výpadku.")
+    assert smpp_server.stats()["binds"] == binds + 1  # bound again, then sent
+    assert [g["text"] for g in smpp_server.received()] == ["Po výpadku."]
+    assert session.bound
