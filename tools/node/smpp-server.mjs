@@ -11,7 +11,7 @@
 // Control channel, a tiny HTTP API on loopback (JSON in and out):
 //   GET  /received           the answered submit_sm: [{id, source, destination, data_coding,
 //                            esm_class, udh (hex), text, hex, registered_delivery}]
-//   GET  /stats              {binds, received, dropped}
+//   GET  /stats              {binds, received, dropped, sessions, enquire_links}
 //   POST /reset              forget what was received, back to the default mode
 //   POST /mode               {receipt: "DELIVRD"|"UNDELIV"|"" (none), err: "001",
 //                             receipt_first: true (the receipt goes out before submit_sm_resp),
@@ -36,6 +36,7 @@ let nextId = 1;
 let dropAfter = 0;
 let dropped = 0;
 let binds = 0;
+let enquireLinks = 0;
 const sessions = new Set();
 
 function receiptText(id, stat, err) {
@@ -94,7 +95,7 @@ const server = smpp.createServer((session) => {
     session.send(pdu.response({ message_id: id }));
     if (wantsReceipt && !mode.receipt_first) sendReceipt(session, pdu, id);
   });
-  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  session.on('enquire_link', (pdu) => { enquireLinks += 1; session.send(pdu.response()); });
   session.on('deliver_sm_resp', () => {});
   session.on('unbind', (pdu) => { session.send(pdu.response()); session.close(); });
 });
@@ -127,7 +128,7 @@ const control = http.createServer((req, res) => {
     const body = data ? JSON.parse(data) : {};
     let answer = {};
     if (req.method === 'GET' && req.url === '/received') answer = received;
-    else if (req.method === 'GET' && req.url === '/stats') answer = { binds, received: received.length, dropped, sessions: sessions.size };
+    else if (req.method === 'GET' && req.url === '/stats') answer = { binds, received: received.length, dropped, sessions: sessions.size, enquire_links: enquireLinks };
     else if (req.url === '/reset') { received = []; mode = defaults(); dropAfter = 0; }
     else if (req.url === '/mode') { mode = { ...mode, ...body }; answer = mode; }
     else if (req.url === '/drop') { dropAfter = body.after || 1; }

@@ -134,7 +134,7 @@ def test_a_long_plain_reply_is_concatenated_in_gsm7_parts_of_153(world, sms_acco
 
 
 def test_receipts_mark_parts_delivered_or_the_reply_failed_with_the_reason(
-    world, sms_account, smpp_server
+    world, sms_account, smpp_server, client
 ):
     request = sms_request(world, sms_account)
     delivered = reply(world, request, "Doručeno.")
@@ -151,6 +151,10 @@ def test_receipts_mark_parts_delivered_or_the_reply_failed_with_the_reason(
     assert event.data["reason"] == "UNDELIV err:011"
     assert InboundPayload.objects.filter(state=PayloadState.PROCESSED).count() == 2
     assert Request.objects.count() == 1  # receipts open no request
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    assert 'data-state="delivered">SMS doručena' in page
+    assert 'data-state="failed">SMS nedoručena: UNDELIV err:011' in page
 
 
 def test_a_receipt_before_the_submit_sm_resp_is_still_applied(world, sms_account, smpp_server):
@@ -361,3 +365,11 @@ def test_vik_sms_binds_again_after_the_smsc_drops_the_connection(world, sms_acco
     assert smpp_server.stats()["binds"] == binds + 1  # bound again, then sent
     assert [g["text"] for g in smpp_server.received()] == ["Po výpadku."]
     assert session.bound
+
+
+def test_an_idle_bind_sends_enquire_link(world, sms_account, smpp_server, settings):
+    settings.VIK_SMS_ENQUIRE_LINK_SECONDS = 0.3
+    sessions_close()
+    before = smpp_server.stats()["enquire_links"]
+    session_for(sms_account).listen(1.2)
+    assert smpp_server.stats()["enquire_links"] - before >= 2
