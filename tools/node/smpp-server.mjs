@@ -15,7 +15,8 @@
 //   POST /reset              forget what was received, back to the default mode
 //   POST /mode               {receipt: "DELIVRD"|"UNDELIV"|"" (none), err: "001",
 //                             receipt_first: true (the receipt goes out before submit_sm_resp),
-//                             quiet: true (keep no record: the benchmark)}
+//                             quiet: true (keep no record: the benchmark),
+//                             refuse: "420…" (submit_sm to this number: ESME_RINVDSTADR)}
 //   POST /drop               {after: n}: the n-th next submit_sm is not answered and the
 //                            connection is closed at once (mid-window)
 //   POST /deliver            {source, destination, text | (hex, data_coding, udh_hex)}
@@ -29,7 +30,7 @@ const args = Object.fromEntries(
 const SYSTEM_ID = args['system-id'] || 'vik';
 const PASSWORD = args.password || 'secret';
 
-const defaults = () => ({ receipt: 'DELIVRD', err: '000', receipt_first: false, quiet: false });
+const defaults = () => ({ receipt: 'DELIVRD', err: '000', receipt_first: false, quiet: false, refuse: '' });
 let mode = defaults();
 let received = [];
 let nextId = 1;
@@ -78,6 +79,10 @@ const server = smpp.createServer((session) => {
         session.close();
         return;
       }
+    }
+    if (mode.refuse && pdu.destination_addr === mode.refuse) {
+      session.send(pdu.response({ command_status: smpp.ESME_RINVDSTADR }));
+      return;
     }
     const id = String(nextId++);
     const message = pdu.short_message || {};

@@ -188,6 +188,22 @@ def test_a_connection_dropped_mid_window_loses_nothing_and_sends_nothing_twice(
     assert set(OutboundMessage.objects.values_list("state", flat=True)) == {OutboundState.SENT}
 
 
+def test_a_submit_sm_the_smsc_refuses_fails_at_once_with_its_reason(
+    world, sms_account, smpp_server
+):
+    smpp_server.mode(refuse="420777123456")
+    request = sms_request(world, sms_account)
+    outbound = reply(world, request, "Nedoručitelné.")
+    outbound.refresh_from_db()
+    assert (outbound.state, outbound.attempts) == (OutboundState.FAILED, 1)
+    assert outbound.last_error == (
+        "SMSC refused the message: Invalid Destination Address (0x0000000b)"
+    )
+    [event] = request.events.filter(kind="delivery_failed")
+    assert event.data["reason"] == outbound.last_error
+    assert smpp_server.received() == []
+
+
 # --- inbound ----------------------------------------------------------------------------------
 
 
