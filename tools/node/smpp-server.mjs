@@ -16,7 +16,8 @@
 //   POST /mode               {receipt: "DELIVRD"|"UNDELIV"|"" (none), err: "001",
 //                             receipt_first: true (the receipt goes out before submit_sm_resp),
 //                             quiet: true (keep no record: the benchmark),
-//                             refuse: "420…" (submit_sm to this number: ESME_RINVDSTADR)}
+//                             refuse: "420…" (submit_sm to this number: ESME_RINVDSTADR),
+//                             drop_all: true (close the connection at every submit_sm)}
 //   POST /drop               {after: n}: the n-th next submit_sm is not answered and the
 //                            connection is closed at once (mid-window)
 //   POST /deliver            {source, destination, text | (hex, data_coding, udh_hex)}
@@ -30,7 +31,7 @@ const args = Object.fromEntries(
 const SYSTEM_ID = args['system-id'] || 'vik';
 const PASSWORD = args.password || 'secret';
 
-const defaults = () => ({ receipt: 'DELIVRD', err: '000', receipt_first: false, quiet: false, refuse: '' });
+const defaults = () => ({ receipt: 'DELIVRD', err: '000', receipt_first: false, quiet: false, refuse: '', drop_all: false });
 let mode = defaults();
 let received = [];
 let nextId = 1;
@@ -71,6 +72,12 @@ const server = smpp.createServer((session) => {
   });
   session.on('submit_sm', (pdu) => {
     if (session.dropped) return; // read from the socket's buffer after the drop: never accepted
+    if (mode.drop_all) { // an SMSC that binds, then drops the connection at every submit_sm
+      dropped += 1;
+      session.dropped = true;
+      session.close();
+      return;
+    }
     if (dropAfter > 0) {
       dropAfter -= 1;
       if (dropAfter === 0) {

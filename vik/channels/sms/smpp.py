@@ -216,6 +216,7 @@ class SmppSession:
         results it got from `partial` (what was answered before)."""
         window = _Window(queue=list(reversed(submissions)))
         self._window = window
+        drops = 0
         try:
             while window.queue or window.inflight:
                 try:
@@ -227,6 +228,11 @@ class SmppSession:
                     window.queue.extend(reversed(list(window.inflight.values())))
                     window.inflight.clear()
                     self._drop()
+                    drops += 1
+                    if drops >= self.config.bind_attempts:  # it binds, then drops, every time
+                        raise SmppUnavailable(
+                            f"the SMSC dropped the connection {drops} times: {error}"
+                        ) from error
         except SmppUnavailable:
             self.partial = dict(window.results)
             raise
@@ -286,6 +292,9 @@ class SmppSession:
             except (TimeoutError, OSError, smpplib.exceptions.ConnectionError) as error:
                 log.warning("SMPP connection lost: %s", error)
                 self._drop()
+            except SmppUnavailable as error:  # bind attempts used up: a longer pause, then again
+                log.error("%s", error)
+                time.sleep(min(max(end - time.monotonic(), 0.0), 30.0))
 
 
 class SubmitRefused(Exception):

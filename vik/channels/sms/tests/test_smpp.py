@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from vik.channels.core.choices import ChannelKind, OutboundState, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload, OutboundMessage
-from vik.channels.core.services import outbound_queue
+from vik.channels.core.services import outbound_drain, outbound_queue
 from vik.channels.sms import encoding
 from vik.channels.sms.adapter import session_for, sessions_close
 from vik.channels.sms.models import PartState, SmsOptOut, SmsPart
@@ -389,3 +389,24 @@ def test_an_idle_bind_sends_enquire_link(world, sms_account, smpp_server, settin
     before = smpp_server.stats()["enquire_links"]
     session_for(sms_account).listen(1.2)
     assert smpp_server.stats()["enquire_links"] - before >= 2
+
+
+def test_an_smsc_that_drops_every_submit_sm_leaves_the_reply_for_its_retry(
+    world, sms_account, smpp_server, settings
+):
+    settings.VIK_SMS_BIND_ATTEMPTS = 2
+    sessions_close()
+    smpp_server.mode(drop_all=True)
+    request = sms_request(world, sms_account)
+    outbound = reply(world, request, "Zkusíme to znovu.")
+    outbound.refresh_from_db()
+    assert (outbound.state, outbound.attempts) == (OutboundState.QUEUED, 1)
+    assert outbound.last_error.startswith("the SMSC dropped the connection 2 times")
+    assert smpp_server.received() == []
+    smpp_server.mode(drop_all=False)
+    OutboundMessage.objects.update(next_attempt_at=clock.now())
+    with run_on_commit():
+        outbound_drain()
+    outbound.refresh_from_db()
+    assert outbound.state == OutboundState.SENT
+    assert [g["text"] for g in smpp_server.received()] == ["Zkusíme to znovu."]
