@@ -258,11 +258,9 @@ class SmsAdapter(ChannelAdapter):
             raise PayloadIgnored(f"opt-in ({word}): SMS to this number again")
         found = REFERENCE.search(text.upper())
         reference = found.group(1) if found else self._recent_reference(account, phone)
-        first_line = text.strip().splitlines()[0] if text.strip() else ""
-        return NormalisedMessage(
+        return NormalisedMessage(  # no subject: the request's is the text's beginning
             sender_identities=[(IdentityKind.PHONE, phone)],
             text=text,
-            subject=first_line[:80],
             occurred_at=payload.received_at,
             thread=ThreadHint(reference=reference),
             municipality_code="",

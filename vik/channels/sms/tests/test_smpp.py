@@ -215,7 +215,7 @@ def test_an_sms_from_a_new_number_opens_a_request_with_the_contact(world, sms_ac
     assert list(request.requester.identities.values_list("kind", "value")) == [
         ("phone", "+420777000111")
     ]
-    assert request.interactions.get().text == "Kdy otevíráte?"
+    assert (request.subject, request.interactions.get().text) == ("Kdy otevíráte?",) * 2
 
 
 def test_a_16_part_sms_is_joined_and_broken_ucs2_does_not_stop_it(world, sms_account, smpp_server):
