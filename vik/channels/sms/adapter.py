@@ -166,7 +166,9 @@ class SmsAdapter(ChannelAdapter):
         text = encoding.decode(raw, data_coding)
         if concat is not None and concat[1] > 1:
             text = self._joined(payload, source, concat, text)
-        return self._message(payload, source, text)
+        # An SMSC gives international numbers without the '+' (TON 1); 9 digits are national.
+        international = source.isdigit() and len(source) > 9
+        return self._message(payload, f"+{source}" if international else source, text)
 
     def _joined(
         self, payload: InboundPayload, source: str, concat: tuple[int, int, int], text: str
@@ -244,9 +246,7 @@ class SmsAdapter(ChannelAdapter):
     def _message(self, payload: InboundPayload, source: str, text: str) -> NormalisedMessage:
         account = payload.account
         try:
-            phone = normalise(
-                IdentityKind.PHONE, source if source.startswith("+") else f"+{source}"
-            )
+            phone = normalise(IdentityKind.PHONE, source)
         except InvalidIdentity as error:
             raise PayloadRejected(f"the sender {source!r} is not a phone number") from error
         word = keyword(text)

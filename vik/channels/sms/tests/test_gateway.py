@@ -53,6 +53,12 @@ def test_a_message_is_stored_once_and_becomes_a_request(client, gateway_account,
     assert TOKEN not in caplog.text
 
 
+def test_a_national_number_is_read_as_czech(client, gateway_account):
+    assert post(client, {**MESSAGE, "from": "777 555 444"}).status_code == 200
+    request = Request.objects.get()
+    assert list(request.requester.identities.values_list("value", flat=True)) == ["+420777555444"]
+
+
 @pytest.mark.parametrize("token", ["", "wrong-token"])
 def test_without_the_token_nothing_is_stored(client, gateway_account, token):
     response = post(client, MESSAGE, token=token)
