@@ -4,4 +4,5 @@ pytest_plugins = [
     "vik.testing.smtp",
     "vik.testing.lmtp",
     "vik.testing.oidc",
+    "vik.testing.smpp",
 ]

@@ -7,6 +7,7 @@ from vik.abuse import urls as abuse_urls
 from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
 from vik.channels.counter import urls as counter_urls
+from vik.channels.sms import urls as sms_urls
 from vik.channels.web import urls as web_urls
 from vik.core import views as core_views
 from vik.gdpr import urls as gdpr_urls
@@ -40,6 +41,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/sms/", include((sms_urls.urlpatterns, "sms"))),
     path("api/v1/", api_v1.urls),
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("", include((portal_urlpatterns, "portal"))),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The npm packages of the test peers in tools/node (the OpenID Connect provider `oidc-provider`,
-# later the SMPP server): `npm ci` when node_modules is missing or was installed from another
+# the SMPP server (smpp)): `npm ci` when node_modules is missing or was installed from another
 # package-lock.json. Installs Debian's nodejs and npm when node is missing. `make test` runs it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../tools/node" && pwd)"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vik.channels.email",
     "vik.channels.fax",
     "vik.channels.counter",
+    "vik.channels.sms",
     "vik.audit",
     "vik.abuse",
     "vik.knowledge",
@@ -473,3 +474,21 @@ VIK_ALTCHA_EXPIRY_SECONDS = env_int("VIK_ALTCHA_EXPIRY_SECONDS", 600)
 # or with more links than this, waits in the spam review queue instead of the clerks' queues.
 VIK_SPAM_MIN_SECONDS = env_int("VIK_SPAM_MIN_SECONDS", 3)
 VIK_SPAM_MAX_LINKS = env_int("VIK_SPAM_MAX_LINKS", 3)
+# --- SMS channel: SMPP and HTTP gateways (issue 15) ---
+# How outbound SMS leave: "smpp" (the account's SMSC, the default) or "console" (written to the
+# log and marked sent with a made-up id: the demo and a development machine, which have no SMSC).
+VIK_SMS_TRANSPORT = env_str("VIK_SMS_TRANSPORT", "smpp")
+# Secrets of SMS accounts, "name=value" comma separated: the SMPP password an account names in
+# its settings ({"smpp": {"password_secret": "name"}}). Kept out of the database.
+VIK_SMS_SECRETS = env_str("VIK_SMS_SECRETS")
+# An SMS from a number VIK sent an SMS to within these days continues that request.
+VIK_SMS_THREAD_DAYS = env_int("VIK_SMS_THREAD_DAYS", 14)
+# Parts per centre and calendar month (0: no limit); the reply box warns past the ratio.
+VIK_SMS_MONTHLY_BUDGET_PARTS = env_int("VIK_SMS_MONTHLY_BUDGET_PARTS", 2000)
+VIK_SMS_BUDGET_WARN_RATIO = env_float("VIK_SMS_BUDGET_WARN_RATIO", 0.8)
+# SMPP: submit_sm in flight at once, seconds of silence before an enquire_link, seconds to wait
+# for an answer, and binds tried (with backoff) before a batch gives up until its retry.
+VIK_SMS_WINDOW = env_int("VIK_SMS_WINDOW", 10)
+VIK_SMS_ENQUIRE_LINK_SECONDS = env_int("VIK_SMS_ENQUIRE_LINK_SECONDS", 30)
+VIK_SMS_TIMEOUT_SECONDS = env_int("VIK_SMS_TIMEOUT_SECONDS", 10)
+VIK_SMS_BIND_ATTEMPTS = env_int("VIK_SMS_BIND_ATTEMPTS", 5)

@@ -21,3 +21,5 @@ EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.console.
 
 # WhiteNoise serves from the finders here, but warns when STATIC_ROOT does not exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The demo has no SMSC: outbound SMS are written to the log and marked sent (docs/channels/sms.md).
+VIK_SMS_TRANSPORT = env_str("VIK_SMS_TRANSPORT", "console")

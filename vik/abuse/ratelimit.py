@@ -49,6 +49,7 @@ DEFAULT_RATES = {
     "altcha": "30/m",  # the ALTCHA challenge endpoint, per address
     "suggestions": "120/m",  # the form's article suggestions while typing (htmx), per address
     "municipalities": "300/m",  # the form's municipality chooser while typing (htmx)
+    "sms_gateway": "600/m",  # POST /api/v1/sms/inbound, an HTTP SMS gateway, per address
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

@@ -52,6 +52,7 @@ from . import content
 from .knowledge import Staff, build_knowledge
 from .macros import build_macros
 from .routing import build_routing
+from .sms import build_sms
 
 REGION_CODE = "3107"  # Kraj Vysočina
 DEMO_PASSWORD = "vik-demo-2026"  # noqa: S105 — printed for the demo's users; never in production
@@ -549,6 +550,8 @@ def demo_load(*, requests: int = 300) -> DemoReport:
             report.requests = build_requests(region, requests - existing)
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         report.recorded = build_recorded(region, centres["6105"])
+    with override_settings(TASKS=IMMEDIATE_TASKS):  # SMS requests through the real channel
+        build_sms(region, centres["6105"])  # a few, besides the `requests` of the history
     return report
 
 

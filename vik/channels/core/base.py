@@ -136,6 +136,11 @@ class ChannelAdapter(ABC):
         (the citizen reads it on the tracking page)."""
         return None
 
+    def reply_refusal(self, request: Request, text: str) -> str:
+        """Why a clerk's reply with `text` must not be sent on this channel now (the SMS
+        budget is used up), in the clerk's language; '' when it may."""
+        return ""
+
     def delivering(
         self, messages: Sequence[OutboundMessage] = ()
     ) -> contextlib.AbstractContextManager[None]:

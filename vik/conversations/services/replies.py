@@ -58,6 +58,10 @@ def request_reply(
         raise ValidationFailed("A reply cannot be empty.")
     if status:
         check_transition(request.status, status)
+    if request.origin_account is not None:
+        refusal = adapter_for(request.origin_account.kind).reply_refusal(request, text.strip())
+        if refusal:
+            raise ValidationFailed(refusal)
     now = clock.now()
     interaction = Interaction.objects.create(
         request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,

@@ -6,6 +6,7 @@ from vik.conversations.choices import EventKind
 from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core import clock
 from vik.demo.services import demo_load
+from vik.demo.sms import MESSAGES as SMS_MESSAGES
 from vik.tenancy.models import InformationCentre, Membership
 
 
@@ -25,7 +26,9 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     again = demo_load(requests=40)
     assert again.requests == 0 and again.recorded == 0
     assert InformationCentre.objects.count() == 16
-    assert Request.objects.count() == 40 + report.recorded
+    sms = len(SMS_MESSAGES)  # the SMS channel's requests (vik/demo/sms.py), besides the 40
+    assert Request.objects.count() == 40 + report.recorded + sms
+    assert Request.objects.filter(origin_channel="sms").count() == sms
 
 
 @pytest.mark.django_db
