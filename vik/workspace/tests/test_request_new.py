@@ -311,18 +311,3 @@ def test_the_receipt_goes_by_e_mail_and_sms_is_offered_only_with_an_sms_account(
         )
     texted = OutboundMessage.objects.get(account=sms)
     assert texted.recipient == "+420777123456"
-
-
-def test_no_sms_receipt_without_the_sms_channel(world: World, login: Any) -> None:
-    if "sms" in registered_kinds():
-        pytest.skip("the SMS channel is installed")  # then the test above covers it
-    ChannelAccount.objects.create(region=world.region, kind=ChannelKind.SMS, name="s-vys")
-    client = login(world.alice)
-    record(client, form_data(world))
-    reference = Request.objects.get().reference
-    page = client.get(f"/staff/requests/{reference}/receipt/").content.decode()
-    assert 'data-testid="receipt-sms"' not in page
-    refused = client.post(
-        f"/staff/requests/{reference}/receipt/send", {"via": "sms", "recipient": "777123456"}
-    )
-    assert refused.status_code == 400 and OutboundMessage.objects.count() == 0
