@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vik.channels.web",
     "vik.channels.email",
     "vik.channels.fax",
+    "vik.channels.phone",
     "vik.audit",
     "vik.abuse",
     "vik.knowledge",
@@ -472,3 +473,12 @@ VIK_ALTCHA_EXPIRY_SECONDS = env_int("VIK_ALTCHA_EXPIRY_SECONDS", 600)
 # or with more links than this, waits in the spam review queue instead of the clerks' queues.
 VIK_SPAM_MIN_SECONDS = env_int("VIK_SPAM_MIN_SECONDS", 3)
 VIK_SPAM_MAX_LINKS = env_int("VIK_SPAM_MAX_LINKS", 3)
+
+# --- the phone line: Zammad-compatible CTI webhook, caller log, call-backs (issue 15) ---
+# A missed call or the portal's "call me back" is to be called back within this many hours.
+VIK_PHONE_CALLBACK_HOURS = env_int("VIK_PHONE_CALLBACK_HOURS", 4)
+# After this many tries that did not reach the citizen, the call-back is closed and the citizen
+# is texted the reference (where the region has an SMS account).
+VIK_PHONE_CALLBACK_TRIES = env_int("VIK_PHONE_CALLBACK_TRIES", 3)
+# How often the ringing agent's pop-up asks whether a call rings for them (seconds).
+VIK_PHONE_POPUP_POLL_SECONDS = env_int("VIK_PHONE_POPUP_POLL_SECONDS", 1)
