@@ -17,6 +17,12 @@ from vik.topics.models import Topic
 
 from .choices import CallBackSource, CallBackState, CallDirection, CallState
 
+GIVE_UP_NOTES = {
+    "sms_queued": _("The citizen is sent an SMS with the reference."),
+    "no_sms_account": _("The region has no SMS account: no SMS was sent, reach them otherwise."),
+    "no_request": _("No SMS was sent: record the call on a request first, then text them."),
+}
+
 
 class CtiToken(models.Model):
     """The secret in the webhook URL of one phone account. Only its SHA-256 is stored: the token
@@ -189,8 +195,8 @@ class CallBack(TimeStampedModel):
     due_at = models.DateTimeField(_("call back by"), db_index=True)
     tries = models.PositiveIntegerField(_("tries"), default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # What was done when the last try failed ("SMS queued", or why no SMS could be sent).
-    give_up_note = models.CharField(max_length=300, blank=True)
+    # What was done when the last try failed (`GIVE_UP_NOTES`: the SMS queued, or why not).
+    give_up_note = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -200,6 +206,10 @@ class CallBack(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def give_up_text(self) -> str:
+        return str(GIVE_UP_NOTES.get(self.give_up_note, ""))
 
 
 class CallBackTry(models.Model):

@@ -329,7 +329,7 @@ def _callback_text_send(callback: CallBack) -> str:
         region_id=callback.region_id, kind=ChannelKind.SMS, is_active=True
     ).first()
     if sms is None:
-        return "no SMS account in the region: no text was sent"
+        return "no_sms_account"
     request = callback.call.request if callback.call is not None else None
     reference = request.reference if request is not None else callback.reference
     text = (
@@ -337,9 +337,9 @@ def _callback_text_send(callback: CallBack) -> str:
         "Zavolejte nám, prosím, nebo napište. Vaše informační centrum."
     )
     if request is None:
-        return "an SMS needs a request to be sent on: record the call on a request"
+        return "no_request"
     request_text_queue(request=request, account=sms, recipient=callback.number, text=text)
-    return f"SMS queued to {callback.number}"
+    return "sms_queued"
 
 
 # A call on a request -----------------------------------------------------------------------------

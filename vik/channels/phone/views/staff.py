@@ -185,7 +185,7 @@ def callback_try(request: StaffRequest, pk: int) -> HttpResponse:
             % {
                 "reference": callback.reference,
                 "tries": callback.tries,
-                "note": callback.give_up_note,
+                "note": callback.give_up_text,
             },
         )
     else:
