@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -51,6 +52,7 @@ from vik.topics.services import topics_seed
 from . import content
 from .knowledge import Staff, build_knowledge
 from .macros import build_macros
+from .phone import build_phone
 from .routing import build_routing
 
 REGION_CODE = "3107"  # Kraj Vysočina
@@ -112,6 +114,7 @@ class DemoReport:
     centres: int = 0
     requests: int = 0
     articles: int = 0
+    phone_token: str = ""
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -453,6 +456,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
         # replies' e-mails go nowhere: they were "sent" in the past, not to today's inboxes.
         with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
             report.requests = build_requests(region, requests - existing)
+    report.phone_token = build_phone(region, centres)  # after the requests: known callers
     return report
 
 
@@ -464,6 +468,12 @@ def demo_summary(report: DemoReport) -> str:
         "Knowledge pages: /znalosti/ (guides and answers for citizens), /znalosti/hledat/?q=…,",
         "  /staff/knowledge/ (articles, review; log in as editor), suggestions on the form at /",
         "  and in the box “Návody a odpovědi” on every request page in the staff workspace.",
+        "",
+        "Phone line (Zammad-compatible CTI webhook; calls at /staff/calls/, call-backs at",
+        "  /staff/callbacks/, the citizen's form at /zavolejte-mi/):",
+        f"  POST {settings.SITE_URL}/api/v1/cti/{report.phone_token}",
+        "  e.g. curl -d event=newCall -d from=420603000111 -d to=800100200 -d direction=in \\",
+        "       -d callId=test-1 -d 'user[]=Jana Druhá' <that URL>   (agent2.jihlava: pop-up)",
         "",
         f"Staff logins (password for all: {DEMO_PASSWORD}):",
     ]

@@ -60,15 +60,24 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _fields(body: bytes, content_type: str) -> tuple[dict[str, str], list[str]]:
+def is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def _fields(
+    body: bytes, content_type: str, form: QueryDict | None
+) -> tuple[dict[str, str], list[str]]:
     """The posted fields as text, and the user names (`user[]` repeated, or `user`)."""
     if len(body) > MAX_BODY:
         raise CtiInputError(f"the body is larger than {MAX_BODY} bytes")
+    if form is not None and not is_json(content_type):  # multipart, as Django parsed it
+        users = form.getlist("user[]") + form.getlist("user")
+        return {key: form.get(key, "") for key in form if key not in ("user", "user[]")}, users
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise CtiInputError("the body is not UTF-8") from None
-    if content_type.split(";")[0].strip().lower() == "application/json":
+    if is_json(content_type):
         try:
             data = json.loads(text)
         except ValueError:
@@ -104,9 +113,10 @@ def _text(fields: dict[str, str], key: str, limit: int, *, required: bool = Fals
     return value
 
 
-def cti_input_read(body: bytes, content_type: str) -> CtiInput:
-    """The post, checked; raises CtiInputError with the reason."""
-    fields, users = _fields(body, content_type)
+def cti_input_read(body: bytes, content_type: str, form: QueryDict | None = None) -> CtiInput:
+    """The post, checked; raises CtiInputError with the reason. `form`: the fields of a
+    multipart post as Django parsed them (JSON and form-encoded bodies are read from `body`)."""
+    fields, users = _fields(body, content_type, form)
     event = _text(fields, "event", 16, required=True)
     if event not in CtiEvent.values:
         raise CtiInputError(f"event must be one of newCall, answer, hangup, not {event!r}")

@@ -67,7 +67,7 @@ def cti_event_receive(
                 call_id=data.call_id,
                 event=data.event,
                 content_type=content_type[:120],
-                body=body.decode("utf-8"),
+                body=body.decode("utf-8", "replace"),
                 received_at=clock.now(),
                 answer={"answer": facts.answer, "fields": data.as_dict(), "context": context},
             )

@@ -35,6 +35,10 @@ class Line:
 
 @pytest.fixture
 def line(world: World) -> Line:
+    return line_build(world)
+
+
+def line_build(world: World) -> Line:
     world.centre_a.phone = "567 100 100"
     world.centre_a.save()
     world.centre_b.phone = CENTRE_B_NUMBER

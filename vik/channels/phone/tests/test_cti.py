@@ -260,7 +260,7 @@ def test_a_wrong_token_is_refused_and_the_token_is_never_logged(
         {"error": "Invalid token, please contact your admin!"},
     )
     assert not CallEvent.objects.exists()
-    play(live_server, line, event("newCall", "c-14"), event("bogus", "c-14") | {"event": "newCall"})
+    play(live_server, line, event("newCall", "c-14"), event("newCall", "c-14"))
     new_token = cti_token_rotate(account=line.account, by=world.carol)
     assert post(live_server, line.token, event("answer", "c-14")).status_code == 401
     assert post(live_server, new_token, event("answer", "c-14")).status_code == 200
@@ -281,3 +281,16 @@ def test_the_rate_limit_counts_per_token(
     ]
     assert codes == [200, 200, 200, 429]
     assert Call.objects.count() == 3
+
+
+def test_a_multipart_post_is_read_as_a_form(live_server: Any, world: World, line: Line) -> None:
+    fields = event("newCall", "c-15", **{"from": "420603000111", "queue": "590266"})
+    parts = [(key, (None, str(value))) for key, value in fields.items()]
+    parts += [("user[]", (None, "Alice Test")), ("user[]", (None, "Bob Test"))]
+    response = requests.post(f"{live_server.url}/api/v1/cti/{line.token}", files=parts, timeout=10)
+    assert response.json() == {
+        "action": "dial",
+        "number": CENTRE_B_NUMBER,
+        "caller_id": "420603000111",
+    }
+    assert Call.objects.get().users == ["Alice Test", "Bob Test"]

@@ -48,7 +48,8 @@ def cti_webhook(request: HttpRequest, token: str) -> JsonResponse:
     body = request.body
     content_type = request.content_type or "application/x-www-form-urlencoded"
     try:
-        data = cti_input_read(body, content_type)
+        multipart = content_type.startswith("multipart/")
+        data = cti_input_read(body, content_type, request.POST if multipart else None)
     except CtiInputError as error:
         return _error(422, str(error))
     answer = cti_event_receive(account=account, data=data, body=body, content_type=content_type)
