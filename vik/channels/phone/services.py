@@ -10,6 +10,7 @@ still makes one row of the caller log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
@@ -60,8 +61,11 @@ def cti_event_receive(
         "municipality_id": facts.municipality.pk if facts.municipality else None,
         "centre_id": facts.centre_id,
     }
+    # One INSERT committed by itself (inside a caller's transaction, a savepoint): a repeat is
+    # the rare case, and the unique constraint decides it.
+    alone = not transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if alone else transaction.atomic():
             event = CallEvent.objects.create(
                 account=account,
                 call_id=data.call_id,
@@ -81,7 +85,8 @@ def cti_event_receive(
             .first()
         )
         return dict((first or {}).get("answer", {}))
-    call_apply(account=account, call_id=event.call_id)
+    if event.event != "newCall" or not _call_first(account, event):
+        call_apply(account=account, call_id=event.call_id, event_name=event.event)
     return facts.answer
 
 
@@ -105,10 +110,25 @@ def _state(direction: str, answered: bool, ended: bool, cause: str) -> str:
     return CallState.MISSED
 
 
-@transaction.atomic
-def call_apply(*, account: ChannelAccount, call_id: str) -> Call:
-    """(Re)compute the call from all of its stored events."""
-    stored = {e.event: e for e in CallEvent.objects.filter(account=account, call_id=call_id)}
+def _call_first(account: ChannelAccount, event: CallEvent) -> bool:
+    """The call of a `newCall` that is its first event (the usual case, and the one the PBX
+    waits for): two INSERTs, nothing read. False: the call exists (an event came first)."""
+    values, ringing = _call_values(account, {event.event: event})
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(account=account, call_id=event.call_id, **values)
+            Call.ringing_for.through.objects.bulk_create(
+                Call.ringing_for.through(call_id=call.pk, user_id=user_id) for user_id in ringing
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _call_values(
+    account: ChannelAccount, stored: dict[str, CallEvent]
+) -> tuple[dict[str, Any], set[int]]:
+    """The call's fields, and who it rings for, from its stored events."""
     fields = {name: CtiInput.from_dict(e.answer["fields"]) for name, e in stored.items()}
     contexts = {name: e.answer.get("context", {}) for name, e in stored.items()}
     first = fields.get("newCall") or next(iter(fields.values()))
@@ -164,6 +184,16 @@ def call_apply(*, account: ChannelAccount, call_id: str) -> Call:
         "decision": stored["newCall"].answer.get("answer", {}) if "newCall" in stored else {},
         "recording_url": next((f.recording_url for f in fields.values() if f.recording_url), ""),
     }
+    return values, ringing
+
+
+@transaction.atomic
+def call_apply(*, account: ChannelAccount, call_id: str, event_name: str = "") -> Call:
+    """(Re)compute the call from all of its stored events. `event_name`: the event that just
+    arrived (only a `newCall` says whom the call rings for)."""
+    stored = {e.event: e for e in CallEvent.objects.filter(account=account, call_id=call_id)}
+    values, ringing = _call_values(account, stored)
+    state = values["state"]
     call, created = Call.objects.select_for_update().get_or_create(
         account=account, call_id=call_id, defaults=values
     )
@@ -171,7 +201,7 @@ def call_apply(*, account: ChannelAccount, call_id: str) -> Call:
         for name, value in values.items():
             setattr(call, name, value)
         call.save()
-    if created or "newCall" in stored:
+    if created or event_name == "newCall":
         call.ringing_for.set(ringing)
     if state == CallState.MISSED:
         _callback_for_missed(call)
