@@ -27,8 +27,9 @@ from vik.core.memo import batch_memo, configured
 from vik.routing.services import RoutingFacts, routing_decide
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, Membership, User
+from vik.tenancy.selectors import centre_competent
 from vik.tenancy.types import StaffUser, Viewer
-from vik.territory.models import Municipality
+from vik.territory.models import Municipality, Region
 from vik.topics.choices import Status
 from vik.topics.models import Topic
 
@@ -221,6 +222,12 @@ def call_decide(account: ChannelAccount, data: CtiInput) -> CallerFacts:
     if number and number != e164(data.to_number):
         facts.answer = {"action": "dial", "number": number, "caller_id": data.from_number}
     return facts
+
+
+def regional_centre_id(region: Region) -> int | None:
+    with batch_memo():  # the region's competences as remembered configuration
+        centre = centre_competent(region=region, municipality=None, topic=None)
+    return centre.pk if centre else None
 
 
 def centre_of_user(user_id: int) -> int | None:

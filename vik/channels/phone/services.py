@@ -152,6 +152,8 @@ def _call_values(
     centre_id = context.get("centre_id") or account.centre_id
     if centre_id is None and (agent_id or ringing):
         centre_id = selectors.centre_of_user(agent_id or min(ringing))
+    if centre_id is None:  # nobody to route it to: the region's own centre keeps it
+        centre_id = selectors.regional_centre_id(account.region)
     number = context.get("number") or selectors.e164(
         first.from_number if first.direction == CallDirection.IN else first.to_number
     )
