@@ -397,7 +397,7 @@ def _call_text(call: Call, summary: str) -> str:
 @transaction.atomic
 def call_record(*, call: Call, request: Request, by: StaffUser, summary: str) -> Interaction:
     """The call as an interaction on `request`, with the clerk's summary."""
-    call = Call.objects.select_for_update().select_related("agent").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("agent").get(pk=call.pk)
     if call.interaction_id is not None:
         raise ValidationFailed(_("This call is already recorded on a request."))
     if not permissions.can_work_call(
