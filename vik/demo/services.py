@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -471,7 +470,7 @@ def demo_summary(report: DemoReport) -> str:
         "",
         "Phone line (Zammad-compatible CTI webhook; calls at /staff/calls/, call-backs at",
         "  /staff/callbacks/, the citizen's form at /zavolejte-mi/):",
-        f"  POST {settings.SITE_URL}/api/v1/cti/{report.phone_token}",
+        f"  POST /api/v1/cti/{report.phone_token}  (on this server; a new token every run)",
         "  e.g. curl -d event=newCall -d from=420603000111 -d to=800100200 -d direction=in \\",
         "       -d callId=test-1 -d 'user[]=Jana Druhá' <that URL>   (agent2.jihlava: pop-up)",
         "",

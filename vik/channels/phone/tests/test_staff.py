@@ -3,14 +3,17 @@ log's filters and hours, call-backs (from missed calls and the portal's form) an
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from vik.abuse.guard import stamp_make
+from vik.audit.models import AuditEvent
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount, OutboundMessage
 from vik.channels.phone.choices import CallBackSource, CallBackState, CallState
@@ -235,3 +238,17 @@ def test_the_portal_form_is_rate_limited(
     refused = client.post("/zavolejte-mi/", {**form, "number": "603000112"})
     assert refused.status_code == 429 and refused["Retry-After"]
     assert CallBack.objects.count() == 1
+
+
+def test_rotating_the_token_from_the_command_line(world: World, line: Line, client: Client) -> None:
+    out = io.StringIO()
+    call_command("phone", "rotate-token", "--account", "linka-vys", stdout=out)
+    url = out.getvalue().strip().splitlines()[-1]
+    token = url.rsplit("/", 1)[1]
+    assert url.endswith(f"/api/v1/cti/{token}") and token != line.token
+    assert client.post(f"/api/v1/cti/{line.token}", event("newCall", "t-1")).status_code == 401
+    assert client.post(f"/api/v1/cti/{token}", event("newCall", "t-1")).status_code == 200
+    audit = AuditEvent.objects.filter(action="phone.token_rotated").order_by("-pk").first()
+    assert audit is not None and audit.details == {"hint": token[-4:]}
+    with pytest.raises(CommandError):
+        call_command("phone", "rotate-token", "--account", "web-vys")
