@@ -17,12 +17,23 @@ from vik.audit.models import AuditEvent
 from vik.channels.phone.choices import CallBackState, CallState
 from vik.channels.phone.models import BlockedNumber, Call, CallBack, CallEvent
 from vik.channels.phone.services import cti_token_rotate
+from vik.channels.phone.tests.conftest import (
+    CENTRE_A_NUMBER,
+    CENTRE_B_NUMBER,
+    KNOWN_CALLER,
+    Line,
+    event,
+    line_build,
+)
 from vik.core.logformat import MaskingFormatter
 from vik.testing.personas import World
 
-from .conftest import CENTRE_A_NUMBER, CENTRE_B_NUMBER, KNOWN_CALLER, Line, event
-
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def line(world: World) -> Line:
+    return line_build(world)
 
 
 def post(
