@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from vik.channels.phone.tests.conftest import Line, event, line_build
 from vik.testing.personas import PASSWORD, World
@@ -25,8 +26,21 @@ def line(world: World) -> Line:
     return line_build(world)
 
 
-def signed_in(browser: Browser, base_url: str, username: str) -> Page:
-    page = browser.new_context().new_page()
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    """The agents' browsers, closed before the database is emptied: their pages poll."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in(
+    contexts: list[BrowserContext], browser: Browser, base_url: str, username: str
+) -> Page:
+    context = browser.new_context()
+    contexts.append(context)
+    page = context.new_page()
     page.goto(f"{base_url}/staff/login/")
     login = page.locator("main form[method=post]")
     login.locator("#id_username").fill(username)
@@ -37,10 +51,10 @@ def signed_in(browser: Browser, base_url: str, username: str) -> Page:
 
 
 def test_the_pop_up_rings_for_the_right_agent_only(
-    world: World, line: Line, live_server: Any, browser: Browser
+    world: World, line: Line, live_server: Any, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
-    alice = signed_in(browser, live_server.url, world.alice.username)
-    bob = signed_in(browser, live_server.url, world.bob.username)
+    alice = signed_in(contexts, browser, live_server.url, world.alice.username)
+    bob = signed_in(contexts, browser, live_server.url, world.bob.username)
     watch = Watch(alice)
     alice.goto(f"{live_server.url}/staff/calls/")
     bob.goto(f"{live_server.url}/staff/calls/")
