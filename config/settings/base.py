@@ -480,5 +480,3 @@ VIK_PHONE_CALLBACK_HOURS = env_int("VIK_PHONE_CALLBACK_HOURS", 4)
 # After this many tries that did not reach the citizen, the call-back is closed and the citizen
 # is texted the reference (where the region has an SMS account).
 VIK_PHONE_CALLBACK_TRIES = env_int("VIK_PHONE_CALLBACK_TRIES", 3)
-# How often the ringing agent's pop-up asks whether a call rings for them (seconds).
-VIK_PHONE_POPUP_POLL_SECONDS = env_int("VIK_PHONE_POPUP_POLL_SECONDS", 1)
