@@ -252,3 +252,21 @@ def test_rotating_the_token_from_the_command_line(world: World, line: Line, clie
     assert audit is not None and audit.details == {"hint": token[-4:]}
     with pytest.raises(CommandError):
         call_command("phone", "rotate-token", "--account", "web-vys")
+
+
+def test_the_caller_log_reads_the_same_for_two_calls_or_six(
+    world: World, line: Line, client: Client
+) -> None:
+    client.force_login(world.alice)
+
+    def queries_with(calls: int) -> int:
+        for index in range(Call.objects.count(), calls):
+            receive(line, "newCall", f"q-{index}", **{"user[]": "Alice Test"})
+            receive(line, "hangup", f"q-{index}", cause="noAnswer")
+        client.get("/staff/calls/")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/staff/calls/").content.decode()
+        assert page.count('data-testid="call-row"') == calls
+        return len(queries)
+
+    assert queries_with(2) == queries_with(6)
