@@ -7,6 +7,7 @@ from vik.abuse import urls as abuse_urls
 from vik.api.v1 import api as api_v1
 from vik.channels.core import urls as channels_urls
 from vik.channels.counter import urls as counter_urls
+from vik.channels.phone import urls as phone_urls
 from vik.channels.sms import urls as sms_urls
 from vik.channels.web import urls as web_urls
 from vik.core import views as core_views
@@ -30,11 +31,13 @@ staff_urlpatterns = [
     *sla_urls.staff_urlpatterns,
     *notifications_urls.staff_urlpatterns,
     *gdpr_urls.staff_urlpatterns,
+    *phone_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
     *knowledge_urls.portal_urlpatterns,
     *abuse_urls.portal_urlpatterns,
+    *phone_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [
@@ -42,6 +45,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/sms/", include((sms_urls.urlpatterns, "sms"))),
+    *phone_urls.cti_urlpatterns,  # Zammad's CTI path, before the API's own
     path("api/v1/", api_v1.urls),
     path("staff/", include((staff_urlpatterns, "staff"))),
     path("", include((portal_urlpatterns, "portal"))),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "vik.channels.fax",
     "vik.channels.counter",
     "vik.channels.sms",
+    "vik.channels.phone",
     "vik.audit",
     "vik.abuse",
     "vik.knowledge",
@@ -492,3 +493,10 @@ VIK_SMS_WINDOW = env_int("VIK_SMS_WINDOW", 10)
 VIK_SMS_ENQUIRE_LINK_SECONDS = env_int("VIK_SMS_ENQUIRE_LINK_SECONDS", 30)
 VIK_SMS_TIMEOUT_SECONDS = env_int("VIK_SMS_TIMEOUT_SECONDS", 10)
 VIK_SMS_BIND_ATTEMPTS = env_int("VIK_SMS_BIND_ATTEMPTS", 5)
+
+# --- the phone line: Zammad-compatible CTI webhook, caller log, call-backs (issue 15) ---
+# A missed call or the portal's "call me back" is to be called back within this many hours.
+VIK_PHONE_CALLBACK_HOURS = env_int("VIK_PHONE_CALLBACK_HOURS", 4)
+# After this many tries that did not reach the citizen, the call-back is closed and the citizen
+# is texted the reference (where the region has an SMS account).
+VIK_PHONE_CALLBACK_TRIES = env_int("VIK_PHONE_CALLBACK_TRIES", 3)

@@ -50,6 +50,10 @@ DEFAULT_RATES = {
     "suggestions": "120/m",  # the form's article suggestions while typing (htmx), per address
     "municipalities": "300/m",  # the form's municipality chooser while typing (htmx)
     "sms_gateway": "600/m",  # POST /api/v1/sms/inbound, an HTTP SMS gateway, per address
+    "cti": "6000/m",  # the phone system's CTI events, per token (a busy line: 100 calls a second)
+    "cti_refused": "30/m",  # CTI events with a wrong token, per address
+    "callback": "5/10m",  # the portal's "call me back", per address
+    "callback_soft": "2/10m",  # past this the form asks for the ALTCHA (after_limit)
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

@@ -18,6 +18,9 @@ from .text import mask_address
 # Deliberately loose: a log line is not validated mail, and an unmasked address costs more
 # than a masked word that only looked like one.
 ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# The phone system's secret is part of the CTI webhook's URL (Zammad's format): a request line
+# or django.request's "Unauthorized: /api/v1/cti/…" never shows it, whatever the level.
+CTI_TOKEN = re.compile(r"(/api/v1/cti/)[^\s/?\"']+")
 
 
 class MaskingFormatter(logging.Formatter):
@@ -26,7 +29,7 @@ class MaskingFormatter(logging.Formatter):
         self.mask = mask
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        text = CTI_TOKEN.sub(r"\1…", super().format(record))
         if not self.mask:
             return text
         return ADDRESS.sub(lambda match: mask_address(match.group(0)), text)

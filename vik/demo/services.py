@@ -51,6 +51,7 @@ from vik.topics.services import topics_seed
 from . import content
 from .knowledge import Staff, build_knowledge
 from .macros import build_macros
+from .phone import build_phone
 from .routing import build_routing
 from .sms import build_sms
 
@@ -120,6 +121,7 @@ class DemoReport:
     requests: int = 0
     articles: int = 0
     recorded: int = 0  # visits, calls and letters of the Jihlava centre's clerk
+    phone_token: str = ""
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -552,6 +554,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
         report.recorded = build_recorded(region, centres["6105"])
     with override_settings(TASKS=IMMEDIATE_TASKS):  # SMS requests through the real channel
         build_sms(region, centres["6105"])  # a few, besides the `requests` of the history
+    report.phone_token = build_phone(region, centres)  # after the requests: known callers
     return report
 
 
@@ -563,6 +566,12 @@ def demo_summary(report: DemoReport) -> str:
         "Knowledge pages: /znalosti/ (guides and answers for citizens), /znalosti/hledat/?q=…,",
         "  /staff/knowledge/ (articles, review; log in as editor), suggestions on the form at /",
         "  and in the box “Návody a odpovědi” on every request page in the staff workspace.",
+        "",
+        "Phone line (Zammad-compatible CTI webhook; calls at /staff/calls/, call-backs at",
+        "  /staff/callbacks/, the citizen's form at /zavolejte-mi/):",
+        f"  POST /api/v1/cti/{report.phone_token}  (on this server; a new token every run)",
+        "  e.g. curl -d event=newCall -d from=420603000111 -d to=800100200 -d direction=in \\",
+        "       -d callId=test-1 -d 'user[]=Jana Druhá' <that URL>   (agent2.jihlava: pop-up)",
         "",
         f"Staff logins (password for all: {DEMO_PASSWORD}):",
     ]

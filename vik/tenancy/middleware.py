@@ -23,7 +23,13 @@ LAST_ACTIVITY = "vik_last_activity"
 LOGOUT_REASON = "vik_logout_reason"
 # Requests a page makes on its own, by URL name.
 PASSIVE_URL_NAMES = frozenset(
-    {"staff:notification_bell", "staff:request_presence", "staff:session_status"}
+    {
+        "staff:notification_bell",
+        "staff:request_presence",
+        "staff:session_status",
+        "staff:call_popup",
+        "staff:call_log_rows",
+    }
 )
 # Activity is written to the session at most this often (seconds): not a write per click.
 ACTIVITY_GRANULARITY = 15

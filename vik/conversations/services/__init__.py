@@ -36,6 +36,7 @@ from .bulk import (
     BulkResult,
     requests_bulk_apply,
 )
+from .calls import request_call_record, request_text_queue
 from .changes import (
     request_assign,
     request_require_work,
@@ -137,6 +138,7 @@ __all__ = [
     "request_acknowledge",
     "request_assign",
     "request_attachment_downloaded",
+    "request_call_record",
     "request_deadlines_set",
     "request_macro_rendered",
     "request_merge",
@@ -156,6 +158,7 @@ __all__ = [
     "request_sla_on_status",
     "request_split",
     "request_tags_change",
+    "request_text_queue",
     "request_transfer",
     "request_viewed",
     "requests_bulk_apply",

@@ -44,4 +44,7 @@ def test_the_configuration_apps_say_so_themselves():
         "territory",
         "topics",
         "channels.channelaccount",
+        "phone_channel.blockednumber",
+        "phone_channel.ctitoken",
+        "phone_channel.staffphone",
     }

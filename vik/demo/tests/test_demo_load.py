@@ -2,6 +2,7 @@
 
 import pytest
 
+from vik.channels.phone.models import Call, CallBack
 from vik.conversations.choices import EventKind
 from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core import clock
@@ -49,3 +50,21 @@ def test_the_demo_has_calls_visits_and_letters_a_clerk_recorded(settings):
         for e in Interaction.objects.filter(request__in=jihlava, direction="inbound")
     }
     assert hours <= set(range(0, 17)) and len(hours) >= 5  # office hours, spread out
+
+
+@pytest.mark.django_db
+def test_the_demo_phone_line_has_todays_calls_and_a_working_token(settings, client):
+    report = demo_load(requests=20)
+    states = sorted(Call.objects.values_list("state", flat=True))
+    assert states == ["ended"] * 6 + ["missed"] * 4
+    assert CallBack.objects.count() == 4  # three missed calls with a number, one from the portal
+    response = client.post(
+        f"/api/v1/cti/{report.phone_token}",
+        {"event": "newCall", "from": "420603000111", "to": "800100200", "direction": "in",
+         "callId": "t-1"},
+    )  # fmt: skip
+    assert (response.status_code, response.json()) == (200, {})
+    again = demo_load(requests=20)
+    assert Call.objects.count() == 11 and CallBack.objects.count() == 4
+    assert client.post(f"/api/v1/cti/{report.phone_token}", {}).status_code == 401  # rotated
+    assert again.phone_token != report.phone_token

@@ -83,6 +83,7 @@ from .network import (
     centres_to_move_to,
     consultations_answerable,
 )
+from .phone import calls_visible, can_work_call
 from .requests import (
     ReadGrants,
     can_be_assigned,
@@ -151,6 +152,7 @@ __all__ = [
     "articles_reviewed",
     "audit_events_visible",
     "audit_regions",
+    "calls_visible",
     "can_answer_consultation",
     "can_author_article",
     "can_be_assigned",
@@ -188,6 +190,7 @@ __all__ = [
     "can_view_contact",
     "can_view_knowledge_metrics",
     "can_view_request",
+    "can_work_call",
     "can_work_request",
     "centres_recording",
     "centres_to_move_to",
