@@ -25,6 +25,16 @@ HANGUP_CAUSES = frozenset(
     {"normalClearing", "busy", "cancel", "noAnswer", "congestion", "notFound", "forwarded"}
 )
 NOT_MISSED_CAUSES = frozenset({"forwarded"})
+# What the clerk reads for a cause (never the phone system's own word).
+CAUSE_LABELS = {
+    "normalClearing": _("hung up"),
+    "busy": _("busy"),
+    "cancel": _("caller hung up before an answer"),
+    "noAnswer": _("no answer"),
+    "congestion": _("line congested"),
+    "notFound": _("number not found"),
+    "forwarded": _("forwarded"),
+}
 
 
 class CallBackSource(models.TextChoices):

@@ -15,7 +15,7 @@ from vik.tenancy.models import InformationCentre
 from vik.territory.models import Municipality, Region
 from vik.topics.models import Topic
 
-from .choices import CallBackSource, CallBackState, CallDirection, CallState
+from .choices import CAUSE_LABELS, CallBackSource, CallBackState, CallDirection, CallState
 
 GIVE_UP_NOTES = {
     "sms_queued": _("The citizen is sent an SMS with the reference."),
@@ -141,6 +141,13 @@ class Call(TimeStampedModel):
             models.UniqueConstraint(fields=["account", "call_id"], name="call_unique_per_account")
         ]
         indexes = [models.Index(fields=["centre", "started_at"], name="call_centre_started")]
+
+    @property
+    def cause_label(self) -> str:
+        """The cause in words, or "" for an ordinary end (no word needed)."""
+        if not self.cause or self.cause == "normalClearing":
+            return ""
+        return str(CAUSE_LABELS.get(self.cause, self.cause))
 
     def __str__(self) -> str:
         return f"{self.from_number} → {self.to_number} ({self.state})"
