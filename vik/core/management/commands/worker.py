@@ -289,6 +289,7 @@ def run_rq(worker_id: str, options: dict[str, Any]) -> None:
                 time.sleep(outage.failed(error))
             stopped = rq_worker is not None and rq_worker._stop_requested
             if stopped or stop_signalled.is_set():
+                exit_within(SHUTDOWN_GRACE_SECONDS)
                 return
             if options["max_tasks"] is not None and rq_worker is not None and redis_answers():
                 return
@@ -302,6 +303,27 @@ def run_rq(worker_id: str, options: dict[str, Any]) -> None:
 
 
 REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError)
+# After a signal, RQ has finished its job and torn down; what remains is the interpreter's exit.
+# After a Redis outage that exit has been seen waiting 60 s on what RQ or redis-py left behind
+# (a pubsub connection, a child process): past this grace the process ends anyway. Everything
+# it did is committed, and anything claimed comes back through the sweepers.
+SHUTDOWN_GRACE_SECONDS = 10.0
+SIGNAL_GRACE_SECONDS = 50.0
+
+
+def exit_within(seconds: float) -> None:
+    """End the process after `seconds` if the normal exit has not ended it by then."""
+
+    def force() -> None:
+        log.warning("worker: exit still waiting after %.0f s; ending the process", seconds)
+        logging.shutdown()
+        os._exit(0)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
+
+
 stop_signalled = threading.Event()
 
 
@@ -320,6 +342,9 @@ def rq_worker_new(name: str) -> Any:
     stop: Callable[[int, Any], None] = worker.request_stop
 
     def request_stop(signum: int, frame: Any) -> None:
+        if not stop_signalled.is_set():
+            # The running job may finish; the service manager's stop timeout is 60 s.
+            exit_within(SIGNAL_GRACE_SECONDS)
         stop_signalled.set()  # RQ raises StopRequested when idle and leaves no flag behind
         stop(signum, frame)
 
