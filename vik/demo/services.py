@@ -552,7 +552,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
             report.requests = build_requests(region, requests - existing)
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         report.recorded = build_recorded(region, centres["6105"])
-    with override_settings(TASKS=IMMEDIATE_TASKS):  # SMS requests through the real channel
+    with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):  # SMS, for real
         build_sms(region, centres["6105"])  # a few, besides the `requests` of the history
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
     return report
