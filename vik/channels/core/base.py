@@ -136,6 +136,11 @@ class ChannelAdapter(ABC):
         (the citizen reads it on the tracking page)."""
         return None
 
+    def may_send_to(self, region_id: int, recipient: str) -> bool:
+        """Whether this channel may deliver to `recipient` in the region at all (an SMS number
+        that opted out may not); a clerk is offered only addresses it may."""
+        return True
+
     def reply_refusal(self, request: Request, text: str) -> str:
         """Why a clerk's reply with `text` must not be sent on this channel now (the SMS
         budget is used up), in the clerk's language; '' when it may."""

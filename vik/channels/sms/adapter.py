@@ -288,6 +288,9 @@ class SmsAdapter(ChannelAdapter):
             return None
         return phone.value
 
+    def may_send_to(self, region_id: int, recipient: str) -> bool:
+        return not opted_out(region_id, recipient)
+
     def reply_refusal(self, request: Request, text: str) -> str:
         budget = settings.VIK_SMS_MONTHLY_BUDGET_PARTS
         if not budget or self.reply_recipient(request) is None:

@@ -95,6 +95,11 @@ from .recording import (
     request_record,
 )
 from .replies import (
+    ROUTE_ORIGIN,
+    ROUTE_TRACKING,
+    ReplyRoute,
+    reply_route_choose,
+    reply_routes,
     request_note,
     request_reply,
 )
@@ -110,7 +115,10 @@ __all__ = [
     "BULK_ACTIONS",
     "RECEIPT_CHANNELS",
     "RECORDED_CHANNELS",
+    "ROUTE_ORIGIN",
+    "ROUTE_TRACKING",
     "BulkResult",
+    "ReplyRoute",
     "acknowledgement_build",
     "acknowledgement_recipient",
     "acknowledgement_text",
@@ -135,6 +143,8 @@ __all__ = [
     "recorded_by",
     "reference_allocate",
     "references_allocate",
+    "reply_route_choose",
+    "reply_routes",
     "request_acknowledge",
     "request_assign",
     "request_attachment_downloaded",

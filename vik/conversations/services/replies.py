@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -11,8 +12,12 @@ from django.utils.translation import gettext as _
 from vik.channels.core.base import (
     InboundAttachment,
 )
-from vik.channels.core.registry import adapter_for
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.core.registry import adapter_for, registered_kinds
+from vik.channels.core.selectors import sending_accounts
 from vik.channels.core.services import outbound_queue
+from vik.contacts.choices import IdentityKind
 from vik.core import clock
 from vik.core.errors import ValidationFailed
 from vik.knowledge.services import reply_usage_record
@@ -35,6 +40,68 @@ if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
 
 
+ROUTE_ORIGIN = "origin"
+ROUTE_TRACKING = "tracking"
+
+
+@dataclass(frozen=True)
+class ReplyRoute:
+    """One way a public reply can reach the citizen. `key`: what the reply form posts
+    ("origin", "email:<address>", "sms:<number>", "tracking"); `kind`: the channel kind
+    ('' for the tracking page only); `recipient`: the address ('' when the channel has none)."""
+
+    key: str
+    kind: str
+    recipient: str
+    account: ChannelAccount | None
+
+
+def reply_routes(request: Request) -> list[ReplyRoute]:
+    """The ways a reply to `request` can reach its requester, the default first: the request's
+    own channel when it has an account; e-mail to each of the contact's addresses through the
+    centre's (else the region's) e-mail account; SMS to each of their numbers that did not opt
+    out, through the region's SMS account; and always the tracking page alone."""
+    routes: list[ReplyRoute] = []
+    origin = request.origin_account
+    if origin is not None and origin.kind in registered_kinds():
+        recipient = adapter_for(origin.kind).reply_recipient(request) or ""
+        routes.append(ReplyRoute(ROUTE_ORIGIN, origin.kind, recipient, origin))
+    taken = {route.recipient for route in routes if route.recipient}
+    identities = list(request.requester.identities.order_by("pk"))
+    wanted: dict[str, str] = {
+        IdentityKind.EMAIL: ChannelKind.EMAIL,
+        IdentityKind.PHONE: ChannelKind.SMS,
+    }
+    kinds = sorted({wanted[i.kind] for i in identities if i.kind in wanted})
+    accounts = sending_accounts(
+        region_id=request.region_id, centre_id=request.centre_id, kinds=kinds
+    )
+    for identity_kind, kind in wanted.items():
+        account = accounts.get(kind)
+        if account is None:
+            continue
+        adapter = adapter_for(kind)
+        for identity in identities:
+            value = identity.value
+            if identity.kind != identity_kind or value in taken:
+                continue
+            if adapter.may_send_to(request.region_id, value):
+                routes.append(ReplyRoute(f"{kind}:{value}", kind, value, account))
+                taken.add(value)
+    routes.append(ReplyRoute(ROUTE_TRACKING, "", "", None))
+    return routes
+
+
+def reply_route_choose(routes: list[ReplyRoute], key: str | None) -> ReplyRoute:
+    """The route posted as `key` (None: the default, the first); refused when not offered."""
+    if not key:
+        return routes[0]
+    for route in routes:
+        if route.key == key:
+            return route
+    raise ValidationFailed(_("The reply cannot be sent that way."))
+
+
 @transaction.atomic
 def request_reply(
     *,
@@ -44,10 +111,12 @@ def request_reply(
     status: str | None = None,
     attachments: Iterable[InboundAttachment] = (),
     articles: Iterable[int] = (),
+    route: str | None = None,
 ) -> Interaction:
-    """A public reply on the request's channel: shown on the tracking page and delivered through
-    the channel of origin wherever that channel has an address for the citizen. `articles`:
-    the knowledge articles the agent inserted into the reply (their use is counted)."""
+    """A public reply: shown on the tracking page and delivered the way `route` says (a key of
+    `reply_routes`; None: the default, the channel of origin wherever that channel has an
+    address for the citizen, else e-mail, else SMS). `articles`: the knowledge articles the
+    agent inserted into the reply (their use is counted)."""
     request_require_work(request, by)
     if request.merged_into_id is not None:
         raise ValidationFailed(
@@ -58,23 +127,20 @@ def request_reply(
         raise ValidationFailed("A reply cannot be empty.")
     if status:
         check_transition(request.status, status)
-    if request.origin_account is not None:
-        refusal = adapter_for(request.origin_account.kind).reply_refusal(request, text.strip())
+    chosen = reply_route_choose(reply_routes(request), route)
+    if chosen.account is not None:
+        refusal = adapter_for(chosen.account.kind).reply_refusal(request, text.strip())
         if refusal:
             raise ValidationFailed(refusal)
     now = clock.now()
     interaction = Interaction.objects.create(
         request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
-        channel=request.origin_channel, account=request.origin_account, author=by,
+        channel=chosen.kind or request.origin_channel, account=chosen.account, author=by,
         contact=request.requester, text=text.strip(), occurred_at=now,
     )  # fmt: skip
     interaction_attachments_store(interaction, attachments)
-    if request.origin_account is not None:
-        recipient = adapter_for(request.origin_account.kind).reply_recipient(request)
-        if recipient:
-            outbound_queue(
-                account=request.origin_account, interaction=interaction, recipient=recipient
-            )
+    if chosen.account is not None and chosen.recipient:
+        outbound_queue(account=chosen.account, interaction=interaction, recipient=chosen.recipient)
     fields = ["last_activity_at", "updated_at"]
     request.last_activity_at = now
     first_response = request.first_response_at is None

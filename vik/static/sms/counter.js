@@ -53,7 +53,21 @@
     var submit = document.querySelector("#reply-form button[type=submit]");
     var used = Number(box.getAttribute("data-used")), budget = Number(box.getAttribute("data-budget"));
     var warnAt = Number(box.getAttribute("data-warn"));
+    // The reply form's "Send by" choice: the box counts only while an SMS way is chosen.
+    var radios = Array.from(document.querySelectorAll("#reply-form input[name=route]"));
+    var smsRoutes = (box.getAttribute("data-sms-routes") || "").split(" ").filter(Boolean);
+    function smsChosen() {
+      var checked = radios.filter(function (radio) { return radio.checked; })[0];
+      if (!checked) return radios.length === 0;
+      return smsRoutes.indexOf(checked.value) >= 0;
+    }
     function update() {
+      var chosen = smsChosen();
+      box.hidden = !chosen;
+      if (!chosen) {
+        if (submit) submit.disabled = false;
+        return;
+      }
       var text = textarea.value.trim();
       var now = cost(text);
       out.textContent = fill(box.getAttribute(now.gsm ? "data-t-gsm" : "data-t-ucs"),
@@ -82,7 +96,7 @@
       textarea.focus();
     });
     textarea.addEventListener("input", update);
-    box.hidden = false;
+    radios.forEach(function (radio) { radio.addEventListener("change", update); });
     update();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);

@@ -73,6 +73,7 @@ def macro_apply(
     text: str | None = None,
     status: str | None = None,
     articles: Iterable[int] = (),
+    route: str | None = None,
 ) -> Interaction:
     """Send a reply from a macro and apply its status and tags.
 
@@ -85,7 +86,7 @@ def macro_apply(
         text = selectors.macro_render(macro=macro, request=request, agent=by)
     wanted = status or (macro.set_status if macro.set_status != request.status else "") or None
     reply = conversations.request_reply(
-        request=request, by=by, text=text, status=wanted, articles=articles
+        request=request, by=by, text=text, status=wanted, articles=articles, route=route
     )
     if macro.add_tags:
         conversations.request_tags_change(request=request, add=macro.add_tags, by=by)
@@ -100,18 +101,21 @@ def reply_send(
     status: str | None = None,
     articles: Iterable[int] = (),
     macro_id: int | None = None,
+    route: str | None = None,
 ) -> Interaction:
-    """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text."""
+    """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text;
+    `route`: how it reaches the citizen (`conversations.reply_routes`)."""
     if macro_id:
         try:
             macro = selectors.macro_get_for_request(user=by, request=request, pk=macro_id)
         except Macro.DoesNotExist:
             raise ValidationFailed("This macro is not offered on this request.") from None
         return macro_apply(
-            macro=macro, request=request, by=by, text=text, status=status, articles=articles
-        )
+            macro=macro, request=request, by=by, text=text, status=status, articles=articles,
+            route=route,
+        )  # fmt: skip
     return conversations.request_reply(
-        request=request, by=by, text=text, status=status, articles=articles
+        request=request, by=by, text=text, status=status, articles=articles, route=route
     )
 
 

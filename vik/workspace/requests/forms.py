@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import Priority, RequestKind, Status
 from vik.conversations.models import Tag
+from vik.conversations.services import ROUTE_ORIGIN, ROUTE_TRACKING, ReplyRoute
 from vik.conversations.states import allowed_next
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
@@ -116,13 +117,40 @@ class ReplyForm(forms.Form):
     knowledge_articles = InsertedArticlesField()  # filled by vik/knowledge-insert.js
     # The canned answer the text came from (a macro): its status and tags apply too.
     macro_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # How the reply reaches the citizen (`conversations.reply_routes`), the default first.
+    route = forms.ChoiceField(label=_("Send by"), required=False, widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, current_status: str, routes: list[ReplyRoute] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("", _("keep")),
             *[(s, Status(s).label) for s in Status.values if s in allowed_next(current_status)],
         ]
+        routes = routes or []
+        self.fields["route"].choices = [(r.key, route_label(r)) for r in routes]  # type: ignore[attr-defined]
+        if routes:
+            self.fields["route"].initial = routes[0].key
+
+
+def route_label(route: ReplyRoute) -> str:
+    if route.key == ROUTE_TRACKING:
+        return str(_("Only on the tracking page"))
+    channel = ChannelKind(route.kind).label if route.kind in ChannelKind.values else route.kind
+    if route.key == ROUTE_ORIGIN:
+        if route.recipient:
+            return str(
+                _("The channel it came in (%(channel)s to %(recipient)s)")
+                % {"channel": channel, "recipient": route.recipient}
+            )
+        return str(_("The channel it came in (%(channel)s)") % {"channel": channel})
+    if route.kind == ChannelKind.EMAIL:
+        return str(_("E-mail to %(address)s") % {"address": route.recipient})
+    if route.kind == ChannelKind.SMS:
+        return str(_("SMS to %(number)s") % {"number": route.recipient})
+    return f"{channel}: {route.recipient}"
 
 
 class NoteForm(forms.Form):

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from vik.channels.core.registry import registered_kinds
 from vik.conversations import selectors, services
 from vik.conversations.choices import Direction
 from vik.conversations.models import Attachment, Interaction, Request, Tag
@@ -220,11 +219,13 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
     centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
+    routes = services.reply_routes(item) if can_work else []
     return {
         "item": item,
         "timeline": selectors.request_timeline(request=item),
         "can_work": can_work,
-        "reply_form": ReplyForm(current_status=item.status),
+        "reply_form": ReplyForm(current_status=item.status, routes=routes),
+        "reply_routes": routes,
         "note_form": NoteForm(),
         "status_form": StatusForm(current_status=item.status),
         "assign_form": AssignForm(
@@ -234,8 +235,6 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
         "topic_form": TopicForm(initial={"topic": item.topic_id}),
         "centre_form": CentreForm(centres=centres, initial={"centre": item.centre_id}),
         "identities": list(item.requester.identities.all()),
-        "delivers_replies": item.origin_account is not None
-        and item.origin_account.kind in registered_kinds(),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,
         "knowledge_suggestions": _knowledge_suggestions(request, item),
@@ -321,7 +320,9 @@ def _action(
 
 
 def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[str, Any]:
-    if form_class in (ReplyForm, StatusForm):
+    if form_class is ReplyForm:
+        return {"current_status": item.status, "routes": services.reply_routes(item)}
+    if form_class is StatusForm:
         return {"current_status": item.status}
     if form_class is AssignForm:
         return {"assignees": assignable_users(centre_id=item.centre_id, region_id=item.region_id)}
@@ -345,6 +346,7 @@ request_reply = _action(
         status=data["status"] or None,
         articles=data.get("knowledge_articles") or (),
         macro_id=data.get("macro_id"),
+        route=data.get("route") or None,
     ),
 )
 request_note = _action(

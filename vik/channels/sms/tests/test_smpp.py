@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import threading
 import time
 
@@ -347,10 +348,20 @@ def test_the_reply_box_shows_the_counter_and_refuses_over_the_budget(
     assert len(smpp_server.received()) == 3  # 2 GSM-7 parts fit the budget
 
 
-def test_no_counter_on_requests_of_other_channels(world, sms_account, client):
+def test_on_requests_of_other_channels_the_counter_is_for_the_sms_choice(
+    world, sms_account, client
+):
     request = sms_request(world, sms_account)
     Request.objects.filter(pk=request.pk).update(origin_channel="web", origin_account=None)
     client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    # The reply may go by SMS to the contact's number: the counter counts while that is chosen
+    # (counter.js), and SMS is the default only without an e-mail address.
+    routes = re.search(r'data-sms-routes="([^"]*)"', page).group(1).split()
+    assert routes == [f"sms:{request.requester.identities.get(kind='phone').value}"]
+    assert f'value="{routes[0]}" id="id_route_0" checked' in page.replace("\n", " ")
+    # Without an SMS account there is no SMS choice and no counter.
+    ChannelAccount.objects.filter(pk=sms_account.pk).update(is_active=False)
     page = client.get(f"/staff/requests/{request.reference}/").content.decode()
     assert "data-sms-counter" not in page
 
