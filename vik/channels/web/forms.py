@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
+from vik.territory.forms import MunicipalityChoiceMixin
 from vik.territory.models import Municipality
-from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
 
 from .form_files import KeepsFilesMixin
@@ -59,7 +59,7 @@ class ContactChannelsMixin(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class RequestForm(KeepsFilesMixin, ContactChannelsMixin):
+class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin):
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
     name = forms.CharField(
         label=_("Your name"), max_length=200,
@@ -105,20 +105,7 @@ class RequestForm(KeepsFilesMixin, ContactChannelsMixin):
             self.initial.setdefault("submission_id", uuid.uuid4())
 
     def clean_municipality(self) -> Municipality:
-        text = self.cleaned_data["municipality"]
-        found, candidates = municipality_resolve(text=text, region_ids=self.region_ids)
-        if found is not None:
-            return found
-        if candidates:
-            self.municipality_candidates = candidates
-            raise forms.ValidationError(
-                _("There are several municipalities called “%(name)s”; choose the one you mean.")
-                % {"name": text}
-            )
-        raise forms.ValidationError(
-            _("We do not know the municipality “%(name)s”. Choose one from the list.")
-            % {"name": text}
-        )
+        return self.municipality_from(self.cleaned_data["municipality"])
 
     def clean_attachments(self) -> list[UploadedFile]:
         return self.attachments_clean(self.cleaned_data["attachments"])

@@ -23,8 +23,8 @@ from vik.conversations.choices import RequestKind
 from vik.core import clock
 from vik.core.filetypes import ALLOWED_SHOWN, HEAD_BYTES, is_refused_type, shortened_name
 from vik.tenancy.models import InformationCentre
+from vik.territory.forms import MunicipalityChoiceMixin
 from vik.territory.models import Municipality
-from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
 
 CHANNEL_CHOICES = [
@@ -62,7 +62,7 @@ def _identity(kind: str, raw: str) -> str:
         raise forms.ValidationError(str(error)) from error
 
 
-class RecordRequestForm(forms.Form):
+class RecordRequestForm(MunicipalityChoiceMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=CHANNEL_CHOICES)
     centre = forms.ModelChoiceField(
         label=_("Centre"), queryset=InformationCentre.objects.none(), empty_label=None
@@ -155,21 +155,7 @@ class RecordRequestForm(forms.Form):
 
     def clean_municipality(self) -> Municipality | None:
         text = self.cleaned_data["municipality"].strip()
-        if not text:
-            return None
-        found, candidates = municipality_resolve(text=text, region_ids=self.region_ids)
-        if found is not None:
-            return found
-        if candidates:
-            self.municipality_candidates = candidates
-            raise forms.ValidationError(
-                _("There are several municipalities called “%(name)s”; choose the one you mean.")
-                % {"name": text}
-            )
-        raise forms.ValidationError(
-            _("We do not know the municipality “%(name)s”. Choose one from the list.")
-            % {"name": text}
-        )
+        return self.municipality_from(text) if text else None
 
     def clean_attachments(self) -> list[InboundAttachment]:
         """The files as the channels store them; refused by size, count and type as the portal

@@ -1,11 +1,15 @@
 """The public web form: what a citizen sees when it works and when their input is wrong."""
 
+import re
+from collections import Counter
+
 import pytest
 
 from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
 from vik.testing.fixtures import run_on_commit, upload
 from vik.testing.personas import submit_web_request, web_form_data
+from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
 
@@ -172,3 +176,27 @@ def test_the_form_page_costs_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(4):
         client.get("/")
+
+
+def test_a_name_of_several_municipalities_asks_which_one_and_keeps_the_text(world, client):
+    names = Counter(
+        Municipality.objects.filter(orp__region=world.region).values_list("name", flat=True)
+    )
+    name = sorted(n for n, count in names.items() if count > 1)[0]
+    codes = set(
+        Municipality.objects.filter(orp__region=world.region, name=name).values_list(
+            "code", flat=True
+        )
+    )
+    message = "Dobrý den, kdy jezdí autobus do naší obce? Děkuji."
+    response = post(client, municipality=name, message=message)
+
+    assert response.status_code == 200 and not Request.objects.exists()
+    page = response.content.decode()
+    assert 'id="id_municipality_choice"' in page
+    offered = set(re.findall(r'<option value="(\d{6})">', page))
+    assert offered == codes
+    assert message in page
+    chosen = sorted(codes)[0]
+    assert post(client, municipality=chosen).status_code == 302
+    assert Request.objects.get().municipality.code == chosen
