@@ -7,9 +7,9 @@ import pytest
 
 from vik.channels.core.models import InboundPayload
 from vik.conversations.models import Request
+from vik.territory.models import Municipality
 from vik.testing.fixtures import run_on_commit, upload
 from vik.testing.personas import submit_web_request, web_form_data
-from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
 
