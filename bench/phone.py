@@ -58,7 +58,8 @@ def database_recreate(url: str) -> None:
 
 def setup(env: dict[str, str]) -> tuple[str, list[str]]:
     """Migrate, load the demo region (its phone line, known callers), return a fresh token and
-    the numbers of known callers."""
+    the numbers of known callers: those who asked before about a municipality (a caller the
+    demo knows only by the number, from an SMS or a visit, has no municipality to route by)."""
     script = (
         "import django; django.setup()\n"
         "from django.core.management import call_command\n"
@@ -66,7 +67,9 @@ def setup(env: dict[str, str]) -> tuple[str, list[str]]:
         "from vik.demo.services import demo_load\n"
         "report = demo_load(requests=60)\n"
         "from vik.contacts.models import Identity\n"
-        "numbers = list(Identity.objects.filter(kind='phone').values_list('value', flat=True))\n"
+        "numbers = list(Identity.objects.filter(kind='phone',\n"
+        "    contact__requests__municipality__isnull=False).values_list('value', flat=True)\n"
+        "    .distinct())\n"
         "print(report.phone_token)\n"
         "print(','.join(numbers))\n"
     )
