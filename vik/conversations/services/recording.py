@@ -26,7 +26,7 @@ from vik.audit.services import audit_record
 from vik.channels.core.base import InboundAttachment
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
-from vik.channels.core.registry import registered_kinds
+from vik.channels.core.selectors import sending_accounts
 from vik.channels.core.services import outbound_queue
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Contact
@@ -149,21 +149,12 @@ def recorded_by(request: Request) -> int | None:
 
 
 def receipt_accounts(request: Request) -> dict[str, ChannelAccount]:
-    """The active accounts a receipt of `request` can go out by, per kind (e-mail, SMS): the
-    centre's own, else the region's; only kinds whose adapter is installed (an SMS account
-    without the SMS channel would queue what nothing sends)."""
-    accounts: dict[str, ChannelAccount] = {}
-    kinds = [kind for kind in RECEIPT_CHANNELS if kind in registered_kinds()]
-    found = ChannelAccount.objects.filter(
-        region_id=request.region_id, kind__in=kinds, is_active=True
-    ).order_by("pk")
-    for account in found:
-        if account.centre_id not in (None, request.centre_id):
-            continue
-        held = accounts.get(account.kind)
-        if held is None or (held.centre_id is None and account.centre_id is not None):
-            accounts[account.kind] = account
-    return accounts
+    """The active accounts a receipt of `request` can go out by, per kind (e-mail, SMS): those
+    a reply would go by (`sending_accounts`: the centre's own, else the region's; only kinds
+    whose adapter is installed)."""
+    return sending_accounts(
+        region_id=request.region_id, centre_id=request.centre_id, kinds=list(RECEIPT_CHANNELS)
+    )
 
 
 @transaction.atomic
