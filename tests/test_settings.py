@@ -61,3 +61,22 @@ def test_vik_demo_under_production_settings_says_how_to_run_it(tmp_path: Path) -
     assert result.returncode == 1
     assert "config.settings.dev" in result.stderr
     assert "VIK_DEMO_ENABLED=true" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ["administrator", "region_coordinator", "analyst"]),
+        ({"VIK_MFA_REQUIRED_ROLES": ""}, []),  # "nobody is forced", as .env.example says
+        ({"VIK_MFA_REQUIRED_ROLES": "administrator"}, ["administrator"]),
+    ],
+)
+def test_who_must_use_a_second_factor_comes_from_the_environment(
+    tmp_path: Path, env: dict[str, str], expected: list[str]
+) -> None:
+    code = "import config.settings.base as s; print(','.join(s.VIK_MFA_REQUIRED_ROLES))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean_env(tmp_path, **env),
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert [role for role in result.stdout.strip().split(",") if role] == expected

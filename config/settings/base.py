@@ -315,7 +315,7 @@ VIK_PERIODIC_JOBS = [
 # as administrator) must set up an authenticator app (TOTP) and enter its code after the
 # password. Any member of staff may turn it on for themselves. Empty: nobody is forced.
 VIK_MFA_REQUIRED_ROLES = env_list(
-    "VIK_MFA_REQUIRED_ROLES", ["administrator", "region_coordinator", "analyst"]
+    "VIK_MFA_REQUIRED_ROLES", ["administrator", "region_coordinator", "analyst"], empty_is_none=True
 )
 # Single sign-on (OpenID Connect): the identity provider enforces its own second factor, so a
 # session signed in through it counts as verified. False: VIK asks for its own code as well.

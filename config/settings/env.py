@@ -36,8 +36,12 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str], *, empty_is_none: bool = False) -> list[str]:
+    """A comma-separated list; unset gives `default`. Set but empty gives `default` too, unless
+    `empty_is_none`: then it is the empty list (a setting where "nobody" is a choice)."""
     value = os.environ.get(name)
+    if value is not None and not value.strip() and empty_is_none:
+        return []
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
