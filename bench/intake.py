@@ -56,7 +56,7 @@ BAR_P95_GROWTH = 1.5
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SHOWN_INPUT = re.compile(r'name="vik_shown" value="([^"]+)"')  # the form's signed render time
 SUBMITTED_LOCATION = re.compile(r"^/podani/([0-9a-f-]{36})/$")
-LIST_ROW = re.compile(r'href="/staff/requests/[^/"]+/"')
+LIST_ROW = re.compile(r'href="/staff/requests/(?!new/)[^/"]+/"')  # a request's page, not /new/
 
 MESSAGES = (
     "Dobrý den, chtěla bych se zeptat, do kdy musím zaplatit poplatek za komunální odpad "
