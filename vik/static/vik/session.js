@@ -11,6 +11,7 @@
     var warning = parseInt(dialog.dataset.warningSeconds, 10) * 1000;
     var lastContact = Date.now();
     var lastTyping = 0;
+    var lastEnds = "";
     var timer = null;
     var ticker = null;
 
@@ -46,7 +47,10 @@
         .then(function (response) { return response.json(); });
     }
     function apply(state) {
-      if (!state.signed_in) { leave(state.ends); return; }
+      // Signed out by a request of its own (the bell's poll) whose answer's cookie this answer
+      // may have cleared: the reason is then the one this page was counting down to.
+      if (!state.signed_in) { leave(state.ends || lastEnds); return; }
+      lastEnds = state.ends || lastEnds;
       if (state.seconds_left * 1000 > warning) {
         if (dialog.open) dialog.close();
         window.clearInterval(ticker);
