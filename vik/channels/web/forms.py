@@ -11,27 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
+from vik.core.forms import MultipleFileField
 from vik.territory.forms import MunicipalityChoiceMixin
 from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
 from .form_files import KeepsFilesMixin
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class ContactChannelsMixin(forms.Form):

@@ -22,6 +22,7 @@ from vik.contacts.models import Contact
 from vik.conversations.choices import RequestKind
 from vik.core import clock
 from vik.core.filetypes import ALLOWED_SHOWN, HEAD_BYTES, is_refused_type, shortened_name
+from vik.core.forms import MultipleFileField
 from vik.tenancy.models import InformationCentre
 from vik.territory.forms import MunicipalityChoiceMixin
 from vik.territory.models import Municipality
@@ -36,22 +37,6 @@ CHANNEL_CHOICES = [
 # Channels where the person may stay anonymous (a visit, the clerk's own initiative).
 ANONYMOUS_CHANNELS = {ChannelKind.COUNTER, ChannelKind.INTERNAL}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 def _identity(kind: str, raw: str) -> str:
