@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from vik.abuse import urls as abuse_urls
 from vik.api.v1 import api as api_v1
+from vik.channels.chat import urls as chat_urls
 from vik.channels.core import urls as channels_urls
 from vik.channels.counter import urls as counter_urls
 from vik.channels.phone import urls as phone_urls
@@ -32,12 +33,14 @@ staff_urlpatterns = [
     *notifications_urls.staff_urlpatterns,
     *gdpr_urls.staff_urlpatterns,
     *phone_urls.staff_urlpatterns,
+    *chat_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
     *knowledge_urls.portal_urlpatterns,
     *abuse_urls.portal_urlpatterns,
     *phone_urls.portal_urlpatterns,
+    *chat_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "vik.channels.counter",
     "vik.channels.sms",
     "vik.channels.phone",
+    "vik.channels.chat",
     "vik.audit",
     "vik.abuse",
     "vik.knowledge",
@@ -500,3 +501,47 @@ VIK_PHONE_CALLBACK_HOURS = env_int("VIK_PHONE_CALLBACK_HOURS", 4)
 # After this many tries that did not reach the citizen, the call-back is closed and the citizen
 # is texted the reference (where the region has an SMS account).
 VIK_PHONE_CALLBACK_TRIES = env_int("VIK_PHONE_CALLBACK_TRIES", 3)
+
+# --- live chat: the widget, the console, WebSockets on ASGI (issue 16) ---
+# The channel layer that carries chat messages between ASGI processes: Redis in production
+# (several processes or machines: every one must use the same), the in-memory layer of one
+# process when unset (the embedded default, `make demo`).
+VIK_CHANNEL_LAYER_URL = env_str("VIK_CHANNEL_LAYER_URL")
+if VIK_CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8: its default socket timeout (5 s) equals the layer's blocking read
+                # and kills idle consumers; its pool of 100 refuses a burst of connects.
+                "hosts": [
+                    {
+                        "address": VIK_CHANNEL_LAYER_URL,
+                        "max_connections": 1000,
+                        "socket_timeout": None,
+                    }
+                ],
+                "prefix": env_str("VIK_CHANNEL_LAYER_PREFIX", "vik"),
+                "capacity": 500,
+                "expiry": 60,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Chats one agent has at once; seconds a console's beat keeps its agent available.
+VIK_CHAT_MAX_PER_AGENT = env_int("VIK_CHAT_MAX_PER_AGENT", 3)
+VIK_CHAT_PRESENCE_SECONDS = env_int("VIK_CHAT_PRESENCE_SECONDS", 60)
+# One message's length; one frame's size (a message with its JSON around it).
+VIK_CHAT_MESSAGE_MAX_CHARS = env_int("VIK_CHAT_MESSAGE_MAX_CHARS", 4000)
+VIK_CHAT_FRAME_MAX_BYTES = env_int("VIK_CHAT_FRAME_MAX_BYTES", 32768)
+# Frames a socket may send at once and per second after that; past the limit error frames,
+# and after this many refused frames the socket is closed (4008).
+VIK_CHAT_BURST = env_int("VIK_CHAT_BURST", 20)
+VIK_CHAT_RATE_PER_SECOND = env_float("VIK_CHAT_RATE_PER_SECOND", 5.0)
+VIK_CHAT_FLOOD_CLOSE_AFTER = env_int("VIK_CHAT_FLOOD_CLOSE_AFTER", 50)
+# Whether the widget offers a chat only within its centres' opening hours (outside them it takes
+# a message); off in the demo, so that the chat can be tried at any hour.
+VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
+# The centre whose chat the sample municipal page /chat/demo/ embeds.
+VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")

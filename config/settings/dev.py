@@ -23,3 +23,5 @@ EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.console.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The demo has no SMSC: outbound SMS are written to the log and marked sent (docs/channels/sms.md).
 VIK_SMS_TRANSPORT = env_str("VIK_SMS_TRANSPORT", "console")
+# The demo's chat can be tried at any hour, not only in the centres' opening hours.
+VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", False)

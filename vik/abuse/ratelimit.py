@@ -54,6 +54,12 @@ DEFAULT_RATES = {
     "cti_refused": "30/m",  # CTI events with a wrong token, per address
     "callback": "5/10m",  # the portal's "call me back", per address
     "callback_soft": "2/10m",  # past this the form asks for the ALTCHA (after_limit)
+    "chat_status": "120/m",  # the widget asks whether anyone can chat, per address
+    "chat_start": "10/10m",  # new chats, per address
+    "chat_offline": "5/10m",  # messages left when no one can chat, per address
+    "chat_upload": "20/10m",  # files sent in chats, per address
+    "chat_connect": "120/m",  # the widget's WebSocket connections, per address
+    "chat_transcript": "3/h",  # transcripts e-mailed, per chat
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

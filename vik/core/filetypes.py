@@ -1,10 +1,17 @@
 """Which files a citizen may send, in one place: the web form refuses the others, and the
-request page flags them when they came another way (e-mail, fax) and were kept."""
+request page flags them when they came another way (e-mail, fax) and were kept; the chat takes
+files by the same checks (`uploads_check`)."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 # Documents and pictures. An allow list: a type nobody thought of (.scr, .hta, .lnk, .iso) is
 # refused, or flagged, without anyone having to know it is dangerous.
@@ -47,3 +54,36 @@ def shortened_name(name: str, limit: int = NAME_MAX_CHARS) -> str:
     while len((stem + "…" + suffix).encode()) > NAME_MAX_BYTES:
         stem = stem[:-1]
     return stem.rstrip(" .") + "…" + suffix
+
+
+def too_big(name: str, size: int) -> str:
+    return _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.") % {
+        "name": name,
+        "size": filesizeformat(size),
+        "limit": filesizeformat(settings.VIK_ATTACHMENT_MAX_BYTES),
+    }
+
+
+def refused_type(name: str) -> str:
+    return _("The file “%(name)s” is not allowed. Attach documents or pictures (%(types)s).") % {
+        "name": name,
+        "types": ALLOWED_SHOWN,
+    }
+
+
+def uploads_check(uploads: Sequence[UploadedFile]) -> tuple[list[UploadedFile], list[str]]:
+    """(the uploads that pass, a message for each one that does not), by size and type."""
+    accepted: list[UploadedFile] = []
+    problems: list[str] = []
+    for upload in uploads:
+        upload.name = shortened_name(upload.name or "") or _("attachment")
+        if upload.size and upload.size > settings.VIK_ATTACHMENT_MAX_BYTES:
+            problems.append(too_big(upload.name, upload.size))
+            continue
+        head = upload.read(HEAD_BYTES)
+        upload.seek(0)
+        if is_refused_type(upload.name, head):
+            problems.append(refused_type(upload.name))
+            continue
+        accepted.append(upload)
+    return accepted, problems

@@ -24,11 +24,18 @@ def _address(value: str) -> str | None:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    return client_ip_of(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+    )
+
+
+def client_ip_of(remote_addr: str, forwarded_for: str) -> str | None:
+    """The same rule for a connection that is no HttpRequest (a WebSocket's ASGI scope)."""
+    remote = _address(remote_addr)
     proxies = settings.VIK_TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
-    forwarded = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop]
+    forwarded = [hop for hop in forwarded_for.split(",") if hop]
     if len(forwarded) < proxies:
         return remote  # not through all the proxies: the connection is what we know
     return _address(forwarded[-proxies]) or remote

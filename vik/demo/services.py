@@ -53,6 +53,7 @@ from .knowledge import Staff, build_knowledge
 from .macros import build_macros
 from .phone import build_phone
 from .routing import build_routing
+from .chat import build_chats
 from .sms import build_sms
 
 REGION_CODE = "3107"  # Kraj Vysočina
@@ -555,6 +556,8 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):  # SMS, for real
         build_sms(region, centres["6105"])  # a few, besides the `requests` of the history
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
+    with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
+        build_chats(region, centres["6105"])
     return report
 
 

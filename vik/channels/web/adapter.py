@@ -9,29 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import smtplib
 from typing import Any
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from vik.channels.core.base import (
     ChannelAdapter,
-    DeliveryError,
     InboundAttachment,
     NormalisedMessage,
     PayloadRejected,
     ThreadHint,
-    outbound_message_id,
 )
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import InboundPayload, OutboundMessage
+from vik.channels.mail.portal import portal_reply_send
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
-from vik.conversations.selectors import tracking_url
 from vik.core import clock
 
 PAYLOAD_CONTENT_TYPE = "application/vnd.vik.web-form+json"
@@ -93,39 +85,7 @@ class WebAdapter(ChannelAdapter):
         return email.value if email else None
 
     def send(self, message: OutboundMessage) -> str:
-        interaction = message.interaction
-        request = interaction.request
-        with translation.override(request.language or "cs"):
-            subject = _("[%(reference)s] Reply to your request: %(subject)s") % {
-                "reference": request.reference,
-                "subject": request.subject,
-            }
-            body = "\n\n".join(
-                [
-                    interaction.text,
-                    "—",
-                    _("The whole conversation and a form to reply: %(url)s")
-                    % {"url": tracking_url(request)},
-                    str(request.centre or ""),
-                ]
-            )
-        message_id = outbound_message_id(message, "vik.localhost")
-        email = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=message.account.settings.get("from_email") or settings.DEFAULT_FROM_EMAIL,
-            to=[message.recipient],
-            headers={"Message-ID": message_id},
-        )
-        for attachment in interaction.attachments.all():
-            email.attach(attachment.filename, _read(attachment), attachment.content_type)
-        try:
-            email.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as error:
-            raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
-        except (TimeoutError, smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"SMTP: {error}") from error
-        return message_id
+        return portal_reply_send(message)
 
 
 def _read(item: Any) -> bytes:

@@ -9,10 +9,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from vik.core.filetypes import ALLOWED_SHOWN, HEAD_BYTES, is_refused_type, shortened_name
+from vik.core.filetypes import too_big, uploads_check
 
 from .kept import (
     KeptFile,
@@ -26,21 +25,6 @@ from .uploads import NOT_READ, TOO_BIG, TOO_MANY, RefusedUpload
 
 KEPT_FIELD = "kept_files"  # the signed token of the files kept from the previous attempt
 REMOVE_FIELD = "kept_remove"  # ids of kept files the citizen ticked to remove
-
-
-def too_big(name: str, size: int) -> str:
-    return _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.") % {
-        "name": name,
-        "size": filesizeformat(size),
-        "limit": filesizeformat(settings.VIK_ATTACHMENT_MAX_BYTES),
-    }
-
-
-def refused_type(name: str) -> str:
-    return _("The file “%(name)s” is not allowed. Attach documents or pictures (%(types)s).") % {
-        "name": name,
-        "types": ALLOWED_SHOWN,
-    }
 
 
 def too_many(name: str) -> str:
@@ -61,24 +45,6 @@ def _refusal(item: RefusedUpload) -> str:
             "us. Attach smaller files."
         ) % {"name": item.name}
     raise ValueError(item.reason)
-
-
-def uploads_check(uploads: Sequence[UploadedFile]) -> tuple[list[UploadedFile], list[str]]:
-    """(the uploads that pass, a message for each one that does not), by size and type."""
-    accepted: list[UploadedFile] = []
-    problems: list[str] = []
-    for upload in uploads:
-        upload.name = shortened_name(upload.name or "") or _("attachment")
-        if upload.size and upload.size > settings.VIK_ATTACHMENT_MAX_BYTES:
-            problems.append(too_big(upload.name, upload.size))
-            continue
-        head = upload.read(HEAD_BYTES)
-        upload.seek(0)
-        if is_refused_type(upload.name, head):
-            problems.append(refused_type(upload.name))
-            continue
-        accepted.append(upload)
-    return accepted, problems
 
 
 class KeepsFilesMixin(forms.Form):

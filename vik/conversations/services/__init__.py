@@ -10,6 +10,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `inbound`: a channel's normalised message applied to its contact and request;
 - `acknowledgements`: telling the citizen their request has arrived;
 - `attachments`: storing the files of interactions;
+- `chats`: the messages of a live chat, as interactions;
 - `recording`: requests a clerk records (phone, counter, letter) and their receipts;
 - `replies`: public replies and internal notes;
 - `changes`: status, assignee, topic and tags;
@@ -45,6 +46,7 @@ from .changes import (
     request_tags_change,
     request_viewed,
 )
+from .chats import chat_interaction_record
 from .contacts import (
     contacts_merge,
 )
@@ -126,6 +128,7 @@ __all__ = [
     "assignments_announce",
     "assignments_by_policy",
     "attachments_store",
+    "chat_interaction_record",
     "consultation_answer",
     "consultation_ask",
     "contacts_merge",

@@ -480,6 +480,17 @@ def _reopen(request: Request) -> None:
     request_sla_on_status(request=request, old=Status.CLOSED, new=Status.OPEN)
 
 
+def citizen_wrote_apply(request: Request, *, channel: str) -> None:
+    """A citizen's message outside the payload pipeline (a live chat): a closed request reopens,
+    one that waited for them or was resolved wakes, and its agent is told."""
+    if request.status == Status.CLOSED:
+        _reopen(request)
+    else:
+        _wake(request)
+    events.citizen_wrote(request=request, channel=channel)
+    _citizen_replied_notify(request)
+
+
 def _citizen_replied_notify(request: Request) -> None:
     request_citizen_replied_notify(request=request)
 

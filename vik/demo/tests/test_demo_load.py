@@ -7,6 +7,7 @@ from vik.conversations.choices import EventKind
 from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core import clock
 from vik.demo.services import demo_load
+from vik.demo.chat import CHATS
 from vik.demo.sms import MESSAGES as SMS_MESSAGES
 from vik.tenancy.models import InformationCentre, Membership
 
@@ -28,8 +29,10 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert again.requests == 0 and again.recorded == 0
     assert InformationCentre.objects.count() == 16
     sms = len(SMS_MESSAGES)  # the SMS channel's requests (vik/demo/sms.py), besides the 40
-    assert Request.objects.count() == 40 + report.recorded + sms
+    chats = len(CHATS)  # the chat channel's past chats (vik/demo/chat.py)
+    assert Request.objects.count() == 40 + report.recorded + sms + chats
     assert Request.objects.filter(origin_channel="sms").count() == sms
+    assert Request.objects.filter(origin_channel="chat", chat__rating__isnull=False).count() == 2
 
 
 @pytest.mark.django_db

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from typing import Any
 
+import uvicorn
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                 f"  guides and answers (knowledge):  {url}znalosti/\n"
                 f"  search, e.g.:                    {url}znalosti/hledat/?q=ztráta+občanky\n"
                 f"  staff workspace:                 {url}staff/  (log in as agent.jihlava)\n"
+                f"  chat on a municipal page:        {url}chat/demo/  (console: {url}staff/chat/)\n"
                 f"  knowledge centre for staff:      {url}staff/knowledge/  (log in as editor)\n"
                 f"  administration:                  {url}admin/  (log in as admin)\n"
                 f"  health:                          {url}healthz\n"
@@ -55,8 +58,14 @@ class Command(BaseCommand):
         env = {**os.environ}
         vik = [sys.executable, "-m", "vik.cli"]
         worker = subprocess.Popen([*vik, "worker"], env=env)
+        host, _colon, port = addr.rpartition(":")
         try:
-            call_command("runserver", addr, use_reloader=False, use_threading=True)
+            # The ASGI application (HTTP and the chat's WebSockets) in one uvicorn process: the
+            # in-memory channel layer of the embedded default is then enough.
+            uvicorn.run(
+                "config.asgi:application", host=host or "127.0.0.1", port=int(port),
+                log_level="warning", ws_max_size=settings.VIK_CHAT_FRAME_MAX_BYTES * 2,
+            )  # fmt: skip
         finally:
             worker.send_signal(signal.SIGTERM)
             try:
