@@ -49,11 +49,11 @@ from vik.topics.models import Topic
 from vik.topics.services import topics_seed
 
 from . import content
+from .chat import build_chats
 from .knowledge import Staff, build_knowledge
 from .macros import build_macros
 from .phone import build_phone
 from .routing import build_routing
-from .chat import build_chats
 from .sms import build_sms
 
 REGION_CODE = "3107"  # Kraj Vysočina

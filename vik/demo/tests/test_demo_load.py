@@ -6,8 +6,8 @@ from vik.channels.phone.models import Call, CallBack
 from vik.conversations.choices import EventKind
 from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core import clock
-from vik.demo.services import demo_load
 from vik.demo.chat import CHATS
+from vik.demo.services import demo_load
 from vik.demo.sms import MESSAGES as SMS_MESSAGES
 from vik.tenancy.models import InformationCentre, Membership
 
