@@ -245,6 +245,8 @@ if TASKS_BACKEND == RQ_BACKEND:
     RQ_QUEUES = {name: {"URL": VIK_REDIS_URL} for name in TASK_QUEUES}
 
 EMAIL_BACKEND = env_str("VIK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Where the file-based backend writes (the chat's tests read what a site sent there).
+EMAIL_FILE_PATH = env_str("VIK_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("VIK_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("VIK_SMTP_PORT", 25)
 EMAIL_HOST_USER = env_str("VIK_SMTP_USER")

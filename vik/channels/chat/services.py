@@ -256,7 +256,7 @@ def agent_name(agent: StaffUser) -> str:
 def _for_update(session_id: int) -> ChatSession:
     try:
         return (
-            ChatSession.objects.select_for_update()
+            ChatSession.objects.select_for_update(of=("self",))
             .select_related("request", "agent")
             .get(pk=session_id)
         )
