@@ -4,16 +4,15 @@ centre; its attachments attached."""
 
 from __future__ import annotations
 
-import smtplib
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vik.channels.core.base import DeliveryError, outbound_message_id
+from vik.channels.core.base import outbound_message_id
 from vik.channels.core.models import OutboundMessage
 from vik.conversations.selectors import tracking_url
+
+from .smtp import smtp_deliver
 
 
 def portal_reply_send(message: OutboundMessage) -> str:
@@ -35,20 +34,8 @@ def portal_reply_send(message: OutboundMessage) -> str:
             ]
         )
     message_id = outbound_message_id(message, "vik.localhost")
-    email = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=message.account.settings.get("from_email") or settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
-        headers={"Message-ID": message_id},
-    )
-    for attachment in interaction.attachments.all():
-        with attachment.file.open("rb") as handle:
-            email.attach(attachment.filename, handle.read(), attachment.content_type)
-    try:
-        email.send(fail_silently=False)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError(f"recipient refused: {error.recipients}", permanent=True) from error
-    except (TimeoutError, smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"SMTP: {error}") from error
-    return message_id
+    return smtp_deliver(
+        message, subject=subject, body=body, to=message.recipient,
+        sender=message.account.settings.get("from_email") or settings.DEFAULT_FROM_EMAIL,
+        headers={"Message-ID": message_id}, smtp={}, message_id=message_id,
+    )  # fmt: skip
