@@ -1,5 +1,5 @@
-"""The caller log, a call's page (record it on a request), the ringing agent's pop-up and the
-call-back queue."""
+"""The caller log, a call's page (record it on a request), the ringing agent's pop-up, the
+call-back queue, and the phone lines (their CTI tokens, rotated by those who manage them)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
@@ -195,3 +200,35 @@ def callback_try(request: StaffRequest, pk: int) -> HttpResponse:
             % {"reference": callback.reference, "tries": callback.tries},
         )
     return redirect("staff:callback_list")
+
+
+@staff_member_required
+@require_GET
+def line_list(request: StaffRequest) -> HttpResponse:
+    if not permissions.can_review_quarantine(request.user):
+        raise Forbidden
+    return render(request, "phone/line_list.html", {"lines": selectors.lines_managed(request.user)})
+
+
+@never_cache
+@staff_member_required
+@require_POST
+def line_token_rotate(request: StaffRequest, pk: int) -> HttpResponse:
+    """A new CTI token for the line, shown once on the page this answers with (never stored,
+    never logged: the audit log keeps its last characters)."""
+    account = ChannelAccount.objects.filter(pk=pk, kind=ChannelKind.PHONE).first()
+    if account is None:
+        raise Http404
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Confirm that the phone system gets the new address first."))
+        return redirect("staff:phone_line_list")
+    try:
+        token = services.cti_token_rotate(account=account, by=request.user)
+    except PermissionDenied as error:
+        raise Forbidden from error
+    context = {
+        "lines": selectors.lines_managed(request.user),
+        "rotated": account,
+        "webhook_url": f"{settings.SITE_URL.rstrip('/')}/api/v1/cti/{token}",
+    }
+    return render(request, "phone/line_list.html", context)
