@@ -31,9 +31,9 @@ def test_the_reply_route_is_chosen_with_the_keyboard(
 ) -> None:
     settings.VIK_SMS_TRANSPORT = "console"
     settings.VIK_SMS_MONTHLY_BUDGET_PARTS = 0
-    for kind, name in ((ChannelKind.EMAIL, "posta-jihlava"), (ChannelKind.SMS, "sms-jihlava")):
+    for channel, name in ((ChannelKind.EMAIL, "posta-jihlava"), (ChannelKind.SMS, "sms-jihlava")):
         ChannelAccount.objects.create(
-            region=world.region, centre=world.centre_a, kind=kind, name=name
+            region=world.region, centre=world.centre_a, kind=channel, name=name
         )
     contact = Contact.objects.create(region=world.region, name="Jana Nováková")
     for kind, value in ((IdentityKind.EMAIL, EMAIL), (IdentityKind.PHONE, PHONE)):
