@@ -4,7 +4,6 @@ VIK_SCREENSHOTS=<folder>."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -14,8 +13,9 @@ from vik.channels.phone.tests.conftest import line_build
 from vik.channels.phone.tests.test_staff import receive
 from vik.conversations import services
 from vik.core import clock
-from vik.testing.personas import PASSWORD, World
+from vik.testing.personas import World
 
+from .test_browser_agent_flow import _log_in
 from .test_browser_bad_input import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,12 +47,7 @@ def busy_day(world: World) -> None:
 
 def test_the_staff_lists_fit_a_phone_screen(world: World, live_server: Any, page: Page) -> None:
     busy_day(world)
-    page.goto(f"{live_server.url}/staff/login/")
-    login = page.locator("main form[method=post]")
-    login.locator("#id_username").fill(world.carol.username)
-    login.locator("#id_password").fill(PASSWORD)
-    login.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/staff/requests/$"))
+    _log_in(page, live_server.url, world.carol.username)
     too_wide = {}
     for name, path in PAGES:
         page.set_viewport_size({"width": 390, "height": 844})
