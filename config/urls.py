@@ -32,6 +32,7 @@ staff_urlpatterns = [
     *notifications_urls.staff_urlpatterns,
     *gdpr_urls.staff_urlpatterns,
     *phone_urls.staff_urlpatterns,
+    *sms_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

@@ -1,5 +1,5 @@
-"""In Chromium at a phone's width (390 px): the visit log, the call log, the call-back queue and
-the phone lines fit the screen (nothing scrolls sideways); screenshots at 1280 and 390 px with
+"""In Chromium at a phone's width (390 px): the visit log, the call log, the call-back queue, the
+phone lines and the SMS gateways fit the screen (nothing scrolls sideways); screenshots at 1280 and 390 px with
 VIK_SCREENSHOTS=<folder>."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
 from vik.channels.phone.tests.conftest import line_build
 from vik.channels.phone.tests.test_staff import receive
 from vik.conversations import services
@@ -25,12 +27,16 @@ PAGES = [
     ("calls", "/staff/calls/"),
     ("callbacks", "/staff/callbacks/"),
     ("phone-lines", "/staff/calls/lines/"),
+    ("sms-gateways", "/staff/sms/gateways/"),
 ]
 
 
 def busy_day(world: World) -> None:
     """A day's worth of what these pages list, with long names and numbers."""
     line = line_build(world)
+    ChannelAccount.objects.create(
+        region=world.region, centre=world.centre_a, kind=ChannelKind.SMS, name="sms-brana-jihlava"
+    )
     for number in range(3):
         services.request_record(
             by=world.carol, centre=world.centre_a, channel="counter", received_at=clock.now(),
@@ -64,7 +70,7 @@ def test_the_staff_lists_fit_a_phone_screen(world: World, live_server: Any, page
     page.goto(f"{live_server.url}/staff/calls/lines/")
     page.get_by_label("Novou adresu zadám do ústředny").check()
     page.get_by_role("button", name="Vyměnit token").click()
-    assert "/api/v1/cti/" in page.get_by_test_id("webhook-url").input_value()
+    assert "/api/v1/cti/" in page.get_by_test_id("new-secret").input_value()
     if page.evaluate("document.documentElement.scrollWidth") > 390 or page.evaluate(
         WIDER_THAN_THEIR_BOX
     ):

@@ -294,7 +294,7 @@ def test_an_agent_and_another_regions_coordinator_may_not_rotate_the_token(
     assert client.post(url, {"confirm": "1"}).status_code == 403
     client.force_login(world.dave)  # a coordinator of another region
     assert client.post(url, {"confirm": "1"}).status_code == 403
-    assert 'data-testid="phone-line"' not in client.get("/staff/calls/lines/").content.decode()
+    assert 'data-testid="token-account"' not in client.get("/staff/calls/lines/").content.decode()
     # Nothing happened: the old token still works, no rotation is in the audit log.
     assert client.post(f"/api/v1/cti/{line.token}", event("newCall", "t-1")).status_code == 200
     assert AuditEvent.objects.filter(action="phone.token_rotated", actor__isnull=False).count() == 0
