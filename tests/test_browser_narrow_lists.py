@@ -1,6 +1,6 @@
 """In Chromium at a phone's width (390 px): the visit log, the call log, the call-back queue, the
-phone lines and the SMS gateways fit the screen (nothing scrolls sideways); screenshots at 1280 and 390 px with
-VIK_SCREENSHOTS=<folder>."""
+phone lines and the SMS gateways fit the screen (nothing scrolls sideways); screenshots at 1280
+and 390 px with VIK_SCREENSHOTS=<folder>."""
 
 from __future__ import annotations
 
