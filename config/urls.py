@@ -34,6 +34,7 @@ staff_urlpatterns = [
     *gdpr_urls.staff_urlpatterns,
     *phone_urls.staff_urlpatterns,
     *chat_urls.staff_urlpatterns,
+    *sms_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

@@ -69,6 +69,18 @@ class DeliveryReport:
 
 
 @dataclass(frozen=True)
+class DeliveryState:
+    """Where one outbound message is, as its channel knows it, for the request's timeline:
+    "queued", "submitted" (handed over, waiting for a receipt), "delivered" (`at`), or
+    "failed" (`reason`). `parts`: how many pieces the channel sent it as."""
+
+    state: str
+    at: dt.datetime | None = None
+    reason: str = ""
+    parts: int = 0
+
+
+@dataclass(frozen=True)
 class ThreadHint:
     """What ties a message to an existing request, strongest first."""
 
@@ -152,6 +164,12 @@ class ChannelAdapter(ABC):
         """Around a batch of `send` calls for `messages`: an adapter may keep a connection open
         for them, and read at once what each of them needs."""
         return contextlib.nullcontext()
+
+    def delivery_states(self, messages: Sequence[OutboundMessage]) -> dict[int, DeliveryState]:
+        """Per outbound message id, what the request page says of its delivery beside the
+        message; a channel without receipts says nothing (the outbox's failure is on the
+        timeline as an event of its own). Called once per page for all its messages."""
+        return {}
 
     def sender_address(self, message: NormalisedMessage) -> str | None:
         """Where an answer to this inbound message goes, if the message itself says (the

@@ -45,6 +45,17 @@ RINGING_AT_MOST = dt.timedelta(minutes=5)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CITIZEN, Status.WAITING_OFFICE)
 
 
+def lines_managed(user: Viewer) -> QuerySet[ChannelAccount]:
+    """The phone accounts whose token the user rotates: those whose quarantine the user reviews
+    (`permissions.channel_accounts_managed`), with their tokens."""
+    return (
+        ChannelAccount.objects.filter(permissions.channel_accounts_managed(user))
+        .filter(kind=ChannelKind.PHONE)
+        .select_related("cti_token", "region", "centre")
+        .order_by("name")
+    )
+
+
 def account_for_token(token: str) -> ChannelAccount | None:
     """The active phone account whose token this is. Looked up by the token's SHA-256 (the
     token itself is never stored or compared), remembered for a few seconds."""

@@ -26,7 +26,7 @@ from vik.channels.core.models import ChannelAccount
 from vik.conversations.models import Interaction, Request
 from vik.conversations.services import request_call_record, request_text_queue
 from vik.core import clock
-from vik.core.errors import ValidationFailed
+from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.tenancy import permissions
 from vik.territory.models import Region
 from vik.topics.models import Topic
@@ -237,9 +237,12 @@ def _callback_for_missed(call: Call) -> None:
 def cti_token_rotate(*, account: ChannelAccount, by: StaffUser | None) -> str:
     """A new token for the account's webhook URL; the old one stops working. Returns the token:
     it is shown once and never stored (only its SHA-256). `by` None: an administrator's
-    command on the server."""
+    command on the server; otherwise one who manages the account (a centre's lead for its own
+    accounts, the region's coordinators and administrators)."""
     if account.kind != ChannelKind.PHONE:
         raise ValidationFailed(_("Only a phone account has a CTI token."))
+    if by is not None and not selectors.lines_managed(by).filter(pk=account.pk).exists():
+        raise PermissionDenied(_("You may not rotate the token of this phone line."))
     token = token_new()
     CtiToken.objects.update_or_create(
         account=account,

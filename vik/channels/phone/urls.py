@@ -11,6 +11,8 @@ staff_urlpatterns = [
     path("calls/popup", staff.call_popup, name="call_popup"),
     path("calls/<int:pk>/", staff.call_detail, name="call_detail"),
     path("calls/<int:pk>/record", staff.call_record, name="call_record"),
+    path("calls/lines/", staff.line_list, name="phone_line_list"),
+    path("calls/lines/<int:pk>/rotate-token", staff.line_token_rotate, name="phone_token_rotate"),
     path("callbacks/", staff.callback_list, name="callback_list"),
     path("callbacks/<int:pk>/try", staff.callback_try, name="callback_try"),
 ]

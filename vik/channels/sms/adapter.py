@@ -29,6 +29,7 @@ from vik.channels.core.base import (
     ChannelAdapter,
     DeliveryError,
     DeliveryReport,
+    DeliveryState,
     NormalisedMessage,
     PayloadIgnored,
     PayloadRejected,
@@ -133,6 +134,19 @@ def session_for(account: ChannelAccount) -> SmppSession:
 def sessions_close() -> None:
     while _sessions:
         _sessions.popitem()[1].close()
+
+
+def _delivery_state(message: OutboundMessage, parts: list[SmsPart]) -> DeliveryState:
+    failed = [p for p in parts if p.state == PartState.FAILED]
+    if message.state == OutboundState.FAILED or failed:
+        reason = message.last_error or (failed[0].error if failed else "")
+        return DeliveryState("failed", reason=reason, parts=len(parts))
+    if parts and all(p.state == PartState.DELIVERED for p in parts):
+        at = max((p.done_at for p in parts if p.done_at), default=None)
+        return DeliveryState("delivered", at=at, parts=len(parts))
+    if message.state == OutboundState.SENT:
+        return DeliveryState("submitted", parts=len(parts))
+    return DeliveryState("queued", parts=len(parts))
 
 
 class SmsAdapter(ChannelAdapter):
@@ -303,6 +317,16 @@ class SmsAdapter(ChannelAdapter):
             "The centre's SMS budget for this month is %(budget)s parts; %(used)s are used and "
             "this reply needs %(parts)s. Shorten it, or answer another way."
         ) % {"budget": budget, "used": used, "parts": parts}
+
+    def delivery_states(self, messages: Sequence[OutboundMessage]) -> dict[int, DeliveryState]:
+        """Delivered once the receipts of all its parts say so (at the last one); not
+        delivered with the outbox's or a part's reason. One query for all the messages."""
+        parts: dict[int, list[SmsPart]] = {}
+        for part in SmsPart.objects.filter(outbound__in=[m.pk for m in messages]):
+            parts.setdefault(part.outbound_id, []).append(part)
+        return {
+            message.pk: _delivery_state(message, parts.get(message.pk, [])) for message in messages
+        }
 
     def delivering(
         self, messages: Sequence[OutboundMessage] = ()

@@ -7,19 +7,27 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from typing import Any
+import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vik.audit.services import audit_record
+from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.core.services import inbound_accept
 from vik.contacts.choices import IdentityKind
 from vik.contacts.models import Identity
 from vik.core import clock
+from vik.core.errors import PermissionDenied, ValidationFailed
 
+from . import selectors
 from .models import PartState, SmsOptOut, SmsPart
 from .smpp import Deliver
+
+if TYPE_CHECKING:
+    from vik.tenancy.types import StaffUser
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +139,33 @@ def parts_submitted(*, accepted: dict[int, str]) -> None:
         part.smsc_message_id = accepted[part.pk][:65]
         part.state, part.submitted_at = PartState.SUBMITTED, now
     SmsPart.objects.bulk_update(parts, ["smsc_message_id", "state", "submitted_at"])
+
+
+def gateway_token_rotate(*, account: ChannelAccount, by: StaffUser) -> str:
+    """A new token for the account's HTTP gateway (Authorization: Bearer …); the old one stops
+    working. Returns the token: it is shown once and never stored (only its SHA-256, with its
+    last characters and when it was made, in the account's settings). `by`: one who manages the
+    account (a centre's lead for its own accounts, the region's coordinators and
+    administrators)."""
+    if account.kind != ChannelKind.SMS:
+        raise ValidationFailed(_("Only an SMS account has a gateway token."))
+    if not selectors.gateways_managed(by).filter(pk=account.pk).exists():
+        raise PermissionDenied(_("You may not rotate the token of this SMS gateway."))
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        locked = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+        locked.settings = {
+            **locked.settings,
+            "gateway_token_sha256": selectors.token_hash(token),
+            "gateway_token_hint": token[-4:],
+            "gateway_token_rotated_at": clock.now().isoformat(),
+        }
+        locked.save(update_fields=["settings"])
+        audit_record(
+            actor=by, action="sms.gateway_token_rotated", target=locked,
+            region_id=locked.region_id, details={"hint": token[-4:]},
+        )  # fmt: skip
+    return token
 
 
 def audit_details(payload: dict[str, Any]) -> dict[str, Any]:

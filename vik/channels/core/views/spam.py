@@ -6,19 +6,17 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vik.abuse.guard import spam_labels
-from vik.audit.services import audit_record
 from vik.tenancy.decorators import staff_member_required
 
 from .. import selectors, services
 from ..models import InboundPayload
-
-PREVIEW_BYTES = 200_000
+from .payloads import payload_get, payload_opened
 
 
 def _fields(payload: InboundPayload) -> dict[str, str]:
@@ -41,32 +39,19 @@ def spam_list(request: HttpRequest) -> HttpResponse:
 
 
 def _payload(request: HttpRequest, pk: int) -> InboundPayload:
-    payload = selectors.held_for(request.user).filter(pk=pk).first()
-    if payload is None:
-        raise Http404
-    return payload
+    return payload_get(selectors.held_for(request.user), pk)
 
 
 @staff_member_required
 def spam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payload = _payload(request, pk)
-    audit_record(
-        actor=request.user, action="inbound.view", target=payload, personal_data=True,
-        request=request,
-    )  # fmt: skip
-    raw = bytes(payload.body)
-    return render(
-        request,
-        "channels/spam_detail.html",
-        {
-            "payload": payload,
-            "fields": _fields(payload),
-            "reasons": spam_labels(payload.metadata.get("spam")),
-            "files": payload.files.all(),
-            "raw": raw[:PREVIEW_BYTES].decode("utf-8", errors="replace"),
-            "truncated": len(raw) > PREVIEW_BYTES,
-        },
-    )
+    context = {
+        **payload_opened(request, payload),
+        "fields": _fields(payload),
+        "reasons": spam_labels(payload.metadata.get("spam")),
+        "files": payload.files.all(),
+    }
+    return render(request, "channels/spam_detail.html", context)
 
 
 @staff_member_required

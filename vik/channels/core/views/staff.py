@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vik.audit.services import audit_record
 from vik.tenancy.decorators import staff_member_required
 
 from .. import selectors, services
 from ..models import InboundPayload
-
-PREVIEW_BYTES = 200_000
+from .payloads import payload_get, payload_opened
 
 
 @staff_member_required
@@ -27,30 +25,13 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 
 
 def _payload(request: HttpRequest, pk: int) -> InboundPayload:
-    payload = selectors.quarantine_for(request.user).filter(pk=pk).first()
-    if payload is None:
-        raise Http404
-    return payload
+    return payload_get(selectors.quarantine_for(request.user), pk)
 
 
 @staff_member_required
 def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    payload = _payload(request, pk)
-    audit_record(
-        actor=request.user, action="inbound.view", target=payload, personal_data=True,
-        request=request,
-    )  # fmt: skip
-    raw = bytes(payload.body)
-    return render(
-        request,
-        "channels/quarantine_detail.html",
-        {
-            "payload": payload,
-            "raw": raw[:PREVIEW_BYTES].decode("utf-8", errors="replace"),
-            "truncated": len(raw) > PREVIEW_BYTES,
-            "size": len(raw),
-        },
-    )
+    context = payload_opened(request, _payload(request, pk))
+    return render(request, "channels/quarantine_detail.html", context)
 
 
 @staff_member_required

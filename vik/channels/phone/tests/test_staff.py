@@ -254,6 +254,52 @@ def test_rotating_the_token_from_the_command_line(world: World, line: Line, clie
         call_command("phone", "rotate-token", "--account", "web-vys")
 
 
+def test_a_coordinator_rotates_the_token_on_the_lines_page_and_sees_it_once(
+    world: World, line: Line
+) -> None:
+    carol = Client(enforce_csrf_checks=True)
+    carol.force_login(world.carol)
+    page = carol.get("/staff/calls/lines/")
+    html = page.content.decode()
+    assert f"Token končící …{line.token[-4:]}" in html and line.token not in html
+    csrf = page.cookies["csrftoken"].value
+    url = f"/staff/calls/lines/{line.account.pk}/rotate-token"
+    assert carol.post(url, {"confirm": "1"}).status_code == 403  # no CSRF token
+    unconfirmed = carol.post(url, {"csrfmiddlewaretoken": csrf}, follow=True)
+    assert "Nejprve potvrďte" in unconfirmed.content.decode()
+    assert carol.post(f"/api/v1/cti/{line.token}", event("newCall", "t-0")).status_code == 200
+
+    answer = carol.post(url, {"confirm": "1", "csrfmiddlewaretoken": csrf})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    token = html.split("/api/v1/cti/", 1)[1].split('"', 1)[0]
+    assert token != line.token and "Zkopírujte si ji hned" in html
+    assert Client().post(f"/api/v1/cti/{line.token}", event("newCall", "t-1")).status_code == 401
+    assert Client().post(f"/api/v1/cti/{token}", event("newCall", "t-2")).status_code == 200
+    audit = AuditEvent.objects.filter(action="phone.token_rotated").order_by("-pk").first()
+    assert audit is not None and audit.actor_id == world.carol.pk
+    assert audit.details == {"hint": token[-4:]} and token not in str(audit.__dict__)
+    # Shown once: the page read again has only its last characters.
+    again = carol.get("/staff/calls/lines/").content.decode()
+    assert token not in again and f"…{token[-4:]}" in again
+
+
+def test_an_agent_and_another_regions_coordinator_may_not_rotate_the_token(
+    world: World, line: Line, client: Client
+) -> None:
+    url = f"/staff/calls/lines/{line.account.pk}/rotate-token"
+    client.force_login(world.alice)  # an agent
+    assert client.get("/staff/calls/lines/").status_code == 403
+    assert "lines-link" not in client.get("/staff/calls/").content.decode()
+    assert client.post(url, {"confirm": "1"}).status_code == 403
+    client.force_login(world.dave)  # a coordinator of another region
+    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert 'data-testid="token-account"' not in client.get("/staff/calls/lines/").content.decode()
+    # Nothing happened: the old token still works, no rotation is in the audit log.
+    assert client.post(f"/api/v1/cti/{line.token}", event("newCall", "t-1")).status_code == 200
+    assert AuditEvent.objects.filter(action="phone.token_rotated", actor__isnull=False).count() == 0
+
+
 def test_the_caller_log_reads_the_same_for_two_calls_or_six(
     world: World, line: Line, client: Client
 ) -> None:

@@ -1,5 +1,5 @@
-"""The caller log, a call's page (record it on a request), the ringing agent's pop-up and the
-call-back queue."""
+"""The caller log, a call's page (record it on a request), the ringing agent's pop-up, the
+call-back queue, and the phone lines (their CTI tokens, rotated by those who manage them)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.core.views.tokens import TokenLine, TokenTexts, token_page
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
@@ -195,3 +201,68 @@ def callback_try(request: StaffRequest, pk: int) -> HttpResponse:
             % {"reference": callback.reference, "tries": callback.tries},
         )
     return redirect("staff:callback_list")
+
+
+def _line_texts() -> TokenTexts:
+    return TokenTexts(
+        title=_("Phone lines"),
+        intro=_(
+            "The phone system sends VIK its calls to a secret address. A new token makes a new "
+            "address; the old one stops working at once, so the phone system must get the new one."
+        ),
+        confirm=_(
+            "I will enter the new address in the phone system; until then it cannot send calls."
+        ),
+        secret_label=_("The address the phone system posts its events to"),
+        secret_help=_(
+            "Copy it now (select it and press Ctrl+C) and enter it in the phone system: it is "
+            "shown only this once and VIK does not keep it."
+        ),
+        back_url=reverse("staff:call_log"),
+        back_label=_("Calls"),
+        none=_("You manage no phone line."),
+    )
+
+
+def _line_page(
+    request: StaffRequest, rotated: ChannelAccount | None = None, address: str = ""
+) -> HttpResponse:
+    lines = []
+    for account in selectors.lines_managed(request.user):
+        token = getattr(account, "cti_token", None)
+        lines.append(
+            TokenLine(
+                account=account,
+                has_token=token is not None,
+                hint=token.hint if token else "",
+                rotated_at=token.rotated_at if token else None,
+                rotate_url=reverse("staff:phone_token_rotate", args=[account.pk]),
+            )
+        )
+    return token_page(request, texts=_line_texts(), lines=lines, rotated=rotated, secret=address)
+
+
+@staff_member_required
+@require_GET
+def line_list(request: StaffRequest) -> HttpResponse:
+    if not permissions.can_review_quarantine(request.user):
+        raise Forbidden
+    return _line_page(request)
+
+
+@staff_member_required
+@require_POST
+def line_token_rotate(request: StaffRequest, pk: int) -> HttpResponse:
+    """A new CTI token for the line, shown once on the page this answers with (never stored,
+    never logged: the audit log keeps its last characters)."""
+    account = ChannelAccount.objects.filter(pk=pk, kind=ChannelKind.PHONE).first()
+    if account is None:
+        raise Http404
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Confirm that the phone system gets the new address first."))
+        return redirect("staff:phone_line_list")
+    try:
+        token = services.cti_token_rotate(account=account, by=request.user)
+    except PermissionDenied as error:
+        raise Forbidden from error
+    return _line_page(request, account, f"{settings.SITE_URL.rstrip('/')}/api/v1/cti/{token}")

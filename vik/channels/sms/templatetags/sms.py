@@ -10,12 +10,11 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from vik.channels.core.choices import ChannelKind, OutboundState
-from vik.conversations.models import Interaction, Request
+from vik.channels.core.choices import ChannelKind
+from vik.conversations.models import Request
 from vik.conversations.services import ReplyRoute, reply_routes
 
 from ..adapter import SmsAdapter, parts_this_month
-from ..models import PartState, SmsPart
 
 register = template.Library()
 
@@ -44,21 +43,3 @@ def sms_reply_counter(item: Request, routes: list[ReplyRoute] | None = None) -> 
         "used": used,
         "warn": math.ceil(budget * settings.VIK_SMS_BUDGET_WARN_RATIO),
     }
-
-
-@register.inclusion_tag("sms/_delivery.html")
-def sms_delivery(interaction: Interaction) -> dict[str, Any]:
-    """Where an outbound SMS is: waiting, accepted by the SMSC, delivered (by the receipts of
-    all its parts), or not delivered with the reason."""
-    deliveries = list(interaction.deliveries.all())
-    parts = list(SmsPart.objects.filter(outbound__in=deliveries))
-    if not deliveries:
-        return {"state": ""}
-    failed = [d for d in deliveries if d.state == OutboundState.FAILED]
-    if failed:
-        return {"state": "failed", "reason": failed[0].last_error}
-    if parts and all(p.state == PartState.DELIVERED for p in parts):
-        return {"state": "delivered", "at": max(p.done_at for p in parts if p.done_at)}
-    if any(d.state == OutboundState.SENT for d in deliveries):
-        return {"state": "submitted", "parts": len(parts)}
-    return {"state": "queued"}

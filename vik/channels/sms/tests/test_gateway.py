@@ -7,12 +7,16 @@ import json
 import logging
 
 import pytest
+from django.test import Client
 
+from vik.audit.models import AuditEvent
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.sms import encoding
 from vik.channels.sms.selectors import token_hash
 from vik.conversations.models import Request
+from vik.tenancy.choices import Role
+from vik.tenancy.models import Membership, User
 from vik.testing.fixtures import run_on_commit
 
 URL = "/api/v1/sms/inbound"
@@ -130,3 +134,44 @@ def test_a_part_never_splits_an_escape_or_a_surrogate_pair():
     assert [len(p.payload) - 6 for p in gsm] == [152, 9]  # the € (2 septets) moved on whole
     emoji = encoding.parts("x" * 66 + "😀" + "y" * 5, encoding.UCS2, reference=1)
     assert [p.payload[6:].decode("utf-16-be") for p in emoji] == ["x" * 66, "😀yyyyy"]
+
+
+# --- rotating the gateway's token ----------------------------------------------------------------
+
+
+def test_a_centre_lead_rotates_the_gateway_token_and_sees_it_once(world, gateway_account):
+    lead = User.objects.create_user(username="lea", password="x", first_name="Lea")
+    Membership.objects.create(
+        user=lead, region=world.region, centre=world.centre_b, role=Role.CENTRE_LEAD
+    )
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(lead)
+    page = browser.get("/staff/sms/gateways/")
+    assert "Token je nastaven" in page.content.decode()  # set by hand: its end is not known
+    csrf = page.cookies["csrftoken"].value
+    url = f"/staff/sms/gateways/{gateway_account.pk}/rotate-token"
+    assert browser.post(url, {"confirm": "1"}).status_code == 403  # no CSRF token
+    answer = browser.post(url, {"confirm": "1", "csrfmiddlewaretoken": csrf})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    token = html.split('data-testid="new-secret"', 1)[0].rsplit('value="', 1)[1].split('"')[0]
+    assert len(token) == 32 and "Zkopírujte si ho hned" in html
+    assert post(Client(), MESSAGE).status_code == 401  # the old token
+    assert post(Client(), MESSAGE, token=token).status_code == 200
+    audit = AuditEvent.objects.get(action="sms.gateway_token_rotated")
+    assert (audit.actor_id, audit.details) == (lead.pk, {"hint": token[-4:]})
+    again = browser.get("/staff/sms/gateways/").content.decode()
+    assert token not in again and f"Token končící …{token[-4:]}" in again
+
+
+def test_an_agent_may_not_rotate_the_gateway_token(world, gateway_account, client):
+    client.force_login(world.bob)  # an agent of the account's centre
+    url = f"/staff/sms/gateways/{gateway_account.pk}/rotate-token"
+    assert client.get("/staff/sms/gateways/").status_code == 403
+    assert client.post(url, {"confirm": "1"}).status_code == 403
+    client.force_login(world.dave)  # a coordinator of another region
+    assert client.post(url, {"confirm": "1"}).status_code == 403
+    unconfirmed = client.post(url, {}, follow=True)
+    assert unconfirmed.status_code == 200  # asked to confirm first; nothing rotated
+    assert post(Client(), MESSAGE).status_code == 200  # the old token still works
+    assert not AuditEvent.objects.filter(action="sms.gateway_token_rotated").exists()

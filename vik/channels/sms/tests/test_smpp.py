@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone, translation
 
 from vik.channels.core.choices import ChannelKind, OutboundState, PayloadState
 from vik.channels.core.models import ChannelAccount, InboundPayload, OutboundMessage
@@ -152,10 +153,17 @@ def test_receipts_mark_parts_delivered_or_the_reply_failed_with_the_reason(
     assert event.data["reason"] == "UNDELIV err:011"
     assert InboundPayload.objects.filter(state=PayloadState.PROCESSED).count() == 2
     assert Request.objects.count() == 1  # receipts open no request
+    # The clerk sees both on the request's timeline, beside the SMS, in Czech and in English.
+    at = timezone.localtime(SmsPart.objects.get(outbound=delivered).done_at)
     client.force_login(world.alice)
     page = client.get(f"/staff/requests/{request.reference}/").content.decode()
-    assert 'data-state="delivered">SMS doručena' in page
-    assert 'data-state="failed">SMS nedoručena: UNDELIV err:011' in page
+    assert f'data-state="delivered">Doručeno {at.day}. {at.month}. {at:%H:%M}</span>' in page
+    assert 'data-state="failed">Nedoručeno: UNDELIV err:011</strong>' in page
+    client.cookies["django_language"] = "en"
+    with translation.override("cs"):  # gives the thread its language back after the page
+        page = client.get(f"/staff/requests/{request.reference}/").content.decode()
+    assert f'data-state="delivered">Delivered {at.day}. {at.month}. {at:%H:%M}</span>' in page
+    assert 'data-state="failed">Not delivered: UNDELIV err:011</strong>' in page
 
 
 def test_a_receipt_before_the_submit_sm_resp_is_still_applied(world, sms_account, smpp_server):

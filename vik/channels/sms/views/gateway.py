@@ -23,7 +23,7 @@ from vik.abuse.ratelimit import rate_limited
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 
-from . import selectors, services
+from .. import selectors, services
 
 MAX_TEXT = 10_000  # a 255-part UCS-2 SMS holds 17,085 units; no gateway sends more than this
 MAX_BODY = 64 * 1024
