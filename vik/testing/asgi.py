@@ -28,6 +28,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import psycopg
+from psycopg import sql
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
@@ -52,16 +54,11 @@ class Database:
         if self.path is not None:
             with sqlite3.connect(self.path, timeout=30) as connection:
                 return list(connection.execute(sql, params).fetchall())
-        import psycopg  # local import: only the PostgreSQL runs need it
-
         with psycopg.connect(self.url) as connection:
             return list(connection.execute(sql.replace("?", "%s"), params).fetchall())
 
     def drop(self) -> None:
         if self.admin_url:
-            import psycopg  # local import: only the PostgreSQL runs need it
-            from psycopg import sql
-
             with psycopg.connect(self.admin_url, autocommit=True) as connection:
                 connection.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
@@ -76,9 +73,6 @@ def database_create(directory: Path) -> Database:
     if not suite.startswith("postgres"):
         path = directory / "site.sqlite3"
         return Database(f"sqlite:///{path}", path)
-    import psycopg  # local import: only the PostgreSQL runs need it
-    from psycopg import sql
-
     parts = urlsplit(suite)
     name = f"vik_site_{uuid.uuid4().hex[:10]}"
     admin = urlunsplit(parts._replace(path="/postgres"))
