@@ -364,3 +364,51 @@ def test_the_widget_speaks_english_when_the_site_asks(
     expect(panel.get_by_role("heading", name="No one can chat right now")).to_be_visible()
     expect(panel.get_by_label("E-mail for the answer")).to_be_focused()
     assert_clean(page)
+
+
+def test_a_lost_connection_resumes_the_chat_with_nothing_lost_or_doubled(
+    chat_site: AsgiSite,  # noqa: F811
+    pages: Callable[..., Page],
+) -> None:
+    """The process the widget is connected to dies (a crash; for the citizen, like a lost
+    network): what the citizen writes meanwhile waits in the outbox, what the agent writes
+    meanwhile is stored; once the process is back both arrive, once."""
+    site = chat_site
+    page = pages()
+    with site.console(site.new_agent(), index=1) as console:
+        assert json.loads(console.recv(10))["type"] == "hello"
+        page.goto(f"{site.url(0)}/chat/demo/?centre=jihlava")
+        widget(page).locator("button.launcher").click()
+        panel = widget(page).get_by_role("dialog")
+        panel.get_by_label("Váš dotaz").fill("Jak zaplatit poplatek za psa?")
+        panel.get_by_role("button", name="Začít chat").click()
+        queue = _until(console, lambda f: f["type"] == "queue" and f["waiting"])
+        chat = next(w["chat"] for w in queue["waiting"] if "za psa" in w.get("subject", ""))
+        console.send(json.dumps({"type": "accept", "chat": chat}))
+        log = widget(page).get_by_role("log")
+        expect(widget(page).get_by_role("status").first).to_contain_text("Píšete si s")
+
+        site.kill(0)
+        expect(widget(page).get_by_role("status").first).to_contain_text("Spojení se přerušilo")
+        message = widget(page).get_by_label("Zpráva")
+        message.fill("Platím převodem.")
+        message.press("Enter")
+        expect(log.locator(".m.citizen").last).to_contain_text("odesílá se")
+        console.send(json.dumps({"type": "message", "chat": chat, "id": "a1", "text": "Na účet."}))
+        _until(console, lambda f: f["type"] == "ack" and f["id"] == "a1")
+        site.start(0)
+
+        expect(log).to_contain_text("Na účet.", timeout=40_000)
+        expect(log.locator(".m.citizen").last).not_to_contain_text("odesílá se")
+        got = _until(console, lambda f: f["type"] == "message" and f["from"] == "citizen")
+        assert got["text"] == "Platím převodem."
+        texts = log.locator(".m p").all_inner_texts()
+        assert texts.count("Platím převodem.") == 1 and texts.count("Na účet.") == 1, texts
+    stored = site.rows(
+        "SELECT text FROM chat_channel_chatmessage WHERE session_id = ? AND sender != 'system'",
+        (chat,),
+    )
+    assert sorted(row[0] for row in stored) == sorted(
+        ["Jak zaplatit poplatek za psa?", "Platím převodem.", "Na účet."]
+    )
+    assert_clean(page)
