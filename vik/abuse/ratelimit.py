@@ -60,6 +60,7 @@ DEFAULT_RATES = {
     "chat_upload": "20/10m",  # files sent in chats, per address
     "chat_connect": "120/m",  # the widget's WebSocket connections, per address
     "chat_transcript": "3/h",  # transcripts e-mailed, per chat
+    "chat_deflected": "10/10m",  # the widget's "a suggested article answered me", per address
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

@@ -297,6 +297,7 @@ class CitizenConsumer(ChatConsumerBase):
     async def on_message(self, frame: dict[str, Any]) -> None:
         session = self._require_session()
         client_id = _text(frame, "id")
+        known_state = session.state
         citizen, staff, created = await _post(
             session, sender=Sender.CITIZEN, text=_text(frame, "text"), client_id=client_id
         )
@@ -306,6 +307,8 @@ class CitizenConsumer(ChatConsumerBase):
             if session.state != ChatState.ACTIVE:  # waiting, or reopened from the tracking link
                 self.session = await _reload(session.pk)
                 await publish_queue(self.channel_layer, self.session.centre_id)
+            if session.state != known_state:  # reopened: the widget shows the queue again
+                await publish_state(self.channel_layer, session.pk)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         session = self._require_session()

@@ -181,8 +181,11 @@ def _store(
             request=request, account=request.origin_account, text=text, occurred_at=now,
             agent=author if sender == Sender.AGENT else None, internal=internal,
         )  # fmt: skip
-    reopened = sender == Sender.CITIZEN and session.state == ChatState.CLOSED
     seq = seq_next(session)
+    # The row is locked now: read its state and read marks as stored, not from the caller's copy
+    # (a socket keeps its session object for its life; the agent may have closed the chat since).
+    session.refresh_from_db(fields=["state", "citizen_read_seq", "agent_read_seq"])
+    reopened = sender == Sender.CITIZEN and session.state == ChatState.CLOSED
     message = ChatMessage.objects.create(
         session=session, seq=seq, sender=sender, author=author, client_id=client_id, text=text,
         internal=internal, interaction=interaction, created_at=now,

@@ -10,6 +10,8 @@ portal_urlpatterns: list[URLPattern] = [
     path("chat/api/start", views.start, name="chat_start"),
     path("chat/api/offline", views.offline, name="chat_offline"),
     path("chat/api/suggest", views.suggest, name="chat_suggest"),
+    path("chat/api/deflected", views.deflected, name="chat_deflected"),
+    path("chat/pokracovat/<str:token>/", views.resume, name="chat_resume"),
     path("chat/api/upload", views.upload, name="chat_upload"),
     path("chat/file/<int:chat>/<int:pk>/", views.file_download, name="chat_file"),
 ]

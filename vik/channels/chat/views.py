@@ -46,9 +46,11 @@ from vik.conversations.models import Attachment
 from vik.core import clock
 from vik.core.downloads import attachment_response
 from vik.core.filetypes import uploads_check
-from vik.knowledge.choices import UsageWhere
+from vik.core.middleware import content_security_policy
+from vik.knowledge.choices import UsageKind, UsageWhere
+from vik.knowledge.models import Article
 from vik.knowledge.selectors import article_search
-from vik.knowledge.services import search_usage_record
+from vik.knowledge.services import search_usage_record, usage_record
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.types import StaffRequest
@@ -61,6 +63,13 @@ from .services import ChatError, Target
 
 WIDGET_JS = Path(__file__).parent / "static" / "chat" / "widget.js"
 SUGGESTIONS = 3
+# The sample page holds itself to what a careful municipality's site would send: no inline
+# script or style at all (the widget styles its shadow root with a constructable stylesheet).
+DEMO_POLICY = content_security_policy(
+    style_src="'self'", connect_src="'self' ws: wss:", img_src="'self' data:"
+)
+# The page that continues a chat from the tracking link: VIK's own policy, and its socket.
+CONTINUE_POLICY = content_security_policy(connect_src="'self' ws: wss:")
 
 
 def _cors(response: HttpResponseBase) -> HttpResponseBase:
@@ -302,6 +311,37 @@ def suggest(request: HttpRequest, data: dict[str, Any]) -> HttpResponseBase:
 
 @require_http_methods(["POST", "OPTIONS"])
 @_api
+def deflected(request: HttpRequest, data: dict[str, Any]) -> HttpResponseBase:
+    """The citizen opened a suggested article and left the widget satisfied without chatting:
+    a deflection in the knowledge metrics (docs/knowledge.md), as on the portal. The widget
+    sends it once per visit; the rate limit keeps a script from inflating the figure."""
+    if limited := _limited(request, "chat_deflected"):
+        return limited
+    article_id = data.get("article")
+    article = (
+        Article.objects.filter(permissions.articles_readable(AnonymousUser()), pk=article_id)
+        .only("pk", "topic_id", "centre_id")
+        .first()
+        if isinstance(article_id, int) and not isinstance(article_id, bool)
+        else None
+    )
+    if article is None:
+        return _error("unknown_article", _("This article does not exist."), status=404)
+    target = selectors.target_find(
+        centre=_str(data, "centre", 80),
+        region=_str(data, "region", 16),
+        municipality=_str(data, "municipality", 8),
+    )
+    centre_id = target.centre.pk if target is not None and target.centre else article.centre_id
+    usage_record(
+        kind=UsageKind.DEFLECTED, where=UsageWhere.FORM_SUGGESTIONS, article=article,
+        centre_id=centre_id,
+    )  # fmt: skip
+    return _json({"counted": True}, status=202)
+
+
+@require_http_methods(["POST", "OPTIONS"])
+@_api
 def upload(request: HttpRequest, data: dict[str, Any]) -> HttpResponseBase:
     """A file in the conversation (multipart: `token`, `id`, `file`), by the web form's checks."""
     if limited := _limited(request, "chat_upload"):
@@ -373,8 +413,39 @@ def widget_js(request: HttpRequest) -> HttpResponse:
 @require_GET
 def demo(request: HttpRequest) -> HttpResponse:
     """A sample municipal page with the widget, under a strict Content-Security-Policy."""
-    centre = request.GET.get("centre", settings.VIK_CHAT_DEMO_CENTRE)
-    return render(request, "chat/demo.html", {"centre": centre, "vik": settings.SITE_URL})
+    centre = request.GET.get("centre", settings.VIK_CHAT_DEMO_CENTRE)[:80]
+    language = request.GET.get("lang", "")
+    response = render(
+        request,
+        "chat/demo.html",
+        {"centre": centre, "language": language if language in ("cs", "en") else ""},
+    )
+    response["Content-Security-Policy"] = DEMO_POLICY
+    return response
+
+
+@require_GET
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """Continue a chat later from its request's tracking link: the widget opens on that chat
+    (a message in an ended chat opens it again). The page carries the chat's token, so no
+    copy of it is kept on the way."""
+    session = get_object_or_404(
+        ChatSession.objects.select_related("request", "centre"), request__public_token=token
+    )
+    response = render(
+        request,
+        "chat/resume.html",
+        {
+            "item": session.request,
+            "token": session.token,
+            "centre": session.centre.slug if session.centre else "",
+            "language": session.language if session.language in ("cs", "en") else "cs",
+        },
+    )
+    response["Content-Security-Policy"] = CONTINUE_POLICY
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @staff_member_required
