@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -135,15 +136,31 @@ def limit_hit(scope: str, value: str) -> Verdict:
     """Count one request of `value` (an address, an e-mail) in `scope`; refused past the rate."""
     rate = rate_for(scope)
     key, left = _key(scope, value, rate)
-    cache.add(key, 0, timeout=left + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+    count = _count(key, left + 1, rate)
     if count > rate.count:
         return Verdict(refused=True, retry_after=left, scope=scope)
     return ALLOWED
+
+
+def _count(key: str, timeout: int, rate: Rate) -> int:
+    """One more in the window's counter, and the count. On Redis one round trip (INCR and
+    EXPIRE in one pipeline: every public request pays it); elsewhere add, then incr."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Django's RedisCache has no atomic "incr or create" (its incr asks EXISTS first): its
+        # client, with the key made as the cache makes it, so that `cache.get` reads the count.
+        name = backend.make_and_validate_key(key)
+        pipeline = backend._cache.get_client(name, write=True).pipeline()
+        pipeline.incr(name)
+        pipeline.expire(name, timeout)
+        count, _expiry = pipeline.execute()
+        return int(count)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        return 1
 
 
 def limit_reached(scope: str, value: str) -> bool:
