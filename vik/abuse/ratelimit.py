@@ -134,27 +134,41 @@ def _key(scope: str, value: str, rate: Rate) -> tuple[str, int]:
 
 def limit_hit(scope: str, value: str) -> Verdict:
     """Count one request of `value` (an address, an e-mail) in `scope`; refused past the rate."""
-    rate = rate_for(scope)
-    key, left = _key(scope, value, rate)
-    count = _count(key, left + 1, rate)
-    if count > rate.count:
-        return Verdict(refused=True, retry_after=left, scope=scope)
-    return ALLOWED
+    return _hits([(scope, value)])[0]
 
 
-def _count(key: str, timeout: int, rate: Rate) -> int:
-    """One more in the window's counter, and the count. On Redis one round trip (INCR and
-    EXPIRE in one pipeline: every public request pays it); elsewhere add, then incr."""
+def _hits(counted: list[tuple[str, str]]) -> list[Verdict]:
+    """Count one request of each (scope, value): one cache round trip on Redis for them all."""
+    windows = []
+    for scope, value in counted:
+        rate = rate_for(scope)
+        key, left = _key(scope, value, rate)
+        windows.append((scope, rate, key, left))
+    counts = _counts([(key, left + 1, rate) for _scope, rate, key, left in windows])
+    return [
+        Verdict(refused=True, retry_after=left, scope=scope) if count > rate.count else ALLOWED
+        for (scope, rate, _unused, left), count in zip(windows, counts, strict=True)
+    ]
+
+
+def _counts(windows: list[tuple[str, int, Rate]]) -> list[int]:
+    """One more in each window's counter (key, timeout, rate), and the counts. On Redis one
+    round trip for all (INCR and EXPIRE sent together: every public request pays it); elsewhere
+    add, then incr, per key."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         # Django's RedisCache has no atomic "incr or create" (its incr asks EXISTS first): its
-        # client, with the key made as the cache makes it, so that `cache.get` reads the count.
-        name = backend.make_and_validate_key(key)
-        pipeline = backend._cache.get_client(name, write=True).pipeline()
-        pipeline.incr(name)
-        pipeline.expire(name, timeout)
-        count, _expiry = pipeline.execute()
-        return int(count)
+        # client, with the keys made as the cache makes them, so that `cache.get` reads a count.
+        names = [backend.make_and_validate_key(key) for key, _timeout, _rate in windows]
+        pipeline = backend._cache.get_client(names[0], write=True).pipeline(transaction=False)
+        for name, (_unused, timeout, _rate) in zip(names, windows, strict=True):
+            pipeline.incr(name)
+            pipeline.expire(name, timeout)
+        return [int(count) for count in pipeline.execute()[::2]]
+    return [_count(key, timeout, rate) for key, timeout, rate in windows]
+
+
+def _count(key: str, timeout: int, rate: Rate) -> int:
     cache.add(key, 0, timeout=timeout)
     try:
         return int(cache.incr(key))
@@ -178,8 +192,9 @@ def limit_request(request: HttpRequest, scope: str, **keys: str) -> Verdict:
     """Count the request in `scope` per client address, and per each other key given
     (`email="…"` counts in the scope `<scope>_email`); the first refusal wins, but every key is
     counted, so that switching addresses does not reset the e-mail's count."""
-    verdicts = [limit_hit(scope, address(request))]
-    verdicts += [limit_hit(f"{scope}_{name}", value) for name, value in keys.items() if value]
+    counted = [(scope, address(request))]
+    counted += [(f"{scope}_{name}", value) for name, value in keys.items() if value]
+    verdicts = _hits(counted)
     refused = [verdict for verdict in verdicts if verdict.refused]
     return max(refused, key=lambda verdict: verdict.retry_after) if refused else ALLOWED
 
