@@ -134,9 +134,10 @@ def _caller_sql() -> str:
     identity (unique in the region) joined to the contact's requests. Written out, because the
     webhook waits for it while the caller hears the ringing tone and building it with the ORM
     costs more than running it."""
+    identities, requests = Identity._meta.db_table, Request._meta.db_table
     return (
-        "SELECT i.contact_id, r.municipality_id"
-        f" FROM {Identity._meta.db_table} i LEFT JOIN {Request._meta.db_table} r"
+        "SELECT i.contact_id, r.municipality_id"  # noqa: S608 (own tables, values bound)
+        f" FROM {identities} i LEFT JOIN {requests} r"
         " ON r.requester_id = i.contact_id AND r.municipality_id IS NOT NULL"
         " WHERE i.region_id = %s AND i.kind = %s AND i.value = %s"
         " ORDER BY r.created_at IS NULL, r.created_at DESC LIMIT 1"
@@ -158,7 +159,9 @@ def caller_known(region_id: int, number: str) -> tuple[int | None, Municipality 
 
 
 def _municipality(pk: int) -> Municipality | None:
-    return configured(("phone_municipality", pk), lambda: Municipality.objects.filter(pk=pk).first())
+    return configured(
+        ("phone_municipality", pk), lambda: Municipality.objects.filter(pk=pk).first()
+    )
 
 
 def _queue_place(region_id: int, queue: str) -> tuple[Municipality | None, Topic | None]:
