@@ -160,7 +160,8 @@ def _counts(windows: list[tuple[str, int, Rate]]) -> list[int]:
         # Django's RedisCache has no atomic "incr or create" (its incr asks EXISTS first): its
         # client, with the keys made as the cache makes them, so that `cache.get` reads a count.
         names = [backend.make_and_validate_key(key) for key, _timeout, _rate in windows]
-        pipeline = backend._cache.get_client(names[0], write=True).pipeline(transaction=False)
+        client = backend._cache.get_client(names[0], write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=False)
         for name, (_unused, timeout, _rate) in zip(names, windows, strict=True):
             pipeline.incr(name)
             pipeline.expire(name, timeout)

@@ -28,13 +28,14 @@ class FileCache(FileBasedCache):
         self._next_cull = 0.0
         self._cull_lock = threading.Lock()
 
+    # The stubs do not know FileBasedCache's private methods.
     def _cull(self) -> None:
         now = time.monotonic()
         with self._cull_lock:
             if now < self._next_cull:
                 return
             self._next_cull = now + CULL_SECONDS
-        for name in self._list_cache_files():
+        for name in self._list_cache_files():  # type: ignore[attr-defined]
             with contextlib.suppress(FileNotFoundError), open(name, "rb") as file:
-                self._is_expired(file)  # deletes the file of an expired entry
-        super()._cull()
+                self._is_expired(file)  # type: ignore[attr-defined]  # deletes it if expired
+        super()._cull()  # type: ignore[misc]
