@@ -200,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--runs", type=int, default=3, help="bursts per measurement")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--port", type=int, default=18112, help="the server's port")
     args = parser.parse_args(argv)
     env = {
         **os.environ,
@@ -219,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     database_recreate(args.database)
     token, numbers = setup(env)
     log(f"{len(numbers)} known callers; starting gunicorn ({args.workers} workers)")
-    with server(env, port=18112, workers=args.workers) as base:
+    with server(env, port=args.port, workers=args.workers) as base:
         cti = f"{base}/api/v1/cti/{token}"
         ceiling_url = f"{base}{CEILING_PATH}"
         for _ in range(3):  # warm both workers: imports, the remembered configuration

@@ -459,7 +459,7 @@ CACHES: dict[str, dict[str, Any]] = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "vik.core.cache.FileCache",  # no directory listing per write
             "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -140,17 +141,48 @@ def _key(scope: str, value: str, rate: Rate) -> tuple[str, int]:
 
 def limit_hit(scope: str, value: str) -> Verdict:
     """Count one request of `value` (an address, an e-mail) in `scope`; refused past the rate."""
-    rate = rate_for(scope)
-    key, left = _key(scope, value, rate)
-    cache.add(key, 0, timeout=left + 1)
+    return _hits([(scope, value)])[0]
+
+
+def _hits(counted: list[tuple[str, str]]) -> list[Verdict]:
+    """Count one request of each (scope, value): one cache round trip on Redis for them all."""
+    windows = []
+    for scope, value in counted:
+        rate = rate_for(scope)
+        key, left = _key(scope, value, rate)
+        windows.append((scope, rate, key, left))
+    counts = _counts([(key, left + 1, rate) for _scope, rate, key, left in windows])
+    return [
+        Verdict(refused=True, retry_after=left, scope=scope) if count > rate.count else ALLOWED
+        for (scope, rate, _unused, left), count in zip(windows, counts, strict=True)
+    ]
+
+
+def _counts(windows: list[tuple[str, int, Rate]]) -> list[int]:
+    """One more in each window's counter (key, timeout, rate), and the counts. On Redis one
+    round trip for all (INCR and EXPIRE sent together: every public request pays it); elsewhere
+    add, then incr, per key."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Django's RedisCache has no atomic "incr or create" (its incr asks EXISTS first): its
+        # client, with the keys made as the cache makes them, so that `cache.get` reads a count.
+        names = [backend.make_and_validate_key(key) for key, _timeout, _rate in windows]
+        client = backend._cache.get_client(names[0], write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=False)
+        for name, (_unused, timeout, _rate) in zip(names, windows, strict=True):
+            pipeline.incr(name)
+            pipeline.expire(name, timeout)
+        return [int(count) for count in pipeline.execute()[::2]]
+    return [_count(key, timeout, rate) for key, timeout, rate in windows]
+
+
+def _count(key: str, timeout: int, rate: Rate) -> int:
+    cache.add(key, 0, timeout=timeout)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:  # the window ended between add and incr
         cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
-    if count > rate.count:
-        return Verdict(refused=True, retry_after=left, scope=scope)
-    return ALLOWED
+        return 1
 
 
 def limit_reached(scope: str, value: str) -> bool:
@@ -168,8 +200,9 @@ def limit_request(request: HttpRequest, scope: str, **keys: str) -> Verdict:
     """Count the request in `scope` per client address, and per each other key given
     (`email="…"` counts in the scope `<scope>_email`); the first refusal wins, but every key is
     counted, so that switching addresses does not reset the e-mail's count."""
-    verdicts = [limit_hit(scope, address(request))]
-    verdicts += [limit_hit(f"{scope}_{name}", value) for name, value in keys.items() if value]
+    counted = [(scope, address(request))]
+    counted += [(f"{scope}_{name}", value) for name, value in keys.items() if value]
+    verdicts = _hits(counted)
     refused = [verdict for verdict in verdicts if verdict.refused]
     return max(refused, key=lambda verdict: verdict.retry_after) if refused else ALLOWED
 
