@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vik.core import clock
 from vik.routing.services import RoutingFacts, routing_decide
 from vik.tenancy import permissions
+from vik.tenancy.choices import Role
 from vik.tenancy.models import InformationCentre, Membership, OpeningHours, User
 from vik.tenancy.types import StaffUser
 from vik.territory.models import Municipality, Region
@@ -232,6 +233,34 @@ def live_chats(user: StaffUser) -> QuerySet[ChatSession]:
         .select_related("request", "request__requester", "agent", "centre")
         .order_by("state", "queued_at")
     )
+
+
+def supervises_chats(user: StaffUser) -> bool:
+    """Centre leads, the region's coordinators and administrators: the "Live chats" section."""
+    scope = permissions.scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(permissions.WORKING_REGION_ROLES)
+        or scope.centres_with({Role.CENTRE_LEAD})
+    )
+
+
+@dataclass(frozen=True)
+class LiveChat:
+    """A row of the supervisor's table: how long it has waited, or been answered."""
+
+    session: ChatSession
+    seconds: int  # waiting: since it was queued; active: since it was accepted
+
+
+def live_chat_rows(user: StaffUser) -> list[LiveChat]:
+    now = clock.now()
+    return [
+        LiveChat(
+            session,
+            int((now - (session.accepted_at or session.queued_at)).total_seconds()),
+        )
+        for session in live_chats(user)[:200]
+    ]
 
 
 def colleagues(user: StaffUser, session: ChatSession) -> list[User]:
