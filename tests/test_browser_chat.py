@@ -123,6 +123,9 @@ def test_an_agent_accepts_answers_by_keyboard_notes_transfers_and_a_colleague_re
         expect(panel).to_be_visible()
         log = page.get_by_test_id("chat-log")
         expect(log).to_contain_text("Kdy je otevřen sběrný dvůr?")
+        expect(page.locator("#chat-title a")).to_have_attribute(
+            "href", f"/staff/requests/{started['reference']}/"
+        )
         expect(page).not_to_have_title(re.compile("Nový chat"))
         expect(waiting).to_have_count(0)
         until(citizen, lambda f: f["type"] == "state" and f["state"] == "active", heard)
@@ -177,6 +180,7 @@ def test_an_agent_accepts_answers_by_keyboard_notes_transfers_and_a_colleague_re
         expect(other_log).to_contain_text("Kdy je otevřen sběrný dvůr?")
         expect(other_log).to_contain_text("Pozor: stálý klient")
         expect(other.get_by_test_id("chat-tab")).to_contain_text(started["reference"])
+        expect(other).to_have_title(re.compile(r"^\(1\) Nový chat"))
 
         # The colleague ends the chat: the request is resolved.
         other.get_by_test_id("chat-close").click()
@@ -214,3 +218,97 @@ def test_a_centre_lead_sees_the_live_chats_and_watches_one(
     expect(row).to_contain_text("probíhá")
     page.get_by_test_id("chat-close").click()
     expect(row).to_have_count(0)
+
+
+def restart(site: AsgiSite, index: int, meanwhile: Callable[[], None]) -> None:
+    """SIGTERM (uvicorn closes the sockets with 1012), `meanwhile`, then the process again."""
+    process = site.processes[index]
+    assert process is not None
+    process.terminate()
+    process.wait(20)
+    site.processes[index] = None
+    meanwhile()
+    site.start(index)
+
+
+def test_two_chats_by_keyboard_aids_invite_and_a_server_restart_without_duplicates(
+    chat_site: AsgiSite,  # noqa: F811 — the fixture imported above
+    browser: Browser,
+    contexts: list[BrowserContext],
+) -> None:
+    site = chat_site
+    agent, colleague = site.new_agent(), site.new_agent()
+    page = console_page(contexts, browser, site, agent)
+    watch = Watch(page)
+    first = start_chat(site, "Ztratil jsem občanský průkaz, co mám dělat?")
+    second = start_chat(site, "Jak se přihlásit k trvalému pobytu?")
+    expect(page.get_by_test_id("chat-waiting")).to_have_count(2)
+    expect(page).to_have_title(re.compile(r"^\(2\) Nový chat"))
+
+    # Alt+A twice: the longest waiting first; both are mine, the second one open.
+    page.keyboard.press("Alt+a")
+    expect(page.get_by_test_id("chat-tab")).to_have_count(1)
+    page.keyboard.press("Alt+a")
+    tabs = page.get_by_test_id("chat-tab")
+    expect(tabs).to_have_count(2)
+    expect(tabs.nth(0)).to_contain_text(first["reference"])
+    expect(tabs.nth(1)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("chat-load")).to_have_text("Moje chaty: 2 z 3")
+
+    with site.citizen(1) as citizen, site.console(colleague, index=1) as guest:
+        heard: list[dict[str, Any]] = []
+        citizen.send(json.dumps({"type": "hello", "token": first["token"]}))
+        until(citizen, lambda f: f["type"] == "state", heard)
+        citizen.send(json.dumps({"type": "message", "id": "c1", "text": "Ztratil jsem ho včera."}))
+        expect(tabs.nth(0).get_by_test_id("chat-unread")).to_have_text("1")
+        page.keyboard.press("Alt+ArrowUp")
+        expect(tabs.nth(0)).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_test_id("chat-unread")).to_have_count(0)
+        log = page.get_by_test_id("chat-log")
+        expect(log).to_contain_text("Ztratil jsem ho včera.")
+
+        # A canned answer of the centre and an article for the citizen's last message.
+        page.get_by_test_id("chat-macro").select_option(label="Úřední hodiny")
+        expect(page.get_by_test_id("chat-text")).to_have_value(re.compile("úředních hodinách"))
+        page.get_by_test_id("chat-text").fill("")
+        article = page.get_by_test_id("chat-article").filter(has_text="občanského průkazu")
+        article.first.get_by_test_id("chat-insert-link").click()
+        expect(page.get_by_test_id("chat-text")).to_have_value(re.compile(r"^http://.+/"))
+        page.get_by_test_id("chat-text").fill("")
+
+        # Invite a colleague: their console gets the chat with its history.
+        until(guest, lambda f: f["type"] == "hello", [])
+        page.get_by_test_id("chat-invite").click()
+        page.get_by_test_id("chat-invite-user").select_option(label=f"Test {colleague}")
+        page.get_by_test_id("chat-invite-send").click()
+        invited = until(guest, lambda f: f["type"] == "chat", [])
+        assert invited["chat"] == first["chat"] and invited["messages"]
+
+        # The page's server restarts: a message of the citizen meanwhile and one of the agent
+        # typed while disconnected each arrive once.
+        before = log.get_by_test_id("chat-message").count()
+
+        def meanwhile() -> None:
+            expect(page.get_by_test_id("chat-connection")).to_have_text(
+                re.compile("připojuji znovu"), timeout=5000
+            )
+            citizen.send(json.dumps({"type": "message", "id": "c2", "text": "Jste tam?"}))
+            until(citizen, lambda f: f.get("type") == "ack" and f["id"] == "c2", heard)
+            page.get_by_test_id("chat-text").fill("Ano, jsem tu.")
+            page.get_by_test_id("chat-text").press("Enter")
+
+        restart(site, 0, meanwhile)
+        expect(page.get_by_test_id("chat-connection")).to_have_text("Připojeno.", timeout=20000)
+        until(citizen, lambda f: f["type"] == "message" and f["text"] == "Ano, jsem tu.", heard)
+        expect(log.get_by_test_id("chat-message").filter(has_text="Jste tam?")).to_have_count(1)
+        expect(log.get_by_test_id("chat-message").filter(has_text="Ano, jsem tu.")).to_have_count(1)
+        expect(log.get_by_test_id("chat-message")).to_have_count(before + 2)
+        page.wait_for_timeout(1000)
+        assert [f["text"] for f in heard if f.get("text") == "Ano, jsem tu."] == ["Ano, jsem tu."]
+        page.get_by_test_id("chat-close").click()
+        until(citizen, lambda f: f["type"] == "state" and f["state"] == "closed", heard)
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("#chat-title")).to_contain_text(second["reference"])
+    page.get_by_test_id("chat-close").click()
+    expect(page.locator("#chat-facts")).to_contain_text("ukončen")
+    watch.check()

@@ -304,7 +304,7 @@ def console_chat(user: StaffUser, session: ChatSession, *, history: bool = True)
     request = session.request
     frame: dict[str, Any] = {
         "type": "chat", "chat": session.pk, "state": session.state,
-        "reference": request.reference, "request_url": f"/staff/requests/{request.pk}/",
+        "reference": request.reference, "request_url": f"/staff/requests/{request.reference}/",
         "name": request.requester.name or _("Anonymous citizen"),
         "contact_url": f"/staff/contacts/{request.requester_id}/",
         "topic": request.topic.name if request.topic else "",

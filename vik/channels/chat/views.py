@@ -469,7 +469,11 @@ def console_aids(request: StaffRequest, chat: int) -> HttpResponse:
         .values_list("text", flat=True)
         .first()
     )
-    suggestions = knowledge_suggestions(request, item, last or item.subject)
+    # The citizen's last message says what they ask now; when no article matches it (a short
+    # "and on Saturday?"), the request's subject and first message as on the request page.
+    suggestions = knowledge_suggestions(request, item, last) if last else []
+    if not suggestions:
+        suggestions = knowledge_suggestions(request, item)
     return JsonResponse(
         {
             "chat": session.pk,

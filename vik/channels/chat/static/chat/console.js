@@ -38,6 +38,7 @@
   var aidsFor = null;
   var aidsTimer = null;
   var liveTimer = null;
+  var asked = {}; // chats this console accepted or opened: their `chat` frame is no news
 
   // --- small helpers ----------------------------------------------------------------------
   function el(tag, cls, text) {
@@ -173,7 +174,13 @@
 
   function accept(chatId) {
     alertShow("");
-    send({ type: "accept", chat: Number(chatId) });
+    if (!send({ type: "accept", chat: Number(chatId) })) return;
+    asked[Number(chatId)] = true;
+    // Off the list at once, so that Alt+A again takes the next one; a refusal (taken, full)
+    // is answered with an error and the queue comes again with the next change.
+    queue = queue.filter(function (w) { return w.chat !== Number(chatId); });
+    var item = document.querySelector('#chat-queue [data-chat="' + Number(chatId) + '"]');
+    if (item) item.remove();
   }
 
   // --- my chats ----------------------------------------------------------------------------
@@ -200,7 +207,7 @@
     while (at > 0 && chat.seqs[at - 1] > m.seq) at--;
     chat.seqs.splice(at, 0, m.seq);
     if (m.id && pending[m.id]) delete pending[m.id];
-    if (!fromHistory && m.from !== "agent" && !(chat.id === current && !document.hidden)) {
+    if (!fromHistory && m.from === "citizen" && !(chat.id === current && !document.hidden)) {
       chat.unread += 1;
     }
     if (chat.id === current) {
@@ -532,7 +539,7 @@
     if (target.hasAttribute("data-accept")) accept(target.getAttribute("data-accept"));
     else if (target.hasAttribute("data-open")) chatOpen(Number(target.getAttribute("data-open")));
     else if (target.hasAttribute("data-hide")) chatRemove(Number(target.getAttribute("data-hide")));
-    else if (target.hasAttribute("data-watch")) send({ type: "open", chat: Number(target.getAttribute("data-watch")) });
+    else if (target.hasAttribute("data-watch")) watchChat(Number(target.getAttribute("data-watch")));
     else if (target.hasAttribute("data-insert")) insert(target.getAttribute("data-insert"));
   });
   $("chat-reply").addEventListener("submit", function (event) {
@@ -578,6 +585,12 @@
     }
   });
 
+  function watchChat(id) {
+    asked[id] = true;
+    if (chats[id]) chatOpen(id);
+    else send({ type: "open", chat: id });
+  }
+
   function liveRefresh() {
     var box = $("chat-live-table");
     if (!box) return;
@@ -615,6 +628,7 @@
         if (chat.state === "closed") return;
         if (mineNow[id]) send({ type: "sync", chat: id, after: lastSeq(chat) });
         else send({ type: "open", chat: id });
+        asked[id] = true;
       });
       Object.keys(pending).forEach(function (id) { send(pending[id]); });
       queueRender(frame.queue, first);
@@ -633,6 +647,11 @@
       if (!known && !frame.messages) return; // a hidden chat's news
       var chat = chatUpsert(frame);
       if (!known && frame.messages) {
+        if (!asked[chat.id]) { // handed over or invited by a colleague
+          unseenCount += 1;
+          titleUpdate();
+          beep();
+        }
         if (frame.mine || current === null) chatOpen(chat.id);
         else listRender();
         if (frame.mine) $("chat-text").focus();
