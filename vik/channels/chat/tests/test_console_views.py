@@ -84,3 +84,19 @@ def test_aids_and_live_chats_only_for_whom_may_see_them(
     assert session.request.reference in live.content.decode()
     assert live.content.decode().count('data-testid="chat-live-row"') == 1
     assert 'data-testid="chat-live"' in login(world.carol).get("/staff/chat/").content.decode()
+
+
+def _absence_notice(html: str) -> tuple[str, str]:
+    """The notice's opening tag and its text."""
+    start = html.index('id="chat-absent"')
+    tag_end = html.index(">", start)
+    return html[start:tag_end], html[tag_end : html.index("</p>", start)]
+
+
+def test_an_absent_agent_is_told_no_chats_are_offered(world: World, login: Any) -> None:
+    tag, _text = _absence_notice(login(world.alice).get("/staff/chat/").content.decode())
+    assert "hidden" in tag
+    world.alice.is_absent = True
+    world.alice.save(update_fields=["is_absent"])
+    tag, text = _absence_notice(login(world.alice).get("/staff/chat/").content.decode())
+    assert "hidden" not in tag and "/staff/routing/me/" in text
