@@ -418,6 +418,7 @@ def _console_strings() -> dict[str, str]:
         "system": _("System"),
         "unread": _("%s unread"),
         "watching": _("watching"),
+        "guest": _("invited"),
         "hide": _("Hide"),
         "insert_link": _("Insert link"),
         "insert_text": _("Insert text"),

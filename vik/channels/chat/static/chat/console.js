@@ -284,7 +284,7 @@
       button.appendChild(el("strong", "", chat.name || ""));
       button.appendChild(el("span", "vik-meta", " · " + (chat.reference || "")));
       var state = T["state_" + chat.state] || chat.state;
-      if (!chat.mine && chat.state !== "closed") state += " · " + T.watching;
+      if (!chat.mine && chat.state !== "closed") state += " · " + (chat.invited ? T.guest : T.watching);
       button.appendChild(el("span", "vik-chat__tab-state vik-meta", state));
       if (chat.unread) {
         var badge = el("span", "vik-bell__count", String(chat.unread));
@@ -293,7 +293,7 @@
         button.appendChild(badge);
       }
       item.appendChild(button);
-      if (chat.state === "closed" || !chat.mine) {
+      if (chat.state === "closed" || !(chat.mine || chat.invited)) {
         var hide = el("button", "vik-button vik-button--secondary vik-button--small", T.hide);
         hide.type = "button";
         hide.setAttribute("data-hide", id);
@@ -332,8 +332,8 @@
     log.scrollTop = log.scrollHeight;
     var open = chat.state !== "closed";
     var working = open && chat.mine;
-    $("chat-text").disabled = !open;
-    $("chat-reply").querySelector("button[type=submit]").disabled = !open;
+    var writes = open && (chat.mine || chat.invited);
+    $("chat-reply").hidden = !writes;
     $("chat-close").hidden = !working;
     $("chat-transfer").hidden = !working;
     $("chat-invite").hidden = !working;
@@ -620,7 +620,7 @@
       var mineNow = {};
       frame.chats.forEach(function (c) {
         mineNow[c.chat] = true;
-        chatUpsert(c);
+        chatUpsert(c).invited = !c.mine; // the console's chats: mine, or those I was invited to
       });
       // After a reconnect: ask what was missed, watch the watched again, resend the unsent.
       order.forEach(function (id) {
@@ -648,6 +648,7 @@
       var chat = chatUpsert(frame);
       if (!known && frame.messages) {
         if (!asked[chat.id]) { // handed over or invited by a colleague
+          chat.invited = !frame.mine;
           unseenCount += 1;
           titleUpdate();
           beep();
