@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vik.core import clock
 from vik.routing.services import RoutingFacts, routing_decide
 from vik.tenancy import permissions
+from vik.tenancy.choices import Role
 from vik.tenancy.models import InformationCentre, Membership, OpeningHours, User
 from vik.tenancy.types import StaffUser
 from vik.territory.models import Municipality, Region
@@ -234,6 +235,34 @@ def live_chats(user: StaffUser) -> QuerySet[ChatSession]:
     )
 
 
+def supervises_chats(user: StaffUser) -> bool:
+    """Centre leads, the region's coordinators and administrators: the "Live chats" section."""
+    scope = permissions.scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(permissions.WORKING_REGION_ROLES)
+        or scope.centres_with({Role.CENTRE_LEAD})
+    )
+
+
+@dataclass(frozen=True)
+class LiveChat:
+    """A row of the supervisor's table: how long it has waited, or been answered."""
+
+    session: ChatSession
+    seconds: int  # waiting: since it was queued; active: since it was accepted
+
+
+def live_chat_rows(user: StaffUser) -> list[LiveChat]:
+    now = clock.now()
+    return [
+        LiveChat(
+            session,
+            int((now - (session.accepted_at or session.queued_at)).total_seconds()),
+        )
+        for session in live_chats(user)[:200]
+    ]
+
+
 def colleagues(user: StaffUser, session: ChatSession) -> list[User]:
     """Whom the agent may hand the chat to or invite: agents of the chat's centre."""
     if session.centre_id is None:
@@ -275,7 +304,7 @@ def console_chat(user: StaffUser, session: ChatSession, *, history: bool = True)
     request = session.request
     frame: dict[str, Any] = {
         "type": "chat", "chat": session.pk, "state": session.state,
-        "reference": request.reference, "request_url": f"/staff/requests/{request.pk}/",
+        "reference": request.reference, "request_url": f"/staff/requests/{request.reference}/",
         "name": request.requester.name or _("Anonymous citizen"),
         "contact_url": f"/staff/contacts/{request.requester_id}/",
         "topic": request.topic.name if request.topic else "",

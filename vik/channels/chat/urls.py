@@ -18,4 +18,6 @@ portal_urlpatterns: list[URLPattern] = [
 
 staff_urlpatterns: list[URLPattern] = [
     path("chat/", views.console, name="chat_console"),
+    path("chat/live/", views.console_live, name="chat_console_live"),
+    path("chat/<int:chat>/aids/", views.console_aids, name="chat_console_aids"),
 ]

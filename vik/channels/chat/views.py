@@ -43,6 +43,7 @@ from vik.audit.services import client_ip
 from vik.channels.core.services import inbound_accept
 from vik.conversations import services as conversations
 from vik.conversations.models import Attachment
+from vik.conversations.selectors import request_network
 from vik.core import clock
 from vik.core.downloads import attachment_response
 from vik.core.filetypes import uploads_check
@@ -55,6 +56,8 @@ from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.types import StaffRequest
 from vik.topics.models import Topic
+from vik.workspace.collaboration.selectors import macros_for_request
+from vik.workspace.requests.views import knowledge_suggestions
 
 from . import selectors, services
 from .adapter import PAYLOAD_CONTENT_TYPE, payload_body
@@ -450,7 +453,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff_member_required
 def console(request: StaffRequest) -> HttpResponse:
-    """The agents' chat console: the queue, my chats, live chats of the centres for leads."""
+    """The agents' chat console: the queue, my chats, live chats of the centres for leads.
+    The page is a shell; `static/chat/console.js` fills it from the console's WebSocket."""
     if not permissions.can_record_any_request(request.user):
         raise Http404
     return render(
@@ -458,7 +462,118 @@ def console(request: StaffRequest) -> HttpResponse:
         "chat/console.html",
         {
             "max_chats": settings.VIK_CHAT_MAX_PER_AGENT,
-            "live": selectors.live_chats(request.user)[:200],
+            "supervisor": selectors.supervises_chats(request.user),
+            "live": _live_rows(request),
             "is_absent": request.user.is_absent,
+            "strings": _console_strings(),
         },
+    )
+
+
+def _console_strings() -> dict[str, str]:
+    """The console script's words, translated here (`%s` is filled in by the script)."""
+    return {
+        "connected": _("Connected."),
+        "reconnecting": _("The connection dropped; connecting again…"),
+        "signed_out": _("You are signed out: sign in again and reload the page."),
+        "accept": _("Accept"),
+        "waiting": _("waiting %s"),
+        "new_chat": _("New chat"),
+        "citizen_typing": _("The citizen is typing…"),
+        "colleague_typing": _("A colleague is typing…"),
+        "read": _("The citizen has read your messages."),
+        "delivered": _("Delivered, not read yet."),
+        "internal": _("Internal note"),
+        "pending": _("Sending…"),
+        "citizen": _("Citizen"),
+        "system": _("System"),
+        "unread": _("%s unread"),
+        "watching": _("watching"),
+        "guest": _("invited"),
+        "hide": _("Hide"),
+        "insert_link": _("Insert link"),
+        "insert_text": _("Insert text"),
+        "no_articles": _("No article matches the last message."),
+        "internal_article": _("internal, not for the reply"),
+        "invited": _("The colleague was invited."),
+        "transferred": _("The chat was transferred."),
+        "load": _("My chats: %s of %s"),
+        "state_waiting": _("waiting"),
+        "state_active": _("in conversation"),
+        "state_closed": _("ended"),
+        "request": _("Request"),
+        "file": _("File"),
+        "choose_target": _("Choose a colleague or a centre."),
+    }
+
+
+def _live_rows(request: StaffRequest) -> list[selectors.LiveChat]:
+    if not selectors.supervises_chats(request.user):
+        return []
+    return selectors.live_chat_rows(request.user)
+
+
+@staff_member_required
+@require_GET
+def console_live(request: StaffRequest) -> HttpResponse:
+    """The supervisor's "Live chats" table, reloaded by the console when a queue changes."""
+    if not selectors.supervises_chats(request.user):
+        raise Http404
+    return render(request, "chat/_live.html", {"live": _live_rows(request)})
+
+
+@staff_member_required
+@require_GET
+def console_aids(request: StaffRequest, chat: int) -> HttpResponse:
+    """What the console offers beside one chat: canned answers (the request page's macros),
+    articles for the citizen's last message ("Guides and answers"), the colleagues to hand the
+    chat to or invite, and the centres to transfer it to."""
+    session = get_object_or_404(
+        ChatSession.objects.select_related("request", "request__municipality", "centre"), pk=chat
+    )
+    if not services.may_see(request.user, session):
+        raise Http404
+    item = session.request
+    last = (
+        session.messages.filter(sender="citizen")
+        .exclude(text="")
+        .order_by("-seq")
+        .values_list("text", flat=True)
+        .first()
+    )
+    # The citizen's last message says what they ask now; when no article matches it (a short
+    # "and on Saturday?"), the request's subject and first message as on the request page.
+    suggestions = knowledge_suggestions(request, item, last) if last else []
+    if not suggestions:
+        suggestions = knowledge_suggestions(request, item)
+    return JsonResponse(
+        {
+            "chat": session.pk,
+            "macros": [
+                {"id": macro.pk, "name": macro.name}
+                for macro in macros_for_request(user=request.user, request=item)
+            ],
+            "macro_url": reverse("staff:macro_rendered", args=[item.reference, 0]),
+            "articles": [
+                {
+                    "id": s.hit.article.pk,
+                    "title": s.hit.version.title,
+                    "url": s.url,
+                    "public_url": s.public_url,
+                    "text": s.text,
+                    "public": s.is_public,
+                    "snippet": strip_tags(s.hit.snippet),
+                }
+                for s in suggestions
+            ],
+            "colleagues": [
+                {"id": person.pk, "name": person.display_name}
+                for person in selectors.colleagues(request.user, session)
+            ],
+            "centres": [
+                {"id": centre.pk, "name": centre.name}
+                for centre in request_network(request=item, user=request.user).centres
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -179,16 +179,22 @@ class KnowledgeSuggestion:
         return self.hit.article.audience == Audience.PUBLIC
 
 
-def _knowledge_suggestions(request: StaffRequest, item: Request) -> list[KnowledgeSuggestion]:
-    """The best articles for the request's subject and first message that its agent may read,
-    for the request's territory (its municipality's and centre's local variants come first)."""
-    first = (
-        Interaction.objects.filter(request=item, direction=Direction.INBOUND)
-        .order_by("occurred_at", "pk")
-        .values_list("text", flat=True)
-        .first()
-    )
-    query = f"{item.subject}\n{first or ''}".strip()[:KNOWLEDGE_QUERY_LENGTH]
+def knowledge_suggestions(
+    request: StaffRequest, item: Request, text: str | None = None
+) -> list[KnowledgeSuggestion]:
+    """The best articles for the request's subject and first message (or `text`: the chat
+    console asks with the citizen's last message) that its agent may read, for the request's
+    territory (its municipality's and centre's local variants come first)."""
+    if text is None:
+        first = (
+            Interaction.objects.filter(request=item, direction=Direction.INBOUND)
+            .order_by("occurred_at", "pk")
+            .values_list("text", flat=True)
+            .first()
+        )
+        query = f"{item.subject}\n{first or ''}".strip()[:KNOWLEDGE_QUERY_LENGTH]
+    else:
+        query = text.strip()[:KNOWLEDGE_QUERY_LENGTH]
     if not query:
         return []
     hits = knowledge.article_search(
@@ -237,7 +243,7 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
         "identities": list(item.requester.identities.all()),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,
-        "knowledge_suggestions": _knowledge_suggestions(request, item),
+        "knowledge_suggestions": knowledge_suggestions(request, item),
     }
 
 
