@@ -42,13 +42,15 @@ lint: install-dev
 	$(BIN)/djlint --lint vik/templates vik/*/templates vik/channels/*/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/vik makemigrations --check --dry-run
 
-## make bench: every benchmark (real HTTP server, workers, PostgreSQL); fails if a bar fails
+## make bench: every benchmark (real HTTP/ASGI servers, workers, PostgreSQL, Redis db 15 for the
+## chat's channel layer); fails if a bar fails
 bench: install-dev system-deps
 	status=0; \
 	$(BIN)/python bench/intake.py --database-url "$(PG_URL)_bench" || status=$$?; \
 	$(BIN)/python bench/email_ingest.py --database-url "$(PG_URL)_bench_email" || status=$$?; \
 	$(BIN)/python bench/knowledge_search.py --database-url "$(PG_URL)_bench_knowledge" || status=$$?; \
 	$(BIN)/python bench/routing.py --database-url "$(PG_URL)_bench_routing" || status=$$?; \
+	$(BIN)/python bench/chat.py --database-url "$(PG_URL)_bench_chat" || status=$$?; \
 	exit $$status
 
 ## system packages the tests need (Chromium for browser tests), installed when missing

@@ -67,16 +67,21 @@ class Database:
                 )
 
 
-def database_create(directory: Path) -> Database:
-    """A new empty database of the suite's kind (VIK_DATABASE_URL empty: SQLite)."""
-    suite = os.environ.get("VIK_DATABASE_URL", "")
+def database_create(directory: Path, url: str = "") -> Database:
+    """A new empty database of the suite's kind (VIK_DATABASE_URL empty: SQLite); with `url`
+    (a benchmark's `--database-url`), that PostgreSQL database, dropped first if it exists."""
+    suite = url or os.environ.get("VIK_DATABASE_URL", "")
     if not suite.startswith("postgres"):
         path = directory / "site.sqlite3"
         return Database(f"sqlite:///{path}", path)
     parts = urlsplit(suite)
-    name = f"vik_site_{uuid.uuid4().hex[:10]}"
+    name = parts.path.lstrip("/") if url else f"vik_site_{uuid.uuid4().hex[:10]}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
+        if url:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return Database(urlunsplit(parts._replace(path=f"/{name}")), admin_url=admin, name=name)
 
@@ -89,6 +94,8 @@ class AsgiSite:
     directory: Path
     layer_url: str = ""
     settings: dict[str, str] = field(default_factory=dict)
+    # What uvicorn serves: VIK's application, or a benchmark's module wrapping it.
+    application: str = "config.asgi:application"
     ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
     worker: subprocess.Popen[bytes] | None = None
@@ -167,17 +174,18 @@ class AsgiSite:
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return self.database.rows(sql, params)
 
-    def start(self, index: int | None = None) -> int:
-        """Start a process (again, on its own port when `index` is given); returns its index."""
+    def start(self, index: int | None = None, settings: dict[str, str] | None = None) -> int:
+        """Start a process (again, on its own port when `index` is given); returns its index.
+        `settings`: VIK_* variables of this process only."""
         if index is None:
             self.ports.append(free_port())
             self.processes.append(None)
             index = len(self.ports) - 1
         log = (self.directory / f"uvicorn-{index}.log").open("ab")
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", self.application, "--host", "127.0.0.1",
              "--port", str(self.ports[index]), "--log-level", "warning", "--no-access-log"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**self.env, **(settings or {})}, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.processes[index] = process
         self._wait_ready(index, process)
@@ -203,6 +211,17 @@ class AsgiSite:
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.wait(10)
+        self.processes[index] = None
+
+    def terminate(self, index: int) -> None:
+        """SIGTERM: the process closes its sockets (1012) and exits, as on a restart."""
+        process = self.processes[index]
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
         self.processes[index] = None
 
     def stop(self) -> None:
@@ -253,26 +272,48 @@ class AsgiSite:
     def new_agent(self, centre_slug: str = "vys-jihlava") -> str:
         """A new agent of the centre (a name of their own: tests do not share agents' chats);
         signs in with the demo password. Returns the username."""
-        username = f"agent-{uuid.uuid4().hex[:8]}"
+        return self.new_agents([centre_slug])[0]
+
+    def new_agents(self, centre_slugs: list[str]) -> list[str]:
+        """A new agent of each centre named (one process for them all); their usernames."""
+        usernames = [f"agent-{uuid.uuid4().hex[:8]}" for _ in centre_slugs]
         self.python(
             "from vik.tenancy.models import InformationCentre, Membership, User\n"
-            f"centre = InformationCentre.objects.get(slug={centre_slug!r})\n"
-            f"user = User.objects.create_user({username!r}, password={DEMO_PASSWORD!r},"
-            f" first_name='Test', last_name={username!r})\n"
-            "Membership.objects.create(user=user, region=centre.region, centre=centre,"
+            f"for username, slug in {list(zip(usernames, centre_slugs, strict=True))!r}:\n"
+            "    centre = InformationCentre.objects.get(slug=slug)\n"
+            f"    user = User.objects.create_user(username, password={DEMO_PASSWORD!r},"
+            " first_name='Test', last_name=username)\n"
+            "    Membership.objects.create(user=user, region=centre.region, centre=centre,"
             " role='agent')\n"
         )
-        return username
+        return usernames
 
 
 def asgi_site(
-    directory: Path, *, processes: int = 1, layer_url: str = "", **settings: str
+    directory: Path,
+    *,
+    processes: int = 1,
+    layer_url: str = "",
+    database_url: str = "",
+    application: str = "config.asgi:application",
+    debug: bool = True,
+    **settings: str,
 ) -> AsgiSite:
-    """A started site: the database made and loaded, `processes` uvicorn processes answering."""
-    database = database_create(directory)
-    site = AsgiSite(database=database, directory=directory, layer_url=layer_url, settings=settings)
+    """A started site: the database made and loaded, `processes` uvicorn processes answering.
+
+    A benchmark passes its own `database_url` (dropped first if it exists), the `application`
+    it serves and `debug=False` (as in production: the static files collected, no query log)."""
+    database = database_create(directory, database_url)
+    if not debug:
+        settings = {"VIK_DEBUG": "false", **settings}
+    site = AsgiSite(
+        database=database, directory=directory, layer_url=layer_url, settings=settings,
+        application=application,
+    )  # fmt: skip
     try:
         site.manage("demo", "--no-serve", "--requests", "0", timeout=600)
+        if not debug:
+            site.manage("collectstatic", "--noinput", timeout=600)
         for _ in range(processes):
             site.start()
     except BaseException:
