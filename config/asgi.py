@@ -6,6 +6,10 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# PostgreSQL through a connection pool here: Django runs the requests' and the consumers'
+# database work in threads that come and go, and persistent per-thread connections would leak
+# (config/settings/base.py `database_config`). VIK_DB_POOL=false turns it off.
+os.environ.setdefault("VIK_DB_POOL", "true")
 django_asgi = get_asgi_application()  # before the consumers import models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -124,6 +124,15 @@ def database_config(url: str) -> dict[str, Any]:
             "timeout": env_int("VIK_SQLITE_BUSY_TIMEOUT", 20),
             "transaction_mode": "IMMEDIATE",
         }
+    elif env_bool("VIK_DB_POOL", False):
+        # A pool of connections (psycopg_pool) instead of one persistent connection per thread:
+        # the ASGI processes (config/asgi.py turns it on) run each request and each chat
+        # message's database work in threads of their own, whose persistent connections would
+        # pile up until PostgreSQL refuses more clients.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "pool": {"min_size": 2, "max_size": env_int("VIK_DB_POOL_SIZE", 20), "timeout": 20}
+        }
     else:
         config["CONN_MAX_AGE"] = env_int("VIK_DB_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True

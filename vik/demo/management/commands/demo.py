@@ -59,6 +59,9 @@ class Command(BaseCommand):
         vik = [sys.executable, "-m", "vik.cli"]
         worker = subprocess.Popen([*vik, "worker"], env=env)
         host, _colon, port = addr.rpartition(":")
+        # uvicorn handles SIGTERM itself and raises it again once it has stopped: this handler
+        # then turns it into an exit that runs the `finally` below, which stops the worker.
+        signal.signal(signal.SIGTERM, _exit)
         try:
             # The ASGI application (HTTP and the chat's WebSockets) in one uvicorn process: the
             # in-memory channel layer of the embedded default is then enough.
@@ -72,3 +75,7 @@ class Command(BaseCommand):
                 worker.wait(10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
