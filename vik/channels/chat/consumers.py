@@ -194,11 +194,6 @@ def _session_by_token(token: str) -> ChatSession | None:
 
 
 @_db
-def _reload(session_id: int) -> ChatSession:
-    return ChatSession.objects.select_related("request", "agent").get(pk=session_id)
-
-
-@_db
 def _history(session: ChatSession, after: int, *, for_citizen: bool) -> list[dict[str, Any]]:
     return [
         selectors.message_frame(message, for_citizen=for_citizen)
@@ -303,9 +298,12 @@ class CitizenConsumer(ChatConsumerBase):
         await self.send_json({"type": "ack", "id": client_id, "seq": citizen["seq"]})
         if created:
             await publish(self.channel_layer, session.pk, citizen, staff)
-            if session.state != ChatState.ACTIVE:  # waiting, or reopened from the tracking link
-                self.session = await _reload(session.pk)
-                await publish_queue(self.channel_layer, self.session.centre_id)
+            # `message_post` told the session its state as stored: waiting, or queued again
+            # after it had ended (the citizen came back).
+            if session.state != ChatState.ACTIVE:
+                if services.reopened(session):
+                    await publish_state(self.channel_layer, session.pk)
+                await publish_queue(self.channel_layer, session.centre_id)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         session = self._require_session()
@@ -384,6 +382,9 @@ class AgentConsumer(ChatConsumerBase):
         await self.start()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not await _is_staff(user, self.scope):
+            # Accepted first: a close before it is an HTTP 403, which the console cannot tell
+            # from a foreign Origin; 4401 tells it to sign in again.
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         self.user = user
@@ -433,6 +434,8 @@ class AgentConsumer(ChatConsumerBase):
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         session = await self._session(frame)
+        if session.state == ChatState.CLOSED:
+            raise ChatError(_("The chat has ended."), code="closed")
         if not await _may_post(self.user, session):
             raise ChatError(_("Accept the chat first."), code="forbidden")
         client_id = _text(frame, "id")
