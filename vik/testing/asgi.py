@@ -60,7 +60,7 @@ class Database:
     def drop(self) -> None:
         if self.admin_url:
             import psycopg  # local import: only the PostgreSQL runs need it
-            from psycopg import sql
+            from psycopg import sql  # local import: only the PostgreSQL runs need it
 
             with psycopg.connect(self.admin_url, autocommit=True) as connection:
                 connection.execute(
@@ -77,7 +77,7 @@ def database_create(directory: Path) -> Database:
         path = directory / "site.sqlite3"
         return Database(f"sqlite:///{path}", path)
     import psycopg  # local import: only the PostgreSQL runs need it
-    from psycopg import sql
+    from psycopg import sql  # local import: only the PostgreSQL runs need it
 
     parts = urlsplit(suite)
     name = f"vik_site_{uuid.uuid4().hex[:10]}"

@@ -126,9 +126,14 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
     async def error(self, code: str, reason: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Every frame and every group event in the socket's language: what the groups carry
+        (the queue, a chat's state) is rendered here too, not only the answers to frames."""
         with translation.override(self.language):
-            await self._receive(text_data, bytes_data)
+            await super().dispatch(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self._receive(text_data, bytes_data)
 
     async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         if text_data is None:

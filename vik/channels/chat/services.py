@@ -122,10 +122,11 @@ def seq_next(session: ChatSession, *, read_by: str = "") -> int:
     statement. The session object learns the number and the chat's state as stored now (the
     caller's copy may be old: a widget's, loaded when it said hello)."""
     table = ChatSession._meta.db_table
-    read = {
+    marks: dict[str, str] = {
         Sender.CITIZEN: "citizen_read_seq = last_seq + 1, ",
         Sender.AGENT: "agent_read_seq = last_seq + 1, ",
-    }.get(read_by, "")  # fmt: skip
+    }
+    read = marks.get(read_by, "")
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {read}last_seq = last_seq + 1 "  # noqa: S608 (own table, own SQL)

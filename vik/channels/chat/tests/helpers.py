@@ -37,6 +37,15 @@ def until(socket: ClientConnection, wanted: Callable[[Frame], bool], seconds: fl
             return frame
 
 
+def ack_of(client_id: str) -> Callable[[Frame], bool]:
+    """The acknowledgement of the message `client_id`, or an error frame (a refusal)."""
+    return lambda f: f["type"] == "error" or (f["type"] == "ack" and f["id"] == client_id)
+
+
+def message_of(client_id: str) -> Callable[[Frame], bool]:
+    return lambda f: f["type"] == "message" and f["id"] == client_id
+
+
 def frames_within(socket: ClientConnection, seconds: float) -> list[Frame]:
     """Every frame that comes within `seconds` (until the socket closes)."""
     frames: list[Frame] = []

@@ -16,11 +16,13 @@ from vik.testing.asgi import AsgiSite
 
 from .helpers import (
     accepted,
+    ack_of,
     chat_start,
     citizen_hello,
     closed_with,
     console_ready,
     frames_within,
+    message_of,
     send,
     until,
 )
@@ -255,15 +257,14 @@ def test_a_socket_that_never_reads_does_not_slow_the_others(chat_site: AsgiSite)
                         send(tab, type="message", chat=stuck["chat"], id=f"s{sent}", text=text)
                         last[tab], sent = f"s{sent}", sent + 1
                 for tab in tabs:
-                    frame = until(tab, lambda f, w=last[tab]: f["type"] == "error"
-                                  or (f["type"] == "ack" and f["id"] == w), 30)  # fmt: skip
+                    frame = until(tab, ack_of(last[tab]), 30)
                     assert frame["type"] == "ack", frame
                 time.sleep(4)
             waits = []
             for number in range(5):
                 started = time.monotonic()
                 send(console, type="message", chat=live["chat"], id=f"l{number}", text="Hned")
-                until(reader, lambda f, n=number: f["type"] == "message" and f["id"] == f"l{n}")
+                until(reader, message_of(f"l{number}"))
                 waits.append(time.monotonic() - started)
         for tab in tabs:
             tab.close()
