@@ -136,6 +136,11 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
         await self._receive(text_data, bytes_data)
 
     async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        # Every frame counts against the flood allowance, the invalid ones too: a flood of
+        # garbage is closed like a flood of messages.
+        if not self.guard.allow():
+            await self._flooded(text_data)
+            return
         if text_data is None:
             await self.error("bad_frame", _("Send text frames with JSON."))
             return
@@ -150,14 +155,6 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.error("bad_frame", _("A frame is a JSON object with a type."))
             return
-        if not self.guard.allow():
-            if self.guard.refused > settings.VIK_CHAT_FLOOD_CLOSE_AFTER:
-                await self.close(code=CLOSE_FLOOD)
-                return
-            await self.error(
-                "flood", _("Too many messages at once; wait a moment."), id=frame.get("id")
-            )
-            return
         handler = getattr(self, f"on_{frame['type']}", None)
         if handler is None:
             await self.error("bad_frame", _("Unknown frame type."))
@@ -168,6 +165,21 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
             await self.error(refused.code, str(refused), id=frame.get("id"))
         finally:
             await sync_to_async(close_old_connections)()
+
+    async def _flooded(self, text_data: str | None) -> None:
+        """Refused for flooding: an error frame naming the message (its sender may send it
+        again later), and past VIK_CHAT_FLOOD_CLOSE_AFTER refusals a close."""
+        if self.guard.refused > settings.VIK_CHAT_FLOOD_CLOSE_AFTER:
+            await self.close(code=CLOSE_FLOOD)
+            return
+        frame_id = None
+        if text_data is not None and len(text_data) <= settings.VIK_CHAT_FRAME_MAX_BYTES:
+            try:
+                parsed = json.loads(text_data)
+            except ValueError:
+                parsed = None
+            frame_id = parsed.get("id") if isinstance(parsed, dict) else None
+        await self.error("flood", _("Too many messages at once; wait a moment."), id=frame_id)
 
     # --- what the groups carry -------------------------------------------------------------
 

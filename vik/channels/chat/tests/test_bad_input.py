@@ -274,3 +274,15 @@ def test_a_socket_that_never_reads_does_not_slow_the_others(chat_site: AsgiSite)
         "SELECT count(*) FROM chat_channel_chatmessage WHERE session_id = ? AND sender = 'agent'",
         (stuck["chat"],),
     ) == [(sent,)]
+
+
+def test_a_flood_of_garbage_is_closed_like_a_flood_of_messages(chat_site: AsgiSite):
+    with chat_site.citizen(0) as citizen:
+        for _number in range(120):
+            try:
+                citizen.send("{nesmysl")
+            except ConnectionClosed:
+                break
+        code, frames = closed_with(citizen)
+    assert code == 4008
+    assert {f["code"] for f in frames} == {"bad_frame", "flood"}
