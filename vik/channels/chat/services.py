@@ -119,8 +119,8 @@ def seq_next(session: ChatSession, *, read_by: str = "") -> int:
     """Take the conversation's next number in one UPDATE … RETURNING (the pattern of
     `reference_allocate`): the row stays locked until the commit, so that two processes never
     give one number twice. `read_by` (a sender): that side has read up to it, in the same
-    statement. The session object learns the number and the chat's state as stored now (the
-    caller's copy may be old: a widget's, loaded when it said hello)."""
+    statement. The session object learns the number, the chat's state and its centre as stored
+    now (the caller's copy may be old: a widget's, loaded when it said hello)."""
     table = ChatSession._meta.db_table
     marks: dict[str, str] = {
         Sender.CITIZEN: "citizen_read_seq = last_seq + 1, ",
@@ -130,13 +130,13 @@ def seq_next(session: ChatSession, *, read_by: str = "") -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {read}last_seq = last_seq + 1 "  # noqa: S608 (own table, own SQL)
-            "WHERE id = %s RETURNING last_seq, state",
+            "WHERE id = %s RETURNING last_seq, state, centre_id",
             [session.pk],
         )
         row = cursor.fetchone()
     if row is None:
         raise ChatError(_("This chat does not exist."), code="unknown_chat")
-    session.last_seq, session.state = int(row[0]), str(row[1])
+    session.last_seq, session.state, session.centre_id = int(row[0]), str(row[1]), row[2]
     if read_by == Sender.CITIZEN:
         session.citizen_read_seq = session.last_seq
     elif read_by == Sender.AGENT:
