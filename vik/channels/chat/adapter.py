@@ -99,8 +99,9 @@ class ChatAdapter(ChannelAdapter):
             ).first()
             if stored is None:
                 interaction = message.interaction
+                seq = seq_next(session, read_by=Sender.AGENT)
                 stored = ChatMessage.objects.create(
-                    session=session, seq=seq_next(session), sender=Sender.AGENT,
+                    session=session, seq=seq, sender=Sender.AGENT,
                     author=interaction.author, client_id=client_id, text=interaction.text,
                     interaction=interaction, created_at=clock.now(),
                 )  # fmt: skip

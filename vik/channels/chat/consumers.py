@@ -126,11 +126,21 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
     async def error(self, code: str, reason: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "code": code, "reason": reason, **extra})
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Every frame and every group event in the socket's language: what the groups carry
+        (the queue, a chat's state) is rendered here too, not only the answers to frames."""
         with translation.override(self.language):
-            await self._receive(text_data, bytes_data)
+            await super().dispatch(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self._receive(text_data, bytes_data)
 
     async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        # Every frame counts against the flood allowance, the invalid ones too: a flood of
+        # garbage is closed like a flood of messages.
+        if not self.guard.allow():
+            await self._flooded(text_data)
+            return
         if text_data is None:
             await self.error("bad_frame", _("Send text frames with JSON."))
             return
@@ -145,14 +155,6 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.error("bad_frame", _("A frame is a JSON object with a type."))
             return
-        if not self.guard.allow():
-            if self.guard.refused > settings.VIK_CHAT_FLOOD_CLOSE_AFTER:
-                await self.close(code=CLOSE_FLOOD)
-                return
-            await self.error(
-                "flood", _("Too many messages at once; wait a moment."), id=frame.get("id")
-            )
-            return
         handler = getattr(self, f"on_{frame['type']}", None)
         if handler is None:
             await self.error("bad_frame", _("Unknown frame type."))
@@ -163,6 +165,21 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
             await self.error(refused.code, str(refused), id=frame.get("id"))
         finally:
             await sync_to_async(close_old_connections)()
+
+    async def _flooded(self, text_data: str | None) -> None:
+        """Refused for flooding: an error frame naming the message (its sender may send it
+        again later), and past VIK_CHAT_FLOOD_CLOSE_AFTER refusals a close."""
+        if self.guard.refused > settings.VIK_CHAT_FLOOD_CLOSE_AFTER:
+            await self.close(code=CLOSE_FLOOD)
+            return
+        frame_id = None
+        if text_data is not None and len(text_data) <= settings.VIK_CHAT_FRAME_MAX_BYTES:
+            try:
+                parsed = json.loads(text_data)
+            except ValueError:
+                parsed = None
+            frame_id = parsed.get("id") if isinstance(parsed, dict) else None
+        await self.error("flood", _("Too many messages at once; wait a moment."), id=frame_id)
 
     # --- what the groups carry -------------------------------------------------------------
 
@@ -191,11 +208,6 @@ def _session_by_token(token: str) -> ChatSession | None:
         if token
         else None
     )
-
-
-@_db
-def _reload(session_id: int) -> ChatSession:
-    return ChatSession.objects.select_related("request", "agent").get(pk=session_id)
 
 
 @_db
@@ -304,11 +316,12 @@ class CitizenConsumer(ChatConsumerBase):
         await self.send_json({"type": "ack", "id": client_id, "seq": citizen["seq"]})
         if created:
             await publish(self.channel_layer, session.pk, citizen, staff)
-            if session.state != ChatState.ACTIVE:  # waiting, or reopened from the tracking link
-                self.session = await _reload(session.pk)
-                await publish_queue(self.channel_layer, self.session.centre_id)
-            if session.state != known_state:  # reopened: the widget shows the queue again
-                await publish_state(self.channel_layer, session.pk)
+            # `message_post` told the session its state as stored: waiting, or queued again
+            # after it had ended (the citizen came back).
+            if session.state != ChatState.ACTIVE:
+                if services.reopened(session):
+                    await publish_state(self.channel_layer, session.pk)
+                await publish_queue(self.channel_layer, session.centre_id)
 
     async def on_sync(self, frame: dict[str, Any]) -> None:
         session = self._require_session()
@@ -387,6 +400,9 @@ class AgentConsumer(ChatConsumerBase):
         await self.start()
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not await _is_staff(user, self.scope):
+            # Accepted first: a close before it is an HTTP 403, which the console cannot tell
+            # from a foreign Origin; 4401 tells it to sign in again.
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHORISED)
             return
         self.user = user
@@ -436,6 +452,8 @@ class AgentConsumer(ChatConsumerBase):
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         session = await self._session(frame)
+        if session.state == ChatState.CLOSED:
+            raise ChatError(_("The chat has ended."), code="closed")
         if not await _may_post(self.user, session):
             raise ChatError(_("Accept the chat first."), code="forbidden")
         client_id = _text(frame, "id")

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from vik.abuse.ratelimit import limit_hit
@@ -116,11 +115,32 @@ def chat_start(
     return session
 
 
-def seq_next(session: ChatSession) -> int:
-    """Take the conversation's next number; the row stays locked until the commit, so that two
-    processes never give one number twice."""
-    ChatSession.objects.filter(pk=session.pk).update(last_seq=F("last_seq") + 1)
-    session.last_seq = ChatSession.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+def seq_next(session: ChatSession, *, read_by: str = "") -> int:
+    """Take the conversation's next number in one UPDATE … RETURNING (the pattern of
+    `reference_allocate`): the row stays locked until the commit, so that two processes never
+    give one number twice. `read_by` (a sender): that side has read up to it, in the same
+    statement. The session object learns the number, the chat's state and its centre as stored
+    now (the caller's copy may be old: a widget's, loaded when it said hello)."""
+    table = ChatSession._meta.db_table
+    marks: dict[str, str] = {
+        Sender.CITIZEN: "citizen_read_seq = last_seq + 1, ",
+        Sender.AGENT: "agent_read_seq = last_seq + 1, ",
+    }
+    read = marks.get(read_by, "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {read}last_seq = last_seq + 1 "  # noqa: S608 (own table, own SQL)
+            "WHERE id = %s RETURNING last_seq, state, centre_id",
+            [session.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ChatError(_("This chat does not exist."), code="unknown_chat")
+    session.last_seq, session.state, session.centre_id = int(row[0]), str(row[1]), row[2]
+    if read_by == Sender.CITIZEN:
+        session.citizen_read_seq = session.last_seq
+    elif read_by == Sender.AGENT:
+        session.agent_read_seq = session.last_seq
     return session.last_seq
 
 
@@ -146,13 +166,10 @@ def message_post(
         )
     if not client_id or len(client_id) > 64:
         raise ChatError(_("The message has no valid id."), code="bad_frame")
-    existing = _stored(session, sender, client_id)
-    if existing is not None:
-        return Posted(existing, created=False)
-    try:
+    try:  # a known id breaks the unique constraint: cheaper than asking first on every message
         with transaction.atomic():
             return Posted(_store(session, sender, text, client_id, author, internal), created=True)
-    except IntegrityError:  # the same message from a second socket, at the same moment
+    except IntegrityError:  # a retry, or the same message from a second socket at once
         existing = _stored(session, sender, client_id)
         if existing is None:
             raise
@@ -171,6 +188,9 @@ def _store(
     author: StaffUser | None,
     internal: bool,
 ) -> ChatMessage:
+    # The session's row first (as chat_accept and chat_close lock it): its number and its state
+    # as stored now.
+    seq = seq_next(session, read_by=sender)
     request = Request.objects.select_related("origin_account", "requester").get(
         pk=session.request_id
     )
@@ -181,26 +201,22 @@ def _store(
             request=request, account=request.origin_account, text=text, occurred_at=now,
             agent=author if sender == Sender.AGENT else None, internal=internal,
         )  # fmt: skip
-    seq = seq_next(session)
-    # The row is locked now: read its state and read marks as stored, not from the caller's copy
-    # (a socket keeps its session object for its life; the agent may have closed the chat since).
-    session.refresh_from_db(fields=["state", "citizen_read_seq", "agent_read_seq"])
-    reopened = sender == Sender.CITIZEN and session.state == ChatState.CLOSED
     message = ChatMessage.objects.create(
         session=session, seq=seq, sender=sender, author=author, client_id=client_id, text=text,
         internal=internal, interaction=interaction, created_at=now,
     )  # fmt: skip
-    if sender == Sender.CITIZEN:
-        session.citizen_read_seq = seq
-    elif sender == Sender.AGENT:
-        session.agent_read_seq = seq
-    fields = ["citizen_read_seq", "agent_read_seq"]
-    if reopened:  # the citizen came back from the tracking link: the chat queues again
+    if sender == Sender.CITIZEN and session.state == ChatState.CLOSED:
+        # The citizen came back from the tracking link: the chat queues again.
         session.state, session.agent, session.closed_at = ChatState.WAITING, None, None
         session.queued_at, session.accepted_at = now, None
-        fields += ["state", "agent", "closed_at", "queued_at", "accepted_at"]
-    ChatSession.objects.filter(pk=session.pk).update(**{f: getattr(session, f) for f in fields})
+        session.save(update_fields=["state", "agent", "closed_at", "queued_at", "accepted_at"])
+        session.__dict__["_reopened"] = True
     return message
+
+
+def reopened(session: ChatSession) -> bool:
+    """Whether the last message stored on this session object queued the ended chat again."""
+    return bool(session.__dict__.get("_reopened"))
 
 
 def system_post(session: ChatSession, text: str, key: str) -> ChatMessage:

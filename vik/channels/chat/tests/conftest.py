@@ -18,5 +18,8 @@ LAYER = "redis://127.0.0.1:6379/14"  # the chat tests' Redis database (the chann
 @pytest.fixture(scope="session")
 def chat_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AsgiSite]:
     yield from site_fixture(
-        Path(tmp_path_factory.mktemp("chat-site")), processes=2, layer_url=LAYER
-    )
+        Path(tmp_path_factory.mktemp("chat-site")), processes=2, layer_url=LAYER,
+        # Every test's chats come from 127.0.0.1: the per-address limits would refuse them.
+        VIK_RATE_LIMITS="chat_start=1000/m,chat_offline=1000/m,chat_upload=1000/m,"
+        "chat_connect=5000/m",
+    )  # fmt: skip
