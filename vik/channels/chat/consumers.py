@@ -23,14 +23,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vik.abuse.ratelimit import limit_hit
+from vik.conversations import services as conversations
 from vik.core import network
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
@@ -49,9 +49,13 @@ CLOSE_TOO_MANY = 4029  # too many connections from one address
 
 
 def _db(function: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """`database_sync_to_async` (ORM work in the thread pool, closing stale connections around
-    it), typed."""
-    return cast("Callable[P, Awaitable[R]]", database_sync_to_async(function))
+    """ORM work off the event loop, closing stale connections around it (channels'
+    `DatabaseSyncToAsync`), typed. Not thread-sensitive: the calls of many sockets run side by
+    side in the loop's thread pool, each thread with its own connection (PostgreSQL: from the
+    pool, config/asgi.py), instead of one after another in a process's single sync thread,
+    which bounded a process to one stored message at a time (bench/chat.py). One socket's
+    frames still run one after another: a consumer awaits each handler before the next."""
+    return cast("Callable[P, Awaitable[R]]", DatabaseSyncToAsync(function, thread_sensitive=False))
 
 
 def _session_group(session_id: int) -> str:
@@ -163,8 +167,6 @@ class ChatConsumerBase(AsyncWebsocketConsumer):  # type: ignore[misc]  # channel
             await handler(frame)
         except ChatError as refused:
             await self.error(refused.code, str(refused), id=frame.get("id"))
-        finally:
-            await sync_to_async(close_old_connections)()
 
     async def _flooded(self, text_data: str | None) -> None:
         """Refused for flooding: an error frame naming the message (its sender may send it
@@ -309,7 +311,6 @@ class CitizenConsumer(ChatConsumerBase):
     async def on_message(self, frame: dict[str, Any]) -> None:
         session = self._require_session()
         client_id = _text(frame, "id")
-        known_state = session.state
         citizen, staff, created = await _post(
             session, sender=Sender.CITIZEN, text=_text(frame, "text"), client_id=client_id
         )
@@ -617,6 +618,8 @@ def _chat_frame(user: User, session_id: int, *, history: bool = True) -> dict[st
         "agent",
         "centre",
     ).get(pk=session_id)  # fmt: skip
+    if history:  # the conversation is personal data: its reading is audited like a request's
+        conversations.request_viewed(request=session.request, by=user)
     return selectors.console_chat(user, session, history=history)
 
 
@@ -627,4 +630,7 @@ def _queue_frame(user: User) -> dict[str, Any]:
 
 @_db
 def _console_state(user: User) -> dict[str, Any]:
-    return selectors.console_hello(user)
+    hello = selectors.console_hello(user)
+    for session in selectors.agent_sessions(user):  # their conversations, read again: audited
+        conversations.request_viewed(request=session.request, by=user)
+    return hello

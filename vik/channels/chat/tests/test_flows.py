@@ -288,3 +288,23 @@ def test_a_reply_on_the_request_page_goes_into_the_live_chat_then_by_email(chat_
         "SELECT count(*) FROM chat_channel_chatmessage WHERE session_id = ? AND sender = 'agent'",
         (chat,),
     ) == [(1,)]  # the e-mailed reply is not a chat message
+
+
+def test_an_agent_reading_a_conversation_is_in_the_audit_log(chat_site: AsgiSite):
+    """A chat is personal data: taking it (its history comes with it) and opening the console
+    again (the agent's chats come with the greeting) are recorded like opening a request."""
+    site = chat_site
+    agent = site.new_agent()
+    with console_ready(site, agent) as console:
+        chat = chat_start(site, "Dobrý den, mám dotaz k trvalému pobytu.")["chat"]
+        assert accepted(console, chat)["type"] == "chat"
+    with console_ready(site, agent):
+        pass
+    sql = "SELECT request_id FROM chat_channel_chatsession WHERE id = ?"
+    request_id = site.rows(sql, (chat,))[0][0]
+    views = site.rows(
+        "SELECT count(*) FROM audit_auditevent WHERE action = 'request.view' AND object_id = ? "
+        "AND actor_id = ? AND personal_data = ?",
+        (str(request_id), _user_id(site, agent), True),
+    )
+    assert views == [(2,)]
