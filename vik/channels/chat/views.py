@@ -353,11 +353,13 @@ def upload(request: HttpRequest, data: dict[str, Any]) -> HttpResponseBase:
     if session is None:
         return _error("unknown_chat", _("This chat does not exist."), status=404)
     files = request.FILES.getlist("file")
-    if len(files) != 1:
-        return _error("bad_request", _("Send one file."))
-    accepted, problems = uploads_check(files)
-    if problems:
-        return _error("file_refused", problems[0])
+    with translation.override(session.language if session.language in ("cs", "en") else "cs"):
+        # A multipart post names no language: the refusal speaks the chat's.
+        if len(files) != 1:
+            return _error("bad_request", _("Send one file."))
+        accepted, problems = uploads_check(files)
+        if problems:
+            return _error("file_refused", problems[0])
     message = services.file_post(
         session=session, upload=accepted[0], client_id=request.POST.get("id", "")[:64]
     )

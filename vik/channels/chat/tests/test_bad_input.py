@@ -286,3 +286,16 @@ def test_a_flood_of_garbage_is_closed_like_a_flood_of_messages(chat_site: AsgiSi
         code, frames = closed_with(citizen)
     assert code == 4008
     assert {f["code"] for f in frames} == {"bad_frame", "flood"}
+
+
+def test_a_refused_file_is_explained_in_the_chat_s_language(chat_site: AsgiSite):
+    """A multipart upload names no language: the refusal speaks the one the chat began in."""
+    site = chat_site
+    with console_ready(site, site.new_agent()):
+        started = chat_start(site, "Hello, a question about parking.", language="en")
+        program = httpx.post(
+            f"{site.url(0)}/chat/api/upload", data={"token": started["token"], "id": "f1"},
+            files={"file": ("game.exe", b"MZ\x90\x00" + b"\x00" * 100, "application/octet-stream")},
+        )  # fmt: skip
+    assert program.status_code == 422
+    assert "is not allowed" in program.json()["reason"], program.text
