@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "vik.workspace",
     "vik.mfa",
     "vik.gdpr",
+    "vik.satisfaction",
+    "vik.reports",
 ]
 
 

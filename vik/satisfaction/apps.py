@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SatisfactionConfig(AppConfig):
+    name = "vik.satisfaction"
+    label = "satisfaction"
+    verbose_name = "Citizen satisfaction"
