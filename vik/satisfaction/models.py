@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vik.contacts.models import Contact
 from vik.channels.core.choices import ChannelKind
+from vik.contacts.models import Contact
 from vik.conversations.models import Request
 
 
