@@ -1,0 +1,12 @@
+"""Every report VIK offers, registered in the order the reports page lists them."""
+
+from __future__ import annotations
+
+from .registry import ReportSpec, report_register
+
+SPECS: list[ReportSpec] = []
+
+
+def register_all() -> None:
+    for spec in SPECS:
+        report_register(spec)
