@@ -106,16 +106,16 @@ def test_provided_at(
 @pytest.mark.parametrize(
     ("facts", "outcome"),
     [
-        (dict(statutory_due_on=None, statutory_original_due_on=None), None),
+        ({"statutory_due_on": None, "statutory_original_due_on": None}, None),
         # Before the original date was kept, the due date is the original.
-        (dict(statutory_due_on=ORIGINAL, statutory_original_due_on=None), MISSED),
-        (dict(statutory_due_on=ORIGINAL, statutory_original_due_on=ORIGINAL), MISSED),
+        ({"statutory_due_on": ORIGINAL, "statutory_original_due_on": None}, MISSED),
+        ({"statutory_due_on": ORIGINAL, "statutory_original_due_on": ORIGINAL}, MISSED),
         (
-            dict(
-                statutory_due_on=EXTENDED,
-                statutory_original_due_on=ORIGINAL,
-                statutory_extended_at=at(2026, 12, 7, 9),
-            ),
+            {
+                "statutory_due_on": EXTENDED,
+                "statutory_original_due_on": ORIGINAL,
+                "statutory_extended_at": at(2026, 12, 7, 9),
+            },
             MET_EXTENDED,
         ),
     ],
@@ -123,6 +123,5 @@ def test_provided_at(
 def test_the_outcome_of_a_request(facts: dict, outcome: str | None) -> None:
     request = SimpleNamespace(**{"statutory_extended_at": None, **facts})
     assert (
-        request_statutory_outcome(request, provided_at=at(2026, 12, 11, 9), today=TODAY)
-        == outcome
+        request_statutory_outcome(request, provided_at=at(2026, 12, 11, 9), today=TODAY) == outcome
     )

@@ -275,7 +275,8 @@ def test_the_sweep_warns_before_the_extended_deadline_not_the_original(
     ]  # fmt: skip
     (breach,) = request.events.filter(kind=EventKind.SLA_BREACHED)
     assert breach.data == {
-        "target": "statutory", "due_at": at(2026, 12, 18, 23, 59, 59).isoformat()
+        "target": "statutory",
+        "due_at": at(2026, 12, 18, 23, 59, 59).isoformat(),
     }
 
 
