@@ -116,6 +116,7 @@ from .routing import (
 from .statutory import (
     OTHER_MEANS,
     OTHER_MEANS_PREFIX,
+    day_text,
     request_statutory_extend,
     statutory_extension_notice_text,
     statutory_extension_refusal,
@@ -144,6 +145,7 @@ __all__ = [
     "consultation_ask",
     "contacts_merge",
     "continues_request",
+    "day_text",
     "delivery_report_apply",
     "inbound_apply",
     "inbound_apply_batch",

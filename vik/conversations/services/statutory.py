@@ -36,7 +36,13 @@ from .. import events
 from ..choices import ExtensionReason, RequestKind, Status
 from ..models import Interaction, Request
 from .deadlines import request_due_update
-from .replies import ROUTE_TRACKING, reply_route_choose, reply_routes, request_reply
+from .replies import (
+    ROUTE_TRACKING,
+    ReplyRoute,
+    reply_route_choose,
+    reply_routes,
+    request_reply,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -102,15 +108,14 @@ def statutory_extension_notice_text(request: Request, *, days: int, reason: str)
         )
 
 
-def statutory_notice_routes(request: Request) -> list[tuple[str, str]]:
-    """How the applicant can be told: (key, channel kind) of each reply route that delivers
-    (the default first), then the other means a clerk uses."""
+def statutory_notice_routes(request: Request) -> list[ReplyRoute]:
+    """How the applicant can be told: the reply routes that deliver (the default first), then
+    the other means a clerk uses ("other:phone", … without an account)."""
     delivering = [
-        (route.key, route.kind)
-        for route in reply_routes(request)
-        if route.account is not None and route.recipient
+        route for route in reply_routes(request) if route.account is not None and route.recipient
     ]
-    return [*delivering, *((f"{OTHER_MEANS_PREFIX}{kind}", kind) for kind in OTHER_MEANS)]
+    others = [ReplyRoute(f"{OTHER_MEANS_PREFIX}{kind}", kind, "", None) for kind in OTHER_MEANS]
+    return [*delivering, *others]
 
 
 @transaction.atomic
@@ -148,9 +153,12 @@ def request_statutory_extend(
     new_day = extended_deadline(current.created_at, days)
     if new_day <= original:
         raise ValidationFailed(
-            _(
+            ngettext(
+                "An extension by %(days)d day still ends on %(date)s (the original deadline "
+                "moved off a weekend or a holiday): choose more days.",
                 "An extension by %(days)d days still ends on %(date)s (the original deadline "
-                "moved off a weekend or a holiday): choose more days."
+                "moved off a weekend or a holiday): choose more days.",
+                days,
             )
             % {"days": days, "date": day_text(original)}
         )
@@ -203,7 +211,7 @@ def _notice_send(request: Request, *, text: str, route: str | None, by: StaffUse
     """The notice as a public reply (`replies.request_reply`) on the chosen route; told by
     other means, a reply without a delivery recorded on that channel."""
     routes = statutory_notice_routes(request)
-    key = route or routes[0][0]
+    key = route or routes[0].key
     if key.startswith(OTHER_MEANS_PREFIX):
         kind = key.removeprefix(OTHER_MEANS_PREFIX)
         if kind not in OTHER_MEANS:

@@ -130,27 +130,28 @@ def test_an_extension_ending_on_a_weekend_ends_on_monday(
 REFUSALS = [
     pytest.param(
         {"when": at(2026, 12, 9, 0, 5)},
-        "The original deadline (8. 12. 2026) is over: the law allows an extension only before it.",
+        "Původní lhůta (8. 12. 2026) už uplynula: zákon dovoluje prodloužení jen před jejím "
+        "uplynutím.",
         id="after-the-original-deadline",
     ),
-    pytest.param({"days": 11}, "The deadline can be extended by 1 to 10 days.", id="11-days"),
-    pytest.param({"days": 0}, "The deadline can be extended by 1 to 10 days.", id="0-days"),
+    pytest.param({"days": 11}, "Lhůtu lze prodloužit o 1 až 10 dní.", id="11-days"),
+    pytest.param({"days": 0}, "Lhůtu lze prodloužit o 1 až 10 dní.", id="0-days"),
     pytest.param(
-        {"reason": "too_busy"}, "Choose one of the reasons the law allows.", id="other-reason"
+        {"reason": "too_busy"}, "Vyberte jeden z důvodů, které zákon připouští.", id="other-reason"
     ),
     pytest.param(
         {"text": "Prodlužujeme lhůtu."},
-        "The notice must tell the applicant the new deadline, 18. 12. 2026.",
+        "Oznámení musí žadateli sdělit novou lhůtu, 18. 12. 2026.",
         id="notice-without-the-date",
     ),
     pytest.param(
         {"route": "tracking"},
-        "VIK cannot deliver the notice that way: tell the applicant by phone, by letter or at "
-        "the counter, and record it here.",
+        "Tudy VIK oznámení doručit nemůže: informujte žadatele telefonicky, dopisem nebo osobně "
+        "na přepážce a zaznamenejte to zde.",
         id="tracking-page-only",
     ),
     pytest.param(
-        {"route": "other:sms"}, "The applicant cannot be told that way.", id="unknown-other-means"
+        {"route": "other:sms"}, "Takto žadatele informovat nelze.", id="unknown-other-means"
     ),
 ]
 
@@ -175,7 +176,7 @@ def test_a_second_extension_is_refused(world: World, information_request: Reques
     with pytest.raises(ValidationFailed) as refused:
         extend(information_request, world.alice, at(2026, 12, 2, 9, 0), days=7)
     assert str(refused.value) == (
-        "The deadline was already extended; the law allows one extension only."
+        "Lhůta už byla prodloužena; zákon dovoluje prodloužit ji jen jednou."
     )
     assert snapshot(information_request) == before
     assert information_request.statutory_due_on == dt.date(2026, 12, 11)
@@ -189,7 +190,7 @@ def test_an_inquiry_has_no_statutory_deadline_to_extend(
     with pytest.raises(ValidationFailed) as refused:
         extend(request, world.alice, at(2026, 11, 24, 9, 0))
     assert str(refused.value) == (
-        "Only the deadline of an information request (Act 106/1999 Sb.) can be extended."
+        "Prodloužit lze jen lhůtu žádosti o informace (zákon č. 106/1999 Sb.)."
     )
     assert snapshot(request) == before
 
@@ -214,7 +215,10 @@ def test_an_extension_that_moves_nothing_is_refused(
     before = snapshot(request)
     with pytest.raises(ValidationFailed) as refused:
         extend(request, world.alice, at(2026, 12, 20, 9, 0), days=2, text="do 28. 12. 2026")
-    assert "still ends on 28. 12. 2026" in str(refused.value)
+    assert str(refused.value) == (
+        "Prodloužení o 2 dny stále končí 28. 12. 2026 (původní lhůta se posunula kvůli víkendu "
+        "nebo svátku): zvolte více dní."
+    )
     assert snapshot(request) == before
 
 
@@ -232,7 +236,7 @@ def test_a_phone_request_records_the_applicant_told_by_phone(
 ) -> None:
     """No e-mail account: VIK cannot write back; the clerk phones and records it."""
     request = open_request(at(2026, 11, 23, 10, 0), kind=RequestKind.INFORMATION_REQUEST)
-    assert conversations.statutory_notice_routes(request) == [
+    assert [(r.key, r.kind) for r in conversations.statutory_notice_routes(request)] == [
         ("other:phone", "phone"), ("other:letter", "letter"), ("other:counter", "counter"),
     ]  # fmt: skip
     notice = extend(request, world.alice, at(2026, 12, 8, 16, 0), route="other:phone")
