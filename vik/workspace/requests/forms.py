@@ -249,8 +249,9 @@ class StatutoryExtensionForm(forms.Form):
     days = forms.IntegerField(
         label=_("Extend by (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS,
         initial=MAX_EXTENSION_DAYS,
-        help_text=_("Calendar days, at most 10; a last day on a weekend or a holiday moves to "
-                    "the next working day."),
+        help_text=_("Calendar days added to the 15-day period, at most 10 (so at most 25 days "
+                    "from receipt); a last day on a weekend or a holiday moves to the next "
+                    "working day."),
     )  # fmt: skip
     reason = forms.ChoiceField(
         label=_("Reason (§ 14(7) of Act 106/1999 Sb.)"),
