@@ -183,25 +183,17 @@ def request_statutory_extend(
     }  # fmt: skip
     request_due_update(current, fields)
     current.save(update_fields=sorted(fields))
-    facts = {
-        "days": days,
-        "reason": reason,
-        "original_due_on": original.isoformat(),
-        "extended_due_on": new_day.isoformat(),
-        "channel": notice.channel,
-    }
+    original_iso, extended_iso = original.isoformat(), new_day.isoformat()
     events.statutory_extended(
-        request=current,
-        days=days,
-        reason=reason,
-        original_due_on=facts["original_due_on"],
-        extended_due_on=facts["extended_due_on"],
-        channel=notice.channel,
-        by=by,
-    )
+        request=current, days=days, reason=reason, original_due_on=original_iso,
+        extended_due_on=extended_iso, channel=notice.channel, by=by,
+    )  # fmt: skip
     audit_record(
         actor=by, action="request.statutory_extend", target=current,
-        details={**facts, "notice": notice.pk},
+        details={
+            "days": days, "reason": reason, "original_due_on": original_iso,
+            "extended_due_on": extended_iso, "channel": notice.channel, "notice": notice.pk,
+        },
     )  # fmt: skip
     request.refresh_from_db()
     return notice
