@@ -8,6 +8,7 @@ __all__ = [
     "AccessReason",
     "Direction",
     "EventKind",
+    "ExtensionReason",
     "Priority",
     "RequestKind",
     "Status",
@@ -51,6 +52,35 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("deadline near")
     SLA_BREACHED = "sla_breached", _("deadline missed")
     ESCALATED = "escalated", _("escalated")
+    STATUTORY_EXTENDED = "statutory_extended", _("statutory deadline extended")
+
+
+class ExtensionReason(models.TextChoices):
+    """The only reasons for extending an information request's deadline (Act 106/1999 Sb.,
+    § 14(7)); the labels are the law's words."""
+
+    OTHER_OFFICES = (
+        "other_offices",
+        _(
+            "searching for and collecting the requested information in other offices "
+            "separate from the office handling the request"
+        ),
+    )
+    VOLUMINOUS = (
+        "voluminous",
+        _(
+            "searching for and collecting a voluminous amount of separate and different "
+            "information requested in one request"
+        ),
+    )
+    CONSULTATION = (
+        "consultation",
+        _(
+            "consultation with another obligated subject with a substantial interest in the "
+            "decision on the request, or between two or more parts of the obligated subject "
+            "with a substantial interest in the subject of the request"
+        ),
+    )
 
 
 class AccessReason(models.TextChoices):

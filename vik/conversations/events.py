@@ -150,3 +150,21 @@ def queue_changed(*, request: Request, old: str, new: str, by: StaffUser | None)
 def routed(*, request: Request, rules: list[dict[str, Any]]) -> TimelineEvent:
     """The routing rules that matched the new request (`[{"id": …, "name": …}]`)."""
     return _event(request, EventKind.ROUTED, rules=rules)
+
+
+def statutory_extended(
+    *,
+    request: Request,
+    days: int,
+    reason: str,
+    original_due_on: str,
+    extended_due_on: str,
+    channel: str,
+    by: StaffUser,
+) -> TimelineEvent:
+    """The information request's deadline extended (§ 14(7) of Act 106/1999 Sb.): `reason` is an
+    `ExtensionReason`, the days in ISO format, `channel` how the applicant was told."""
+    return _event(
+        request, EventKind.STATUTORY_EXTENDED, by, days=days, extension_reason=reason,
+        original_due_on=original_due_on, extended_due_on=extended_due_on, channel=channel,
+    )  # fmt: skip

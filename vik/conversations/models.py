@@ -20,6 +20,7 @@ from .choices import (
     AccessReason,
     Direction,
     EventKind,
+    ExtensionReason,
     Priority,
     RequestKind,
     Status,
@@ -117,7 +118,33 @@ class Request(TimeStampedModel):
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
     # Act 106/1999 requests: the last day to provide the information (§ 14(5)(d), § 40 SŘ).
+    # After an extension (§ 14(7)) the extended last day; `statutory_original_due_on` keeps the
+    # 15-day one, which the reports compare with (`vik.sla.statutory.statutory_outcome`).
     statutory_due_on = models.DateField(_("statutory deadline"), null=True, blank=True)
+    statutory_original_due_on = models.DateField(
+        _("original statutory deadline"), null=True, blank=True
+    )
+    # The one extension (`services.request_statutory_extend`): when, by how many calendar days,
+    # why; and the proof that the applicant was told before the original deadline: the notice
+    # (an outbound interaction on the timeline), when it was sent and on which channel.
+    statutory_extended_at = models.DateTimeField(
+        _("statutory deadline extended"), null=True, blank=True
+    )
+    statutory_extension_days = models.PositiveSmallIntegerField(
+        _("extension (days)"), null=True, blank=True
+    )
+    statutory_extension_reason = models.CharField(
+        _("reason for the extension"), max_length=32, choices=ExtensionReason.choices, blank=True
+    )
+    statutory_extension_notice = models.OneToOneField(
+        "Interaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    statutory_notified_at = models.DateTimeField(
+        _("applicant informed of the extension"), null=True, blank=True
+    )
+    statutory_notified_channel = models.CharField(
+        _("informed by"), max_length=16, choices=ChannelKind.choices, blank=True
+    )
     # A request merged into another is only a pointer to it.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"

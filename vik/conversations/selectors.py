@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,7 @@ from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, u
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 
+from .choices import Direction, Visibility
 from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
 from .states import OPEN_STATUSES
 
@@ -492,4 +494,29 @@ def open_request_loads(agent_ids: Sequence[int]) -> Mapping[int, int]:
         .values("assignee_id")
         .annotate(load=Count("pk"))
         .values_list("assignee_id", "load")
+    )
+
+
+def with_statutory_provided_at(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """`requests` annotated with `statutory_provided_at`: when the information was provided
+    (`vik.sla.statutory`): the last public reply a member of staff sent at or before the
+    resolution, the extension notice not counted; the resolution itself without one; NULL while
+    the request is not resolved. One subquery per row, for the reports of information requests
+    (`vik.sla.statutory.request_statutory_outcome`)."""
+    last_reply = (
+        Interaction.objects.filter(
+            request=OuterRef("pk"), direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
+            is_automatic=False, author__isnull=False, occurred_at__lte=OuterRef("resolved_at"),
+        )
+        .exclude(pk=Coalesce(OuterRef("statutory_extension_notice_id"), Value(0)))
+        .order_by()
+        .values("request")
+        .annotate(last=Max("occurred_at"))
+        .values("last")
+    )  # fmt: skip
+    return requests.annotate(
+        statutory_provided_at=Case(
+            When(resolved_at__isnull=True, then=None),
+            default=Coalesce(Subquery(last_reply), F("resolved_at")),
+        )
     )

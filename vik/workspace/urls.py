@@ -49,6 +49,16 @@ staff_urlpatterns: list[URLPattern] = [
     path("requests/<str:reference>/consult", requests.request_consult, name="request_consult"),
     path("requests/<str:reference>/merge", requests.request_merge, name="request_merge"),
     path(
+        "requests/<str:reference>/statutory/extend",
+        requests.request_statutory_extend,
+        name="request_statutory_extend",
+    ),
+    path(
+        "requests/<str:reference>/statutory/notice",
+        requests.request_statutory_notice,
+        name="request_statutory_notice",
+    ),
+    path(
         "requests/<str:reference>/interactions/<int:pk>/split",
         requests.request_split,
         name="request_split",

@@ -16,7 +16,8 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `changes`: status, assignee, topic and tags;
 - `network`: transfers, consultations, merge and split;
 - `contacts`: merging two contacts with their requests and interactions;
-- `bulk`: bulk actions of the request list.
+- `bulk`: bulk actions of the request list;
+- `statutory`: an information request's statutory deadline extended, the applicant told.
 """
 
 from __future__ import annotations
@@ -112,9 +113,20 @@ from .routing import (
     request_routed,
     requests_routed,
 )
+from .statutory import (
+    OTHER_MEANS,
+    OTHER_MEANS_PREFIX,
+    day_text,
+    request_statutory_extend,
+    statutory_extension_notice_text,
+    statutory_extension_refusal,
+    statutory_notice_routes,
+)
 
 __all__ = [
     "BULK_ACTIONS",
+    "OTHER_MEANS",
+    "OTHER_MEANS_PREFIX",
     "RECEIPT_CHANNELS",
     "RECORDED_CHANNELS",
     "ROUTE_ORIGIN",
@@ -133,6 +145,7 @@ __all__ = [
     "consultation_ask",
     "contacts_merge",
     "continues_request",
+    "day_text",
     "delivery_report_apply",
     "inbound_apply",
     "inbound_apply_batch",
@@ -170,6 +183,7 @@ __all__ = [
     "request_sla_on_first_response",
     "request_sla_on_status",
     "request_split",
+    "request_statutory_extend",
     "request_tags_change",
     "request_text_queue",
     "request_transfer",
@@ -178,4 +192,7 @@ __all__ = [
     "requests_listed",
     "requests_routed",
     "sla_sweep",
+    "statutory_extension_notice_text",
+    "statutory_extension_refusal",
+    "statutory_notice_routes",
 ]

@@ -53,6 +53,7 @@ def request_deadlines_set(request: Request) -> None:
     )
     if deadlines.statutory_due_on is not None:
         request.statutory_due_on = deadlines.statutory_due_on
+        request.statutory_original_due_on = deadlines.statutory_due_on
     if deadlines.first_response_due_at is not None:
         request.first_response_due_at = deadlines.first_response_due_at
     if deadlines.resolution_due_at is not None:
@@ -70,6 +71,12 @@ def _due_update(request: Request, fields: set[str]) -> None:
     if warns_anew(previous=previous, due=due, now=clock.now()):
         request.sla_warned_at = request.sla_breached_at = None
         fields.update({"sla_warned_at", "sla_breached_at"})
+
+
+def request_due_update(request: Request, fields: set[str]) -> None:
+    """`due_at` recomputed after a target moved (no save: the fields to save are added to
+    `fields`); a later one still ahead is warned and escalated anew."""
+    _due_update(request, fields)
 
 
 def request_sla_on_status(*, request: Request, old: str, new: str) -> None:

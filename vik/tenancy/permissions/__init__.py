@@ -87,6 +87,7 @@ from .phone import calls_visible, can_work_call
 from .requests import (
     ReadGrants,
     can_be_assigned,
+    can_extend_statutory_deadline,
     can_give_receipt,
     can_merge_requests,
     can_record_any_request,
@@ -162,6 +163,7 @@ __all__ = [
     "can_consult",
     "can_edit_any_routing",
     "can_edit_routing",
+    "can_extend_statutory_deadline",
     "can_give_receipt",
     "can_manage_any_macro",
     "can_manage_any_sla",

@@ -109,6 +109,12 @@ def can_work_request(user: Viewer, request: Request) -> bool:
     return bool(scope.centre_roles.get(request.centre_id or 0, frozenset()) & WORKING_CENTRE_ROLES)
 
 
+def can_extend_statutory_deadline(user: Viewer, request: Request) -> bool:
+    """Extend an information request's statutory deadline (§ 14(7) of Act 106/1999 Sb.):
+    whoever may change the request's status."""
+    return can_work_request(user, request)
+
+
 def can_merge_requests(user: Viewer, source: Request, target: Request) -> bool:
     """Merge one request into another: both of one region, and the user works both."""
     return (

@@ -9,12 +9,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vik.channels.core.choices import ChannelKind
-from vik.conversations.choices import Priority, RequestKind, Status
+from vik.conversations.choices import ExtensionReason, Priority, RequestKind, Status
 from vik.conversations.models import Tag
-from vik.conversations.services import ROUTE_ORIGIN, ROUTE_TRACKING, ReplyRoute
+from vik.conversations.services import (
+    OTHER_MEANS_PREFIX,
+    ROUTE_ORIGIN,
+    ROUTE_TRACKING,
+    ReplyRoute,
+)
 from vik.conversations.states import allowed_next
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
+from vik.sla.statutory import MAX_EXTENSION_DAYS
 from vik.tenancy.models import InformationCentre, User
 from vik.topics.models import Topic
 
@@ -233,4 +239,46 @@ class MergeForm(forms.Form):
         label=_("Merge into request"),
         max_length=32,
         help_text=_("Its reference, e.g. VYS-2026-000123."),
+    )
+
+
+class StatutoryExtensionForm(forms.Form):
+    """An information request's deadline extended (§ 14(7) of Act 106/1999 Sb.) and the notice
+    that tells the applicant (`conversations.request_statutory_extend`)."""
+
+    days = forms.IntegerField(
+        label=_("Extend by (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS,
+        initial=MAX_EXTENSION_DAYS,
+        help_text=_("Calendar days added to the 15-day period, at most 10 (so at most 25 days "
+                    "from receipt); a last day on a weekend or a holiday moves to the next "
+                    "working day."),
+    )  # fmt: skip
+    reason = forms.ChoiceField(
+        label=_("Reason (§ 14(7) of Act 106/1999 Sb.)"),
+        choices=[("", _("— choose the reason —")), *ExtensionReason.choices],
+    )
+    route = forms.ChoiceField(label=_("Tell the applicant"))
+    text = forms.CharField(
+        label=_("Notice to the applicant"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_("It must state the new deadline and the reason. The applicant must receive "
+                    "it before the original deadline."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, routes: list[ReplyRoute], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [(r.key, notice_route_label(r)) for r in routes]  # type: ignore[attr-defined]
+        if routes:
+            self.fields["route"].initial = routes[0].key
+
+
+def notice_route_label(route: ReplyRoute) -> str:
+    if not route.key.startswith(OTHER_MEANS_PREFIX):
+        return route_label(route)
+    return str(
+        {
+            ChannelKind.PHONE: _("By phone: I have told the applicant myself"),
+            ChannelKind.LETTER: _("By letter: I send it myself"),
+            ChannelKind.COUNTER: _("In person: I have told the applicant at the counter"),
+        }.get(ChannelKind(route.kind), route.kind)
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +49,7 @@ from .forms import (
     ReplyForm,
     RequestFilterForm,
     StatusForm,
+    StatutoryExtensionForm,
     TopicForm,
     TransferForm,
 )
@@ -332,6 +334,8 @@ def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[
         return {"current_status": item.status}
     if form_class is AssignForm:
         return {"assignees": assignable_users(centre_id=item.centre_id, region_id=item.region_id)}
+    if form_class is StatutoryExtensionForm:
+        return {"routes": services.statutory_notice_routes(item), "prefix": "statutory"}
     if form_class in (TransferForm, ConsultForm):
         return {"centres": selectors.request_network(request=item, user=request.user).centres}
     if form_class is CentreForm:
@@ -379,6 +383,36 @@ request_centre = _action(
     CentreForm,
     lambda item, data, user: services.request_move(request=item, centre=data["centre"], by=user),
 )
+
+
+request_statutory_extend = _action(
+    StatutoryExtensionForm,
+    lambda item, data, user: services.request_statutory_extend(
+        request=item, days=data["days"], reason=data["reason"], text=data["text"],
+        route=data["route"] or None, by=user,
+    ),
+)  # fmt: skip
+
+
+@staff_member_required
+def request_statutory_notice(request: StaffRequest, reference: str) -> HttpResponse:
+    """The extension form's notice for the days and the reason chosen (htmx swaps it in)."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    if not permissions.can_extend_statutory_deadline(request.user, item):
+        raise PermissionDenied
+    days = request.GET.get("statutory-days", "")
+    form = StatutoryExtensionForm(
+        routes=[],
+        prefix="statutory",
+        initial={
+            "text": services.statutory_extension_notice_text(
+                item,
+                days=min(max(int(days), 1), 10) if days.isdigit() else 10,
+                reason=request.GET.get("statutory-reason", ""),
+            )
+        },
+    )
+    return render(request, "workspace/_statutory_notice.html", {"field": form["text"]})
 
 
 @staff_member_required

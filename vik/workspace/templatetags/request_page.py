@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from vik.channels.core.choices import ChannelKind
+from vik.conversations import services
+from vik.conversations.choices import ExtensionReason, RequestKind
 from vik.conversations.models import Interaction, Request, Transfer
 from vik.conversations.selectors import (
     FormattedMessage,
@@ -15,8 +21,10 @@ from vik.conversations.selectors import (
     request_network,
     request_transferred_from,
 )
+from vik.core import clock
+from vik.tenancy import permissions
 
-from ..requests.forms import ConsultForm, MergeForm, TransferForm
+from ..requests.forms import ConsultForm, MergeForm, StatutoryExtensionForm, TransferForm
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
@@ -64,3 +72,65 @@ def network_of(item: Request, user: StaffUser) -> NetworkPanel:
 def transferred_from(item: Request) -> Transfer | None:
     """`{% transferred_from item as transfer %}`: how the request came to its centre."""
     return request_transferred_from(request=item)
+
+
+@dataclass(frozen=True)
+class StatutoryPanel:
+    """The extension of an information request's deadline on its page: what was extended, or
+    the form while it may be (`form` None: it may not)."""
+
+    shown: bool
+    form: StatutoryExtensionForm | None = None
+    reason_label: str = ""
+    notified_by: str = ""
+
+
+@register.simple_tag
+def statutory_panel(item: Request, user: StaffUser) -> StatutoryPanel:
+    if item.kind != RequestKind.INFORMATION_REQUEST or item.statutory_due_on is None:
+        return StatutoryPanel(shown=False)
+    if item.statutory_extended_at is not None:
+        return StatutoryPanel(
+            shown=True,
+            reason_label=_label(ExtensionReason, item.statutory_extension_reason),
+            notified_by=_label(ChannelKind, item.statutory_notified_channel),
+        )
+    may = permissions.can_extend_statutory_deadline(user, item) and not (
+        services.statutory_extension_refusal(item, today=clock.today())
+    )
+    if not may:
+        return StatutoryPanel(shown=False)
+    days = StatutoryExtensionForm.base_fields["days"].initial
+    form = StatutoryExtensionForm(
+        routes=services.statutory_notice_routes(item),
+        prefix="statutory",
+        initial={"text": services.statutory_extension_notice_text(item, days=days, reason="")},
+    )
+    return StatutoryPanel(shown=True, form=form)
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+@register.simple_tag
+def statutory_extension_text(data: dict[str, Any]) -> str:
+    """The timeline's line of an extension: "by 10 days, 8. 12. 2026 → 18. 12. 2026; reason:
+    …; told by e-mail"."""
+    original, extended = (
+        parse_date(data.get("original_due_on", "")),
+        parse_date(data.get("extended_due_on", "")),
+    )
+    days = int(data.get("days", 0))
+    parts = [
+        ngettext("by %(days)d day", "by %(days)d days", days) % {"days": days},
+        f"{services.day_text(original) if original else '—'} → "
+        f"{services.day_text(extended) if extended else '—'}",
+    ]
+    reason = _label(ExtensionReason, data.get("extension_reason", ""))
+    if reason:
+        parts.append(_("reason: %(reason)s") % {"reason": reason})
+    channel = _label(ChannelKind, data.get("channel", ""))
+    if channel:
+        parts.append(_("applicant told by: %(channel)s") % {"channel": channel})
+    return "; ".join(parts)
