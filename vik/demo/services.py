@@ -32,6 +32,7 @@ from vik.conversations.models import Interaction, Request
 from vik.conversations.services.intake import inbound_process
 from vik.core import clock
 from vik.core.text import fold
+from vik.opendata.services import snapshot_publish
 from vik.routing.models import Queue
 from vik.sla.services import sla_policy_ensure
 from vik.tenancy.choices import OfficeKind, Role
@@ -558,6 +559,8 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         build_chats(region, centres["6105"])
+    # /statistiky/ from the demo's history: today's snapshot, recomputed on every run.
+    snapshot_publish(region=region)
     return report
 
 

@@ -70,9 +70,7 @@ COMPLETE = Column(
     "mesic_uplny", "boolean", "Celý měsíc (ne jen do dne zveřejnění)",
     "Complete month (not only up to the day of publication)",
 )  # fmt: skip
-NOTE = Column(
-    "poznamka", "string", "Poznámka (potlačená buňka)", "Note (suppressed cell)"
-)
+NOTE = Column("poznamka", "string", "Poznámka (potlačená buňka)", "Note (suppressed cell)")
 REQUESTS = Column("pocet_pozadavku", "integer", "Počet požadavků", "Number of requests")
 
 
@@ -199,11 +197,14 @@ DATASETS: dict[str, Dataset] = {
             keywords_cs=("dotazy občanů", "komunikační kanály", "statistika"),
             keywords_en=("citizens' requests", "communication channels", "statistics"),
             columns=(
-                REGION, MONTH, COMPLETE,
+                REGION,
+                MONTH,
+                COMPLETE,
                 Column("kanal", "string", "Kanál (kód)", "Channel (code)", key=True),
                 Column("kanal_nazev", "string", "Kanál", "Channel"),
-                REQUESTS, NOTE,
-            ),  # fmt: skip
+                REQUESTS,
+                NOTE,
+            ),
             rows=_by_category("by_channel", "kanal", "kanal_nazev"),
         ),
         Dataset(
@@ -215,11 +216,14 @@ DATASETS: dict[str, Dataset] = {
             keywords_cs=("dotazy občanů", "témata", "statistika"),
             keywords_en=("citizens' requests", "topics", "statistics"),
             columns=(
-                REGION, MONTH, COMPLETE,
+                REGION,
+                MONTH,
+                COMPLETE,
                 Column("tema", "string", "Téma (kód)", "Topic (code)", key=True),
                 Column("tema_nazev", "string", "Téma", "Topic"),
-                REQUESTS, NOTE,
-            ),  # fmt: skip
+                REQUESTS,
+                NOTE,
+            ),
             rows=_by_category("by_topic", "tema", "tema_nazev"),
         ),
         Dataset(
@@ -237,18 +241,23 @@ DATASETS: dict[str, Dataset] = {
             keywords_cs=("doba odpovědi", "kvalita služeb", "statistika"),
             keywords_en=("response time", "quality of service", "statistics"),
             columns=(
-                REGION, MONTH, COMPLETE,
+                REGION,
+                MONTH,
+                COMPLETE,
                 Column(
-                    "pocet_zodpovezenych", "integer", "Počet zodpovězených dotazů",
+                    "pocet_zodpovezenych",
+                    "integer",
+                    "Počet zodpovězených dotazů",
                     "Requests answered",
                 ),
                 Column(
-                    "median_minut_pracovni_doby", "integer",
+                    "median_minut_pracovni_doby",
+                    "integer",
                     "Medián doby do první odpovědi (minuty pracovní doby)",
                     "Median time to the first answer (working minutes)",
                 ),
                 NOTE,
-            ),  # fmt: skip
+            ),
             rows=_response_time,
         ),
         Dataset(
@@ -266,15 +275,19 @@ DATASETS: dict[str, Dataset] = {
             keywords_cs=("spokojenost", "hodnocení", "statistika"),
             keywords_en=("satisfaction", "ratings", "statistics"),
             columns=(
-                REGION, MONTH, COMPLETE,
+                REGION,
+                MONTH,
+                COMPLETE,
                 Column("pocet_hodnoceni", "integer", "Počet hodnocení", "Ratings"),
                 Column(
-                    "podil_spokojenych", "decimal", "Podíl hodnocení 4 a 5 (0–1)",
+                    "podil_spokojenych",
+                    "decimal",
+                    "Podíl hodnocení 4 a 5 (0–1)",
                     "Share of ratings 4 and 5 (0–1)",
                 ),
                 Column("prumerne_hodnoceni", "decimal", "Průměrné hodnocení", "Average rating"),
                 NOTE,
-            ),  # fmt: skip
+            ),
             rows=_satisfaction,
         ),
         Dataset(
@@ -306,9 +319,15 @@ DATASETS: dict[str, Dataset] = {
 # URLs --------------------------------------------------------------------------------------
 
 
-def _absolute(name: str, region_code: str, *args: str) -> str:
+def path_of(name: str, region_code: str, *args: str) -> str:
+    """The page's or file's path with the region (`?kraj=`): stable, one per region."""
     path = reverse(f"portal:{name}", args=list(args))
-    return f"{settings.SITE_URL}{path}?{urlencode({'kraj': region_code})}"
+    return f"{path}?{urlencode({'kraj': region_code})}"
+
+
+def _absolute(name: str, region_code: str, *args: str) -> str:
+    """Files and records name each other by absolute URLs under VIK_SITE_URL."""
+    return f"{settings.SITE_URL}{path_of(name, region_code, *args)}"
 
 
 def csv_url(dataset: Dataset, region_code: str) -> str:
@@ -387,9 +406,7 @@ def _terms_of_use() -> dict[str, Any]:
     terms: dict[str, Any] = {
         "typ": "Specifikace podmínek užití",
         "autorské_dílo": TERMS.format(name="neobsahuje-autorská-díla"),
-        "databáze_jako_autorské_dílo": TERMS.format(
-            name="není-autorskoprávně-chráněnou-databází"
-        ),
+        "databáze_jako_autorské_dílo": TERMS.format(name="není-autorskoprávně-chráněnou-databází"),
         "databáze_chráněná_zvláštními_právy": settings.VIK_OPENDATA_LICENSE,
         "osobní_údaje": TERMS.format(name="neobsahuje-osobní-údaje"),
     }

@@ -10,11 +10,10 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.dateformat import format as date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import datasets
+from . import datasets, selectors
 
 # "In November 2026": Czech needs the locative, which no date format gives.
 IN_MONTH = {
@@ -63,7 +62,9 @@ class Section:
 
 def number(value: float | int, decimals: int | None = None) -> str:
     """1 234 and 4,2 in Czech; 1,234 and 4.2 in English."""
-    return str(formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True))
+    return str(
+        formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    )
 
 
 def month_date(month: str) -> dt.date:
@@ -71,8 +72,13 @@ def month_date(month: str) -> dt.date:
 
 
 def month_label(month: str) -> str:
-    """"listopad 2026" / "November 2026"."""
+    """ "listopad 2026" / "November 2026"."""
     return str(date_format(month_date(month), "F Y"))
+
+
+def month_label_from(month: str) -> str:
+    """ "listopadu 2026" / "November 2026": after "od", "do" (Czech genitive)."""
+    return str(date_format(month_date(month), "E Y"))
 
 
 def _bars(items: list[tuple[str, int | float | None, str]]) -> list[Bar]:
@@ -189,7 +195,9 @@ def page_context(payload: dict[str, Any]) -> dict[str, Any]:
         {
             "month": month_label(cell["month"]),
             "answered": _count_text(cell["answered"]),
-            "median": _duration(cell["median_minutes"]) if cell["median_minutes"] is not None else "",
+            "median": _duration(cell["median_minutes"])
+            if cell["median_minutes"] is not None
+            else "",
         }
         for cell in _recent(payload["response_time"])
     ]
@@ -200,8 +208,9 @@ def page_context(payload: dict[str, Any]) -> dict[str, Any]:
         "region_name": payload["region"]["name"],
         "generated_at": dt.datetime.fromisoformat(payload["generated_at"]),
         "minimum": payload["min_cell"],
-        "year_first": month_label(payload["year"]["first"]),
-        "year_last": month_label(payload["year"]["last"]),
+        "year_first": month_label_from(payload["year"]["first"]),
+        "year_last": month_label_from(payload["year"]["last"]),
+        "current_month_from": month_label_from(current),
         "current_month": month_label(current),
         "by_month": by_month,
         "channels": channels,
@@ -222,12 +231,12 @@ def page_context(payload: dict[str, Any]) -> dict[str, Any]:
         "downloads": [
             {
                 "title": dataset.title_en if english else dataset.title_cs,
-                "csv": datasets.csv_url(dataset, code),
-                "metadata": datasets.metadata_url(dataset, code),
+                "csv": datasets.path_of("opendata_csv", code, dataset.slug),
+                "metadata": datasets.path_of("opendata_csv_metadata", code, dataset.slug),
             }
             for dataset in datasets.DATASETS.values()
         ],
-        "catalogue_url": datasets.catalogue_url(code),
+        "catalogue_url": datasets.path_of("opendata_catalogue", code),
     }
 
 
@@ -244,9 +253,7 @@ def _in_month(month: str) -> str:
     return str(IN_MONTH[date.month]) % {"year": date.year}
 
 
-def _requests_summary(
-    payload: dict[str, Any], month: str, channel_labels: dict[str, str]
-) -> str:
+def _requests_summary(payload: dict[str, Any], month: str, channel_labels: dict[str, str]) -> str:
     total = next(cell["count"] for cell in payload["by_month"] if cell["month"] == month)
     if total is None:
         return _("%(in_month)s the centres received fewer than %(minimum)s requests.") % {
@@ -271,7 +278,9 @@ def _requests_summary(
 
 
 def _top_summary(items: list[dict[str, Any]], labels: dict[str, str], sentence: str) -> str:
-    shown = [item for item in items if item["count"] is not None]
+    shown = [
+        item for item in items if item["count"] is not None and item["code"] != selectors.NO_TOPIC
+    ]
     if not shown:
         return ""
     top = shown[0]
@@ -292,9 +301,9 @@ def _response_summary(payload: dict[str, Any], month: str) -> str:
 def _satisfaction_summary(payload: dict[str, Any], month: str) -> str:
     cell = next(cell for cell in payload["satisfaction"] if cell["month"] == month)
     if cell["satisfied_share"] is None:
-        return _("%(in_month)s too few citizens rated the answers to publish their satisfaction.") % {
-            "in_month": _in_month(month)
-        }
+        return _(
+            "%(in_month)s too few citizens rated the answers to publish their satisfaction."
+        ) % {"in_month": _in_month(month)}
     return _(
         "%(in_month)s %(share)s %% of the ratings were 4 or 5 out of 5 (average %(average)s)."
     ) % {

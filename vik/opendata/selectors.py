@@ -55,7 +55,7 @@ NO_TOPIC_LABEL = _("no topic")
 
 
 def month_key(moment: dt.datetime) -> str:
-    """"2026-11": the Prague month of an aware moment."""
+    """ "2026-11": the Prague month of an aware moment."""
     return moment.astimezone(clock.PRAGUE).strftime("%Y-%m")
 
 
@@ -95,11 +95,14 @@ def _half_up(value: float) -> int:
 
 
 def _requests(region: Region, start: dt.datetime) -> list[dict[str, Any]]:
-    return list(
-        Request.objects.filter(region=region, created_at__gte=start, merged_into__isnull=True)
+    return [
+        dict(row)
+        for row in Request.objects.filter(
+            region=region, created_at__gte=start, merged_into__isnull=True
+        )
         .order_by()
         .values("created_at", "origin_channel", "topic_id", "first_response_at", "centre_id")
-    )
+    ]
 
 
 def _top_topics() -> tuple[dict[int, int], dict[int, Topic]]:
@@ -127,9 +130,7 @@ def _labels(value: Any) -> dict[str, str]:
 def _channel_categories(codes: Iterable[str]) -> list[dict[str, str]]:
     present = set(codes)
     return [
-        {"code": kind.value, **_labels(kind.label)}
-        for kind in ChannelKind
-        if kind.value in present
+        {"code": kind.value, **_labels(kind.label)} for kind in ChannelKind if kind.value in present
     ]
 
 
@@ -152,7 +153,11 @@ def _cells(
     months: list[str], categories: list[dict[str, str]], counts: Counter[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     return [
-        {"month": month, "code": category["code"], "count": shown(counts[(month, category["code"])])}
+        {
+            "month": month,
+            "code": category["code"],
+            "count": shown(counts[(month, category["code"])]),
+        }
         for month in months
         for category in categories
     ]
@@ -169,9 +174,7 @@ def _year_totals(
     return [{"code": code, "count": shown(total)} for code, total in totals]
 
 
-def _response_times(
-    rows: list[dict[str, Any]], months: list[str]
-) -> list[dict[str, Any]]:
+def _response_times(rows: list[dict[str, Any]], months: list[str]) -> list[dict[str, Any]]:
     """Per month of receipt: the requests answered so far, and the median of their working
     minutes from receipt to the first response (the centre's opening hours, public holidays
     off)."""
@@ -235,7 +238,9 @@ def _guides(region: Region, since: dt.datetime) -> list[dict[str, Any]]:
             created_at__gte=since,
             article__in=public,
         )
-        .filter(Q(centre__isnull=True) | Q(centre__in=InformationCentre.objects.filter(region=region)))
+        .filter(
+            Q(centre__isnull=True) | Q(centre__in=InformationCentre.objects.filter(region=region))
+        )
         .values("article_id")
         .annotate(reads=Count("pk"))
         .filter(reads__gte=minimum_cell())

@@ -189,9 +189,11 @@ def test_most_read_guides(world: World, at_now: None) -> None:
     for article, reads in ((read, 6), (rarely, 4)):
         UsageEvent.objects.bulk_create(
             UsageEvent(
-                kind=UsageKind.ARTICLE_VIEW, where=UsageWhere.PORTAL, article=article,
+                kind=UsageKind.ARTICLE_VIEW,
+                where=UsageWhere.PORTAL,
+                article=article,
                 created_at=NOW - dt.timedelta(days=3),
-            )  # fmt: skip
+            )
             for _ in range(reads)
         )
     payload = _publish(world).payload
@@ -217,7 +219,9 @@ def _csv(client: Any, slug: str) -> tuple[list[str], list[dict[str, str]], Any]:
 
 
 @override_settings(SITE_URL="http://testserver")
-def test_csv_files_and_their_csvw_metadata(world: World, crafted: dict[str, Any], client: Any) -> None:
+def test_csv_files_and_their_csvw_metadata(
+    world: World, crafted: dict[str, Any], client: Any
+) -> None:
     _publish(world)
 
     header, rows, response = _csv(client, "pozadavky-podle-kanalu")
@@ -253,11 +257,11 @@ def test_csv_files_and_their_csvw_metadata(world: World, crafted: dict[str, Any]
         assert {item["@language"] for item in metadata["dc:title"]} == {"cs", "en"}
 
     _header, rows, _response = _csv(client, "doba-odpovedi")
-    assert {"mesic": "2026-11", "pocet_zodpovezenych": "5", "median": "60"} == {
+    assert {
         "mesic": rows[-2]["mesic"],
         "pocet_zodpovezenych": rows[-2]["pocet_zodpovezenych"],
         "median": rows[-2]["median_minut_pracovni_doby"],
-    }
+    } == {"mesic": "2026-11", "pocet_zodpovezenych": "5", "median": "60"}
     _header, rows, _response = _csv(client, "spokojenost")
     assert (rows[-2]["pocet_hodnoceni"], rows[-2]["podil_spokojenych"]) == ("5", "0.6")
     assert rows[-2]["prumerne_hodnoceni"] == "3.6"
@@ -288,7 +292,9 @@ def test_dcat_ap_cz_records(world: World, crafted: dict[str, Any], client: Any) 
         assert set(record["název"]) == set(record["popis"]) == {"cs", "en"}
         assert record["klíčové_slovo"]["cs"] and record["klíčové_slovo"]["en"]
         assert record["poskytovatel"].endswith("/70890749")
-        assert record["téma"] == ["http://publications.europa.eu/resource/authority/data-theme/GOVE"]
+        assert record["téma"] == [
+            "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+        ]
         assert record["periodicita_aktualizace"] == (
             "http://publications.europa.eu/resource/authority/frequency/DAILY"
         )
@@ -309,12 +315,17 @@ def test_dcat_ap_cz_records(world: World, crafted: dict[str, Any], client: Any) 
         assert terms["databáze_chráněná_zvláštními_právy"] == (
             "https://creativecommons.org/licenses/by/4.0/"
         )
-        assert terms["osobní_údaje"] == "https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/"
+        assert (
+            terms["osobní_údaje"] == "https://data.gov.cz/podmínky-užití/neobsahuje-osobní-údaje/"
+        )
 
 
 def test_no_personal_data_in_any_output(world: World, crafted: dict[str, Any], client: Any) -> None:
     _publish(world)
-    outputs = [client.get("/statistiky/?kraj=3107"), client.get("/statistiky/katalog.jsonld?kraj=3107")]
+    outputs = [
+        client.get("/statistiky/?kraj=3107"),
+        client.get("/statistiky/katalog.jsonld?kraj=3107"),
+    ]
     for dataset in datasets.DATASETS.values():
         for suffix in (".csv", ".csv-metadata.json", ".jsonld"):
             outputs.append(client.get(f"/statistiky/data/{dataset.slug}{suffix}?kraj=3107"))
@@ -364,7 +375,8 @@ def test_the_daily_job_publishes_once_a_day(
     with clock.travel(NOW + dt.timedelta(days=1)):
         assert services.snapshots_publish_due() == 2
     assert Snapshot.objects.count() == 4
-    assert selectors.snapshot_latest(region=world.region).date == dt.date(2026, 12, 7)
+    latest = selectors.snapshot_latest(region=world.region)
+    assert latest is not None and latest.date == dt.date(2026, 12, 7)
 
 
 def test_the_command_publishes_one_region(world: World, at_now: None) -> None:

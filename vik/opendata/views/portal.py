@@ -61,9 +61,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     region, snapshot = _snapshot(request)
     context: dict[str, Any] = {
         "region": region,
-        "regions": [
-            other for other in selectors.published_regions() if other.pk != region.pk
-        ],
+        "regions": [other for other in selectors.published_regions() if other.pk != region.pk],
         "snapshot": snapshot,
     }
     if snapshot is not None:

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         publish = sub.add_parser("publish", help="compute and publish today's statistics")
-        publish.add_argument("--region", help="ČSÚ code or abbreviation of the region (default: all)")
+        publish.add_argument(
+            "--region", help="ČSÚ code or abbreviation of the region (default: all)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["region"]:
