@@ -59,6 +59,11 @@ class Section:
     rows: list[Bar] = field(default_factory=list)
     summary: str = ""
 
+    @property
+    def has_values(self) -> bool:
+        """Whether the chart would show any bar (not every value suppressed)."""
+        return any(not bar.suppressed for bar in self.rows)
+
 
 def number(value: float | int, decimals: int | None = None) -> str:
     """1 234 and 4,2 in Czech; 1,234 and 4.2 in English."""
