@@ -388,3 +388,11 @@ def test_the_command_publishes_one_region(world: World, at_now: None) -> None:
     assert list(Snapshot.objects.values_list("region__code", "date")) == [
         ("3107", dt.date(2026, 12, 6))
     ]
+
+
+@override_settings(VIK_RATE_LIMITS="opendata=2/m")
+def test_the_public_files_are_rate_limited(world: World, at_now: None, client: Any) -> None:
+    _publish(world)
+    url = "/statistiky/data/spokojenost.csv?kraj=3107"
+
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
