@@ -366,7 +366,7 @@ def csvw_metadata(dataset: Dataset, payload: dict[str, Any]) -> dict[str, Any]:
     """The CSV's W3C tabular metadata: each column's name (the header cell), its titles and
     datatype; the key; an empty cell is null (suppressed)."""
     region = payload["region"]
-    return {
+    metadata: dict[str, Any] = {
         "@context": [CSVW_CONTEXT, {"@language": "cs"}],
         "url": csv_url(dataset, region["code"]),
         "dc:title": [
@@ -398,6 +398,11 @@ def csvw_metadata(dataset: Dataset, payload: dict[str, Any]) -> dict[str, Any]:
             "primaryKey": [column.name for column in dataset.columns if column.key],
         },
     }
+    if settings.VIK_OPENDATA_PUBLISHER_NAME:
+        metadata["dc:publisher"] = settings.VIK_OPENDATA_PUBLISHER_NAME
+    if settings.VIK_OPENDATA_PUBLISHER:
+        metadata["dc:creator"] = {"@id": settings.VIK_OPENDATA_PUBLISHER}
+    return metadata
 
 
 def _terms_of_use() -> dict[str, Any]:

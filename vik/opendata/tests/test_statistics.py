@@ -255,6 +255,7 @@ def test_csv_files_and_their_csvw_metadata(
         assert set(metadata["tableSchema"]["primaryKey"]) <= set(header)
         assert all(column["datatype"] for column in columns)
         assert {item["@language"] for item in metadata["dc:title"]} == {"cs", "en"}
+        assert metadata["dc:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
 
     _header, rows, _response = _csv(client, "doba-odpovedi")
     assert {
