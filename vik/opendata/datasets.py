@@ -426,7 +426,10 @@ def dataset_record(dataset: Dataset, payload: dict[str, Any]) -> dict[str, Any]:
         "@context": OFN_CONTEXT,
         "iri": record_url(dataset, code),
         "typ": "Datová sada",
-        "název": {"cs": f"{dataset.title_cs} – {region['name']}", "en": dataset.title_en},
+        "název": {
+            "cs": f"{dataset.title_cs} – {region['name']}",
+            "en": f"{dataset.title_en} – {region['name']}",
+        },
         "popis": {"cs": dataset.description_cs, "en": dataset.description_en},
         "klíčové_slovo": {
             "cs": [*dataset.keywords_cs, region["name"]],
