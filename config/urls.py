@@ -16,6 +16,7 @@ from vik.gdpr import urls as gdpr_urls
 from vik.knowledge import urls as knowledge_urls
 from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
+from vik.opendata import urls as opendata_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
 from vik.tenancy import urls as tenancy_urls
@@ -42,6 +43,7 @@ portal_urlpatterns = [
     *abuse_urls.portal_urlpatterns,
     *phone_urls.portal_urlpatterns,
     *chat_urls.portal_urlpatterns,
+    *opendata_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vik.gdpr",
     "vik.satisfaction",
     "vik.reports",
+    "vik.opendata",
 ]
 
 
@@ -558,3 +559,22 @@ VIK_CHAT_FLOOD_CLOSE_AFTER = env_int("VIK_CHAT_FLOOD_CLOSE_AFTER", 50)
 VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
 # The centre whose chat the sample municipal page /chat/demo/ embeds.
 VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")
+
+# --- transparency and open data: /statistiky/, CSV with CSVW metadata, DCAT-AP-CZ (issue 17) ---
+# A published cell (requests of a month and a channel or topic, ratings of a month, answered
+# requests behind a median) below this count is suppressed: shown as "fewer than 5".
+VIK_OPENDATA_MIN_CELL = env_int("VIK_OPENDATA_MIN_CELL", 5)
+# The licence of the published data (DCAT-AP-CZ terms of use; the CSVW metadata's dc:license).
+VIK_OPENDATA_LICENSE = env_str(
+    "VIK_OPENDATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
+)
+# The publisher in the catalogue record: the office's IRI in the register of rights and duties
+# (RPP), e.g. https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/70890749 for
+# Kraj Vysočina; NKOD requires it. Its name as the data's author (CC BY attribution).
+VIK_OPENDATA_PUBLISHER = env_str("VIK_OPENDATA_PUBLISHER")
+VIK_OPENDATA_PUBLISHER_NAME = env_str("VIK_OPENDATA_PUBLISHER_NAME")
+# The region /statistiky/ shows without ?kraj= (a ČSÚ code or abbreviation); empty: the first
+# region, by name, that has an information centre.
+VIK_OPENDATA_REGION = env_str("VIK_OPENDATA_REGION")
+# Today's snapshot of every region, computed once a day (cheap to call every 15 s).
+VIK_PERIODIC_JOBS += ["vik.opendata.services.snapshots_publish_due"]

@@ -32,6 +32,7 @@ from vik.conversations.models import Interaction, Request
 from vik.conversations.services.intake import inbound_process
 from vik.core import clock
 from vik.core.text import fold
+from vik.opendata.services import snapshot_publish
 from vik.routing.models import Queue
 from vik.sla.services import sla_policy_ensure
 from vik.tenancy.choices import OfficeKind, Role
@@ -50,7 +51,7 @@ from vik.topics.services import topics_seed
 
 from . import content
 from .chat import build_chats
-from .knowledge import Staff, build_knowledge
+from .knowledge import Staff, build_guide_reads, build_knowledge
 from .macros import build_macros
 from .phone import build_phone
 from .routing import build_routing
@@ -558,6 +559,9 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         build_chats(region, centres["6105"])
+    build_guide_reads()
+    # /statistiky/ from the demo's history: today's snapshot, recomputed on every run.
+    snapshot_publish(region=region)
     return report
 
 

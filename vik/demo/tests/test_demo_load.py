@@ -9,6 +9,7 @@ from vik.core import clock
 from vik.demo.chat import CHATS
 from vik.demo.services import demo_load
 from vik.demo.sms import MESSAGES as SMS_MESSAGES
+from vik.opendata.models import Snapshot
 from vik.tenancy.models import InformationCentre, Membership
 
 
@@ -71,3 +72,15 @@ def test_the_demo_phone_line_has_todays_calls_and_a_working_token(settings, clie
     assert Call.objects.count() == 11 and CallBack.objects.count() == 4
     assert client.post(f"/api/v1/cti/{report.phone_token}", {}).status_code == 401  # rotated
     assert again.phone_token != report.phone_token
+
+
+@pytest.mark.django_db
+def test_the_demo_publishes_its_statistics(settings):
+    demo_load(requests=40)
+    snapshot = Snapshot.objects.get(region__code="3107", date=clock.today())
+    # The Jihlava clerk's 30 visits of the last four weeks make at least one channel cell shown.
+    assert any(cell["count"] for cell in snapshot.payload["by_channel"])
+    # The demo's portal reads: the guides read 5 times or more, most read first.
+    assert [guide["reads"] for guide in snapshot.payload["guides"]] == [
+        42, 35, 29, 24, 20, 17, 14, 11, 9, 7,
+    ]  # fmt: skip

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 f"  staff workspace:                 {url}staff/  (log in as agent.jihlava)\n"
                 f"  chat on a municipal page:        {url}chat/demo/  (console: {url}staff/chat/)\n"
                 f"  knowledge centre for staff:      {url}staff/knowledge/  (log in as editor)\n"
+                f"  statistics and open data:        {url}statistiky/\n"
                 f"  administration:                  {url}admin/  (log in as admin)\n"
                 f"  health:                          {url}healthz\n"
                 "Press Ctrl+C to stop.\n"
