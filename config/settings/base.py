@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "vik.gdpr",
     "vik.satisfaction",
     "vik.reports",
+    "vik.surveys",
+    "vik.training",
 ]
 
 
@@ -558,3 +560,13 @@ VIK_CHAT_FLOOD_CLOSE_AFTER = env_int("VIK_CHAT_FLOOD_CLOSE_AFTER", 50)
 VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
 # The centre whose chat the sample municipal page /chat/demo/ embeds.
 VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")
+
+# --- Staff surveys and trainings (issue 17) ---
+# A group of a staff survey's results (a centre, a region, the whole audience) is shown only with
+# at least this many answers; smaller groups (and a neighbour that would give them away by
+# subtraction) are shown without figures.
+VIK_SURVEY_MIN_GROUP = env_int("VIK_SURVEY_MIN_GROUP", 5)
+# Who has not answered a survey round this many days after the invitation is reminded, once
+# (in the workspace and by e-mail); coordinators may remind again by hand.
+VIK_SURVEY_REMINDER_DAYS = env_int("VIK_SURVEY_REMINDER_DAYS", 3)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.surveys.services.survey_reminders_send"]

@@ -113,6 +113,23 @@ from .scoping import (
     scope_for,
 )
 from .sign_in import can_sign_in_by_oidc
+from .surveys import (
+    can_compose_any_survey,
+    can_compose_survey,
+    can_view_any_survey_results,
+    can_view_survey_results,
+    survey_regions_composed,
+    survey_result_regions,
+    survey_results_scope,
+)
+from .training import (
+    can_organise_any_training,
+    can_organise_training,
+    can_view_centre_training,
+    can_view_training_record,
+    training_centres_organised,
+    training_centres_overseen,
+)
 from .workspace import (
     MACRO_CENTRE_ROLES,
     SHARING_CENTRE_ROLES,
@@ -159,6 +176,8 @@ __all__ = [
     "can_change_article_files",
     "can_change_contact",
     "can_change_view",
+    "can_compose_any_survey",
+    "can_compose_survey",
     "can_consult",
     "can_edit_any_routing",
     "can_edit_routing",
@@ -172,6 +191,8 @@ __all__ = [
     "can_mark_absent",
     "can_merge_requests",
     "can_move_request_to",
+    "can_organise_any_training",
+    "can_organise_training",
     "can_publish_article_files",
     "can_read_audit_log",
     "can_record_any_request",
@@ -187,9 +208,13 @@ __all__ = [
     "can_share_view",
     "can_sign_in_by_oidc",
     "can_transfer_request_to",
+    "can_view_any_survey_results",
+    "can_view_centre_training",
     "can_view_contact",
     "can_view_knowledge_metrics",
     "can_view_request",
+    "can_view_survey_results",
+    "can_view_training_record",
     "can_work_call",
     "can_work_request",
     "centres_recording",
@@ -219,4 +244,9 @@ __all__ = [
     "scope_filter",
     "scope_for",
     "sla_centres_managed",
+    "survey_regions_composed",
+    "survey_result_regions",
+    "survey_results_scope",
+    "training_centres_organised",
+    "training_centres_overseen",
 ]
