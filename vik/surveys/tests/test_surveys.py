@@ -86,7 +86,7 @@ def test_an_answer_keeps_the_centre_region_and_day_only(world: World, survey: Su
 def test_a_second_submission_is_refused_and_writes_nothing(world: World, survey: Survey) -> None:
     round = send_round(survey, world, regions=[], centres=[world.centre_a])
     answer(round, [world.alice], [5])
-    with pytest.raises(VikError, match="already answered"):
+    with pytest.raises(VikError, match="již odpověděl"):
         answer(round, [world.alice], [1])
     assert Response.objects.count() == 1
     assert list(Answer.objects.exclude(number=None).values_list("number", flat=True)) == [5]
@@ -115,7 +115,7 @@ def test_who_was_not_invited_cannot_answer_and_nothing_is_written(
     world: World, survey: Survey, login: Any
 ) -> None:
     round = send_round(survey, world, regions=[], centres=[world.centre_a])
-    with pytest.raises(VikError, match="not invited"):
+    with pytest.raises(VikError, match="nebyl\(a\) pozván"):
         answer(round, [world.bob], [2])
     questions = {q.text: q.pk for q in survey.questions.all()}
     response = login(world.bob).post(
