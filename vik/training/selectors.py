@@ -88,14 +88,18 @@ class OverviewRow:
 
 
 def centre_overview(
-    *, centre: InformationCentre, topic: Topic | None = None
+    *, centre: InformationCentre, topic: Topic | None = None, title: str = ""
 ) -> tuple[list[Training], list[OverviewRow]]:
-    """The matrix of the centre's people × the trainings for the centre (of the topic, when
-    one is chosen), and for each person whether they attended any training of that topic
-    (anywhere: a person trained by another centre's training counts as trained)."""
-    trainings = Training.objects.filter(audience_centres=centre)
+    """The matrix of the centre's people × the trainings for the centre, and, when a subject is
+    chosen (a topic of the taxonomy, or a training's title: the same training held again),
+    only its trainings and for each person whether they attended any training of it (anywhere:
+    a person trained by another centre's training counts as trained)."""
+    subject = Q()
     if topic is not None:
-        trainings = trainings.filter(topic=topic)
+        subject = Q(topic=topic)
+    elif title:
+        subject = Q(title__iexact=title)
+    trainings = Training.objects.filter(subject, audience_centres=centre)
     trainings_list = list(trainings.order_by("starts_at", "pk"))
     people = centre_people(centre=centre)
     marks = {
@@ -105,10 +109,12 @@ def centre_overview(
         ).values_list("user_id", "training_id", "attendance")
     }
     trained: set[int] | None = None
-    if topic is not None:
+    if topic is not None or title:
         trained = set(
             TrainingInvitation.objects.filter(
-                user__in=people, training__topic=topic, attendance=Attendance.ATTENDED
+                user__in=people,
+                training__in=Training.objects.filter(subject),
+                attendance=Attendance.ATTENDED,
             ).values_list("user_id", flat=True)
         )
     rows = [
@@ -131,8 +137,14 @@ def centres_overseen(*, user: Viewer) -> QuerySet[InformationCentre]:
     return centres.order_by("name")
 
 
-def training_topics() -> QuerySet[Topic]:
-    """The topics some training is on, for the overview's choice."""
-    return Topic.objects.filter(
-        pk__in=Training.objects.filter(topic__isnull=False).values("topic_id")
-    ).order_by("position", "name_cs")
+def training_subjects(*, centre: InformationCentre) -> list[tuple[str, str]]:
+    """The subjects of the centre's overview, as (value, label): the topics its trainings are
+    on, then the titles of its trainings."""
+    trainings = Training.objects.filter(audience_centres=centre)
+    topics = Topic.objects.filter(pk__in=trainings.values("topic_id")).order_by(
+        "position", "name_cs"
+    )
+    titles = sorted(set(trainings.values_list("title", flat=True)), key=str.casefold)
+    return [(f"topic:{topic.pk}", topic.path) for topic in topics] + [
+        (f"title:{title}", title) for title in titles
+    ]

@@ -115,7 +115,7 @@ def test_who_was_not_invited_cannot_answer_and_nothing_is_written(
     world: World, survey: Survey, login: Any
 ) -> None:
     round = send_round(survey, world, regions=[], centres=[world.centre_a])
-    with pytest.raises(VikError, match="nebyl\(a\) pozván"):
+    with pytest.raises(VikError, match=r"nebyl\(a\) pozván"):
         answer(round, [world.bob], [2])
     questions = {q.text: q.pk for q in survey.questions.all()}
     response = login(world.bob).post(

@@ -83,10 +83,24 @@ def test_invitations_attendance_record_and_not_trained_overview(
         ("alice", ["absent"], False),
         ("lenka", ["attended"], True),
     ]
-    page = login(lead).get(f"/staff/training/centres/{world.centre_a.pk}/?topic={topic.pk}")
+    page = login(lead).get(f"/staff/training/centres/{world.centre_a.pk}/?subject=topic:{topic.pk}")
     content = page.content.decode()
     assert content.count('data-testid="not-trained-person"') == 1
     assert '<li data-testid="not-trained-person">Alice Test</li>' in content
+
+    # The same by the training's title (a subject without a topic): Alice is not trained on it.
+    by_title = login(lead).get(
+        f"/staff/training/centres/{world.centre_a.pk}/?subject=title:Chat pro začátečníky"
+    ).content.decode()
+    assert by_title.count('data-testid="not-trained-person"') == 1
+    assert '<li data-testid="not-trained-person">Lenka Vedoucí</li>' in by_title
+    _trainings, by_title_rows = selectors.centre_overview(
+        centre=world.centre_a, title="chat pro začátečníky"
+    )
+    assert [(r.person.username, r.cells, r.is_trained) for r in by_title_rows] == [
+        ("alice", ["attended"], True),
+        ("lenka", ["invited"], False),
+    ]
 
     mine = login(world.alice).get("/staff/training/me/").content.decode()
     assert mine.count('data-testid="record-row"') == 2

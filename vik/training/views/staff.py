@@ -201,16 +201,21 @@ def training_centre(request: StaffRequest, pk: int) -> HttpResponse:
         request.user, region_id=centre.region_id, centre_id=centre.pk
     ):
         raise PermissionDenied
-    topics = list(selectors.training_topics())
+    subjects = selectors.training_subjects(centre=centre)
+    chosen = request.GET.get("subject", "")
+    label = dict(subjects).get(chosen, "")
     topic: Topic | None = None
-    chosen = request.GET.get("topic", "")
-    if chosen.isdigit():
-        topic = next((t for t in topics if t.pk == int(chosen)), None)
-    trainings, rows = selectors.centre_overview(centre=centre, topic=topic)
+    title = ""
+    if label and chosen.startswith("topic:"):
+        topic = Topic.objects.get(pk=int(chosen.removeprefix("topic:")))
+    elif label:
+        title = chosen.removeprefix("title:")
+    trainings, rows = selectors.centre_overview(centre=centre, topic=topic, title=title)
     context = {
         "centre": centre,
-        "topics": topics,
-        "topic": topic,
+        "subjects": subjects,
+        "chosen": chosen if label else "",
+        "subject_label": label,
         "trainings": trainings,
         "rows": rows,
         "not_trained": [row.person for row in rows if not row.is_trained],
