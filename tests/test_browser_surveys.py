@@ -153,9 +153,7 @@ def test_answer_a_survey_and_read_the_results(world: World, live_server: Any, pa
     _check(page, "the trainings", "training-list")
     page.goto(f"{base_url}/staff/training/{item.pk}/")
     _check(page, "a training", "training-detail")
-    page.goto(
-        f"{base_url}/staff/training/centres/{world.centre_a.pk}/?subject=title:{item.title}"
-    )
+    page.goto(f"{base_url}/staff/training/centres/{world.centre_a.pk}/?subject=title:{item.title}")
     expect(page.get_by_test_id("not-trained-person")).to_have_count(4)
     _check(page, "a centre's training overview", "training-centre")
     page.goto(f"{base_url}/staff/training/people/{world.alice.pk}/")

@@ -586,9 +586,9 @@ def demo_summary(report: DemoReport) -> str:
         "  e.g. curl -d event=newCall -d from=420603000111 -d to=800100200 -d direction=in \\",
         "       -d callId=test-1 -d 'user[]=Jana Druhá' <that URL>   (agent2.jihlava: pop-up)",
         "",
-        "Staff surveys and trainings: /staff/surveys/ (two rounds of a satisfaction survey; results",
-        "  as koordinator, round 2 awaits vedouci.jihlava's answer), /staff/training/ (who has not",
-        "  been trained on the new routing rules: the centre overview, as koordinator).",
+        "Staff surveys and trainings: /staff/surveys/ (two rounds of a satisfaction survey;",
+        "  results as koordinator, round 2 awaits vedouci.jihlava's answer), /staff/training/",
+        "  (who has not been trained on the new routing rules: a centre's overview).",
         "",
         f"Staff logins (password for all: {DEMO_PASSWORD}):",
     ]

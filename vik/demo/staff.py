@@ -82,7 +82,9 @@ def build_staff_survey(
             QuestionDraft(QuestionKind.SCALE, "Jak jste celkově spokojeni s prací v síti VIK?"),
             QuestionDraft(QuestionKind.SCALE, "Jak vám pomáhá znalostní centrum?"),
             QuestionDraft(
-                QuestionKind.SINGLE, "Jaká je vaše pracovní zátěž?", ["Nízká", "Přiměřená", "Vysoká"]
+                QuestionKind.SINGLE,
+                "Jaká je vaše pracovní zátěž?",
+                ["Nízká", "Přiměřená", "Vysoká"],
             ),
             QuestionDraft(
                 QuestionKind.MULTIPLE,

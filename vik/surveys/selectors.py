@@ -275,9 +275,9 @@ def survey_comparison(
         for key, (label, level) in ordered:
             averages: list[Decimal | None] = []
             for groups in per_round:
-                group = groups.get(key)
-                shown = group is not None and group.is_shown
-                averages.append(group.averages.get(question.pk) if shown and group else None)
+                found = groups.get(key)
+                shown = found is not None and found.is_shown
+                averages.append(found.averages.get(question.pk) if shown and found else None)
             rows.append(ComparisonRow(label, level, averages))
         comparisons.append(QuestionComparison(question, rows))
     return rounds, comparisons

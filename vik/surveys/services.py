@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 

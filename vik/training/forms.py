@@ -19,6 +19,17 @@ from .choices import Attendance
 DATETIME = {"type": "datetime-local"}
 
 
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class ArticleChoiceField(forms.ModelMultipleChoiceField[Article]):
+    def label_from_instance(self, obj: Article) -> str:
+        version = obj.published_version
+        return version.title if version is not None else obj.slug
+
+
 class TrainingForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=200)
     topic = forms.ModelChoiceField(
@@ -42,7 +53,7 @@ class TrainingForm(forms.Form):
     online_url = forms.URLField(
         label=_("Online link"), max_length=500, required=False, assume_scheme="https"
     )
-    trainer = forms.ModelChoiceField(
+    trainer = StaffChoiceField(
         label=_("Trainer from the staff"), queryset=User.objects.none(), required=False
     )
     trainer_name = forms.CharField(label=_("External trainer"), max_length=200, required=False)
@@ -51,7 +62,7 @@ class TrainingForm(forms.Form):
         queryset=InformationCentre.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    materials = forms.ModelMultipleChoiceField(
+    materials = ArticleChoiceField(
         label=_("Materials from the knowledge centre"),
         queryset=Article.objects.none(),
         required=False,
@@ -74,12 +85,6 @@ class TrainingForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name"),
         )
-        trainer = self.fields["trainer"]
-        assert isinstance(trainer, forms.ModelChoiceField)
-        trainer.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
-        materials = self.fields["materials"]
-        assert isinstance(materials, forms.ModelMultipleChoiceField)
-        materials.label_from_instance = _article_label  # type: ignore[method-assign]
 
     def _set(self, name: str, queryset: QuerySet[Any]) -> None:
         field = self.fields[name]
@@ -91,11 +96,6 @@ class TrainingForm(forms.Form):
         if not data.get("place") and not data.get("online_url"):
             self.add_error("place", _("Give the place or the online link."))
         return data
-
-
-def _article_label(article: Article) -> str:
-    version = article.published_version
-    return version.title if version is not None else article.slug
 
 
 class AttendanceForm(forms.Form):

@@ -25,7 +25,9 @@ MOOD = "How is the workload?"
 FREE = "What should change?"
 
 
-def staff_of(centre: InformationCentre, count: int, prefix: str, role: str = Role.AGENT) -> list[User]:
+def staff_of(
+    centre: InformationCentre, count: int, prefix: str, role: str = Role.AGENT
+) -> list[User]:
     people = []
     for number in range(1, count + 1):
         user = User.objects.create_user(

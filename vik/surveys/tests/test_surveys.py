@@ -18,10 +18,10 @@ from vik.audit.models import AuditEvent
 from vik.core import clock
 from vik.core.errors import VikError
 from vik.notifications.models import Notification
-from vik.surveys import selectors, services
+from vik.surveys import selectors
 from vik.surveys.models import Answer, Invitation, Response, Round, Survey
 from vik.tenancy.choices import Role
-from vik.tenancy.models import Membership, User
+from vik.tenancy.models import User
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import World
 
@@ -67,9 +67,9 @@ def test_no_column_relates_an_answer_or_a_response_to_a_person_or_an_invitation(
 
 def test_an_answer_keeps_the_centre_region_and_day_only(world: World, survey: Survey) -> None:
     round = send_round(survey, world, regions=[], centres=[world.centre_a])
-    assert list(Invitation.objects.filter(round=round).values_list("user__username", flat=True)) == [
-        "alice"
-    ]
+    assert list(
+        Invitation.objects.filter(round=round).values_list("user__username", flat=True)
+    ) == ["alice"]
     answer(round, [world.alice], [4])
     response = Response.objects.get()
     assert (response.centre, response.region, response.submitted_on) == (
@@ -252,9 +252,8 @@ def test_an_agent_cannot_compose_or_send_and_nothing_happens(
         {"regions": [world.region.pk], "closes_on": "2099-01-01"},
     ).status_code == 403  # fmt: skip
     dave = login(world.dave)  # a coordinator of another region
-    assert dave.post(
-        f"/staff/surveys/{survey.pk}/send", {"regions": [world.region.pk], "closes_on": "2099-01-01"}
-    ).status_code == 403  # fmt: skip
+    sending = {"regions": [world.region.pk], "closes_on": "2099-01-01"}
+    assert dave.post(f"/staff/surveys/{survey.pk}/send", sending).status_code == 403
     assert Survey.objects.count() == 1
     assert Round.objects.count() == Invitation.objects.count() == Notification.objects.count() == 0
 

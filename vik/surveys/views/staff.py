@@ -123,9 +123,9 @@ def survey_round_send(request: StaffRequest, pk: int) -> HttpResponseBase:
                 % {"number": round.number, "count": invited},
             )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
     return redirect("staff:survey_detail", survey.pk)
 
 

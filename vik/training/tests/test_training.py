@@ -38,7 +38,9 @@ def topic() -> Topic:
     return Topic.objects.create(slug="smerovani", name_cs="Směrování", name_en="Routing")
 
 
-def training(world: World, by: User, title: str, topic: Topic | None = None, days: int = 1) -> Training:
+def training(
+    world: World, by: User, title: str, topic: Topic | None = None, days: int = 1
+) -> Training:
     return services.training_create(
         title=title,
         topic=topic,
@@ -89,9 +91,11 @@ def test_invitations_attendance_record_and_not_trained_overview(
     assert '<li data-testid="not-trained-person">Alice Test</li>' in content
 
     # The same by the training's title (a subject without a topic): Alice is not trained on it.
-    by_title = login(lead).get(
-        f"/staff/training/centres/{world.centre_a.pk}/?subject=title:Chat pro začátečníky"
-    ).content.decode()
+    by_title = (
+        login(lead)
+        .get(f"/staff/training/centres/{world.centre_a.pk}/?subject=title:Chat pro začátečníky")
+        .content.decode()
+    )
     assert by_title.count('data-testid="not-trained-person"') == 1
     assert '<li data-testid="not-trained-person">Lenka Vedoucí</li>' in by_title
     _trainings, by_title_rows = selectors.centre_overview(
@@ -120,9 +124,9 @@ def test_the_feedback_form_is_an_anonymous_round_for_the_attendees(
             training=item, closes_on=clock.today() + dt.timedelta(days=7), by=lead
         )
     assert round.survey.purpose == SurveyPurpose.TRAINING_FEEDBACK
-    assert list(Invitation.objects.filter(round=round).values_list("user__username", flat=True)) == [
-        "alice"
-    ]
+    assert list(
+        Invitation.objects.filter(round=round).values_list("user__username", flat=True)
+    ) == ["alice"]
     assert [q.kind for q in round.survey.questions.all()] == ["scale", "scale", "text"]
     item.refresh_from_db()
     assert item.feedback_round == round
@@ -138,7 +142,10 @@ def test_an_agent_cannot_organise_nor_see_others_records_and_nothing_happens(
     assert alice.post(
         f"/staff/training/{item.pk}/attendance", {f"u{world.alice.pk}": "attended"}
     ).status_code == 403  # fmt: skip
-    assert alice.post(f"/staff/training/{item.pk}/feedback", {"closes_on": "2099-01-01"}).status_code == 403
+    assert (
+        alice.post(f"/staff/training/{item.pk}/feedback", {"closes_on": "2099-01-01"}).status_code
+        == 403
+    )
     assert alice.get(f"/staff/training/people/{lead.pk}/").status_code == 403
     assert alice.get(f"/staff/training/centres/{world.centre_a.pk}/").status_code == 403
     assert TrainingInvitation.objects.count() == Notification.objects.count() == 0
