@@ -167,7 +167,7 @@ def response_submit(*, round: Round, user: StaffUser, answers: Mapping[int, Any]
         raise VikError(_("This survey is closed."))
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("centre")
             .filter(round=round, user=user)
             .first()
