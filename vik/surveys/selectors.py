@@ -46,10 +46,6 @@ def invitations_open(*, user: StaffUser) -> QuerySet[Invitation]:
     )  # fmt: skip
 
 
-def invitations_open_count(*, user: StaffUser) -> int:
-    return invitations_open(user=user).count()
-
-
 def invitation_of(*, round: Round, user: StaffUser) -> Invitation | None:
     return Invitation.objects.filter(round=round, user=user).first()
 
