@@ -19,7 +19,9 @@ from vik.notifications import urls as notifications_urls
 from vik.opendata import urls as opendata_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
+from vik.surveys import urls as surveys_urls
 from vik.tenancy import urls as tenancy_urls
+from vik.training import urls as training_urls
 from vik.workspace import urls as workspace_urls
 
 staff_urlpatterns = [
@@ -36,6 +38,8 @@ staff_urlpatterns = [
     *phone_urls.staff_urlpatterns,
     *chat_urls.staff_urlpatterns,
     *sms_urls.staff_urlpatterns,
+    *surveys_urls.staff_urlpatterns,
+    *training_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "vik.satisfaction",
     "vik.reports",
     "vik.opendata",
+    "vik.surveys",
+    "vik.training",
 ]
 
 
@@ -578,3 +580,12 @@ VIK_OPENDATA_PUBLISHER_NAME = env_str("VIK_OPENDATA_PUBLISHER_NAME")
 VIK_OPENDATA_REGION = env_str("VIK_OPENDATA_REGION")
 # Today's snapshot of every region, computed once a day (cheap to call every 15 s).
 VIK_PERIODIC_JOBS += ["vik.opendata.services.snapshots_publish_due"]
+# --- Staff surveys and trainings (issue 17) ---
+# A group of a staff survey's results (a centre, a region, the whole audience) is shown only with
+# at least this many answers; smaller groups (and a neighbour that would give them away by
+# subtraction) are shown without figures.
+VIK_SURVEY_MIN_GROUP = env_int("VIK_SURVEY_MIN_GROUP", 5)
+# Who has not answered a survey round this many days after the invitation is reminded, once
+# (in the workspace and by e-mail); coordinators may remind again by hand.
+VIK_SURVEY_REMINDER_DAYS = env_int("VIK_SURVEY_REMINDER_DAYS", 3)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.surveys.services.survey_reminders_send"]

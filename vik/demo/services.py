@@ -56,6 +56,7 @@ from .macros import build_macros
 from .phone import build_phone
 from .routing import build_routing
 from .sms import build_sms
+from .staff import build_staff_survey, build_trainings
 
 REGION_CODE = "3107"  # Kraj Vysočina
 DEMO_PASSWORD = "vik-demo-2026"  # noqa: S105 — printed for the demo's users; never in production
@@ -562,6 +563,15 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     build_guide_reads()
     # /statistiky/ from the demo's history: today's snapshot, recomputed on every run.
     snapshot_publish(region=region)
+    with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
+        coordinator = User.objects.get(username="koordinator")
+        build_staff_survey(
+            region=region, centres=centres, coordinator=coordinator, password=DEMO_PASSWORD
+        )
+        build_trainings(
+            region=region, centres=centres, coordinator=coordinator,
+            lead=User.objects.get(username="vedouci.jihlava"),
+        )  # fmt: skip
     return report
 
 
@@ -579,6 +589,10 @@ def demo_summary(report: DemoReport) -> str:
         f"  POST /api/v1/cti/{report.phone_token}  (on this server; a new token every run)",
         "  e.g. curl -d event=newCall -d from=420603000111 -d to=800100200 -d direction=in \\",
         "       -d callId=test-1 -d 'user[]=Jana Druhá' <that URL>   (agent2.jihlava: pop-up)",
+        "",
+        "Staff surveys and trainings: /staff/surveys/ (two rounds of a satisfaction survey;",
+        "  results as koordinator, round 2 awaits vedouci.jihlava's answer), /staff/training/",
+        "  (who has not been trained on the new routing rules: a centre's overview).",
         "",
         f"Staff logins (password for all: {DEMO_PASSWORD}):",
     ]

@@ -90,7 +90,7 @@ def test_the_settings_page_stores_preferences(emails, client, citizen_request, s
     world = emails
     client.force_login(world.alice)
     page = client.get("/staff/notifications/settings").content.decode()
-    assert page.count('data-testid="preference"') == 7
+    assert page.count('data-testid="preference"') == 9  # and a survey's, a training's
     client.post(
         "/staff/notifications/settings",
         {

@@ -114,6 +114,23 @@ from .scoping import (
     scope_for,
 )
 from .sign_in import can_sign_in_by_oidc
+from .surveys import (
+    can_compose_any_survey,
+    can_compose_survey,
+    can_view_any_survey_results,
+    can_view_survey_results,
+    survey_regions_composed,
+    survey_result_regions,
+    survey_results_scope,
+)
+from .training import (
+    can_organise_any_training,
+    can_organise_training,
+    can_view_centre_training,
+    can_view_training_record,
+    training_centres_organised,
+    training_centres_overseen,
+)
 from .workspace import (
     MACRO_CENTRE_ROLES,
     SHARING_CENTRE_ROLES,
@@ -160,6 +177,8 @@ __all__ = [
     "can_change_article_files",
     "can_change_contact",
     "can_change_view",
+    "can_compose_any_survey",
+    "can_compose_survey",
     "can_consult",
     "can_edit_any_routing",
     "can_edit_routing",
@@ -174,6 +193,8 @@ __all__ = [
     "can_mark_absent",
     "can_merge_requests",
     "can_move_request_to",
+    "can_organise_any_training",
+    "can_organise_training",
     "can_publish_article_files",
     "can_read_audit_log",
     "can_record_any_request",
@@ -189,9 +210,13 @@ __all__ = [
     "can_share_view",
     "can_sign_in_by_oidc",
     "can_transfer_request_to",
+    "can_view_any_survey_results",
+    "can_view_centre_training",
     "can_view_contact",
     "can_view_knowledge_metrics",
     "can_view_request",
+    "can_view_survey_results",
+    "can_view_training_record",
     "can_work_call",
     "can_work_request",
     "centres_recording",
@@ -221,4 +246,9 @@ __all__ = [
     "scope_filter",
     "scope_for",
     "sla_centres_managed",
+    "survey_regions_composed",
+    "survey_result_regions",
+    "survey_results_scope",
+    "training_centres_organised",
+    "training_centres_overseen",
 ]
