@@ -134,7 +134,7 @@ def test_unanswered_and_overdue(world: World) -> None:
     assert overdue.totals["count"] == 2
     listed = _section(document, "overdue_list").rows
     assert [row["reference"] for row in listed] == ["VYS-2", "VYS-3"]
-    assert listed[0]["channel"] == "E-mail" and listed[0]["url"] == "/staff/requests/VYS-2/"
+    assert listed[0]["channel"] == "e-mail" and listed[0]["url"] == "/staff/requests/VYS-2/"
     assert "Citlivý" not in document_text(document)
     lead_b = build_audit(_this_month(), Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk})))
     assert [row["reference"] for row in _section(lead_b, "overdue_list").rows] == ["VYS-3"]
