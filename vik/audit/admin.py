@@ -142,7 +142,7 @@ class ConfigurationAuditedAdmin(admin.ModelAdmin[_M], Generic[_M]):
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         objects = list(queryset)
-        entries = super().log_deletions(request, objects)
+        entries = super().log_deletions(request, queryset)
         for obj in objects:
             self._audit_configuration(request, obj, "config.delete")
         return entries

@@ -243,10 +243,15 @@ def _configuration_section(filters: ReportFilters, scope: Scope) -> Section:
         )
     if rows:
         people = len({row["who"] for row in rows})
-        summary = _("%(count)s configuration changes by %(people)s people; the latest: %(what)s on %(when)s.") % {
-            "count": number(total), "people": number(people), "what": rows[0]["what"],
+        summary = _(
+            "%(count)s configuration changes by %(people)s people; the latest: %(what)s on "
+            "%(when)s."
+        ) % {
+            "count": number(total),
+            "people": number(people),
+            "what": rows[0]["what"],
             "when": rows[0]["when"],
-        }  # fmt: skip
+        }
     else:
         summary = _("No configuration changed in the period.")
     return Section(
@@ -356,7 +361,7 @@ def _data_access_by_place(events: QuerySet[AuditEvent], scope: Scope) -> Section
             else (_("VIK itself"), "–")
         )
         counted[place] = counted.get(place, 0) + count
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"centre": centre, "role": role, "count": count}
         for (centre, role), count in sorted(counted.items(), key=lambda item: (-item[1], item[0]))
     ]
@@ -365,7 +370,11 @@ def _data_access_by_place(events: QuerySet[AuditEvent], scope: Scope) -> Section
         title=_("Access to personal data by centre and role"),
         summary=(
             _("Most reads: %(centre)s, %(role)s (%(count)s).")
-            % {"centre": rows[0]["centre"], "role": rows[0]["role"], "count": number(rows[0]["count"])}
+            % {
+                "centre": rows[0]["centre"],
+                "role": rows[0]["role"],
+                "count": number(rows[0]["count"]),
+            }
             if rows
             else _("Nobody read personal data in the period.")
         ),

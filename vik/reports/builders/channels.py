@@ -25,7 +25,8 @@ WHOLE = "whole"  # the group of a totals row: a constant, which SQL does not gro
 
 
 def _whole(rows: QuerySet[Any]) -> QuerySet[Any]:
-    return rows.annotate(whole=Value(1, output_field=IntegerField()))
+    annotated: QuerySet[Any] = rows.annotate(whole=Value(1, output_field=IntegerField()))
+    return annotated
 
 
 def _dimension_column(by: str) -> Column:
@@ -163,9 +164,9 @@ def _callback_section(filters: ReportFilters, scope: Scope) -> Section:
     for key, label, drill in _dimension_rows("bucket", filters, set()):
         rows.append(_callback_row(label, figures.get(key, {}), speed.get(key, DurationStats())))
         drills.append(drill)
-    total_speed = duration_stats(
-        _whole(done), [WHOLE], start="created_at", end="closed_at"
-    ).get((1,), DurationStats())
+    total_speed = duration_stats(_whole(done), [WHOLE], start="created_at", end="closed_at").get(
+        (1,), DurationStats()
+    )
     totals = _callback_row(
         _("Total"), selected.callback_figures(_whole(callbacks), WHOLE, now).get(1, {}), total_speed
     )
@@ -300,8 +301,12 @@ def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
         _("Total"),
         selected.chat_figures(_whole(chats), WHOLE).get(1, {}),
         offline.count(),
-        duration_stats(_whole(chats), [WHOLE], start="queued_at", end="accepted_at").get((1,), DurationStats()),
-        duration_stats(_whole(chats), [WHOLE], start="accepted_at", end="closed_at").get((1,), DurationStats()),
+        duration_stats(_whole(chats), [WHOLE], start="queued_at", end="accepted_at").get(
+            (1,), DurationStats()
+        ),
+        duration_stats(_whole(chats), [WHOLE], start="accepted_at", end="closed_at").get(
+            (1,), DurationStats()
+        ),
     )
     totals[dimension] = totals.pop("label")
     if by == "bucket":
@@ -363,8 +368,7 @@ CHATS = ReportSpec(
     slug="chats",
     title=gettext_lazy("Chats"),
     description=gettext_lazy(
-        "Chats accepted and left in the queue, waits, lengths, ratings and messages left "
-        "offline."
+        "Chats accepted and left in the queue, waits, lengths, ratings and messages left offline."
     ),
     build=build_chats,
 )

@@ -158,7 +158,9 @@ def _articles_section(
 def build_knowledge(filters: ReportFilters, scope: Scope) -> ReportDocument:
     events = usage_events_of(filters, scope)
     metrics = usage_metrics_of(events, topic=_topic(filters))
-    empty_rows = [{"query": query, "count": count} for query, count in metrics.empty_queries]
+    empty_rows: list[dict[str, Any]] = [
+        {"query": query, "count": count} for query, count in metrics.empty_queries
+    ]
     searches = Section(
         slug="searches_without_result",
         title=_("Searches without result"),
@@ -172,7 +174,10 @@ def build_knowledge(filters: ReportFilters, scope: Scope) -> ReportDocument:
             if empty_rows
             else _("Every search found something.")
         ),
-        columns=[Column("query", _("Search text"), "text"), Column("count", _("Searches"), "count")],
+        columns=[
+            Column("query", _("Search text"), "text"),
+            Column("count", _("Searches"), "count"),
+        ],
         rows=empty_rows,
         row_drill=[{} for _row in empty_rows],
         note=_("What readers looked for and did not find: the knowledge base's gaps."),
@@ -184,14 +189,19 @@ def build_knowledge(filters: ReportFilters, scope: Scope) -> ReportDocument:
         sections=[
             _period_section(filters, events),
             _articles_section(
-                "articles_read", _("Most read articles"), metrics.views, "views",
+                "articles_read",
+                _("Most read articles"),
+                metrics.views,
+                "views",
                 _("No article was read in the period."),
-            ),  # fmt: skip
+            ),
             _articles_section(
-                "articles_in_replies", _("Articles most used in replies"),
-                metrics.used_in_replies, "used_in_replies",
+                "articles_in_replies",
+                _("Articles most used in replies"),
+                metrics.used_in_replies,
+                "used_in_replies",
                 _("No article was used in a reply in the period."),
-            ),  # fmt: skip
+            ),
             searches,
         ],
         generated_at=clock.now(),

@@ -80,7 +80,9 @@ def filters_description(filters: ReportFilters, scope: Scope) -> list[tuple[str,
     if scope.label:
         described.append((_("Scope"), scope.label))
     if filters.centre_ids:
-        described.append((_("Centres"), ", ".join(sorted(centre_names(filters.centre_ids).values()))))
+        described.append(
+            (_("Centres"), ", ".join(sorted(centre_names(filters.centre_ids).values())))
+        )
     if filters.agent_ids:
         described.append((_("Staff"), ", ".join(sorted(person_names(filters.agent_ids).values()))))
     return described

@@ -61,7 +61,7 @@ def people_of(filters: ReportFilters, scope: Scope) -> dict[int, set[int]]:
 
 
 def _by(rows: QuerySet[Any], field: str) -> dict[int, int]:
-    return {key: n for key, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
+    return dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 def _median_first_response(user_id: int, filters: ReportFilters, scope: Scope) -> float | None:
@@ -78,6 +78,8 @@ def _median_first_response(user_id: int, filters: ReportFilters, scope: Scope) -
         answered = answered.filter(centre_id__in=sorted(scope.centre_ids))
     minutes = [
         working_minutes_between(received, responded, hours_for(centre_id))
+        if responded is not None
+        else 0
         for received, responded, centre_id in answered.order_by("-created_at", "-id").values_list(
             "created_at", "first_response_at", "centre_id"
         )[:FIRST_RESPONSE_SAMPLE]
@@ -125,12 +127,15 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
     )
     names = wording.person_names(ids)
     centres = wording.centre_names(centre for held in people.values() for centre in held)
-    rows, drills = [], []
+    rows: list[dict[str, Any]] = []
+    drills: list[dict[str, str]] = []
     for user_id in sorted(ids, key=lambda pk: names.get(pk, "")):
         rows.append(
             {
                 "person": names.get(user_id, ""),
-                "centres": ", ".join(sorted(centres[pk] for pk in people[user_id] if pk in centres)),
+                "centres": ", ".join(
+                    sorted(centres[pk] for pk in people[user_id] if pk in centres)
+                ),
                 "open_now": open_now.get(user_id, 0),
                 "resolved": resolved.get(user_id, 0),
                 "replies": replies.get(user_id, 0),

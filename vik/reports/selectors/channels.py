@@ -26,7 +26,9 @@ def _excluded(filters: ReportFilters, channel: str) -> bool:
     return bool(filters.channels) and channel not in filters.channels
 
 
-def _centres(rows: QuerySet[Any], filters: ReportFilters, scope: Scope, field: str) -> QuerySet[Any]:
+def _centres(
+    rows: QuerySet[Any], filters: ReportFilters, scope: Scope, field: str
+) -> QuerySet[Any]:
     if scope.centre_ids is not None:
         rows = rows.filter(**{f"{field}__in": sorted(scope.centre_ids)})
     if filters.centre_ids:
@@ -60,7 +62,9 @@ def call_figures(calls: QuerySet[Call], group: str) -> dict[Any, dict[str, Any]]
     ("bucket" — annotate it first — or "centre_id")."""
     return {
         row[group]: row
-        for row in calls.order_by().values(group).annotate(
+        for row in calls.order_by()
+        .values(group)
+        .annotate(
             offered=Count("pk", filter=INBOUND),
             answered=Count("pk", filter=ANSWERED),
             missed=Count("pk", filter=Q(INBOUND, state=CallState.MISSED)),
@@ -71,7 +75,8 @@ def call_figures(calls: QuerySet[Call], group: str) -> dict[Any, dict[str, Any]]
 
 
 def with_bucket(rows: QuerySet[Any], field: str, filters: ReportFilters) -> QuerySet[Any]:
-    return rows.annotate(bucket=bucket_trunc(field, filters.granularity))
+    annotated: QuerySet[Any] = rows.annotate(bucket=bucket_trunc(field, filters.granularity))
+    return annotated
 
 
 def callbacks_of(filters: ReportFilters, scope: Scope) -> QuerySet[CallBack]:
@@ -95,7 +100,9 @@ def callback_figures(
 ) -> dict[Any, dict[str, Any]]:
     return {
         row[group]: row
-        for row in callbacks.order_by().values(group).annotate(
+        for row in callbacks.order_by()
+        .values(group)
+        .annotate(
             requested=Count("pk"),
             reached=Count("pk", filter=Q(state=CallBackState.REACHED)),
             gave_up=Count("pk", filter=Q(state=CallBackState.GAVE_UP)),
@@ -109,9 +116,7 @@ def callback_figures(
 
 
 def _region_centre_ids(region_id: int) -> list[int]:
-    return list(
-        InformationCentre.objects.filter(region_id=region_id).values_list("pk", flat=True)
-    )
+    return list(InformationCentre.objects.filter(region_id=region_id).values_list("pk", flat=True))
 
 
 def chats_of(filters: ReportFilters, scope: Scope) -> QuerySet[ChatSession]:
@@ -140,7 +145,9 @@ LEFT_QUEUE = Q(accepted_at__isnull=True, state=ChatState.CLOSED)
 def chat_figures(chats: QuerySet[ChatSession], group: str) -> dict[Any, dict[str, Any]]:
     return {
         row[group]: row
-        for row in chats.order_by().values(group).annotate(
+        for row in chats.order_by()
+        .values(group)
+        .annotate(
             started=Count("pk"),
             accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
             left=Count("pk", filter=LEFT_QUEUE),

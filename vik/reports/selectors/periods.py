@@ -130,11 +130,15 @@ def duration_stats(
     if connection.vendor == "postgresql":
         seconds = _seconds_expression(start, end)
         found: dict[tuple[Any, ...], DurationStats] = {}
-        for row in rows.order_by().values(*group_by).annotate(
-            n=Count("pk"),
-            median=PercentileCont(seconds, 0.5, output_field=FloatField()),
-            p90=PercentileCont(seconds, 0.9, output_field=FloatField()),
-            mean=Avg(seconds),
+        for row in (
+            rows.order_by()
+            .values(*group_by)
+            .annotate(
+                n=Count("pk"),
+                median=PercentileCont(seconds, 0.5, output_field=FloatField()),
+                p90=PercentileCont(seconds, 0.9, output_field=FloatField()),
+                mean=Avg(seconds),
+            )
         ):
             key = tuple(row[name] for name in group_by)
             found[key] = DurationStats(row["n"], row["median"], row["p90"], row["mean"])

@@ -53,7 +53,9 @@ def test_configuration_changes_say_who_and_when(world: World, client: Any) -> No
     rule_create(region=world.region, by=world.carol, name="Stavby do Jihlavy",
                 conditions={}, actions={"centre": world.centre_a.pk})  # fmt: skip
     sla_policy_save(
-        policy=SlaPolicy(centre=world.centre_a, first_response_minutes=240, resolution_minutes=2400),
+        policy=SlaPolicy(
+            centre=world.centre_a, first_response_minutes=240, resolution_minutes=2400
+        ),
         by=world.carol,
     )
     admin = User.objects.create_superuser("root", "root@example.cz", "pw", first_name="Správce")
@@ -74,10 +76,15 @@ def test_configuration_changes_say_who_and_when(world: World, client: Any) -> No
         ("Správce", "změněno v administraci"),
     ]
     by_what = {row["what"]: row for row in rows}
-    assert by_what["pravidlo směrování vytvořeno"]["object"] == "pravidlo směrování: Stavby do Jihlavy"
+    assert (
+        by_what["pravidlo směrování vytvořeno"]["object"] == "pravidlo směrování: Stavby do Jihlavy"
+    )
     assert by_what["změněno v administraci"]["change"] == "Změněno: Role"
     assert by_what["změněno v administraci"]["object"].startswith("členství: ")
-    assert all(row["when"].startswith(clock.now().astimezone(PRAGUE).strftime("%-d. %-m. %Y")) for row in rows)
+    assert all(
+        row["when"].startswith(clock.now().astimezone(PRAGUE).strftime("%-d. %-m. %Y"))
+        for row in rows
+    )
     # another region's coordinator sees none of it
     other = build_audit(_this_month(), Scope(region_id=world.other_region.pk))
     assert _section(other, "configuration_changes").rows == []
@@ -93,16 +100,15 @@ def test_personal_data_access_counts(world: World) -> None:
                  target=Contact.objects.create(region=world.other_region, name="X"),
                  personal_data=True)  # fmt: skip
     audit_record(actor=world.alice, action="knowledge.submit", target=contact)  # not personal
-    officer = build_audit(
-        _this_month(), Scope(region_id=world.region.pk, sees_data_access=True)
-    )
+    officer = build_audit(_this_month(), Scope(region_id=world.region.pk, sees_data_access=True))
     by_kind = _section(officer, "data_access_by_kind")
     labels = {column.key: column.label for column in by_kind.columns}
     totals = {labels[key]: value for key, value in by_kind.totals.items() if key != "period"}
     assert totals == {"stránka kontaktu": 3, "hledání v požadavcích": 1, "Celkem": 4}
     by_place = _section(officer, "data_access_by_place")
     assert [(row["centre"], row["role"], row["count"]) for row in by_place.rows] == [
-        ("Centrum jihlava", "pracovník", 3), ("celý kraj", "koordinátor kraje", 1),
+        ("Centrum jihlava", "pracovník", 3),
+        ("celý kraj", "koordinátor kraje", 1),
     ]
     coordinator = build_audit(_this_month(), Scope(region_id=world.region.pk))
     assert "data_access_by_kind" not in _slugs(coordinator)
@@ -136,7 +142,9 @@ def test_unanswered_and_overdue(world: World) -> None:
     assert [row["reference"] for row in listed] == ["VYS-2", "VYS-3"]
     assert listed[0]["channel"] == "e-mail" and listed[0]["url"] == "/staff/requests/VYS-2/"
     assert "Citlivý" not in document_text(document)
-    lead_b = build_audit(_this_month(), Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk})))
+    lead_b = build_audit(
+        _this_month(), Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk}))
+    )
     assert [row["reference"] for row in _section(lead_b, "overdue_list").rows] == ["VYS-3"]
     assert _section(lead_b, "unanswered_by_centre").rows == []
     assert request_sections(_this_month(), Scope(region_id=world.region.pk)) == []

@@ -35,9 +35,7 @@ def czech() -> Any:
 def _call(world: World, account: ChannelAccount, n: int, **values: Any) -> Call:
     values.setdefault("started_at", NOON)
     values.setdefault("centre", world.centre_a)
-    return Call.objects.create(
-        account=account, region=world.region, call_id=f"c{n}", **values
-    )
+    return Call.objects.create(account=account, region=world.region, call_id=f"c{n}", **values)
 
 
 @pytest.fixture
@@ -55,9 +53,13 @@ def calls(world: World) -> ChannelAccount:
           answered_at=NOON, duration_seconds=30, agent=world.alice)  # fmt: skip
     _call(world, line, 5, state=CallState.MISSED, centre=world.centre_b)
     _call(world, line, 6, state=CallState.MISSED, started_at=NOON - dt.timedelta(days=30))
-    other = ChannelAccount.objects.create(region=world.other_region, kind=ChannelKind.PHONE, name="o")
-    Call.objects.create(account=other, region=world.other_region, centre=world.other_centre,
-                        call_id="x", started_at=NOON, answered_at=NOON, state=CallState.ENDED)  # fmt: skip
+    other = ChannelAccount.objects.create(
+        region=world.other_region, kind=ChannelKind.PHONE, name="o"
+    )
+    Call.objects.create(
+        account=other, region=world.other_region, centre=world.other_centre, call_id="x",
+        started_at=NOON, answered_at=NOON, state=CallState.ENDED,
+    )  # fmt: skip
     return line
 
 
@@ -89,11 +91,15 @@ def test_calls_region_figures(world: World, calls: ChannelAccount) -> None:
 
 
 def test_calls_lead_of_centre_a_sees_only_centre_a(world: World, calls: ChannelAccount) -> None:
-    document = build_calls(OCTOBER, Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_a.pk})))
+    document = build_calls(
+        OCTOBER, Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_a.pk}))
+    )
     totals = _section(document, "calls_by_period").totals
     assert (totals["offered"], totals["answered"], totals["missed"]) == (3, 2, 1)
     assert totals["answer_rate"] == pytest.approx(2 / 3)
-    assert [row["centre"] for row in _section(document, "calls_by_centre").rows] == ["Centrum jihlava"]
+    assert [row["centre"] for row in _section(document, "calls_by_centre").rows] == [
+        "Centrum jihlava"
+    ]
     assert "66,7\xa0%" in _section(document, "calls_by_period").summary
 
 
@@ -173,7 +179,9 @@ def test_chats_region_figures(world: World, chats: None) -> None:
 
 
 def test_chats_scope(world: World, chats: None) -> None:
-    lead_b = build_chats(OCTOBER, Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk})))
+    lead_b = build_chats(
+        OCTOBER, Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk}))
+    )
     assert _section(lead_b, "chats_by_period").totals["started"] == 1
     assert [row["centre"] for row in _section(lead_b, "chats_by_centre").rows] == ["Centrum trebic"]
     other = build_chats(OCTOBER, Scope(region_id=world.other_region.pk))

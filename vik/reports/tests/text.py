@@ -7,9 +7,29 @@ from typing import Any
 
 from vik.reports.document import ReportDocument
 
-RAW_CODES = ("email", "missed", "answered", "ringing", "gave_up", "reached", "inbound", "outbound",
-             "open", "new", "routing.", "sla.", "config.", "request.view", "contact.view",
-             "agent", "region_coordinator", "centre_lead", "None", "True", "False")
+RAW_CODES = (
+    "email",
+    "missed",
+    "answered",
+    "ringing",
+    "gave_up",
+    "reached",
+    "inbound",
+    "outbound",
+    "open",
+    "new",
+    "routing.",
+    "sla.",
+    "config.",
+    "request.view",
+    "contact.view",
+    "agent",
+    "region_coordinator",
+    "centre_lead",
+    "None",
+    "True",
+    "False",
+)
 
 
 def cell(value: Any) -> str:

@@ -154,4 +154,6 @@ def user_set_absent(*, user: User, is_absent: bool, by: StaffUser) -> User:
 
 def _audit(by: StaffUser, action: str, target: Model, **details: Any) -> None:
     """The target's name is kept with the event: the audit report names a deleted rule too."""
-    audit_record(actor=by, action=action, target=target, details={"name": str(target)[:200], **details})
+    audit_record(
+        actor=by, action=action, target=target, details={"name": str(target)[:200], **details}
+    )
