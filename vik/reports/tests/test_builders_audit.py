@@ -18,7 +18,7 @@ from vik.core import clock
 from vik.core.clock import PRAGUE
 from vik.reports.builders.audit import build_audit, request_sections
 from vik.reports.filters import ReportFilters, Scope
-from vik.routing.services.rules import rule_create
+from vik.routing.services.rules import rule_create, rule_update
 from vik.sla.models import SlaPolicy
 from vik.sla.services import sla_policy_save
 from vik.tenancy.choices import Role
@@ -50,14 +50,18 @@ def _slugs(document: Any) -> list[str]:
 def test_configuration_changes_say_who_and_when(world: World, client: Any) -> None:
     world.carol.first_name, world.carol.last_name = "Karolína", "Svobodová"
     world.carol.save()
-    rule_create(region=world.region, by=world.carol, name="Stavby do Jihlavy",
-                conditions={}, actions={"centre": world.centre_a.pk})  # fmt: skip
-    sla_policy_save(
+    rule = rule_create(region=world.region, by=world.carol, name="Stavby",
+                       conditions={}, actions={"centre": world.centre_a.pk})  # fmt: skip
+    rule_update(rule=rule, by=world.carol, name="Stavby do Jihlavy", conditions={},
+                actions={"centre": world.centre_a.pk}, stops=True, is_active=True)  # fmt: skip
+    policy = sla_policy_save(
         policy=SlaPolicy(
             centre=world.centre_a, first_response_minutes=240, resolution_minutes=2400
         ),
         by=world.carol,
     )
+    policy.first_response_minutes = 120
+    sla_policy_save(policy=policy, by=world.carol)
     admin = User.objects.create_superuser("root", "root@example.cz", "pw", first_name="Správce")
     client.force_login(admin)
     membership = Membership.objects.get(user=world.alice)
@@ -72,12 +76,18 @@ def test_configuration_changes_say_who_and_when(world: World, client: Any) -> No
     rows = sorted(changes.rows, key=lambda row: row["what"])
     assert [(row["who"], row["what"]) for row in rows] == [
         ("Karolína Svobodová", "pravidlo směrování vytvořeno"),
+        ("Karolína Svobodová", "pravidlo směrování změněno"),
         ("Karolína Svobodová", "pravidlo úrovně služeb vytvořeno"),
+        ("Karolína Svobodová", "pravidlo úrovně služeb změněno"),
         ("Správce", "změněno v administraci"),
     ]
     by_what = {row["what"]: row for row in rows}
-    assert (
-        by_what["pravidlo směrování vytvořeno"]["object"] == "pravidlo směrování: Stavby do Jihlavy"
+    assert by_what["pravidlo směrování vytvořeno"]["object"] == "pravidlo směrování: Stavby"
+    assert by_what["pravidlo směrování změněno"]["object"] == (
+        "pravidlo směrování: Stavby do Jihlavy"
+    )
+    assert by_what["pravidlo úrovně služeb změněno"]["object"].startswith(
+        "pravidla úrovně služeb: "
     )
     assert by_what["změněno v administraci"]["change"] == "Změněno: Role"
     assert by_what["změněno v administraci"]["object"].startswith("členství: ")
