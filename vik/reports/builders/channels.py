@@ -104,8 +104,7 @@ def _call_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
         row[dimension] = row.pop("label")
         rows.append(row)
         drills.append(drill)
-    whole = _whole(calls)
-    total_figures = selected.call_figures(whole, WHOLE).get(1, {})
+    total_figures = _summed(figures, average="talk", weight="answered")
     total_waits = duration_stats(
         _whole(answered), [WHOLE], start="started_at", end="answered_at"
     ).get((1,), DurationStats())
@@ -143,6 +142,21 @@ def _calls_summary(totals: dict[str, Any]) -> str:
         "wait": number(totals["wait_median"]),
         "outbound": number(totals["outbound"]),
     }
+
+
+def _summed(figures: dict[Any, dict[str, Any]], *, average: str, weight: str) -> dict[str, Any]:
+    """The totals of grouped counts (their sums) and of one average (weighted by its count):
+    no second query for the totals row."""
+    total: dict[str, Any] = {}
+    weighted = 0.0
+    for row in figures.values():
+        for key, value in row.items():
+            if isinstance(value, int) and key != average:
+                total[key] = total.get(key, 0) + value
+        if row.get(average) is not None:
+            weighted += float(row[average]) * row[weight]
+    total[average] = weighted / total[weight] if total.get(weight) else None
+    return total
 
 
 def _keyed(found: dict[Any, Any], by: str) -> dict[Any, Any]:
@@ -278,7 +292,7 @@ def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
     offline = selected.offline_messages_of(filters, scope)
     if by == "bucket":
         chats = selected.with_bucket(chats, "queued_at", filters)
-        offline = selected.with_bucket(offline, "created_at", filters)
+        offline = selected.with_bucket(offline, "received_at", filters)
     group = "bucket" if by == "bucket" else "centre_id"
     figures = _keyed(selected.chat_figures(chats, group), by)
     offline_counts = _keyed(selected.counted_by(offline, group), by)
@@ -299,8 +313,8 @@ def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
         drills.append(drill)
     totals = _chat_row(
         _("Total"),
-        selected.chat_figures(_whole(chats), WHOLE).get(1, {}),
-        offline.count(),
+        _summed(figures, average="rating", weight="rated"),
+        sum(offline_counts.values()),
         duration_stats(_whole(chats), [WHOLE], start="queued_at", end="accepted_at").get(
             (1,), DurationStats()
         ),

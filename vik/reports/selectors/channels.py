@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from vik.channels.chat.models import ChatSession, ChatState
 from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.phone.choices import CallBackState, CallDirection, CallState
 from vik.channels.phone.models import Call, CallBack, CallBackTry
-from vik.conversations.models import Request
 from vik.tenancy.models import InformationCentre
 
 from ..filters import ReportFilters, Scope
@@ -157,25 +157,26 @@ def chat_figures(chats: QuerySet[ChatSession], group: str) -> dict[Any, dict[str
     }
 
 
-def offline_messages_of(filters: ReportFilters, scope: Scope) -> QuerySet[Request]:
-    """Messages left in the chat widget when no one could chat: requests of the chat channel
-    without a live conversation, received in the period."""
+def offline_messages_of(filters: ReportFilters, scope: Scope) -> QuerySet[InboundPayload]:
+    """Messages left in the chat widget when no one could chat, received in the period: the
+    raw payloads of the region's chat accounts (a live chat stores none; the unique index on
+    account and key finds them) that became requests, with the centre of their request as
+    `centre_id`."""
     start, end = period_bounds(filters)
-    messages = Request.objects.filter(
-        region_id=scope.region_id,
-        origin_channel=ChannelKind.CHAT,
-        chat__isnull=True,
-        merged_into__isnull=True,
-        created_at__gte=start,
-        created_at__lt=end,
-    )
+    accounts = ChannelAccount.objects.filter(region_id=scope.region_id, kind=ChannelKind.CHAT)
+    messages = InboundPayload.objects.filter(
+        account_id__in=list(accounts.values_list("pk", flat=True)),
+        received_at__gte=start,
+        received_at__lt=end,
+        interaction__isnull=False,
+    ).annotate(centre_id=F("interaction__request__centre_id"))
     if _excluded(filters, ChannelKind.CHAT):
         return messages.none()
-    messages = _centres(messages, filters, scope, "centre_id")
+    messages = _centres(messages, filters, scope, "interaction__request__centre_id")
     if scope.agent_id is not None:
-        messages = messages.filter(assignee_id=scope.agent_id)
+        messages = messages.filter(interaction__request__assignee_id=scope.agent_id)
     if filters.agent_ids:
-        messages = messages.filter(assignee_id__in=filters.agent_ids)
+        messages = messages.filter(interaction__request__assignee_id__in=filters.agent_ids)
     return messages
 
 

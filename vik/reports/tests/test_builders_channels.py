@@ -10,11 +10,12 @@ from django.utils import translation
 
 from vik.channels.chat.models import ChatSession, ChatState
 from vik.channels.core.choices import ChannelKind
-from vik.channels.core.models import ChannelAccount
+from vik.channels.core.models import ChannelAccount, InboundPayload
 from vik.channels.phone.choices import CallBackSource, CallBackState, CallDirection, CallState
 from vik.channels.phone.models import Call, CallBack, CallBackTry
 from vik.contacts.models import Contact
-from vik.conversations.models import Request
+from vik.conversations.choices import Direction
+from vik.conversations.models import Interaction, Request
 from vik.core.clock import PRAGUE
 from vik.reports.builders.channels import build_calls, build_chats
 from vik.reports.filters import ReportFilters, Scope
@@ -158,7 +159,17 @@ def chats(world: World) -> None:
          accepted_at=NOON + 90 * second, closed_at=NOON + 1290 * second, rating=4)  # fmt: skip
     chat(3, world.centre_a, state=ChatState.CLOSED, closed_at=NOON + 300 * second)
     chat(4, world.centre_b, state=ChatState.WAITING)
-    request(5, world.centre_a)  # left offline: a chat request without a conversation
+    # Left offline: the widget's message stored as a raw payload of the chat account, made a
+    # request of centre A.
+    account = ChannelAccount.objects.create(region=world.region, kind=ChannelKind.CHAT, name="c")
+    payload = InboundPayload.objects.create(
+        account=account, idempotency_key="offline:1", content_type="application/json",
+        body=b"{}", received_at=NOON,
+    )  # fmt: skip
+    Interaction.objects.create(
+        request=request(5, world.centre_a), direction=Direction.INBOUND,
+        channel=ChannelKind.CHAT, inbound_payload=payload, occurred_at=NOON,
+    )  # fmt: skip
 
 
 def test_chats_region_figures(world: World, chats: None) -> None:
