@@ -108,7 +108,7 @@ def fill(db: Database, sizes: dict[str, int], first: int = 0) -> None:
     with db.connect() as conn:
         for statement in FILL[first:]:
             started = time.monotonic()
-            conn.execute(statement, sizes)  # type: ignore[arg-type]
+            conn.execute(statement, sizes)
             log(
                 f"  {statement.split()[0]} {statement.split()[2]}: {time.monotonic() - started:.0f} s"
             )

@@ -303,14 +303,18 @@ def _data_access_sections(filters: ReportFilters, scope: Scope) -> list[Section]
             )
         ]
     events = data_access_of(filters, scope)
+    # One scan of the log: counts per bucket, kind of read and reader, summed both ways here.
     by_month: dict[Any, dict[str, int]] = {}
-    for bucket, action, count in (
+    per_actor: dict[int | None, int] = {}
+    for bucket, action, actor_id, count in (
         events.annotate(bucket=bucket_trunc("created_at", filters.granularity))
         .order_by()
-        .values_list("bucket", "action")
+        .values_list("bucket", "action", "actor_id")
         .annotate(n=Count("pk"))
     ):
-        by_month.setdefault(bucket_of(bucket), {})[action] = count
+        found = by_month.setdefault(bucket_of(bucket), {})
+        found[action] = found.get(action, 0) + count
+        per_actor[actor_id] = per_actor.get(actor_id, 0) + count
     actions = sorted({action for found in by_month.values() for action in found})
     keys = {action: f"a{index}" for index, action in enumerate(actions)}
     rows = []
@@ -338,13 +342,12 @@ def _data_access_sections(filters: ReportFilters, scope: Scope) -> list[Section]
         else None,
         totals=totals,
     )
-    return [by_kind, _data_access_by_place(events, scope)]
+    return [by_kind, _data_access_by_place(per_actor)]
 
 
-def _data_access_by_place(events: QuerySet[AuditEvent], scope: Scope) -> Section:
+def _data_access_by_place(per_actor: dict[int | None, int]) -> Section:
     """Reads per reader's centre and role (a reader with several memberships counts under the
     first); reads by nobody's account (the system) under their own row."""
-    per_actor = dict(events.order_by().values_list("actor_id").annotate(n=Count("pk")))
     roles = dict(Role.choices)
     place_of: dict[int, tuple[str, str]] = {}
     for user_id, centre, role in (

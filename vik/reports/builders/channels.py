@@ -89,7 +89,9 @@ def _call_row(label: str, figures: dict[str, Any], waits: DurationStats) -> dict
     }
 
 
-def _call_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
+def _call_section(
+    filters: ReportFilters, scope: Scope, by: str, overall: dict[str, DurationStats]
+) -> Section:
     calls = selected.calls_of(filters, scope)
     if by == "bucket":
         calls = selected.with_bucket(calls, "started_at", filters)
@@ -105,9 +107,11 @@ def _call_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
         rows.append(row)
         drills.append(drill)
     total_figures = _summed(figures, average="talk", weight="answered")
-    total_waits = duration_stats(
-        _whole(answered), [WHOLE], start="started_at", end="answered_at"
-    ).get((1,), DurationStats())
+    if "waits" not in overall:  # the same for both sections: computed once
+        overall["waits"] = duration_stats(
+            _whole(answered), [WHOLE], start="started_at", end="answered_at"
+        ).get((1,), DurationStats())
+    total_waits = overall["waits"]
     totals = _call_row(_("Total"), total_figures, total_waits)
     totals[dimension] = totals.pop("label")
     if by == "bucket":
@@ -232,13 +236,14 @@ def _callback_row(label: str, figures: dict[str, Any], speed: DurationStats) -> 
 
 
 def build_calls(filters: ReportFilters, scope: Scope) -> ReportDocument:
+    overall: dict[str, DurationStats] = {}
     return ReportDocument(
         slug="calls",
         title=_("Calls"),
         filters_description=wording.filters_description(filters, scope),
         sections=[
-            _call_section(filters, scope, "bucket"),
-            _call_section(filters, scope, "centre"),
+            _call_section(filters, scope, "bucket", overall),
+            _call_section(filters, scope, "centre", overall),
             _callback_section(filters, scope),
         ],
         generated_at=clock.now(),
@@ -287,7 +292,9 @@ def _chat_row(
     }
 
 
-def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
+def _chat_section(
+    filters: ReportFilters, scope: Scope, by: str, overall: dict[str, DurationStats]
+) -> Section:
     chats = selected.chats_of(filters, scope)
     offline = selected.offline_messages_of(filters, scope)
     if by == "bucket":
@@ -298,6 +305,12 @@ def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
     offline_counts = _keyed(selected.counted_by(offline, group), by)
     waits = _keyed(duration_stats(chats, [group], start="queued_at", end="accepted_at"), by)
     lengths = _keyed(duration_stats(chats, [group], start="accepted_at", end="closed_at"), by)
+    if not overall:  # the same for both sections: computed once
+        for name, start, end in (("waits", "queued_at", "accepted_at"),
+                                 ("lengths", "accepted_at", "closed_at")):  # fmt: skip
+            overall[name] = duration_stats(_whole(chats), [WHOLE], start=start, end=end).get(
+                (1,), DurationStats()
+            )
     dimension = _dimension_column(by).key
     rows, drills = [], []
     for key, label, drill in _dimension_rows(by, filters, set(figures) | set(offline_counts)):
@@ -315,12 +328,8 @@ def _chat_section(filters: ReportFilters, scope: Scope, by: str) -> Section:
         _("Total"),
         _summed(figures, average="rating", weight="rated"),
         sum(offline_counts.values()),
-        duration_stats(_whole(chats), [WHOLE], start="queued_at", end="accepted_at").get(
-            (1,), DurationStats()
-        ),
-        duration_stats(_whole(chats), [WHOLE], start="accepted_at", end="closed_at").get(
-            (1,), DurationStats()
-        ),
+        overall["waits"],
+        overall["lengths"],
     )
     totals[dimension] = totals.pop("label")
     if by == "bucket":
@@ -360,11 +369,15 @@ def _chats_summary(totals: dict[str, Any]) -> str:
 
 
 def build_chats(filters: ReportFilters, scope: Scope) -> ReportDocument:
+    overall: dict[str, DurationStats] = {}
     return ReportDocument(
         slug="chats",
         title=_("Chats"),
         filters_description=wording.filters_description(filters, scope),
-        sections=[_chat_section(filters, scope, "bucket"), _chat_section(filters, scope, "centre")],
+        sections=[
+            _chat_section(filters, scope, "bucket", overall),
+            _chat_section(filters, scope, "centre", overall),
+        ],
         generated_at=clock.now(),
         drill_base={},
     )
