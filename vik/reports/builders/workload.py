@@ -18,6 +18,7 @@ from vik.channels.phone.models import Call
 from vik.conversations.choices import Direction, Status, Visibility
 from vik.conversations.models import Interaction, Request
 from vik.core import clock
+from vik.core.memo import batch_memo
 from vik.sla.calendar import working_minutes_between
 from vik.sla.services import hours_for
 from vik.tenancy.choices import Role
@@ -129,6 +130,8 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
     centres = wording.centre_names(centre for held in people.values() for centre in held)
     rows: list[dict[str, Any]] = []
     drills: list[dict[str, str]] = []
+    with batch_memo():  # the centres' opening hours read once, not once per request
+        first_responses = {pk: _median_first_response(pk, filters, scope) for pk in ids}
     for user_id in sorted(ids, key=lambda pk: names.get(pk, "")):
         rows.append(
             {
@@ -139,7 +142,7 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
                 "open_now": open_now.get(user_id, 0),
                 "resolved": resolved.get(user_id, 0),
                 "replies": replies.get(user_id, 0),
-                "first_response": _median_first_response(user_id, filters, scope),
+                "first_response": first_responses[user_id],
                 "chats": chats.get(user_id, 0),
                 "calls": calls.get(user_id, 0),
             }
