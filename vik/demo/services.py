@@ -51,8 +51,10 @@ from vik.topics.services import topics_seed
 
 from . import content
 from .chat import build_chats
+from .history import build_call_history, build_chat_history, build_usage_history
 from .knowledge import Staff, build_guide_reads, build_knowledge
 from .macros import build_macros
+from .phone import ACCOUNT as PHONE_ACCOUNT
 from .phone import build_phone
 from .routing import build_routing
 from .sms import build_sms
@@ -560,6 +562,11 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         build_chats(region, centres["6105"])
+        # Half a year of calls, chats and knowledge use before today, for the reports.
+        build_chat_history(region, centres["6105"])
+    phone_account = ChannelAccount.objects.get(name=PHONE_ACCOUNT)
+    build_call_history(phone_account, list(centres.values()))
+    build_usage_history(region, list(centres.values()))
     build_guide_reads()
     # /statistiky/ from the demo's history: today's snapshot, recomputed on every run.
     snapshot_publish(region=region)

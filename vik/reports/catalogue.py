@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from .builders.audit import AUDIT
+from .builders.channels import CALLS, CHATS
+from .builders.knowledge import KNOWLEDGE
+from .builders.workload import WORKLOAD
 from .registry import ReportSpec, report_register
 
 SPECS: list[ReportSpec] = []
+SPECS += [CALLS, CHATS, KNOWLEDGE, WORKLOAD, AUDIT]
 
 
 def register_all() -> None:

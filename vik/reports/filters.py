@@ -38,5 +38,9 @@ class Scope:
     region_id: int
     centre_ids: frozenset[int] | None = None
     agent_id: int | None = None
+    # Whether the reader sees who read personal data in the region
+    # (`permissions.can_see_data_access`): the audit report's section on personal-data access
+    # is shown only then.
+    sees_data_access: bool = False
     # Shown on the report and its exports ("Kraj Vysočina", "IC Jihlava", "Alice Nováková").
     label: str = field(default="", compare=False)

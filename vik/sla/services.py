@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vik.audit.services import audit_record
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.core.memo import remembered
@@ -261,7 +262,21 @@ def sla_policy_save(*, policy: SlaPolicy, by: StaffUser) -> SlaPolicy:
         clash = clash.exclude(pk=policy.pk)
     if clash.exists():
         raise ValidationFailed(_("The centre already has a policy for this kind of request."))
+    created = policy.pk is None
     policy.save()
+    audit_record(
+        actor=by,
+        action="sla.policy_create" if created else "sla.policy_update",
+        target=policy,
+        region_id=policy.centre.region_id,
+        details={
+            "name": str(policy)[:200],
+            "centre_id": policy.centre_id,
+            "first_response_minutes": policy.first_response_minutes,
+            "resolution_minutes": policy.resolution_minutes,
+            "is_active": policy.is_active,
+        },
+    )
     return policy
 
 

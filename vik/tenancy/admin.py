@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from vik.audit.admin import ConfigurationAuditedAdmin
+
 from .models import Competence, InformationCentre, Membership, Office, OpeningHours, User
 
 
@@ -11,8 +13,14 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(ConfigurationAuditedAdmin[User], BaseUserAdmin[User]):
     inlines = [MembershipInline]
+
+    def audit_region(self, obj: User) -> int | None:
+        return obj.memberships.order_by("pk").values_list("region_id", flat=True).first()
+
+    def audit_centre(self, obj: User) -> int | None:
+        return None
 
 
 @admin.register(Office)
@@ -35,16 +43,19 @@ class CompetenceInline(admin.TabularInline[Competence, InformationCentre]):
 
 
 @admin.register(InformationCentre)
-class InformationCentreAdmin(admin.ModelAdmin[InformationCentre]):
+class InformationCentreAdmin(ConfigurationAuditedAdmin[InformationCentre]):
     list_display = ["name", "office", "region", "is_regional", "is_active"]
     list_filter = ["region", "is_regional", "is_active"]
     search_fields = ["name"]
     inlines = [OpeningHoursInline, CompetenceInline]
     exclude = ["region"]
 
+    def audit_centre(self, obj: InformationCentre) -> int | None:
+        return obj.pk
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(ConfigurationAuditedAdmin[Membership]):
     list_display = ["user", "role", "region", "centre"]
     list_filter = ["role", "region"]
     search_fields = ["user__username", "user__last_name"]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from vik.audit.admin import AuditedModelAdmin
+from vik.audit.admin import AuditedModelAdmin, ConfigurationAuditedAdmin
 
 from .models import ChannelAccount, InboundPayload, OutboundMessage
 
 
 @admin.register(ChannelAccount)
-class ChannelAccountAdmin(admin.ModelAdmin[ChannelAccount]):
+class ChannelAccountAdmin(ConfigurationAuditedAdmin[ChannelAccount]):
     list_display = ["name", "kind", "region", "centre", "is_active"]
     list_filter = ["kind", "region", "is_active"]
 

@@ -39,7 +39,7 @@ from .readers import (
     topic_counts,
 )
 from .search import SEARCH_LIMIT_MAX, SEARCH_MODES, SearchHit, article_search, snippet
-from .usage import ArticleUsage, UsageMetrics, usage_metrics
+from .usage import ArticleUsage, UsageMetrics, usage_metrics, usage_metrics_of
 
 __all__ = [
     "SEARCH_LIMIT_MAX",
@@ -74,6 +74,7 @@ __all__ = [
     "topic_and_subtopic_ids",
     "topic_counts",
     "usage_metrics",
+    "usage_metrics_of",
     "version_diff",
     "version_get",
     "with_title",

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from vik.tenancy import permissions
 from vik.topics.models import Topic
@@ -60,6 +60,12 @@ def usage_metrics(
     )
     if centre is not None:
         events = events.filter(centre=centre)
+    return usage_metrics_of(events, topic=topic)
+
+
+def usage_metrics_of(events: QuerySet[UsageEvent], *, topic: Topic | None = None) -> UsageMetrics:
+    """The metrics of these usage events (already narrowed to a reader, a period, centres):
+    the page's and the knowledge report's one computation."""
     by_kind = dict(
         events.values_list("kind").annotate(count=Count("pk")).values_list("kind", "count")
     )

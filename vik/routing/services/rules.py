@@ -99,6 +99,8 @@ def rule_move(*, rule: RoutingRule, up: bool, by: StaffUser) -> None:
     for position, item in enumerate(ordered):
         if item.position != position:
             RoutingRule.objects.filter(pk=item.pk).update(position=position)
+    # The order decides which rule wins: a move is a change of the configuration.
+    _audit(by, "routing.rule_move", rule, up=up)
 
 
 @transaction.atomic
@@ -151,4 +153,7 @@ def user_set_absent(*, user: User, is_absent: bool, by: StaffUser) -> User:
 
 
 def _audit(by: StaffUser, action: str, target: Model, **details: Any) -> None:
-    audit_record(actor=by, action=action, target=target, details=details or None)
+    """The target's name is kept with the event: the audit report names a deleted rule too."""
+    audit_record(
+        actor=by, action=action, target=target, details={"name": str(target)[:200], **details}
+    )

@@ -1,0 +1,155 @@
+"""The period of a report in time: its bounds, its buckets (days, weeks, months in Prague),
+and medians and percentiles of durations computed by the database where it can.
+
+PostgreSQL computes `percentile_cont` per group in the query; SQLite (tests, development) has
+no such aggregate, so there the durations are read and the same linear interpolation is done
+in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    QuerySet,
+)
+from django.db.models.functions import Trunc
+
+from vik.core.clock import PRAGUE
+
+from ..filters import Granularity, ReportFilters
+
+
+def period_bounds(filters: ReportFilters) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the report's Prague calendar days, both ends of the filter inclusive."""
+    start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=PRAGUE)
+    end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=PRAGUE)
+    return start, end
+
+
+def bucket_trunc(field: str, granularity: Granularity) -> Trunc:
+    """The start of the day, week (Monday) or month of a datetime column, in Prague."""
+    return Trunc(field, granularity, output_field=DateTimeField(), tzinfo=PRAGUE)
+
+
+def bucket_of(value: dt.datetime | dt.date) -> dt.date:
+    """The day a truncated value starts on, in Prague."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(PRAGUE)
+        return value.date()
+    return value
+
+
+def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day
+
+
+def buckets(filters: ReportFilters) -> list[dt.date]:
+    """Every bucket of the period, first to last (a bucket with nothing in it is a row of
+    zeros, not a missing row)."""
+    found: list[dt.date] = []
+    day = bucket_start(filters.date_from, filters.granularity)
+    while day <= filters.date_to:
+        found.append(day)
+        if filters.granularity == "month":
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        elif filters.granularity == "week":
+            day += dt.timedelta(days=7)
+        else:
+            day += dt.timedelta(days=1)
+    return found
+
+
+# Percentiles -------------------------------------------------------------------------------------
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate `percentile_cont(f) WITHIN GROUP (ORDER BY x)`."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _seconds_expression(start: str, end: str) -> Any:
+    return Func(
+        ExpressionWrapper(F(end) - F(start), output_field=DurationField()),
+        template="EXTRACT(EPOCH FROM %(expressions)s)",
+        output_field=FloatField(),
+    )
+
+
+def percentile(values: Sequence[float], fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks (what `percentile_cont` computes)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class DurationStats:
+    """Seconds between two moments of the rows of one group."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+    mean: float | None = None
+
+
+def duration_stats(
+    rows: QuerySet[Any], group_by: Sequence[str], *, start: str, end: str
+) -> dict[tuple[Any, ...], DurationStats]:
+    """{(group values…): DurationStats} of the seconds from `start` to `end` of the rows where
+    both are set. `rows` may carry annotations named in `group_by`."""
+    rows = rows.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+    if connection.vendor == "postgresql":
+        seconds = _seconds_expression(start, end)
+        found: dict[tuple[Any, ...], DurationStats] = {}
+        for row in (
+            rows.order_by()
+            .values(*group_by)
+            .annotate(
+                n=Count("pk"),
+                median=PercentileCont(seconds, 0.5, output_field=FloatField()),
+                p90=PercentileCont(seconds, 0.9, output_field=FloatField()),
+                mean=Avg(seconds),
+            )
+        ):
+            key = tuple(row[name] for name in group_by)
+            found[key] = DurationStats(row["n"], row["median"], row["p90"], row["mean"])
+        return found
+    grouped: dict[tuple[Any, ...], list[float]] = {}
+    for row in rows.values_list(*group_by, start, end):
+        key = tuple(row[: len(group_by)])
+        grouped.setdefault(key, []).append((row[-1] - row[-2]).total_seconds())
+    return {
+        key: DurationStats(
+            len(values), percentile(values, 0.5), percentile(values, 0.9), sum(values) / len(values)
+        )
+        for key, values in grouped.items()
+    }
