@@ -16,6 +16,7 @@ from vik.gdpr import urls as gdpr_urls
 from vik.knowledge import urls as knowledge_urls
 from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
+from vik.reports import urls as reports_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
 from vik.tenancy import urls as tenancy_urls
@@ -35,6 +36,7 @@ staff_urlpatterns = [
     *phone_urls.staff_urlpatterns,
     *chat_urls.staff_urlpatterns,
     *sms_urls.staff_urlpatterns,
+    *reports_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
