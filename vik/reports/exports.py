@@ -103,7 +103,9 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def _xlsx_cell(value: Any, kind: str) -> Any:
     if is_numeric_kind(kind):
         return plain_number(value)
-    return format_value(value, kind) if kind == "date" else value
+    if value is None or isinstance(value, int | float):
+        return value
+    return format_value(value, kind)  # text (a lazy label too) and dates as words
 
 
 def _xlsx_section(sheet: Any, section: Section) -> None:

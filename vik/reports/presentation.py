@@ -29,7 +29,7 @@ def drill_url(
         return ""
     params: dict[str, str] = {**document.drill_base, **(row_drill or {}), **column.drill}
     if scope is not None and scope.agent_id is not None:
-        params["assignee"] = str(scope.agent_id)
+        params["assignee"] = "me"  # the agent reading their own work
     return reverse("staff:request_list") + "?" + urlencode(sorted(params.items()))
 
 
