@@ -85,7 +85,7 @@ def chart_svg(section: Section, *, width: int = 640, height: int = 220) -> str:
     every = max(1, round(len(labels) / 16))
     for index, label in enumerate(labels):
         x0 = left + slot * index + slot * 0.1
-        base = top + plot_h
+        base: float = top + plot_h
         for number, item in enumerate(series):
             value = item["values"][index] or 0
             bar_h = plot_h * value / top_value

@@ -127,8 +127,16 @@ def test_reports() -> Iterator[list[tuple[ReportFilters, Scope]]]:
         registry._REPORTS.update(saved)
 
 
-def make_request(world: Any, *, centre: Any, channel: str = ChannelKind.EMAIL, status: str = "new",
-                 received: dt.datetime | None = None, assignee: User | None = None, **extra: Any) -> Request:  # fmt: skip
+def make_request(
+    world: Any,
+    *,
+    centre: Any,
+    channel: str = ChannelKind.EMAIL,
+    status: str = "new",
+    received: dt.datetime | None = None,
+    assignee: User | None = None,
+    **extra: Any,
+) -> Request:
     number = next(_references)
     contact = Contact.objects.create(region=world.region, name=f"Občan {number}")
     request = Request.objects.create(

@@ -8,7 +8,7 @@ import io
 import re
 import subprocess
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.http import QueryDict
@@ -46,7 +46,9 @@ def requests(world, lead):
 
 def table_numbers(html: str) -> dict[str, list[str]]:
     """The report table's rows: first cell (the row header) → the other cells' texts."""
-    body = html.split('data-testid="report-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>")[0]
+    body = (
+        html.split('data-testid="report-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>")[0]
+    )
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = [
@@ -125,7 +127,9 @@ def test_every_number_links_to_a_request_list_of_as_many_requests(
     for user in (world.carol, lead, world.alice):
         client.force_login(user)
         html = client.get(f"/staff/reports/test-channels/?{PERIOD}").content.decode()
-        links = re.findall(r'<a href="(/staff/requests/\?[^"]*received_from[^"]+)">([^<]+)</a>', html)
+        links = re.findall(
+            r'<a href="(/staff/requests/\?[^"]*received_from[^"]+)">([^<]+)</a>', html
+        )
         assert len(links) >= 3
         for href, number in links:
             params = QueryDict(urlsplit(unescape(href)).query)
@@ -162,10 +166,10 @@ def test_csv_export_has_the_filters_and_the_numbers(world, lead, requests, test_
         "Období",
         f"1. {today.month}. {today.year} – {today.day}. {today.month}. {today.year}",
     ]
-    assert ["Kanál", "Podíl nevyřízených (%)", "První odpověď (pracovní minuty)"] == [
+    assert [
         rows[7][0],
         *rows[7][3:],
-    ]
+    ] == ["Kanál", "Podíl nevyřízených (%)", "První odpověď (pracovní minuty)"]
     assert rows[8] == ["e-mail", "3", "2", "66,7", "135"]
     event = AuditEvent.objects.get(action="reports.exported")
     assert (
@@ -180,7 +184,7 @@ def test_xlsx_export_read_back(world, lead, requests, test_reports, client):
     response = client.get(f"/staff/reports/test-channels/export.xlsx?{PERIOD}")
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Přehled", "Podle kanálu"]
-    cover = [row for row in workbook["Přehled"].iter_rows(values_only=True)]
+    cover = list(workbook["Přehled"].iter_rows(values_only=True))
     assert cover[0][0] == "Požadavky podle kanálů"
     assert ("Rozsah", "Kraj Vysočina") in [row[:2] for row in cover]
     sheet = workbook["Podle kanálu"]
@@ -315,10 +319,13 @@ def test_drill_parameters_of_the_request_list(world, lead, requests, client):
     late = make_request(
         world, centre=world.centre_a, municipality=municipality, sla_breached_at=now
     )
-    filters = lambda **p: request_filters_from_params(p)  # noqa: E731
-    visible = lambda **p: set(
-        requests_filtered(user=world.carol, filters=filters(**p)).values_list("pk", flat=True)
-    )  # noqa: E731
+
+    def visible(**params: str) -> set[int]:
+        filters = request_filters_from_params(params)
+        return set(
+            requests_filtered(user=world.carol, filters=filters).values_list("pk", flat=True)
+        )
+
     today = clock.today().isoformat()
     assert old.pk not in visible(received_from=(clock.today() - dt.timedelta(days=30)).isoformat())
     assert visible(received_to=(clock.today() - dt.timedelta(days=300)).isoformat()) == {old.pk}
