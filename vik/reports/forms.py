@@ -153,6 +153,21 @@ class ReportFilterForm(forms.Form):
             )
             self.fields["agent"].choices = [*everyone, *((u.pk, u.display_name) for u in agents)]  # type: ignore[attr-defined]
 
+    MAIN_FIELDS = ("region", "preset", "centre", "channel")
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MAIN_FIELDS if name in self.fields]
+
+    @property
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.MAIN_FIELDS]
+
+    @property
+    def more_chosen(self) -> bool:
+        """Whether a filter behind "More filters" is set (the box then stays open)."""
+        return any(self.data.get(field.name) for field in self.more_fields)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")

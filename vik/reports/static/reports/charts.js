@@ -29,6 +29,7 @@
       };
     });
     var stacked = data.kind === "stacked_bar";
+    var whole = data.series.every(function (series) { return series.kind === "count"; });
     var chart = new window.Chart(canvas, {
       type: kind,
       data: { labels: data.labels, datasets: datasets },
@@ -50,7 +51,7 @@
         },
         scales: pie ? {} : {
           x: { stacked: stacked, ticks: { color: "#1b1f24", maxRotation: 0, autoSkip: true }, grid: { display: false } },
-          y: { stacked: stacked, beginAtZero: true, ticks: { color: "#1b1f24", callback: function (v) { return number.format(v); } } }
+          y: { stacked: stacked, beginAtZero: true, ticks: { color: "#1b1f24", precision: whole ? 0 : undefined, callback: function (v) { return number.format(v); } } }
         }
       }
     });
