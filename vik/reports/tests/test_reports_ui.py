@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import subprocess
+import time
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -19,7 +20,10 @@ from vik.channels.core.choices import ChannelKind
 from vik.conversations.selectors import request_filters_from_params, requests_filtered
 from vik.core import clock
 from vik.reports import services
+from vik.reports.document import Chart, Column, ReportDocument, Section
+from vik.reports.exports import document_file
 from vik.reports.models import ReportSchedule
+from vik.satisfaction.models import Rating
 from vik.tenancy.models import Membership
 
 from .conftest import make_request
@@ -337,3 +341,49 @@ def test_drill_parameters_of_the_request_list(world, lead, requests, client):
     page = client.get(f"/staff/requests/?orp={orp.pk}&overdue=1").content.decode()
     assert late.reference in page and requests[0].reference not in page
     assert "termín překročen" in page
+
+
+def test_rating_drill_parameter(world, requests):
+    now = clock.now()
+    for request, score in zip(requests[:3], (5, 4, 1), strict=True):
+        Rating.objects.create(
+            request=request, score=score, channel="web", answered_at=now, changed_at=now
+        )
+    filters = request_filters_from_params({"rating": "4-5"})
+    rated = set(requests_filtered(user=world.carol, filters=filters).values_list("pk", flat=True))
+    assert rated == {requests[0].pk, requests[1].pk}
+    filters = request_filters_from_params({"rating": "1"})
+    assert requests_filtered(user=world.carol, filters=filters).get() == requests[2]
+
+
+def test_a_year_by_month_exports_within_five_seconds(world):
+    """Six sections of twelve months and one of 53 weeks: CPU time of each file (the wall time
+    of a loaded test machine says little)."""
+    columns = [
+        Column("period", "Období", "date"),
+        Column("total", "Požadavky", "count", drill={}),
+        Column("share", "Včas", "percent"),
+        Column("minutes", "První odpověď", "minutes"),
+    ]
+
+    def section(number: int, rows: int) -> Section:
+        return Section(
+            slug=f"s{number}", title=f"Oddíl {number}", summary="Shrnutí oddílu.",
+            columns=columns,
+            rows=[
+                {"period": dt.date(2026, 1, 1) + dt.timedelta(weeks=i), "total": 1000 + i,
+                 "share": 0.9, "minutes": 135 + i}
+                for i in range(rows)
+            ],
+            chart=Chart("bar", "period", ("total",)),
+        )  # fmt: skip
+
+    document = ReportDocument(
+        slug="year", title="Rok 2026", filters_description=[("Období", "2026")],
+        sections=[*(section(n, 12) for n in range(6)), section(6, 53)],
+        generated_at=clock.now(),
+    )  # fmt: skip
+    for file_format in ("csv", "xlsx", "pdf"):
+        start = time.process_time()
+        assert document_file(document, file_format)
+        assert time.process_time() - start < 5, file_format
