@@ -93,6 +93,14 @@ def test_the_reports_index_and_a_report(
     page.locator("details.vik-report-schedule summary").click()
     assert_accessible(page, "a report with its subscription form open")
     screenshot(page, "reports-report")
+    # Printed: no navigation, filter form or buttons; the filters in words, charts and tables.
+    page.emulate_media(media="print")
+    expect(page.locator("form.vik-report-filters")).to_be_hidden()
+    expect(page.locator("header.vik-header")).to_be_hidden()
+    expect(page.get_by_test_id("report-filters")).to_be_visible()
+    expect(page.locator("canvas[data-report-chart]").first).to_be_visible()
+    screenshot(page, "reports-print")
+    page.emulate_media(media="screen")
     # A number leads to the requests behind it.
     page.locator("table[data-testid=report-table] tbody tr").first.locator("a").first.click()
     page.wait_for_url("**/staff/requests/?**")

@@ -3,6 +3,7 @@ chart drawn on the server for the PDF (`chart_svg`: WeasyPrint runs no JavaScrip
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
@@ -46,6 +47,18 @@ def chart_data(section: Section) -> dict[str, Any] | None:
     }
 
 
+def _nice_top(value: float) -> float:
+    """The axis' top: the value rounded up so that its quarters are round numbers."""
+    if value <= 0:
+        return 1
+    step = value / 4
+    magnitude = 10 ** math.floor(math.log10(step))
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step <= factor * magnitude:
+            return 4 * factor * magnitude
+    return value  # pragma: no cover
+
+
 def chart_svg(section: Section, *, width: int = 640, height: int = 220) -> str:
     """A grouped (or stacked) bar chart of the section's series as an SVG element; empty when
     the section has no chart. Line and pie charts are drawn as bars too: on paper the table
@@ -63,7 +76,7 @@ def chart_svg(section: Section, *, width: int = 640, height: int = 220) -> str:
         top_value = max(totals or [0])
     else:
         top_value = max((v or 0 for s in series for v in s["values"]), default=0)
-    top_value = top_value or 1
+    top_value = _nice_top(top_value)
     slot = plot_w / max(len(labels), 1)
     groups = 1 if stacked else len(series)
     bar_w = max(slot * 0.8 / groups, 1)
@@ -82,7 +95,9 @@ def chart_svg(section: Section, *, width: int = 640, height: int = 220) -> str:
             f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">'
             f"{escape(format_value(value, 'number' if top_value < 10 else 'count'))}</text>"
         )
-    every = max(1, round(len(labels) / 16))
+    # Every n-th category label, so that labels (about 5 px a character) do not overlap.
+    longest = max((len(label[:14]) for label in labels), default=1)
+    every = max(1, math.ceil(longest * 5.2 / slot))
     for index, label in enumerate(labels):
         x0 = left + slot * index + slot * 0.1
         base: float = top + plot_h

@@ -173,7 +173,7 @@ def document_pdf_html(document: ReportDocument) -> str:
         {
             "section": section,
             "svg": chart_svg(section),
-            "headers": [c.label for c in section.columns],
+            "headers": [(c.label, is_numeric_kind(c.kind)) for c in section.columns],
             "rows": [
                 [
                     (format_value(row.get(c.key), c.kind), is_numeric_kind(c.kind))
