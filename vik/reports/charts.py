@@ -52,7 +52,7 @@ def _nice_top(value: float) -> float:
     if value <= 0:
         return 1
     step = value / 4
-    magnitude = 10 ** math.floor(math.log10(step))
+    magnitude = 10.0 ** math.floor(math.log10(step))
     for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step <= factor * magnitude:
             return 4 * factor * magnitude
