@@ -17,6 +17,7 @@ from vik.knowledge import urls as knowledge_urls
 from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
 from vik.opendata import urls as opendata_urls
+from vik.reports import urls as reports_urls
 from vik.routing import urls as routing_urls
 from vik.sla import urls as sla_urls
 from vik.surveys import urls as surveys_urls
@@ -40,6 +41,7 @@ staff_urlpatterns = [
     *sms_urls.staff_urlpatterns,
     *surveys_urls.staff_urlpatterns,
     *training_urls.staff_urlpatterns,
+    *reports_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,

@@ -589,3 +589,5 @@ VIK_SURVEY_MIN_GROUP = env_int("VIK_SURVEY_MIN_GROUP", 5)
 # (in the workspace and by e-mail); coordinators may remind again by hand.
 VIK_SURVEY_REMINDER_DAYS = env_int("VIK_SURVEY_REMINDER_DAYS", 3)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.surveys.services.survey_reminders_send"]
+# --- Reports (issue 17): scheduled reports are e-mailed by a periodic job (vik.reports) ---
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.services.schedules_send_due"]

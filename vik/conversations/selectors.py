@@ -55,18 +55,45 @@ class RequestFilters:
     due: str = ""  # "", "today" (before the end of today in Prague), "overdue", "week"
     my_centres: bool = False  # only the centres the user is a member of
     sort: str = "received"  # "received" (newest first), "due" (most urgent first), "priority"
+    # The parameters a report's numbers link with (vik.reports): the cohort of days received
+    # (Prague, both ends inclusive), the place, a missed deadline, the citizen's rating.
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    municipality_id: int | None = None
+    orp_id: int | None = None
+    overdue: bool = False  # its deadline was missed (`sla_breached_at`), resolved since or not
+    rating: tuple[int, int] | None = None  # "4-5": rated 4 or 5; "3": rated 3
 
 
 # The list's query parameters that a saved view keeps (besides `sort`).
 FILTER_PARAMETERS = (
     "text", "status", "centre", "channel", "topic", "assignee", "queue", "priority", "kind",
-    "tag", "due", "my_centres",
+    "tag", "due", "my_centres", "received_from", "received_to", "municipality", "orp",
+    "overdue", "rating",
 )  # fmt: skip
+# Those of them only a report's link sets (the list's form keeps them as hidden fields).
+DRILL_PARAMETERS = ("municipality", "orp", "overdue", "rating")
 
 
 def _int_or_none(value: Any) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _date_or_none(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _rating_range(value: str) -> tuple[int, int] | None:
+    low, _dash, high = value.partition("-")
+    high = high or low
+    if not (low.isdigit() and high.isdigit()):
+        return None
+    bounds = (int(low), int(high))
+    return bounds if 1 <= bounds[0] <= bounds[1] <= 5 else None
 
 
 def request_filters_from_params(params: Any) -> RequestFilters:
@@ -95,6 +122,12 @@ def request_filters_from_params(params: Any) -> RequestFilters:
         due=due if due in DUE_FILTERS else "",
         my_centres=get("my_centres") in {"1", "on", "true"},
         sort=sort if sort in SORTS else "received",
+        received_from=_date_or_none(get("received_from")),
+        received_to=_date_or_none(get("received_to")),
+        municipality_id=_int_or_none(get("municipality")),
+        orp_id=_int_or_none(get("orp")),
+        overdue=get("overdue") in {"1", "on", "true"},
+        rating=_rating_range(get("rating")),
     )
 
 
@@ -192,6 +225,10 @@ def _end_of_today() -> dt.datetime:
     return dt.datetime.combine(tomorrow, dt.time(), tzinfo=clock.PRAGUE)
 
 
+def _prague_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=clock.PRAGUE)
+
+
 def _apply_filters(
     queryset: QuerySet[Request], filters: RequestFilters, user: StaffUser
 ) -> QuerySet[Request]:
@@ -231,6 +268,21 @@ def _apply_filters(
         queryset = queryset.filter(due_at__lt=clock.now())
     elif filters.due == "week":
         queryset = queryset.filter(due_at__lt=_end_of_today() + dt.timedelta(days=6))
+    if filters.received_from:
+        queryset = queryset.filter(created_at__gte=_prague_midnight(filters.received_from))
+    if filters.received_to:
+        day_after = filters.received_to + dt.timedelta(days=1)
+        queryset = queryset.filter(created_at__lt=_prague_midnight(day_after))
+    if filters.municipality_id:
+        queryset = queryset.filter(municipality_id=filters.municipality_id)
+    if filters.orp_id:
+        queryset = queryset.filter(municipality__orp_id=filters.orp_id)
+    if filters.overdue:
+        queryset = queryset.filter(sla_breached_at__isnull=False)
+    if filters.rating:
+        low, high = filters.rating
+        # The rating is satisfaction's (above this floor): named by its relation, not imported.
+        queryset = queryset.filter(rating__score__gte=low, rating__score__lte=high)
     text = filters.text.strip()
     if text:
         queryset = queryset.filter(

@@ -296,10 +296,14 @@ def _data_access_sections(filters: ReportFilters, scope: Scope) -> list[Section]
             Section(
                 slug="data_access",
                 title=title,
-                summary=_("Only the region's data protection officer sees who read personal data."),
+                summary=_(
+                    "Counts of personal-data reads are shown to readers of the whole region."
+                ),
                 columns=[],
                 rows=[],
-                note=_("This part of the audit is shown to the data protection officer."),
+                note=_(
+                    "This part of the audit is shown to the region's coordinators and analysts."
+                ),
             )
         ]
     events = data_access_of(filters, scope)

@@ -42,6 +42,12 @@ def records_requests(user: Viewer) -> bool:
     return permissions.can_record_any_request(user)
 
 
+@register.filter
+def reads_reports(user: Viewer) -> bool:
+    """Reads the reports (`staff:report_index`): agents, leads, coordinators, analysts."""
+    return permissions.can_view_reports(user)
+
+
 @register.simple_tag
 def session_seconds(which: str) -> int:
     """The idle timeout or the warning before it, in seconds, for the idle warning."""

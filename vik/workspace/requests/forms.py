@@ -22,6 +22,7 @@ from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
 from vik.sla.statutory import MAX_EXTENSION_DAYS
 from vik.tenancy.models import InformationCentre, User
+from vik.territory.models import Municipality, Orp
 from vik.topics.models import Topic
 
 
@@ -39,8 +40,10 @@ class RequestFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("all")), *ChannelKind.choices]
     )
+    # Subtopics too: a report's number links to the requests of a subtopic.
     topic = forms.ModelChoiceField(
-        label=_("Topic"), required=False, queryset=Topic.objects.filter(parent__isnull=True),
+        label=_("Topic"), required=False,
+        queryset=Topic.objects.select_related("parent").order_by("parent__position", "position"),
         empty_label=_("all"),
     )  # fmt: skip
     assignee = forms.ChoiceField(
@@ -72,6 +75,17 @@ class RequestFilterForm(forms.Form):
             ("week", _("within a week")),
         ],
     )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # Set by the links of the reports' numbers (`vik.reports`); kept while other filters change.
+    municipality = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    orp = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    overdue = forms.CharField(required=False, widget=forms.HiddenInput)
+    rating = forms.RegexField(required=False, regex=r"^[1-5](-[1-5])?$", widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -97,6 +111,27 @@ class RequestFilterForm(forms.Form):
             self.fields["queue"].queryset = queues  # type: ignore[attr-defined]
         if tags is not None:
             self.fields["tag"].queryset = tags  # type: ignore[attr-defined]
+        self.fields["topic"].label_from_instance = _topic_label  # type: ignore[attr-defined]
+
+    def report_filters_described(self) -> list[str]:
+        """The filters only a report's link sets, in words (the list shows them as a note)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        words: list[str] = []
+        if data.get("municipality"):
+            municipality = Municipality.objects.filter(pk=data["municipality"]).first()
+            words.append(str(_("municipality %(name)s") % {"name": municipality or "?"}))
+        if data.get("orp"):
+            orp = Orp.objects.filter(pk=data["orp"]).first()
+            words.append(str(_("ORP %(name)s") % {"name": orp or "?"}))
+        if data.get("overdue") in {"1", "on", "true"}:
+            words.append(str(_("deadline missed")))
+        if data.get("rating"):
+            words.append(str(_("rating %(range)s") % {"range": data["rating"].replace("-", "–")}))
+        return words
+
+
+def _topic_label(topic: Topic) -> str:
+    return f"{topic.parent.name} › {topic.name}" if topic.parent_id and topic.parent else topic.name
 
 
 class BulkActionForm(forms.Form):

@@ -107,7 +107,12 @@ def request_list(request: StaffRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("after", None)
-    context: dict[str, Any] = {"form": form, "page": page, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "report_filters": form.report_filters_described(),
+    }
     htmx = getattr(request, "htmx", None)
     if not htmx or htmx.boosted:  # the whole page, not only more rows
         # The counts come after the page (`staff:view_counts`): the list never waits for them.
