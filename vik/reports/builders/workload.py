@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from vik.channels.chat.models import ChatSession
 from vik.channels.phone.choices import CallDirection
@@ -172,7 +172,7 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
         title=_("Workload by person"),
         summary=summary,
         columns=[
-            Column("person", _("Person"), "text"),
+            Column("person", pgettext("workload report column", "Person"), "text"),
             Column("centres", _("Centre"), "text"),
             Column("open_now", _("Open assigned now"), "count", drill={"status": "open"}),
             Column("resolved", _("Resolved in the period"), "count"),

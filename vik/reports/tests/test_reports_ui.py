@@ -387,3 +387,16 @@ def test_a_year_by_month_exports_within_five_seconds(world):
         start = time.process_time()
         assert document_file(document, file_format)
         assert time.process_time() - start < 5, file_format
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("carol", True), ("erin", True), ("lead", False)])
+def test_the_audit_report_counts_personal_data_reads_for_readers_of_the_region(
+    world, lead, client, persona, shown
+):
+    user = lead if persona == "lead" else getattr(world, persona)
+    client.force_login(user)
+    response = client.get(f"/staff/reports/audit/?{PERIOD}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ("data_access_by_kind" in html or "data-access-by-kind" in html) is shown
+    assert ("Počty přístupů k osobním údajům vidí" in html) is not shown
