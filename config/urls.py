@@ -17,6 +17,7 @@ from vik.knowledge import urls as knowledge_urls
 from vik.mfa import urls as mfa_urls
 from vik.notifications import urls as notifications_urls
 from vik.routing import urls as routing_urls
+from vik.satisfaction import urls as satisfaction_urls
 from vik.sla import urls as sla_urls
 from vik.tenancy import urls as tenancy_urls
 from vik.workspace import urls as workspace_urls
@@ -35,6 +36,7 @@ staff_urlpatterns = [
     *phone_urls.staff_urlpatterns,
     *chat_urls.staff_urlpatterns,
     *sms_urls.staff_urlpatterns,
+    *satisfaction_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
@@ -42,6 +44,7 @@ portal_urlpatterns = [
     *abuse_urls.portal_urlpatterns,
     *phone_urls.portal_urlpatterns,
     *chat_urls.portal_urlpatterns,
+    *satisfaction_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

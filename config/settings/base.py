@@ -558,3 +558,16 @@ VIK_CHAT_FLOOD_CLOSE_AFTER = env_int("VIK_CHAT_FLOOD_CLOSE_AFTER", 50)
 VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
 # The centre whose chat the sample municipal page /chat/demo/ embeds.
 VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")
+# --- Citizen satisfaction (CSAT, issue 17) ---
+# When a request is resolved its citizen is asked once, on the channel it came by, to rate the
+# handling 1–5 (vik.satisfaction). Off: nobody is asked (the tracking page still offers it).
+VIK_CSAT_ENABLED = env_bool("VIK_CSAT_ENABLED", True)
+# Minutes after the resolution before the invitation goes (a quick reopen asks nothing yet).
+VIK_CSAT_DELAY_MINUTES = env_int("VIK_CSAT_DELAY_MINUTES", 60)
+# Requests resolved longer ago than this are never asked (switching CSAT on asks no old ones).
+VIK_CSAT_LOOKBACK_DAYS = env_int("VIK_CSAT_LOOKBACK_DAYS", 3)
+# Days the citizen may change their rating after giving it; then it is read-only.
+VIK_CSAT_CHANGE_DAYS = env_int("VIK_CSAT_CHANGE_DAYS", 7)
+# One person is asked at most once in this many days, however many requests of theirs resolve.
+VIK_CSAT_PERSON_INTERVAL_DAYS = env_int("VIK_CSAT_PERSON_INTERVAL_DAYS", 7)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_send_due"]

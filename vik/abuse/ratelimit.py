@@ -62,6 +62,8 @@ DEFAULT_RATES = {
     "chat_connect": "120/m",  # the widget's WebSocket connections, per address
     "chat_transcript": "3/h",  # transcripts e-mailed, per chat
     "chat_deflected": "10/10m",  # the widget's "a suggested article answered me", per address
+    "rating": "20/10m",  # the satisfaction rating page's answers, per address
+    "rating_tracked": "20/h",  # the satisfaction rating page's answers, per request
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

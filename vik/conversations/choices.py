@@ -51,6 +51,7 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("deadline near")
     SLA_BREACHED = "sla_breached", _("deadline missed")
     ESCALATED = "escalated", _("escalated")
+    RATED = "rated", _("citizen rated the handling")
 
 
 class AccessReason(models.TextChoices):

@@ -150,3 +150,9 @@ def queue_changed(*, request: Request, old: str, new: str, by: StaffUser | None)
 def routed(*, request: Request, rules: list[dict[str, Any]]) -> TimelineEvent:
     """The routing rules that matched the new request (`[{"id": …, "name": …}]`)."""
     return _event(request, EventKind.ROUTED, rules=rules)
+
+
+def rated(*, request: Request, score: int, old: int | None) -> TimelineEvent:
+    """The citizen rated how the request was handled (vik.satisfaction), or changed the rating
+    (`old`: the score before); the score only: a comment may hold personal data."""
+    return _event(request, EventKind.RATED, old=f"{old}/5" if old else "", new=f"{score}/5")

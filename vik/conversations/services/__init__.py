@@ -102,6 +102,7 @@ from .replies import (
     ReplyRoute,
     reply_route_choose,
     reply_routes,
+    request_message_automatic,
     request_note,
     request_reply,
 )
@@ -156,6 +157,7 @@ __all__ = [
     "request_macro_rendered",
     "request_merge",
     "request_move",
+    "request_message_automatic",
     "request_note",
     "request_open",
     "request_receipt_send",

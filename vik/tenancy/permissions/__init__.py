@@ -100,6 +100,12 @@ from .requests import (
     requests_visible,
     requests_visible_parts,
 )
+from .satisfaction import (
+    can_follow_up_rating,
+    can_see_follow_up_list,
+    can_view_rating,
+    ratings_follow_up_visible,
+)
 from .scoping import (
     VIEWING_CENTRE_ROLES,
     VIEWING_REGION_ROLES,
@@ -162,6 +168,7 @@ __all__ = [
     "can_consult",
     "can_edit_any_routing",
     "can_edit_routing",
+    "can_follow_up_rating",
     "can_give_receipt",
     "can_manage_any_macro",
     "can_manage_any_sla",
@@ -184,11 +191,13 @@ __all__ = [
     "can_review_quarantine",
     "can_see_data_access",
     "can_see_draft_files",
+    "can_see_follow_up_list",
     "can_share_view",
     "can_sign_in_by_oidc",
     "can_transfer_request_to",
     "can_view_contact",
     "can_view_knowledge_metrics",
+    "can_view_rating",
     "can_view_request",
     "can_work_call",
     "can_work_request",
@@ -211,6 +220,7 @@ __all__ = [
     "queues_managed",
     "regions_to_share_views_with",
     "register_read_grants",
+    "ratings_follow_up_visible",
     "requests_visible",
     "requests_visible_parts",
     "requires_second_factor",

@@ -42,6 +42,12 @@ def records_requests(user: Viewer) -> bool:
     return permissions.can_record_any_request(user)
 
 
+@register.filter
+def follows_up_ratings(user: Viewer) -> bool:
+    """Sees the list of dissatisfied citizens' ratings (vik.satisfaction)."""
+    return permissions.can_see_follow_up_list(user)
+
+
 @register.simple_tag
 def session_seconds(which: str) -> int:
     """The idle timeout or the warning before it, in seconds, for the idle warning."""
