@@ -109,10 +109,11 @@ def ratings_to_follow_up(
 
 def follow_up_centres(viewer: Viewer) -> list[InformationCentre]:
     """The centres whose dissatisfied ratings the viewer sees, for the list's filter."""
-    visible = Rating.objects.filter(permissions.ratings_follow_up_visible(viewer)).values(
-        "request__centre_id"
+    return list(
+        InformationCentre.objects.filter(
+            permissions.follow_up_centres_visible(viewer), is_active=True
+        ).order_by("name")
     )
-    return list(InformationCentre.objects.filter(pk__in=visible).order_by("name"))
 
 
 # Figures (vik.reports) ----------------------------------------------------------------------

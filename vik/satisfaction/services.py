@@ -256,9 +256,7 @@ def invitation_send(*, invitation_id: int) -> RatingInvitation | None:
     ).update(state=InvitationState.SENT, sent_at=now)
     if not claimed:
         return None
-    invitation = RatingInvitation.objects.select_related("request__requester").get(
-        pk=invitation_id
-    )
+    invitation = RatingInvitation.objects.select_related("request__requester").get(pk=invitation_id)
     request = invitation.request
     reason = _skip_reason(invitation, now)
     if reason:

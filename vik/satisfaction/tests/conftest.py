@@ -22,9 +22,9 @@ def resolve(request: Request, by: Any) -> Request:
 
 def run_job(after_minutes: int = 61, *, since: dt.datetime | None = None) -> int:
     """The periodic job, `after_minutes` after `since` (now), its sends delivered."""
-    with clock.travel((since or clock.now()) + dt.timedelta(minutes=after_minutes)):
-        with run_on_commit():
-            return services.invitations_send_due()
+    at = (since or clock.now()) + dt.timedelta(minutes=after_minutes)
+    with clock.travel(at), run_on_commit():
+        return services.invitations_send_due()
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ def test_reopened_and_resolved_again_is_not_asked_twice(world, resolved_request,
     assert run_job() == 1
     later = clock.now() + dt.timedelta(hours=2)
     with clock.travel(later):
-        conversations.request_set_status(request=resolved_request, status=Status.OPEN, by=world.alice)
+        conversations.request_set_status(
+            request=resolved_request, status=Status.OPEN, by=world.alice
+        )
         resolve(resolved_request, world.alice)
     assert run_job(since=later) == 0
     assert RatingInvitation.objects.count() == 1 and len(smtp_sink.messages) == 1
@@ -57,7 +59,9 @@ def test_reopened_and_resolved_again_is_not_asked_twice(world, resolved_request,
 def test_reopened_before_the_delay_is_asked_after_it_is_resolved_again(world, resolved_request):
     with clock.travel(clock.now() + dt.timedelta(minutes=10)):
         services.rating_invitation_ensure(request=resolved_request)  # the tracking page made it
-        conversations.request_set_status(request=resolved_request, status=Status.OPEN, by=world.alice)
+        conversations.request_set_status(
+            request=resolved_request, status=Status.OPEN, by=world.alice
+        )
     assert run_job() == 0  # not resolved: it waits
     assert RatingInvitation.objects.get().state == InvitationState.PENDING
     resolve(resolved_request, world.alice)
@@ -127,20 +131,23 @@ def accounts(world):
     return email, sms
 
 
+EMAIL, PHONE = IdentityKind.EMAIL, IdentityKind.PHONE
+
+
 @pytest.mark.parametrize(
     ("channel", "identities", "expected"),
     [
         # by phone or at the counter: an SMS to a mobile number first
-        (ChannelKind.PHONE, [(IdentityKind.EMAIL, "petr@example.cz"),
-                             (IdentityKind.PHONE, "+420777123456")], ("sms", "+420777123456")),
+        (ChannelKind.PHONE, [(EMAIL, "petr@example.cz"), (PHONE, "+420777123456")],
+         ("sms", "+420777123456")),
         # a landline takes no SMS: the e-mail
-        (ChannelKind.COUNTER, [(IdentityKind.PHONE, "+420567111222"),
-                               (IdentityKind.EMAIL, "petr@example.cz")], ("email", "petr@example.cz")),
+        (ChannelKind.COUNTER, [(PHONE, "+420567111222"), (EMAIL, "petr@example.cz")],
+         ("email", "petr@example.cz")),
         # a letter: the e-mail first
-        (ChannelKind.LETTER, [(IdentityKind.PHONE, "+420777123456"),
-                              (IdentityKind.EMAIL, "petr@example.cz")], ("email", "petr@example.cz")),
+        (ChannelKind.LETTER, [(PHONE, "+420777123456"), (EMAIL, "petr@example.cz")],
+         ("email", "petr@example.cz")),
         # no address at all: the tracking page only
-        (ChannelKind.COUNTER, [(IdentityKind.PHONE, "+420567111222")], None),
+        (ChannelKind.COUNTER, [(PHONE, "+420567111222")], None),
     ],
 )  # fmt: skip
 def test_a_recorded_request_is_asked_where_the_citizen_is_reached(

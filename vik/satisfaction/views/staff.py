@@ -90,7 +90,9 @@ def follow_up_mark(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The note is too long."))
     else:
         try:
-            services.rating_follow_up(rating=rating, by=request.user, note=form.cleaned_data["note"])
+            services.rating_follow_up(
+                rating=rating, by=request.user, note=form.cleaned_data["note"]
+            )
         except VikError as error:
             messages.error(request, str(error))
         else:

@@ -104,6 +104,7 @@ from .satisfaction import (
     can_follow_up_rating,
     can_see_follow_up_list,
     can_view_rating,
+    follow_up_centres_visible,
     ratings_follow_up_visible,
 )
 from .scoping import (
@@ -208,6 +209,7 @@ __all__ = [
     "channel_accounts_managed",
     "consultations_answerable",
     "contacts_visible",
+    "follow_up_centres_visible",
     "forget_scope",
     "has_region_role",
     "is_staff_member",
@@ -218,9 +220,9 @@ __all__ = [
     "macros_managed",
     "member_centres",
     "queues_managed",
+    "ratings_follow_up_visible",
     "regions_to_share_views_with",
     "register_read_grants",
-    "ratings_follow_up_visible",
     "requests_visible",
     "requests_visible_parts",
     "requires_second_factor",

@@ -56,6 +56,14 @@ def ratings_follow_up_visible(user: Viewer) -> Q:
     )  # fmt: skip
 
 
+def follow_up_centres_visible(user: Viewer) -> Q:
+    """The filter on information centres whose follow-up lists the user sees."""
+    return scope_filter(
+        user, region_roles=FOLLOW_UP_LIST_REGION_ROLES, centre_roles=FOLLOW_UP_CENTRE_ROLES,
+        centre_field="pk",
+    )  # fmt: skip
+
+
 def can_see_follow_up_list(user: Viewer) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or bool(
