@@ -54,6 +54,7 @@ from .knowledge import Staff, build_knowledge
 from .macros import build_macros
 from .phone import build_phone
 from .routing import build_routing
+from .satisfaction import build_ratings
 from .sms import build_sms
 
 REGION_CODE = "3107"  # Kraj Vysočina
@@ -123,6 +124,7 @@ class DemoReport:
     articles: int = 0
     recorded: int = 0  # visits, calls and letters of the Jihlava centre's clerk
     phone_token: str = ""
+    ratings: int = 0  # citizens' satisfaction ratings added
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -558,6 +560,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     report.phone_token = build_phone(region, centres)  # after the requests: known callers
     with override_settings(TASKS=IMMEDIATE_TASKS, EMAIL_BACKEND=DISCARD_EMAIL):
         build_chats(region, centres["6105"])
+    report.ratings = build_ratings(region)  # after every resolved request of the history
     return report
 
 
@@ -569,6 +572,9 @@ def demo_summary(report: DemoReport) -> str:
         "Knowledge pages: /znalosti/ (guides and answers for citizens), /znalosti/hledat/?q=…,",
         "  /staff/knowledge/ (articles, review; log in as editor), suggestions on the form at /",
         "  and in the box “Návody a odpovědi” on every request page in the staff workspace.",
+        "",
+        f"Citizen satisfaction: {report.ratings} new ratings; dissatisfied ones at",
+        "  /staff/satisfaction/ (log in as vedouci.jihlava or koordinator).",
         "",
         "Phone line (Zammad-compatible CTI webhook; calls at /staff/calls/, call-backs at",
         "  /staff/callbacks/, the citizen's form at /zavolejte-mi/):",

@@ -9,6 +9,7 @@ from vik.core import clock
 from vik.demo.chat import CHATS
 from vik.demo.services import demo_load
 from vik.demo.sms import MESSAGES as SMS_MESSAGES
+from vik.satisfaction.models import Rating
 from vik.tenancy.models import InformationCentre, Membership
 
 
@@ -33,6 +34,14 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert Request.objects.count() == 40 + report.recorded + sms + chats
     assert Request.objects.filter(origin_channel="sms").count() == sms
     assert Request.objects.filter(origin_channel="chat", chat__rating__isnull=False).count() == 2
+    # ratings on most resolved requests (the chats' too, given at their end), a few unhappy
+    resolved = Request.objects.filter(resolved_at__isnull=False)
+    ratings = Rating.objects.filter(request__in=resolved)
+    assert report.ratings > 0 and ratings.count() >= resolved.count() // 2
+    assert ratings.filter(score__lte=2).exclude(comment="").exists()
+    assert ratings.filter(score__gte=4).count() > ratings.filter(score__lte=2).count()
+    assert Rating.objects.filter(request__chat__isnull=False, channel="chat").count() == 2
+    assert again.ratings == 0
 
 
 @pytest.mark.django_db
