@@ -27,7 +27,10 @@ COMMENTS = {
         "Poslali mě na jiný úřad a tam o ničem nevěděli."],
 }  # fmt: skip
 # The channel a citizen answers on: the link in their e-mail or SMS, else the tracking page.
-ANSWERED_ON: dict[str, str] = {ChannelKind.EMAIL: ChannelKind.EMAIL, ChannelKind.SMS: ChannelKind.SMS}
+ANSWERED_ON: dict[str, str] = {
+    ChannelKind.EMAIL: ChannelKind.EMAIL,
+    ChannelKind.SMS: ChannelKind.SMS,
+}
 
 
 def _score(rng: random.Random) -> int:
