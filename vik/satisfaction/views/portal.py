@@ -81,5 +81,7 @@ def rating_page(request: HttpRequest, token: str, score: int | None = None) -> H
     )
     if guard.retry_after:
         response["Retry-After"] = str(guard.retry_after)
-    response["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+    # The token stays out of other sites' logs; not "no-referrer": the browser would then send
+    # "Origin: null" with the form, and the CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     return response
