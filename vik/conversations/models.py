@@ -150,9 +150,10 @@ class Request(TimeStampedModel):
             ),
             # The requests resolved lately (vik.satisfaction's periodic job asks their citizens).
             models.Index(
-                fields=["resolved_at"], name="request_resolved",
+                fields=["resolved_at"],
+                name="request_resolved",
                 condition=models.Q(resolved_at__isnull=False),
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:
