@@ -268,9 +268,14 @@ def invitation_send(*, invitation_id: int) -> RatingInvitation | None:
         if route is None:
             invitation.state, invitation.sent_at = InvitationState.TRACKING_ONLY, None
         else:
+            with translation.override(request.language or "cs"):
+                subject = _("[%(reference)s] How did we help you?") % {
+                    "reference": request.reference
+                }
             invitation.interaction = conversations.request_message_automatic(
-                request=request, route=route, text=invitation_text(invitation, route.kind)
-            )
+                request=request, route=route, text=invitation_text(invitation, route.kind),
+                subject=subject,
+            )  # fmt: skip
             invitation.channel = route.kind
     invitation.save(update_fields=["state", "skip_reason", "sent_at", "channel", "interaction"])
     return invitation

@@ -33,6 +33,7 @@ def test_a_resolved_web_request_is_asked_once_by_email_with_five_links(
     assert (invitation.state, invitation.channel) == (InvitationState.SENT, ChannelKind.WEB)
     [mail] = smtp_sink.messages
     assert mail["To"] == "jana.dvorakova@seznam.cz"
+    assert mail["Subject"] == f"[{resolved_request.reference}] Jak jsme vám pomohli?"
     body = mail.get_body().get_content().replace("\r\n", "\n")
     assert body.startswith("Jak jsme vám pomohli?\n\nVáš dotaz " + resolved_request.reference)
     for score, label in [(5, "5 – výborně"), (1, "1 – velmi špatně")]:
