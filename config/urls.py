@@ -19,6 +19,7 @@ from vik.notifications import urls as notifications_urls
 from vik.opendata import urls as opendata_urls
 from vik.reports import urls as reports_urls
 from vik.routing import urls as routing_urls
+from vik.satisfaction import urls as satisfaction_urls
 from vik.sla import urls as sla_urls
 from vik.surveys import urls as surveys_urls
 from vik.tenancy import urls as tenancy_urls
@@ -42,6 +43,7 @@ staff_urlpatterns = [
     *surveys_urls.staff_urlpatterns,
     *training_urls.staff_urlpatterns,
     *reports_urls.staff_urlpatterns,
+    *satisfaction_urls.staff_urlpatterns,
 ]
 portal_urlpatterns = [
     *web_urls.portal_urlpatterns,
@@ -50,6 +52,7 @@ portal_urlpatterns = [
     *phone_urls.portal_urlpatterns,
     *chat_urls.portal_urlpatterns,
     *opendata_urls.portal_urlpatterns,
+    *satisfaction_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

@@ -591,3 +591,16 @@ VIK_SURVEY_REMINDER_DAYS = env_int("VIK_SURVEY_REMINDER_DAYS", 3)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.surveys.services.survey_reminders_send"]
 # --- Reports (issue 17): scheduled reports are e-mailed by a periodic job (vik.reports) ---
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.services.schedules_send_due"]
+# --- Citizen satisfaction (CSAT, issue 17) ---
+# When a request is resolved its citizen is asked once, on the channel it came by, to rate the
+# handling 1–5 (vik.satisfaction). Off: nobody is asked (the tracking page still offers it).
+VIK_CSAT_ENABLED = env_bool("VIK_CSAT_ENABLED", True)
+# Minutes after the resolution before the invitation goes (a quick reopen asks nothing yet).
+VIK_CSAT_DELAY_MINUTES = env_int("VIK_CSAT_DELAY_MINUTES", 60)
+# Requests resolved longer ago than this are never asked (switching CSAT on asks no old ones).
+VIK_CSAT_LOOKBACK_DAYS = env_int("VIK_CSAT_LOOKBACK_DAYS", 3)
+# Days the citizen may change their rating after giving it; then it is read-only.
+VIK_CSAT_CHANGE_DAYS = env_int("VIK_CSAT_CHANGE_DAYS", 7)
+# One person is asked at most once in this many days, however many requests of theirs resolve.
+VIK_CSAT_PERSON_INTERVAL_DAYS = env_int("VIK_CSAT_PERSON_INTERVAL_DAYS", 7)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_send_due"]

@@ -63,6 +63,8 @@ DEFAULT_RATES = {
     "chat_transcript": "3/h",  # transcripts e-mailed, per chat
     "chat_deflected": "10/10m",  # the widget's "a suggested article answered me", per address
     "opendata": "120/m",  # /statistiky/, its CSV files and catalogue records, per address
+    "rating": "20/10m",  # the satisfaction rating page's answers, per address
+    "rating_tracked": "20/h",  # the satisfaction rating page's answers, per request
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

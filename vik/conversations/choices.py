@@ -53,6 +53,7 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("deadline missed")
     ESCALATED = "escalated", _("escalated")
     STATUTORY_EXTENDED = "statutory_extended", _("statutory deadline extended")
+    RATED = "rated", _("citizen rated the handling")
 
 
 class ExtensionReason(models.TextChoices):

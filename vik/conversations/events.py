@@ -168,3 +168,9 @@ def statutory_extended(
         request, EventKind.STATUTORY_EXTENDED, by, days=days, extension_reason=reason,
         original_due_on=original_due_on, extended_due_on=extended_due_on, channel=channel,
     )  # fmt: skip
+
+
+def rated(*, request: Request, score: int, old: int | None) -> TimelineEvent:
+    """The citizen rated how the request was handled (vik.satisfaction), or changed the rating
+    (`old`: the score before); the score only: a comment may hold personal data."""
+    return _event(request, EventKind.RATED, old=f"{old}/5" if old else "", new=f"{score}/5")

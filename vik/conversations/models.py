@@ -175,6 +175,12 @@ class Request(TimeStampedModel):
             models.Index(
                 fields=["centre", "-priority", "-created_at", "-id"], name="request_centre_priority"
             ),
+            # The requests resolved lately (vik.satisfaction's periodic job asks their citizens).
+            models.Index(
+                fields=["resolved_at"],
+                name="request_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,7 @@ from .macros import build_macros
 from .phone import ACCOUNT as PHONE_ACCOUNT
 from .phone import build_phone
 from .routing import build_routing
+from .satisfaction import build_ratings
 from .sms import build_sms
 from .staff import build_staff_survey, build_trainings
 
@@ -127,6 +128,7 @@ class DemoReport:
     articles: int = 0
     recorded: int = 0  # visits, calls and letters of the Jihlava centre's clerk
     phone_token: str = ""
+    ratings: int = 0  # citizens' satisfaction ratings added
     logins: list[tuple[str, object, str]] = field(default_factory=list)  # (username, role, where)
 
 
@@ -567,6 +569,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
     phone_account = ChannelAccount.objects.get(name=PHONE_ACCOUNT)
     build_call_history(phone_account, list(centres.values()))
     build_usage_history(region, list(centres.values()))
+    report.ratings = build_ratings(region)  # after every resolved request of the history
     build_guide_reads()
     # /statistiky/ from the demo's history: today's snapshot, recomputed on every run.
     snapshot_publish(region=region)
@@ -590,6 +593,9 @@ def demo_summary(report: DemoReport) -> str:
         "Knowledge pages: /znalosti/ (guides and answers for citizens), /znalosti/hledat/?q=…,",
         "  /staff/knowledge/ (articles, review; log in as editor), suggestions on the form at /",
         "  and in the box “Návody a odpovědi” on every request page in the staff workspace.",
+        "",
+        f"Citizen satisfaction: {report.ratings} new ratings; dissatisfied ones at",
+        "  /staff/satisfaction/ (log in as vedouci.jihlava or koordinator).",
         "",
         "Phone line (Zammad-compatible CTI webhook; calls at /staff/calls/, call-backs at",
         "  /staff/callbacks/, the citizen's form at /zavolejte-mi/):",

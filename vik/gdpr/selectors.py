@@ -15,6 +15,7 @@ from vik.audit.models import AuditEvent
 from vik.channels.core.choices import PayloadState
 from vik.channels.core.models import InboundPayload
 from vik.contacts.models import Contact
+from vik.contacts.personal_data import personal_data_holders
 from vik.conversations.choices import RequestKind, Status
 from vik.conversations.models import Attachment, Interaction, Request
 from vik.tenancy.permissions.gdpr import contacts_gdpr_visible
@@ -239,10 +240,16 @@ def contact_export_bundle(contact: Contact) -> ExportBundle:
         others.setdefault(interaction.request_id, (interaction.request, []))[1].append(interaction)
     bundle = ExportBundle(contact={}, requests=[])
     taken: dict[str, set[str]] = {}
+    # What the apps beside this one keep about the requests (a rating and its comment).
+    held = {
+        holder.name: holder.export([item.pk for item in family], [item.pk for item in requests])
+        for holder in personal_data_holders()
+    }
     for request in requests:
-        bundle.requests.append(
-            _request(request, by_request.get(request.pk, []), bundle, taken, whole=True)
-        )
+        entry = _request(request, by_request.get(request.pk, []), bundle, taken, whole=True)
+        for name, per_request in held.items():
+            entry[name] = per_request.get(request.pk)
+        bundle.requests.append(entry)
     for request, interactions in others.values():
         bundle.requests.append(_request(request, interactions, bundle, taken, whole=False))
     erasure = getattr(contact, "erasure", None)

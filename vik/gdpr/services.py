@@ -8,7 +8,9 @@ removes: the contact's name, note and identities (and those of the contacts merg
 the subject and text of the requests and messages; the raw payloads' bodies and metadata; the
 attachments and payload files (rows and stored files); the recipients of outbound messages;
 the texts of transfers, consultations and notifications about the requests; the addresses and
-reasons kept in timeline events. docs/security/gdpr.md lists the places and why."""
+reasons kept in timeline events; what apps beside this one registered as a person's
+(`vik.contacts.personal_data`: a satisfaction rating's comment, its score stays).
+docs/security/gdpr.md lists the places and why."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from vik.audit.retention import audit_events_delete_before
 from vik.audit.services import audit_record
 from vik.channels.core.models import InboundPayload, OutboundMessage, PayloadFile
 from vik.contacts.models import Contact
+from vik.contacts.personal_data import personal_data_holders
 from vik.conversations.models import (
     Attachment,
     Consultation,
@@ -227,6 +230,8 @@ def _requests_erase(requests: list[Request], reason: str) -> tuple[int, int]:
     Consultation.objects.filter(request_id__in=ids).update(question=PLACEHOLDER)
     Consultation.objects.filter(request_id__in=ids).exclude(answer="").update(answer=PLACEHOLDER)
     Notification.objects.filter(request_id__in=ids).update(text=PLACEHOLDER)
+    for holder in personal_data_holders():  # a rating's comment (vik.satisfaction)
+        holder.erase([], ids, PLACEHOLDER)
     now = clock.now()
     ErasedRequest.objects.bulk_create(
         ErasedRequest(request_id=pk, erased_at=now, reason=reason) for pk in ids if pk not in done
@@ -237,6 +242,8 @@ def _requests_erase(requests: list[Request], reason: str) -> tuple[int, int]:
 def _contacts_erase(family: list[Contact], reason: str) -> None:
     ids = [item.pk for item in family]
     Contact.objects.filter(pk__in=ids).update(name=PLACEHOLDER, note="")
+    for holder in personal_data_holders():
+        holder.erase(ids, [], PLACEHOLDER)
     for contact in family:
         contact.identities.all().delete()
     now = clock.now()

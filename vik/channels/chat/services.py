@@ -30,6 +30,7 @@ from vik.conversations.choices import Status
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.errors import VikError
+from vik.satisfaction.services import RatingRefused, rating_record
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
 from vik.tenancy.types import StaffUser
@@ -383,9 +384,20 @@ def read_mark(*, session: ChatSession, side: str, seq: int) -> int:
     return kept
 
 
+@transaction.atomic
 def chat_rate(*, session: ChatSession, score: int, comment: str = "") -> None:
+    """The citizen's rating at the end of the chat: kept with the chat, and recorded as the
+    request's satisfaction rating (vik.satisfaction, channel chat), so that the citizen is
+    not asked again when the request is resolved. Rating again changes it (idempotent)."""
     if not 1 <= score <= 5:
         raise ChatError(_("Rate from 1 to 5."), code="bad_frame")
+    try:
+        rating_record(
+            request=session.request, score=score, comment=comment, channel=ChannelKind.CHAT,
+            while_open=True,
+        )  # fmt: skip
+    except RatingRefused as error:
+        raise ChatError(str(error), code="bad_frame") from error
     session.rating, session.rating_comment = score, comment.strip()[:2000]
     session.save(update_fields=["rating", "rating_comment"])
 

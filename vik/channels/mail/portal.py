@@ -20,7 +20,8 @@ def portal_reply_send(message: OutboundMessage) -> str:
     interaction = message.interaction
     request = interaction.request
     with translation.override(request.language or "cs"):
-        subject = _("[%(reference)s] Reply to your request: %(subject)s") % {
+        # An automatic message names itself (the invitation to rate the request).
+        subject = interaction.subject or _("[%(reference)s] Reply to your request: %(subject)s") % {
             "reference": request.reference,
             "subject": request.subject,
         }

@@ -24,6 +24,8 @@ from vik.knowledge import deflection
 from vik.knowledge.choices import UsageWhere
 from vik.knowledge.selectors import SearchHit, article_search
 from vik.knowledge.services import search_usage_record
+from vik.satisfaction.forms import RatingForm
+from vik.satisfaction.services import rating_offer_ensure
 from vik.territory.selectors import municipality_search
 
 from .forms import FollowUpForm, RequestForm
@@ -178,6 +180,9 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
         form.keep_accepted()
     else:
         form = FollowUpForm()
+    # once resolved: "How did we help you?" (vik.satisfaction), or the rating given
+    offer = rating_offer_ensure(request=item)
+    rating = offer.rating if offer else None
     return render(
         request,
         "web/tracking.html",
@@ -187,6 +192,11 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "is_closed": item.status == Status.CLOSED,
             "guard": guard,
+            "offer": offer,
+            "rating_form": RatingForm(
+                initial={"score": rating.score, "comment": rating.comment} if rating else None
+            ),
+            "source": "tracking",
         },
         status=guard.status,
     )

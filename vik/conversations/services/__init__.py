@@ -103,6 +103,7 @@ from .replies import (
     ReplyRoute,
     reply_route_choose,
     reply_routes,
+    request_message_automatic,
     request_note,
     request_reply,
 )
@@ -168,6 +169,7 @@ __all__ = [
     "request_deadlines_set",
     "request_macro_rendered",
     "request_merge",
+    "request_message_automatic",
     "request_move",
     "request_note",
     "request_open",

@@ -162,6 +162,25 @@ def request_reply(
 
 
 @transaction.atomic
+def request_message_automatic(
+    *, request: Request, route: ReplyRoute, text: str, subject: str = ""
+) -> Interaction:
+    """A message VIK itself sends the citizen about their request (the invitation to rate
+    it): public and automatic, delivered by `route` (one of `reply_routes`; the tracking page
+    alone when it has no account), `subject` the e-mail's from the portal. It changes neither
+    the status nor the deadlines."""
+    interaction = Interaction.objects.create(
+        request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
+        channel=route.kind or request.origin_channel, account=route.account,
+        contact=request.requester, is_automatic=True, subject=subject, text=text,
+        occurred_at=clock.now(),
+    )  # fmt: skip
+    if route.account is not None and route.recipient:
+        outbound_queue(account=route.account, interaction=interaction, recipient=route.recipient)
+    return interaction
+
+
+@transaction.atomic
 def request_note(*, request: Request, by: StaffUser, text: str) -> Interaction:
     request_require_work(request, by)
     if not text.strip():

@@ -18,6 +18,7 @@ from vik.reports.builders.channels import build_calls, build_chats
 from vik.reports.builders.knowledge import build_knowledge
 from vik.reports.builders.workload import build_workload
 from vik.reports.filters import ReportFilters, Scope
+from vik.satisfaction.models import Rating
 from vik.tenancy.models import InformationCentre, Membership
 from vik.territory.models import Region
 
@@ -44,6 +45,15 @@ def test_the_demo_loads_vysocina_and_twice_adds_nothing(settings):
     assert Request.objects.filter(origin_channel="sms").count() == sms
     rated = Request.objects.filter(origin_channel="chat", chat__rating__isnull=False)
     assert rated.count() == 2 + HISTORY_CHATS_RATED
+    # ratings on most resolved requests (the chats' too, given at their end), a few unhappy
+    resolved = Request.objects.filter(resolved_at__isnull=False)
+    ratings = Rating.objects.filter(request__in=resolved)
+    assert report.ratings > 0 and ratings.count() >= resolved.count() // 2
+    assert ratings.filter(score__lte=2).exclude(comment="").exists()
+    assert ratings.filter(score__gte=4).count() > ratings.filter(score__lte=2).count()
+    chat_ratings = Rating.objects.filter(request__chat__isnull=False, channel="chat")
+    assert chat_ratings.count() == 2 + HISTORY_CHATS_RATED
+    assert again.ratings == 0
 
 
 @pytest.mark.django_db

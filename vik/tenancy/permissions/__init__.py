@@ -111,6 +111,13 @@ from .requests import (
     requests_visible,
     requests_visible_parts,
 )
+from .satisfaction import (
+    can_follow_up_rating,
+    can_see_follow_up_list,
+    can_view_rating,
+    follow_up_centres_visible,
+    ratings_follow_up_visible,
+)
 from .scoping import (
     VIEWING_CENTRE_ROLES,
     VIEWING_REGION_ROLES,
@@ -197,6 +204,7 @@ __all__ = [
     "can_edit_any_routing",
     "can_edit_routing",
     "can_extend_statutory_deadline",
+    "can_follow_up_rating",
     "can_give_receipt",
     "can_manage_any_macro",
     "can_manage_any_sla",
@@ -222,6 +230,7 @@ __all__ = [
     "can_review_quarantine",
     "can_see_data_access",
     "can_see_draft_files",
+    "can_see_follow_up_list",
     "can_share_view",
     "can_sign_in_by_oidc",
     "can_transfer_request_to",
@@ -229,6 +238,7 @@ __all__ = [
     "can_view_centre_training",
     "can_view_contact",
     "can_view_knowledge_metrics",
+    "can_view_rating",
     "can_view_reports",
     "can_view_request",
     "can_view_survey_results",
@@ -242,6 +252,7 @@ __all__ = [
     "channel_accounts_managed",
     "consultations_answerable",
     "contacts_visible",
+    "follow_up_centres_visible",
     "forget_scope",
     "has_region_role",
     "is_staff_member",
@@ -252,6 +263,7 @@ __all__ = [
     "macros_managed",
     "member_centres",
     "queues_managed",
+    "ratings_follow_up_visible",
     "regions_to_share_views_with",
     "register_read_grants",
     "report_access",

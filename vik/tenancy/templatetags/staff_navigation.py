@@ -48,6 +48,11 @@ def reads_reports(user: Viewer) -> bool:
     return permissions.can_view_reports(user)
 
 
+def follows_up_ratings(user: Viewer) -> bool:
+    """Sees the list of dissatisfied citizens' ratings (vik.satisfaction)."""
+    return permissions.can_see_follow_up_list(user)
+
+
 @register.simple_tag
 def session_seconds(which: str) -> int:
     """The idle timeout or the warning before it, in seconds, for the idle warning."""
