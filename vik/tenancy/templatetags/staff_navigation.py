@@ -48,6 +48,7 @@ def reads_reports(user: Viewer) -> bool:
     return permissions.can_view_reports(user)
 
 
+@register.filter
 def follows_up_ratings(user: Viewer) -> bool:
     """Sees the list of dissatisfied citizens' ratings (vik.satisfaction)."""
     return permissions.can_see_follow_up_list(user)
