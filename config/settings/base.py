@@ -558,3 +558,6 @@ VIK_CHAT_FLOOD_CLOSE_AFTER = env_int("VIK_CHAT_FLOOD_CLOSE_AFTER", 50)
 VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
 # The centre whose chat the sample municipal page /chat/demo/ embeds.
 VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")
+# --- Reports: the request figures' rollup (issue 17) ---
+# Every minute the facts of the requests that changed are recomputed (vik.reports.rollups).
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh"]
