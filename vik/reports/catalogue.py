@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .builders import requests
 from .registry import ReportSpec, report_register
 
 SPECS: list[ReportSpec] = []
+SPECS += requests.SPECS
 
 
 def register_all() -> None:

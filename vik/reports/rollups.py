@@ -46,7 +46,7 @@ from vik.core.memo import batch_memo
 from vik.satisfaction.models import Rating
 from vik.territory.models import Region
 
-from .figures import ALL_METRICS, Figures, Key
+from .figures import ALL_METRICS, Dimension, Figures, Key
 from .figures.facts import FACT_FIELDS, fact_of, raw_rows, topic_roots
 from .figures.reference import reference_figures
 from .figures.rollup import rollup_figures
@@ -210,7 +210,7 @@ def rollups_verify(
     now = clock.now()
     for region_id in Region.objects.values_list("pk", flat=True):
         scope = Scope(region_id=region_id)
-        by = ("period", "centre", "channel")
+        by: tuple[Dimension, ...] = ("period", "centre", "channel")
         rollup = rollup_figures(filters, scope, by, metrics=ALL_METRICS, now=now)
         reference = reference_figures(filters, scope, by, now=now)
         for key, ours, theirs in figures_differences(rollup, reference):

@@ -143,8 +143,13 @@ def test_a_reopened_request_counts_once_with_the_time_to_its_last_resolution(wor
 def test_anonymised_contacts_are_still_counted_and_merged_away_requests_are_not(world):
     contact = Contact.objects.create(region=world.region, name="Jana Svobodová")
     kept = make(world, received=at("2026-04-14", "09:00"), contact=contact)
-    make(world, received=at("2026-04-14", "09:00"), contact=contact, status=Status.RESOLVED,
-         resolved_at=at("2026-04-14", "11:00"))  # fmt: skip
+    make(
+        world,
+        received=at("2026-04-14", "09:00"),
+        contact=contact,
+        status=Status.RESOLVED,
+        resolved_at=at("2026-04-14", "11:00"),
+    )
     assert total(world).received == 2
     contact_anonymise(contact=contact, actor=None)
     assert Contact.objects.get(pk=contact.pk).name != "Jana Svobodová"
@@ -170,10 +175,22 @@ def test_a_request_deleted_later_keeps_its_fact(world):
 
 def test_statutory_outcomes(world):
     info = {"kind": RequestKind.INFORMATION_REQUEST}
-    make(world, received=at("2026-04-01", "09:00"), statutory_due_on=dt.date(2026, 4, 16),
-         status=Status.RESOLVED, resolved_at=at("2026-04-16", "23:00"), **info)  # fmt: skip
-    make(world, received=at("2026-04-01", "09:00"), statutory_due_on=dt.date(2026, 4, 16),
-         status=Status.CLOSED, resolved_at=at("2026-04-17", "08:00"), **info)  # fmt: skip
+    make(
+        world,
+        received=at("2026-04-01", "09:00"),
+        statutory_due_on=dt.date(2026, 4, 16),
+        status=Status.RESOLVED,
+        resolved_at=at("2026-04-16", "23:00"),
+        **info,
+    )
+    make(
+        world,
+        received=at("2026-04-01", "09:00"),
+        statutory_due_on=dt.date(2026, 4, 16),
+        status=Status.CLOSED,
+        resolved_at=at("2026-04-17", "08:00"),
+        **info,
+    )
     make(world, received=at("2026-05-20", "09:00"), statutory_due_on=dt.date(2026, 6, 4), **info)
     make(world, received=at("2026-05-31", "09:00"), statutory_due_on=dt.date(2026, 6, 15), **info)
     make(world, received=at("2026-05-31", "09:00"))  # no statutory deadline
@@ -188,9 +205,12 @@ def test_statutory_outcomes(world):
 def test_statutory_outcome_with_an_extension():
     def outcome(provided, extended=True):
         return statutory_outcome(
-            due_on=dt.date(2026, 5, 6), original_due_on=dt.date(2026, 4, 16), extended=extended,
-            provided_on=provided, today=dt.date(2026, 5, 10),
-        )  # fmt: skip
+            due_on=dt.date(2026, 5, 6),
+            original_due_on=dt.date(2026, 4, 16),
+            extended=extended,
+            provided_on=provided,
+            today=dt.date(2026, 5, 10),
+        )
 
     assert outcome(dt.date(2026, 4, 16)) == "met"
     assert outcome(dt.date(2026, 5, 6)) == "met_extended"
@@ -201,24 +221,43 @@ def test_statutory_outcome_with_an_extension():
 
 def test_service_levels_count_decided_targets(world):
     due = at("2026-04-14", "12:00")
-    make(world, received=at("2026-04-14", "09:00"), first_response_due_at=due,
-         first_response_at=at("2026-04-14", "11:00"))  # fmt: skip
-    make(world, received=at("2026-04-14", "09:00"), first_response_due_at=due,
-         first_response_at=at("2026-04-14", "13:00"))  # fmt: skip
+    make(
+        world,
+        received=at("2026-04-14", "09:00"),
+        first_response_due_at=due,
+        first_response_at=at("2026-04-14", "11:00"),
+    )
+    make(
+        world,
+        received=at("2026-04-14", "09:00"),
+        first_response_due_at=due,
+        first_response_at=at("2026-04-14", "13:00"),
+    )
     make(world, received=at("2026-04-14", "09:00"), first_response_due_at=due)  # missed, open
-    make(world, received=at("2026-05-31", "09:00"),
-         first_response_due_at=at("2026-06-20", "09:00"))  # not yet due  # fmt: skip
+    make(
+        world, received=at("2026-05-31", "09:00"), first_response_due_at=at("2026-06-20", "09:00")
+    )  # not yet due
     figures = total(world)
     assert (figures.first_response_sla_met, figures.first_response_sla_total) == (1, 3)
 
 
 def test_satisfaction_and_its_changes(world):
-    for score, channel in ((5, ChannelKind.EMAIL), (4, ChannelKind.EMAIL), (2, ChannelKind.WEB),
-                           (1, ChannelKind.WEB)):  # fmt: skip
-        request = make(world, received=at("2026-04-14", "09:00"), origin_channel=channel,
-                       status=Status.RESOLVED, resolved_at=at("2026-04-14", "10:00"))  # fmt: skip
-        Rating.objects.create(request=request, score=score, channel=channel,
-                              answered_at=NOW, changed_at=NOW)  # fmt: skip
+    for score, channel in (
+        (5, ChannelKind.EMAIL),
+        (4, ChannelKind.EMAIL),
+        (2, ChannelKind.WEB),
+        (1, ChannelKind.WEB),
+    ):
+        request = make(
+            world,
+            received=at("2026-04-14", "09:00"),
+            origin_channel=channel,
+            status=Status.RESOLVED,
+            resolved_at=at("2026-04-14", "10:00"),
+        )
+        Rating.objects.create(
+            request=request, score=score, channel=channel, answered_at=NOW, changed_at=NOW
+        )
     make(world, received=at("2026-04-14", "09:00"))
     figures = total(world)
     assert (figures.rating_count, figures.rating_average) == (4, 3.0)
@@ -261,31 +300,44 @@ def test_the_rollup_equals_the_raw_tables_on_random_changes(world, seed):
     kinds = [RequestKind.INQUIRY, RequestKind.COMPLAINT, RequestKind.INFORMATION_REQUEST]
     requests: list[Request] = []
     scope = Scope(region_id=world.region.pk)
-    filters = ReportFilters(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30),
-                            granularity="week")  # fmt: skip
-    groupings = [(), ("period", "channel"), ("centre", "kind"), ("orp", "municipality"),
-                 ("topic", "agent")]  # fmt: skip
+    filters = ReportFilters(
+        date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30), granularity="week"
+    )
+    groupings = [
+        (),
+        ("period", "channel"),
+        ("centre", "kind"),
+        ("orp", "municipality"),
+        ("topic", "agent"),
+    ]
     for _round in range(4):
         for _ in range(15):
             received = at("2026-01-05", "07:00") + dt.timedelta(
                 days=rng.randrange(160), minutes=rng.randrange(600)
             )
             kind = rng.choice(kinds)
-            requests.append(make(
-                world, received=received, centre=rng.choice(centres),
-                origin_channel=rng.choice(channels), kind=kind,
-                municipality=rng.choice(municipalities),
-                first_response_due_at=received + dt.timedelta(hours=rng.randrange(1, 60)),
-                resolution_due_at=received + dt.timedelta(days=rng.randrange(1, 9)),
-                statutory_due_on=(received + dt.timedelta(days=15)).date()
-                if kind == RequestKind.INFORMATION_REQUEST else None,
-            ))  # fmt: skip
+            requests.append(
+                make(
+                    world,
+                    received=received,
+                    centre=rng.choice(centres),
+                    origin_channel=rng.choice(channels),
+                    kind=kind,
+                    municipality=rng.choice(municipalities),
+                    first_response_due_at=received + dt.timedelta(hours=rng.randrange(1, 60)),
+                    resolution_due_at=received + dt.timedelta(days=rng.randrange(1, 9)),
+                    statutory_due_on=(received + dt.timedelta(days=15)).date()
+                    if kind == RequestKind.INFORMATION_REQUEST
+                    else None,
+                )
+            )
         for request in rng.sample(requests, min(len(requests), 20)):
             request.refresh_from_db()
             if request.merged_into_id:
                 continue
-            action = rng.choice(["respond", "resolve", "reopen", "transfer", "merge", "rate",
-                                 "anonymise", "assign"])  # fmt: skip
+            action = rng.choice(
+                ["respond", "resolve", "reopen", "transfer", "merge", "rate", "anonymise", "assign"]
+            )
             later = request.created_at + dt.timedelta(hours=rng.randrange(1, 300))
             if action == "respond":
                 request.first_response_at = later
@@ -303,9 +355,13 @@ def test_the_rollup_equals_the_raw_tables_on_random_changes(world, seed):
             elif action == "rate":
                 Rating.objects.update_or_create(
                     request=request,
-                    defaults={"score": rng.randint(1, 5), "channel": request.origin_channel,
-                              "answered_at": later, "changed_at": dt.datetime.now(dt.UTC)},
-                )  # fmt: skip
+                    defaults={
+                        "score": rng.randint(1, 5),
+                        "channel": request.origin_channel,
+                        "answered_at": later,
+                        "changed_at": dt.datetime.now(dt.UTC),
+                    },
+                )
             elif action == "anonymise" and request.kind != RequestKind.INFORMATION_REQUEST:
                 contact_anonymise(contact=request.requester, actor=None)
             elif action == "assign":
