@@ -559,5 +559,7 @@ VIK_CHAT_OPENING_HOURS = env_bool("VIK_CHAT_OPENING_HOURS", True)
 # The centre whose chat the sample municipal page /chat/demo/ embeds.
 VIK_CHAT_DEMO_CENTRE = env_str("VIK_CHAT_DEMO_CENTRE", "jihlava")
 # --- Reports: the request figures' rollup (issue 17) ---
-# Every minute the facts of the requests that changed are recomputed (vik.reports.rollups).
-VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh"]
+# Every VIK_REPORTS_REFRESH_SECONDS one worker recomputes the report facts of the requests that
+# changed (vik.reports.rollups): how fresh the request reports are.
+VIK_REPORTS_REFRESH_SECONDS = env_int("VIK_REPORTS_REFRESH_SECONDS", 60)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_due"]

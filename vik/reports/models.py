@@ -71,6 +71,8 @@ class RollupWatermark(models.Model):
 
     name = models.CharField(max_length=32, unique=True)
     changes_until = models.DateTimeField()
+    # When the periodic job runs the refresher next (claimed by one worker at a time).
+    next_run_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"{self.name}: {self.changes_until:%Y-%m-%d %H:%M:%S}"

@@ -38,7 +38,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from vik.conversations.models import Request, TimelineEvent
 from vik.core import clock
@@ -170,6 +172,24 @@ def rollups_refresh() -> int:
         watermark.changes_until = max(until, watermark.changes_until)
         watermark.save(update_fields=["changes_until"])
     return result.written
+
+
+def rollups_refresh_due() -> int:
+    """The periodic job (`VIK_PERIODIC_JOBS`, every 15 s in every worker): once per
+    `VIK_REPORTS_REFRESH_SECONDS` one worker claims the run (a conditional UPDATE of the
+    watermark row) and refreshes the rollup. Nothing due costs one UPDATE."""
+    now = clock.now()
+    RollupWatermark.objects.get_or_create(name=WATERMARK, defaults={"changes_until": EPOCH})
+    claimed = (
+        RollupWatermark.objects.filter(name=WATERMARK)
+        .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+        .update(
+            next_run_at=now + dt.timedelta(seconds=max(settings.VIK_REPORTS_REFRESH_SECONDS, 1))
+        )
+    )
+    if not claimed:
+        return 0
+    return rollups_refresh()
 
 
 def rollups_rebuild() -> RefreshResult:

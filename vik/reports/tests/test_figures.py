@@ -4,14 +4,17 @@ as from the raw tables, and the rollup kept exact by its refresher."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 
 import pytest
+from django.core.management import call_command
 
 from vik.channels.core.choices import ChannelKind
 from vik.contacts.models import Contact
 from vik.conversations.choices import Status
 from vik.conversations.models import Request
+from vik.core import clock
 from vik.core.clock import PRAGUE
 from vik.gdpr.services import contact_anonymise
 from vik.reports.figures import Figures, statutory_outcome
@@ -23,6 +26,7 @@ from vik.reports.rollups import (
     figures_differences,
     rollups_rebuild,
     rollups_refresh,
+    rollups_refresh_due,
     rollups_verify,
 )
 from vik.satisfaction.models import Rating
@@ -371,3 +375,31 @@ def test_the_rollup_equals_the_raw_tables_on_random_changes(world, seed):
             both(filters, scope, by)
     assert rollups_refresh() == 0
     assert rollups_verify().ok
+
+
+def test_the_periodic_job_refreshes_once_per_interval(world, settings):
+    settings.VIK_REPORTS_REFRESH_SECONDS = 60
+    make(world, received=at("2026-04-14", "09:00"))
+    assert rollups_refresh_due() == 1
+    make(world, received=at("2026-04-14", "10:00"))
+    assert rollups_refresh_due() == 0  # not due yet: the next worker's call does nothing
+    assert RequestFact.objects.count() == 1
+    with clock.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=61)):
+        assert rollups_refresh_due() == 1
+    assert RequestFact.objects.count() == 2
+
+
+def test_vik_reports_rebuild_and_verify(world):
+    request = make(world, received=at("2026-04-14", "09:00"))
+    out = io.StringIO()
+    call_command("reports", "rebuild", stdout=out)
+    assert out.getvalue().startswith("1 requests, 1 facts written")
+    out = io.StringIO()
+    call_command("reports", "verify", stdout=out)
+    assert "1 facts checked: the rollup agrees with the raw tables" in out.getvalue()
+    # A change the refresher has not seen yet is a difference verify reports.
+    Request.objects.filter(pk=request.pk).update(status=Status.RESOLVED, resolved_at=NOW)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("reports", "verify", stdout=out)
+    assert f"request {request.pk}: the fact differs from the request" in out.getvalue()
