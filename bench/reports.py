@@ -202,14 +202,14 @@ def populate(places: dict[str, Any], count: int, now: dt.datetime) -> dict[str, 
             size = min(BATCH, count - done)
             contacts = max(1, size // 2)
             cursor.execute("SELECT coalesce(max(id), 0) FROM contacts_contact")
-            before = cursor.fetchone()[0]  # type: ignore[index]
+            before = cursor.fetchone()[0]
             cursor.execute(
                 POPULATE_CONTACTS,
                 {"first": list(FIRST_NAMES), "last": list(SURNAMES),
                  "region": places["region"], "count": contacts},
             )  # fmt: skip
             cursor.execute("SELECT min(id) FROM contacts_contact WHERE id > %s", [before])
-            low = cursor.fetchone()[0]  # type: ignore[index]
+            low = cursor.fetchone()[0]
             cursor.execute(
                 POPULATE_REQUESTS,
                 {
@@ -232,7 +232,7 @@ def populate(places: dict[str, Any], count: int, now: dt.datetime) -> dict[str, 
         )
         requests_seconds = time.monotonic() - started
         cursor.execute("SELECT min(id), max(id) FROM conversations_request")
-        low, high = cursor.fetchone()  # type: ignore[misc]
+        low, high = cursor.fetchone()
         step = 200_000
         for start in range(low - 1, high, step):
             cursor.execute(
@@ -247,7 +247,7 @@ def populate(places: dict[str, Any], count: int, now: dt.datetime) -> dict[str, 
         totals = {}
         for table in ("conversations_request", "conversations_interaction", "satisfaction_rating"):
             cursor.execute(f"SELECT count(*) FROM {table}")
-            totals[table] = cursor.fetchone()[0]  # type: ignore[index]
+            totals[table] = cursor.fetchone()[0]
     return {
         "requests": totals["conversations_request"],
         "interactions": totals["conversations_interaction"],

@@ -1,9 +1,9 @@
 """The request reports: overview (the dashboard), volume, times, service levels and
 satisfaction, built from the request figures (`vik.reports.figures`).
 
-Every builder takes `source`: the rollup (`rollup_figures`, what the pages read) or the raw
-tables (`reference_figures`, what the benchmark and `vik reports verify` compare with). Rows link
-to the staff request list with these parameters besides the report's own (`drill_base`):
+Every builder takes `source`: the rollup (`rollup_figures_sets`, what the pages read) or the
+raw tables (`reference_figures_sets`, what the benchmark compares with). Rows link to the staff
+request list with these parameters besides the report's own (`drill_base`):
 channel=<kind>, centre=<id>, orp=<id>, municipality=<id>, topic=<id> (with its subtopics),
 kind=<kind>, assignee=<id>, received_from/received_to=YYYY-MM-DD (a period's row), and per
 column status=open, overdue=1, rating=1-2 / 4-5; "none" stands for "not set".
@@ -26,12 +26,13 @@ from vik.topics.choices import RequestKind
 from vik.topics.models import Topic
 
 from ..document import Chart, ChartKind, Column, ReportDocument, Section
-from ..figures import Dimension, Figures, Key
-from ..figures.rollup import rollup_figures
+from ..figures import ALL_METRICS, Dimension, Figures, Key
+from ..figures.rollup import rollup_figures_sets
 from ..filters import ReportFilters, Scope
 from ..registry import ReportSpec
 
-FiguresSource = Callable[..., dict[Key, Figures]]
+# `rollup_figures_sets` or `reference_figures_sets`: several groupings of one filter at once.
+FiguresSource = Callable[..., dict[tuple[Dimension, ...], dict[Key, Figures]]]
 NONE = "none"
 
 # The request list's parameter for each dimension.
@@ -417,10 +418,7 @@ def _backlog_summary(total: Figures) -> str:
 # The reports ----------------------------------------------------------------------------------
 
 
-def _received_by_period_and_channel(
-    filters: ReportFilters, scope: Scope, source: FiguresSource
-) -> Section:
-    found = source(filters, scope, ("period", "channel"), metrics=frozenset({"volume"}))
+def _received_by_period_and_channel(found: dict[Key, Figures], filters: ReportFilters) -> Section:
     channels = sorted({key[1] for key in found}, key=lambda value: str(value))
     labels = Labels("channel", channels, filters.granularity)
     periods = sorted({key[0] for key in found})
@@ -458,13 +456,14 @@ def _received_by_period_and_channel(
 
 
 def overview(
-    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures
+    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures_sets
 ) -> ReportDocument:
     """The dashboard: received per period by channel, the backlog by centre, times, service
     levels and satisfaction."""
-    total = _total(source(filters, scope))
-    by_centre = source(filters, scope, ("centre",), metrics=frozenset({"volume"}))
-    by_channel = source(filters, scope, ("channel",), metrics=frozenset({"times", "csat"}))
+    got = source(
+        filters, scope, [(), ("centre",), ("channel",), ("period", "channel")], metrics=ALL_METRICS
+    )
+    total, by_centre, by_channel = _total(got[()]), got[("centre",)], got[("channel",)]
     service = Section(
         slug="service",
         title=_("Service levels and statutory deadlines"),
@@ -499,7 +498,7 @@ def overview(
         chart=Chart("bar", "label", ("share",)),
     )
     sections = [
-        _received_by_period_and_channel(filters, scope, source),
+        _received_by_period_and_channel(got[("period", "channel")], filters),
         _section(
             "backlog",
             _("Backlog now"),
@@ -570,15 +569,18 @@ def volume(
     filters: ReportFilters,
     scope: Scope,
     *,
-    source: FiguresSource = rollup_figures,
+    source: FiguresSource = rollup_figures_sets,
     dimensions: Sequence[Dimension] = VOLUME_DIMENSIONS,
 ) -> ReportDocument:
     """Requests received, resolved and open by period, channel, centre, ORP, municipality,
     topic and kind: one section each."""
-    total = _total(source(filters, scope, metrics=frozenset({"volume"})))
+    got = source(
+        filters, scope, [(), *((dim,) for dim in dimensions)], metrics=frozenset({"volume"})
+    )
+    total = _total(got[()])
     sections = []
     for dim in dimensions:
-        found = source(filters, scope, (dim,), metrics=frozenset({"volume"}))
+        found = got[(dim,)]
         chart_kind: ChartKind = (
             "line" if dim == "period" else ("pie" if dim in ("channel", "kind") else "bar")
         )
@@ -599,12 +601,14 @@ def volume(
 
 
 def times(
-    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures
+    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures_sets
 ) -> ReportDocument:
     """First response and resolution times, median and 90th percentile, by centre, channel and
     period."""
-    metrics = frozenset({"times"})
-    total = _total(source(filters, scope, metrics=metrics))
+    got = source(
+        filters, scope, [(), ("centre",), ("channel",), ("period",)], metrics=frozenset({"times"})
+    )
+    total = _total(got[()])
     sections = []
     titled: list[tuple[Dimension, str]] = [
         ("centre", _("Times by centre")),
@@ -612,7 +616,7 @@ def times(
         ("period", _("Times by period")),
     ]
     for dim, title in titled:
-        found = source(filters, scope, (dim,), metrics=metrics)
+        found = got[(dim,)]
         chart = Chart(
             "line" if dim == "period" else "bar",
             "label",
@@ -639,14 +643,14 @@ def times(
 
 
 def sla(
-    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures
+    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures_sets
 ) -> ReportDocument:
     """Service level compliance and the statutory deadlines of information requests, by centre
     and by period."""
-    metrics = frozenset({"sla", "statutory"})
-    total = _total(source(filters, scope, metrics=metrics))
-    by_centre = source(filters, scope, ("centre",), metrics=metrics)
-    by_period = source(filters, scope, ("period",), metrics=metrics)
+    got = source(
+        filters, scope, [(), ("centre",), ("period",)], metrics=frozenset({"sla", "statutory"})
+    )
+    total, by_centre, by_period = _total(got[()]), got[("centre",)], got[("period",)]
     share_chart = Chart("bar", "label", ("first_response_sla_share", "resolution_sla_share"))
     sections = [
         _section(
@@ -716,11 +720,16 @@ def sla(
 
 
 def satisfaction(
-    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures
+    filters: ReportFilters, scope: Scope, *, source: FiguresSource = rollup_figures_sets
 ) -> ReportDocument:
     """Citizens' ratings (CSAT) by channel, centre, topic and period."""
-    metrics = frozenset({"csat"})
-    total = _total(source(filters, scope, metrics=metrics))
+    got = source(
+        filters,
+        scope,
+        [(), ("channel",), ("centre",), ("topic",), ("period",)],
+        metrics=frozenset({"csat"}),
+    )
+    total = _total(got[()])
     sections = []
     titled: list[tuple[Dimension, str]] = [
         ("channel", _("Satisfaction by channel")),
@@ -729,7 +738,7 @@ def satisfaction(
         ("period", _("Satisfaction by period")),
     ]
     for dim, title in titled:
-        found = source(filters, scope, (dim,), metrics=metrics)
+        found = got[(dim,)]
         chart = Chart("line" if dim == "period" else "bar", "label", ("rating_average",))
         sections.append(
             _section(

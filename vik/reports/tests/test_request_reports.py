@@ -12,7 +12,7 @@ from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import Status
 from vik.core import clock
 from vik.reports.builders import requests as builders
-from vik.reports.figures.reference import reference_figures
+from vik.reports.figures.reference import reference_figures_sets
 from vik.reports.filters import ReportFilters, Scope
 from vik.reports.registry import report_get
 from vik.reports.rollups import rollups_refresh
@@ -112,7 +112,7 @@ def test_every_request_report_reads_the_same_from_the_rollup_and_the_raw_tables(
         build = getattr(builders, slug)
         with clock.travel(NOW):
             ours = build(APRIL, lead)
-            theirs = build(APRIL, lead, source=reference_figures)
+            theirs = build(APRIL, lead, source=reference_figures_sets)
         assert [dataclasses.asdict(s) for s in ours.sections] == [
             dataclasses.asdict(s) for s in theirs.sections
         ]
