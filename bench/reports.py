@@ -31,6 +31,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import sys
@@ -244,17 +245,25 @@ def populate(places: dict[str, Any], count: int, now: dt.datetime) -> dict[str, 
             "VACUUM (ANALYZE) conversations_request, conversations_interaction,"
             " satisfaction_rating, contacts_contact"
         )
-        totals = {}
-        for table in ("conversations_request", "conversations_interaction", "satisfaction_rating"):
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            totals[table] = cursor.fetchone()[0]
-    return {
-        "requests": totals["conversations_request"],
-        "interactions": totals["conversations_interaction"],
-        "ratings": totals["satisfaction_rating"],
+    return counts() | {
         "requests_seconds": round(requests_seconds, 1),
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def counts() -> dict[str, Any]:
+    from django.db import connection
+
+    found = {}
+    with connection.cursor() as cursor:
+        for name, table in (
+            ("requests", "conversations_request"),
+            ("interactions", "conversations_interaction"),
+            ("ratings", "satisfaction_rating"),
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            found[name] = cursor.fetchone()[0]
+    return found | {"seconds": "(reused)"}
 
 
 def timed(build: Callable[[], Any], runs: int, warmup: int) -> tuple[dict[str, float], Any]:
@@ -406,15 +415,26 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     from django.db.models import Count
 
     from vik.core import clock
+    from vik.demo.services import REGION_CODE
     from vik.reports.models import RequestFact
     from vik.reports.rollups import rollups_rebuild
+    from vik.territory.models import Region
 
-    call_command("migrate", verbosity=0)
-    log("building the region")
-    places = world()
-    log(f"inserting {args.requests:,} requests and ~{5 * args.requests:,} interactions")
-    data = populate(places, args.requests, clock.now())
-    log(f"  {data}")
+    if args.reuse:
+        # The data of an earlier run (--keep); the rollup is made anew.
+        call_command("migrate", "reports", "zero", verbosity=0)
+        call_command("migrate", verbosity=0)
+        data = counts()
+        region_id = Region.objects.get(code=REGION_CODE).pk
+        log(f"reusing {data}")
+    else:
+        call_command("migrate", verbosity=0)
+        log("building the region")
+        places = world()
+        region_id = places["region"]
+        log(f"inserting {args.requests:,} requests and ~{5 * args.requests:,} interactions")
+        data = populate(places, args.requests, clock.now())
+        log(f"  {data}")
     log("building the rollup")
     started = time.monotonic()
     rebuilt = rollups_rebuild()
@@ -428,10 +448,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         RequestFact.objects.values("centre_id").annotate(n=Count("request_id")).order_by("-n")[0]
     )["centre_id"]
     log(f"timing the reports ({args.runs} runs from the rollup, {args.reference_runs} raw)")
-    reports = measure_reports(places["region"], centre_id, args.runs, args.reference_runs)
+    reports = measure_reports(region_id, centre_id, args.runs, args.reference_runs)
     log(f"timing the incremental refresh of {args.changes} changed requests")
     refresh = measure_refresh(args.changes)
-    exported = measure_exports(places["region"])
+    exported = measure_exports(region_id)
     worst = max(item["rollup"]["p95_ms"] for item in reports)
     return {
         "data": data,
@@ -485,17 +505,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reference-runs", type=int, default=1, help="timed raw builds")
     parser.add_argument("--changes", type=int, default=1000, help="requests changed for refresh")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data of an earlier --keep run again"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         print("reports benchmark: PostgreSQL only", file=sys.stderr)
         return 2
     try:
-        with database(args.database_url, keep=args.keep):
+        if args.reuse:
+            os.environ["VIK_DATABASE_URL"] = args.database_url
+            os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
             import django
 
             django.setup()
             result = bench(args)
+        else:
+            with database(args.database_url, keep=args.keep):
+                import django
+
+                django.setup()
+                result = bench(args)
     except BenchError as error:
         print(f"reports benchmark failed: {error}", file=sys.stderr)
         return 2
