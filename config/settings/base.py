@@ -604,3 +604,8 @@ VIK_CSAT_CHANGE_DAYS = env_int("VIK_CSAT_CHANGE_DAYS", 7)
 # One person is asked at most once in this many days, however many requests of theirs resolve.
 VIK_CSAT_PERSON_INTERVAL_DAYS = env_int("VIK_CSAT_PERSON_INTERVAL_DAYS", 7)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_send_due"]
+# --- Reports: the request figures' rollup (issue 17) ---
+# Every VIK_REPORTS_REFRESH_SECONDS one worker recomputes the report facts of the requests that
+# changed (vik.reports.rollups): how fresh the request reports are.
+VIK_REPORTS_REFRESH_SECONDS = env_int("VIK_REPORTS_REFRESH_SECONDS", 60)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_due"]

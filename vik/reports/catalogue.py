@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .builders import requests
 from .builders.audit import AUDIT
 from .builders.channels import CALLS, CHATS
 from .builders.knowledge import KNOWLEDGE
@@ -9,6 +10,7 @@ from .builders.workload import WORKLOAD
 from .registry import ReportSpec, report_register
 
 SPECS: list[ReportSpec] = []
+SPECS += requests.SPECS
 SPECS += [CALLS, CHATS, KNOWLEDGE, WORKLOAD, AUDIT]
 
 

@@ -1,4 +1,11 @@
-"""What the reports keep in the database."""
+"""What the reports keep in the database: the rollup of request figures (one narrow fact per
+request, kept up to date by `vik.reports.rollups.rollups_refresh`, see there how each change
+stays exact) and the scheduled reports.
+
+A fact holds no personal data and no foreign keys: plain integer ids of the request and of its
+dimensions, so that it survives the anonymisation of the requester and the retention or
+deletion of the raw request, and the figures of past years do not change when the raw data go.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,74 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vik.territory.models import Region
+
+
+class RequestFact(models.Model):
+    # The request's id, not a foreign key: the fact outlives the request.
+    request_id = models.BigIntegerField(primary_key=True)
+    region_id = models.BigIntegerField()
+    # False: merged into another request (its work counts there), so not counted at all.
+    counted = models.BooleanField(default=True)
+    received_at = models.DateTimeField()
+    # The Prague day of `received_at`, and the Monday and the first of the month of it.
+    received_on = models.DateField()
+    received_week = models.DateField()
+    received_month = models.DateField()
+    channel = models.CharField(max_length=16)
+    kind = models.CharField(max_length=32)
+    # The current centre: after a transfer, where the request is answered.
+    centre_id = models.BigIntegerField(null=True)
+    municipality_id = models.BigIntegerField(null=True)
+    orp_id = models.BigIntegerField(null=True)
+    topic_id = models.BigIntegerField(null=True)
+    topic_root_id = models.BigIntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    is_open = models.BooleanField()
+    is_resolved = models.BooleanField()
+    # The nearest open target (`Request.due_at`) of an open request: overdue once it is past.
+    due_at = models.DateTimeField(null=True)
+    first_response_at = models.DateTimeField(null=True)
+    first_response_due_at = models.DateTimeField(null=True)
+    # Working minutes in the centre's opening hours from receipt to the first response and to
+    # the last resolution.
+    first_response_minutes = models.IntegerField(null=True)
+    resolved_at = models.DateTimeField(null=True)
+    resolution_due_at = models.DateTimeField(null=True)
+    resolution_minutes = models.IntegerField(null=True)
+    # Information requests (Act 106/1999): the deadline in force (extended or not), the
+    # original one, whether it was extended, and the Prague day the information was provided.
+    statutory_due_on = models.DateField(null=True)
+    statutory_original_due_on = models.DateField(null=True)
+    statutory_extended = models.BooleanField(default=False)
+    provided_on = models.DateField(null=True)
+    rating = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region_id", "received_on"], name="fact_region_received"),
+            models.Index(fields=["centre_id", "received_on"], name="fact_centre_received"),
+            models.Index(
+                fields=["region_id", "received_on"],
+                condition=models.Q(is_open=True),
+                name="fact_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact {self.request_id}"
+
+
+class RollupWatermark(models.Model):
+    """How far the refresher has read the changes: one row per rollup."""
+
+    name = models.CharField(max_length=32, unique=True)
+    changes_until = models.DateTimeField()
+    # When the periodic job runs the refresher next (claimed by one worker at a time).
+    next_run_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.changes_until:%Y-%m-%d %H:%M:%S}"
+
 
 # Scheduled reports --------------------------------------------------------------------------
 

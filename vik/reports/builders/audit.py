@@ -28,6 +28,7 @@ from ..document import Chart, Column, ReportDocument, Section
 from ..filters import ReportFilters, Scope
 from ..registry import ReportSpec
 from ..selectors.periods import bucket_of, bucket_trunc, buckets, period_bounds
+from . import requests as request_figures
 from . import wording
 from .wording import number
 
@@ -54,10 +55,12 @@ CONFIGURATION_ACTIONS = {
 
 
 def request_sections(filters: ReportFilters, scope: Scope) -> list[Section]:
-    """The request figures' sections of the audit report: volumes, compliance with service
-    levels and statutory deadlines, satisfaction. Empty here: the lead wires the request
-    figures' sections (built on another branch) in at merge."""
-    return []
+    """The request figures' sections of the audit report, from the rollup: volumes by period and
+    channel, the backlog by centre, response times, satisfaction (the overview's), then
+    compliance with service levels and statutory deadlines by centre and period."""
+    overview = request_figures.overview(filters, scope).sections
+    compliance = request_figures.sla(filters, scope).sections
+    return [section for section in overview if section.slug != "service"] + compliance
 
 
 # Requests unanswered and overdue ----------------------------------------------------------------

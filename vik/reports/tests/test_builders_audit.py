@@ -160,5 +160,14 @@ def test_unanswered_and_overdue(world: World) -> None:
     )
     assert [row["reference"] for row in _section(lead_b, "overdue_list").rows] == ["VYS-3"]
     assert _section(lead_b, "unanswered_by_centre").rows == []
-    assert request_sections(_this_month(), Scope(region_id=world.region.pk)) == []
+    # The request figures come first: volumes, backlog, times, satisfaction, then compliance.
+    figures = [
+        section.slug
+        for section in request_sections(_this_month(), Scope(region_id=world.region.pk))
+    ]
+    assert figures[-4:] == [
+        "sla_by_centre", "sla_by_period", "statutory_by_centre", "statutory_by_period",
+    ]  # fmt: skip
+    assert "backlog" in figures and "service" not in figures
+    assert [section.slug for section in document.sections][: len(figures)] == figures
     assert raw_codes_in(document) == []

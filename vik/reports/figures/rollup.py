@@ -1,0 +1,331 @@
+"""The request figures from the rollup (`RequestFact`): one aggregate query per call on
+PostgreSQL (percentiles by `percentile_cont`), on SQLite one more query per duration whose
+values are interpolated in Python the same way. Same signature and results as
+`reference.reference_figures`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from vik.core import clock
+from vik.core.clock import PRAGUE
+
+from ..filters import ReportFilters, Scope
+from ..models import RequestFact
+from . import ALL_METRICS, Dimension, Figures, Key, percentile_cont
+from .facts import topic_with_subtopics
+from .reference import FACT_COLUMN
+
+WORK_MEM = "64MB"
+PERIOD_COLUMN = {"day": "received_on", "week": "received_week", "month": "received_month"}
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate `percentile_cont(fraction) WITHIN GROUP (ORDER BY x)`."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def facts_in(filters: ReportFilters, scope: Scope) -> QuerySet[RequestFact]:
+    """The counted facts of the requests received in the period within the scope."""
+    q = Q(
+        region_id=scope.region_id,
+        counted=True,
+        received_on__gte=filters.date_from,
+        received_on__lte=filters.date_to,
+    )
+    if scope.centre_ids is not None:
+        q &= Q(centre_id__in=scope.centre_ids)
+    if scope.agent_id is not None:
+        q &= Q(agent_id=scope.agent_id)
+    if filters.centre_ids:
+        q &= Q(centre_id__in=filters.centre_ids)
+    if filters.channels:
+        q &= Q(channel__in=filters.channels)
+    if filters.topic_ids:
+        q &= Q(topic_id__in=topic_with_subtopics(filters.topic_ids))
+    if filters.municipality_ids:
+        q &= Q(municipality_id__in=filters.municipality_ids)
+    if filters.orp_ids:
+        q &= Q(orp_id__in=filters.orp_ids)
+    if filters.kinds:
+        q &= Q(kind__in=filters.kinds)
+    if filters.agent_ids:
+        q &= Q(agent_id__in=filters.agent_ids)
+    return RequestFact.objects.filter(q)
+
+
+def _columns(by: Sequence[Dimension], granularity: str) -> list[str]:
+    return [PERIOD_COLUMN[granularity] if dim == "period" else FACT_COLUMN[dim] for dim in by]
+
+
+def _count(condition: Q) -> Count:
+    return Count("request_id", filter=condition)
+
+
+def _aggregates(metrics: frozenset[str], now: dt.datetime, postgres: bool) -> dict[str, Any]:
+    today = now.astimezone(PRAGUE).date()
+    found: dict[str, Any] = {"received": Count("request_id")}
+    if "volume" in metrics:
+        found |= {
+            "resolved": _count(Q(is_resolved=True)),
+            "open": _count(Q(is_open=True)),
+            "overdue": _count(Q(is_open=True, due_at__lt=now)),
+        }
+    if "times" in metrics:
+        found |= {
+            "first_response_count": Count("first_response_minutes"),
+            "resolution_count": Count("resolution_minutes"),
+        }
+        if postgres:
+            found |= {
+                "first_response_median": PercentileCont("first_response_minutes", 0.5),
+                "first_response_p90": PercentileCont("first_response_minutes", 0.9),
+                "resolution_median": PercentileCont("resolution_minutes", 0.5),
+                "resolution_p90": PercentileCont("resolution_minutes", 0.9),
+            }
+    if "sla" in metrics:
+        first_decided = Q(first_response_due_at__isnull=False) & (
+            Q(first_response_at__isnull=False) | Q(first_response_due_at__lt=now)
+        )
+        resolution_decided = Q(resolution_due_at__isnull=False) & (
+            Q(resolved_at__isnull=False) | Q(resolution_due_at__lt=now)
+        )
+        found |= {
+            "first_response_sla_total": _count(first_decided),
+            "first_response_sla_met": _count(
+                Q(first_response_due_at__isnull=False)
+                & Q(first_response_at__lte=F("first_response_due_at"))
+            ),
+            "resolution_sla_total": _count(resolution_decided),
+            "resolution_sla_met": _count(
+                Q(resolution_due_at__isnull=False) & Q(resolved_at__lte=F("resolution_due_at"))
+            ),
+        }
+    if "statutory" in metrics:
+        provided = Q(statutory_due_on__isnull=False, provided_on__isnull=False)
+        original = Q(provided_on__lte=F("statutory_original_due_on"))
+        extended = Q(statutory_extended=True, provided_on__lte=F("statutory_due_on"))
+        not_provided = Q(statutory_due_on__isnull=False, provided_on__isnull=True)
+        found |= {
+            "statutory_met": _count(provided & original),
+            "statutory_met_extended": _count(provided & ~original & extended),
+            "statutory_missed": _count(
+                (provided & ~original & ~extended) | (not_provided & Q(statutory_due_on__lt=today))
+            ),
+            "statutory_pending": _count(not_provided & Q(statutory_due_on__gte=today)),
+        }
+    if "csat" in metrics:
+        found |= {
+            "rating_count": Count("rating"),
+            "rating_sum": Coalesce(Sum("rating"), Value(0)),
+            "rating_high": _count(Q(rating__gte=4)),
+            "rating_low": _count(Q(rating__lte=2)),
+        }
+    return found
+
+
+def _percentiles_in_python(
+    facts: QuerySet[RequestFact], columns: list[str], found: dict[Key, Figures]
+) -> None:
+    for column, prefix in (
+        ("first_response_minutes", "first_response"),
+        ("resolution_minutes", "resolution"),
+    ):
+        values: dict[Key, list[int]] = defaultdict(list)
+        rows = facts.filter(**{f"{column}__isnull": False}).values_list(*columns, column)
+        for row in rows.iterator(chunk_size=10000):
+            values[tuple(row[:-1])].append(row[-1])
+        for key, items in values.items():
+            items.sort()
+            setattr(found[key], f"{prefix}_median", percentile_cont(items, 0.5))
+            setattr(found[key], f"{prefix}_p90", percentile_cont(items, 0.9))
+
+
+def rollup_figures(
+    filters: ReportFilters,
+    scope: Scope,
+    by: Sequence[Dimension] = (),
+    *,
+    metrics: frozenset[str] = ALL_METRICS,
+    now: dt.datetime | None = None,
+) -> dict[Key, Figures]:
+    """The figures of the requests received in the period within the scope, grouped `by`, from
+    the rollup; only the `metrics` asked for (volume, times, sla, statutory, csat) are filled."""
+    now = now or clock.now()
+    postgres = connection.vendor == "postgresql"
+    columns = _columns(by, filters.granularity)
+    facts = facts_in(filters, scope)
+    aggregates = _aggregates(metrics, now, postgres)
+    found: dict[Key, Figures] = {}
+    if columns:
+        rows: Any = facts.values(*columns).annotate(**aggregates).order_by()
+    else:
+        total = facts.aggregate(**aggregates)
+        rows = [total] if total["received"] else []
+    for row in rows:
+        key = tuple(row[column] for column in columns)
+        figures = Figures()
+        for name in aggregates:
+            value = row[name]
+            if name.endswith(("_median", "_p90")):
+                value = round(value, 1) if value is not None else None
+            setattr(figures, name, value)
+        found[key] = figures
+    if "times" in metrics and not postgres and found:
+        _percentiles_in_python(facts, columns, found)
+    return found
+
+
+def _sql_aggregates(metrics: frozenset[str]) -> list[tuple[str, str]]:
+    """(name, SQL) of each aggregate; %(now)s and %(today)s are bound by the caller."""
+    found = [("received", "count(*)")]
+    if "volume" in metrics:
+        found += [
+            ("resolved", "count(*) FILTER (WHERE is_resolved)"),
+            ("open", "count(*) FILTER (WHERE is_open)"),
+            ("overdue", "count(*) FILTER (WHERE is_open AND due_at < %(now)s)"),
+        ]
+    if "times" in metrics:
+        for column, prefix in (
+            ("first_response_minutes", "first_response"),
+            ("resolution_minutes", "resolution"),
+        ):
+            found += [
+                (f"{prefix}_count", f"count({column})"),
+                (f"{prefix}_median", f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})"),
+                (f"{prefix}_p90", f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {column})"),
+            ]
+    if "sla" in metrics:
+        for prefix, done in (
+            ("first_response", "first_response_at"),
+            ("resolution", "resolved_at"),
+        ):
+            due = f"{prefix}_due_at"
+            found += [
+                (
+                    f"{prefix}_sla_total",
+                    f"count(*) FILTER (WHERE {due} IS NOT NULL"
+                    f" AND ({done} IS NOT NULL OR {due} < %(now)s))",
+                ),
+                (f"{prefix}_sla_met", f"count(*) FILTER (WHERE {done} <= {due})"),
+            ]
+    if "statutory" in metrics:
+        provided = "statutory_due_on IS NOT NULL AND provided_on IS NOT NULL"
+        in_time = "provided_on <= statutory_original_due_on"
+        extended = "(statutory_extended AND provided_on <= statutory_due_on)"
+        open_ = "statutory_due_on IS NOT NULL AND provided_on IS NULL"
+        found += [
+            ("statutory_met", f"count(*) FILTER (WHERE {provided} AND {in_time})"),
+            (
+                "statutory_met_extended",
+                f"count(*) FILTER (WHERE {provided} AND NOT {in_time} AND {extended})",
+            ),
+            (
+                "statutory_missed",
+                f"count(*) FILTER (WHERE ({provided} AND NOT {in_time} AND NOT {extended})"
+                f" OR ({open_} AND statutory_due_on < %(today)s))",
+            ),
+            (
+                "statutory_pending",
+                f"count(*) FILTER (WHERE {open_} AND statutory_due_on >= %(today)s)",
+            ),
+        ]
+    if "csat" in metrics:
+        found += [
+            ("rating_count", "count(rating)"),
+            ("rating_sum", "coalesce(sum(rating), 0)"),
+            ("rating_high", "count(*) FILTER (WHERE rating >= 4)"),
+            ("rating_low", "count(*) FILTER (WHERE rating <= 2)"),
+        ]
+    return found
+
+
+Grouping = tuple[Dimension, ...]
+
+
+def rollup_figures_sets(
+    filters: ReportFilters,
+    scope: Scope,
+    groupings: Sequence[Grouping],
+    *,
+    metrics: frozenset[str] = ALL_METRICS,
+    now: dt.datetime | None = None,
+) -> dict[Grouping, dict[Key, Figures]]:
+    """`rollup_figures` of several groupings at once: on PostgreSQL one scan of the facts
+    (GROUP BY GROUPING SETS), elsewhere one query per grouping."""
+    now = now or clock.now()
+    if connection.vendor != "postgresql":
+        return {
+            by: rollup_figures(filters, scope, by, metrics=metrics, now=now) for by in groupings
+        }
+    query = facts_in(filters, scope).query
+    compiler = query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(query.where)
+    columns: list[str] = []
+    for by in groupings:
+        for column in _columns(by, filters.granularity):
+            if column not in columns:
+                columns.append(column)
+    aggregates = _sql_aggregates(metrics)
+    sets = ", ".join(
+        "(" + ", ".join(_columns(by, filters.granularity)) + ")" for by in dict.fromkeys(groupings)
+    )
+    select = [*columns, *(sql for _name, sql in aggregates)]
+    if columns:
+        select.append(f"GROUPING({', '.join(columns)})")
+    today = now.astimezone(PRAGUE).date()
+    named = {"now": now, "today": today}
+    # The aggregates' parameters are named; the WHERE clause's are positional: the aggregates
+    # get theirs inlined as positional parameters in order.
+    params: list[Any] = []
+    rendered = []
+    for item in select:
+        while "%(now)s" in item or "%(today)s" in item:
+            now_at, today_at = item.find("%(now)s"), item.find("%(today)s")
+            if now_at >= 0 and (today_at < 0 or now_at < today_at):
+                item = item.replace("%(now)s", "%s", 1)
+                params.append(named["now"])
+            else:
+                item = item.replace("%(today)s", "%s", 1)
+                params.append(named["today"])
+        rendered.append(item)
+    sql = f"SELECT {', '.join(rendered)} FROM reports_requestfact WHERE {where}"  # noqa: S608
+    if columns:
+        sql += f" GROUP BY GROUPING SETS ({sets})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A year of a region's facts sorted for the percentiles fits in memory, not on disk.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, [*params, *where_params])
+        rows = cursor.fetchall()
+    found: dict[Grouping, dict[Key, Figures]] = {by: {} for by in groupings}
+    masks = {}
+    for by in groupings:
+        chosen = set(_columns(by, filters.granularity))
+        mask = sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in chosen)
+        masks[mask] = by
+    for row in rows:
+        if not row[len(columns)]:  # received = 0: an empty total
+            continue
+        by = masks[row[-1]] if columns else groupings[0]
+        key = tuple(row[columns.index(column)] for column in _columns(by, filters.granularity))
+        figures = Figures()
+        for index, (name, _sql) in enumerate(aggregates):
+            value = row[len(columns) + index]
+            if name.endswith(("_median", "_p90")):
+                value = round(value, 1) if value is not None else None
+            setattr(figures, name, value)
+        found[by][key] = figures
+    return found
