@@ -51,7 +51,7 @@ _ALIASES = {
     "cp1252": "windows-1252",
     # What mail clients (and the WHATWG Encoding Standard they follow) read under labels that
     # Python does not know.
-    "x-sjis": "cp932",
+    "x-sjis": "shift_jis",
     "windows-31j": "cp932",
     "x-euc-jp": "euc_jp",
     "x-gbk": "gb18030",
@@ -78,21 +78,20 @@ _ALIASES = {
 }
 
 #: Codecs that mail clients read as their superset, because senders declare the old name for
-#: text written in the new one: GBK and GB 18030 text declared as GB2312, Windows-949 as
-#: EUC-KR (ks_c_5601-1987), Windows-31J (Outlook's) as Shift_JIS, HKSCS as Big5, Windows-874 as
-#: TIS-620. Each superset decodes everything its subset does the same way.
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "euc_kr": "cp949",
-    "shift_jis": "cp932",
-    "big5": "big5hkscs",
-    "tis-620": "cp874",
-    "iso8859-11": "cp874",
+#: text written in the new one: GBK and GB 18030 text declared as GB2312, Windows-949 (UHC) as
+#: EUC-KR (ks_c_5601-1987). Each superset reads what its subset can hold as the subset does
+#: (GB 18030 differs in two punctuation marks of GB2312, as in the WHATWG Encoding Standard).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949"}
+#: Tried in turn when a text is not valid in the codec its label names, for codecs whose
+#: extensions read some valid text differently: Japanese mailers write JIS X 0212 and
+#: half-width katakana inside ISO-2022-JP and NEC/IBM characters (①) inside Shift_JIS
+#: (Windows-31J, Outlook's), Taiwanese ones Windows-950 and HKSCS inside Big5.
+_ALTERNATIVES = {
+    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_3"),
+    "shift_jis": ("cp932",),
+    "big5": ("cp950", "big5hkscs"),
+    "tis-620": ("cp874",),
 }
-#: Tried in turn when a text is not valid in the codec its label names: Japanese mailers write
-#: JIS X 0212 and half-width katakana inside ISO-2022-JP.
-_ALTERNATIVES = {"iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_3")}
 #: 7-bit encodings whose ASCII bytes are not ASCII text: escape sequences switch the character
 #: set (ISO-2022, HZ) or `+...-` encodes it (UTF-7).
 _STATEFUL_7BIT = ("iso2022", "hz", "utf_7", "utf_16", "utf_32")
@@ -198,17 +197,23 @@ def decode_bytes(data: bytes, declared: str, defects: list[str], *, what: str = 
             return data.decode("windows-1250", "replace")
         if name in ("", "us-ascii"):
             return _guess(data, defects, what, declared=name or "no charset")
+    text = _strict(data, name)
+    if text is not None:
+        return text
+    defects.append(f"{what}: not valid {name}; guessed")
+    return _guess(data, defects, what)
+
+
+def _strict(data: bytes, name: str) -> str | None:
+    """`data` in codec `name`, or in one of its extensions; None if in none of them."""
     try:
         return data.decode(name)
     except (UnicodeError, LookupError, ValueError, TypeError):
         pass
     for alternative in _ALTERNATIVES.get(codecs.lookup(name).name, ()):
-        try:
+        with contextlib.suppress(UnicodeError):
             return data.decode(alternative)
-        except UnicodeError:
-            continue
-    defects.append(f"{what}: not valid {name}; guessed")
-    return _guess(data, defects, what)
+    return None
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -261,8 +266,8 @@ def header_text(
         return data.decode("utf-8")
     declared = normalise_charset(charset()) if charset is not None else None
     if declared and declared not in _WESTERN_LABELS and declared not in _CZECH_WESTERN:
-        with contextlib.suppress(UnicodeError):
-            text = data.decode(declared)
+        text = _strict(data, declared)
+        if text is not None:
             defects.append(f"{name}: raw 8-bit bytes; decoded as {declared}, the text's charset")
             return text
     defects.append(f"{name}: raw 8-bit bytes that are not UTF-8; decoded as windows-1250")

@@ -93,6 +93,11 @@ _SIMPLE_MAILBOX = re.compile(
     rf"|[ \t]*(?P<bare>{_ADDR_SPEC})[ \t]*"
 )
 _BLANKS = re.compile(r"[ \t]+")
+# `eve@example.com <frank@example.com>`: an address written as the display name (a phishing
+# trick and a webmailer habit) is a name; `getaddresses` reads two mailboxes there.
+_ADDRESS_AS_NAME = re.compile(
+    r"[ \t]*(?P<name>[^\s<>\",;:()]+@[^\s<>\",;:()]+)[ \t]*<(?P<address>[^<>\s]+@[^<>\s]+)>[ \t]*"
+)
 
 
 def _simple_pair(match: re.Match[str]) -> tuple[str, str]:
@@ -175,8 +180,11 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
         if "=?" in value:
             value, words = _protect_words(value)
         simple = _SIMPLE_MAILBOX.fullmatch(value)
+        address_as_name = None if simple else _ADDRESS_AS_NAME.fullmatch(value)
         if simple:
             pairs = [_simple_pair(simple)]
+        elif address_as_name:  # where a reply goes is the address in brackets
+            pairs = [(address_as_name["name"], address_as_name["address"])]
         else:
             try:
                 pairs = email.utils.getaddresses([value])

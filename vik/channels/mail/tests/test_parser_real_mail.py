@@ -97,7 +97,7 @@ def test_raw_iso_2022_jp_and_shift_jis_subjects():
     )
     parsed = parse_mail(raw_sjis)
     assert (parsed.subject, parsed.text) == ("お問い合わせ", "本文")
-    assert parsed.defects == ("subject: raw 8-bit bytes; decoded as cp932, the text's charset",)
+    assert parsed.defects == ("subject: raw 8-bit bytes; decoded as shift_jis, the text's charset",)
 
 
 def test_iso_2022_jp_body():
@@ -116,12 +116,12 @@ def test_iso_2022_jp_body():
         ("x-gbk", "gb18030"),
         ("ks_c_5601-1987", "cp949"),
         ("EUC-KR", "cp949"),
-        ("Shift_JIS", "cp932"),
-        ("x-sjis", "cp932"),
+        ("Shift_JIS", "shift_jis"),
+        ("x-sjis", "shift_jis"),
         ("windows-31j", "cp932"),
-        ("big5", "big5hkscs"),
+        ("big5", "big5"),
         ("windows-874", "cp874"),
-        ("TIS-620", "cp874"),
+        ("TIS-620", "tis-620"),
         ("iso-8859-8-i", "iso-8859-8"),
         ("unicode-1-1-utf-7", "unicode-1-1-utf-7"),
         ("x-mac-roman", "mac_roman"),
@@ -133,6 +133,20 @@ def test_iso_2022_jp_body():
 )
 def test_charset_labels_of_mail_clients(label, codec):
     assert normalise_charset(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "codec"),
+    [
+        ("①番", "Shift_JIS", "cp932"),  # NEC characters of Outlook's Windows-31J
+        ("お問い合わせ 〜", "Shift_JIS", "shift_jis"),  # the wave dash stays U+301C
+        ("お問い合わせ", "big5", "big5"),  # ETEN kana, not HKSCS's ①
+        ("碁銹裏墻恒粧嫺", "big5", "cp950"),
+        ("①", "ISO-2022-JP", "iso2022_jp_2"),
+    ],
+)
+def test_charset_extensions_are_tried_when_the_text_is_not_valid(text, label, codec):
+    assert decode_bytes(text.encode(codec), label, []) == text
 
 
 def test_utf_7_and_hz_bodies_are_not_taken_for_ascii():
