@@ -110,8 +110,9 @@ def _simple_pair(match: re.Match[str]) -> tuple[str, str]:
 
 # An encoded-word as one opaque atom while a list is split: its text may hold a comma, a quote
 # or a dot (`=?iso-8859-1?Q?B=FCrling,=20Andreas?=`), which are no specials inside it (RFC 2047
-# section 5), so it must be restored whole into the display name before it is decoded.
-_LIST_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,64}\?[qQbB]\?[^?\s]*\?=")
+# section 5), so it must be restored whole into the display name before it is decoded. Blanks
+# inside one (which broken mailers write, and mail clients accept) do not end it either.
+_LIST_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,64}\?[qQbB]\?[^?<>\r\n]*\?=")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 

@@ -202,7 +202,7 @@ def test_the_gathered_corpus_is_there():
     ("corpus", "minimum", "minimum_addresses"),
     [
         ("real", 0.66, 0.99),  # 257 messages from CPython's tests, mail-parser's and Sisimai's
-        ("generated", 0.57, 0.98),  # 3,000 generated header blocks
+        ("generated", 0.57, 0.975),  # 3,000 generated header blocks
     ],
 )
 def test_vik_reads_mail_as_cpython_does_but_for_the_deliberate_differences(

@@ -39,6 +39,10 @@ def b_word(text: str, charset: str) -> str:
             [MailAddress("Bürling, Andreas", "andreas@example.com")],
         ),
         (
+            "=?iso-8859-1?Q?B=FCrling, Andreas?= <andreas@example.com>",  # a blank inside
+            [MailAddress("Bürling, Andreas", "andreas@example.com")],
+        ),
+        (
             "=?utf-8?Q?Nov=C3=A1k,_Petr?= <petr@example.cz>, Jana <jana@example.cz>",
             [MailAddress("Novák, Petr", "petr@example.cz"), MailAddress("Jana", "jana@example.cz")],
         ),
