@@ -28,14 +28,16 @@ class _Headers:
         return name in self._raw
 
     def all(self, name: str) -> list[str]:
-        return [self._text(v, name) for v in self._raw.get(name, ())]
+        hint = self.text_charset
+        return [
+            header_text(v, self._defects, name=name, charset=hint) for v in self._raw.get(name, ())
+        ]
 
     def get(self, name: str) -> str:
         values = self._raw.get(name)
-        return self._text(values[0], name) if values else ""
-
-    def _text(self, value: str, name: str) -> str:
-        return header_text(value, self._defects, name=name, charset=self.text_charset)
+        if not values:
+            return ""
+        return header_text(values[0], self._defects, name=name, charset=self.text_charset)
 
     def text_charset(self) -> str:
         """The charset of the message's first text part ('' if none): mail clients read raw
@@ -178,9 +180,10 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
     result: list[MailAddress] = []
     for value in values:
         words: list[str] = []
-        if "=?" in value:
-            value, words = _protect_words(value)
         simple = _SIMPLE_MAILBOX.fullmatch(value)
+        if not simple and "=?" in value:
+            value, words = _protect_words(value)
+            simple = _SIMPLE_MAILBOX.fullmatch(value)
         address_as_name = None if simple else _ADDRESS_AS_NAME.fullmatch(value)
         if simple:
             pairs = [_simple_pair(simple)]
