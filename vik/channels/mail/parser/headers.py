@@ -50,13 +50,13 @@ class _Headers:
 def _text_charset(msg: Message) -> str:
     part: Message = msg
     for _ in range(MAX_DEPTH):
-        payload = part.get_payload()
+        payload = getattr(part, "_payload", None)  # get_payload() would decode it
         if not isinstance(payload, list) or not payload or not isinstance(payload[0], Message):
             break
         part = payload[0]
-    if part.get_content_maintype() != "text":
-        return ""
     try:
+        if part.get_content_maintype() != "text":
+            return ""
         return str(part.get_param("charset", "") or "")
     except Exception:  # compat32's parameter parser on a hostile header
         return ""

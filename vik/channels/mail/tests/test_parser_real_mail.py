@@ -279,3 +279,12 @@ def test_no_bytes_make_the_sender_address_something_that_is_no_address(value):
         or parsed.sender.address == ""
         or (STRICT_ADDRESS.fullmatch(parsed.sender.address))
     )
+
+
+def test_a_hostile_charset_of_the_text_does_not_stop_raw_header_decoding():
+    raw = mail(
+        b"From: a@example.cz\nSubject: St\xed\x9enost\nContent-Type: text/plain; charset=\x00tf-8",
+        b"Text",
+    )
+    parsed = parse_mail(raw)
+    assert (parsed.subject, parsed.text) == ("Stížnost", "Text")
