@@ -185,10 +185,13 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
             value, words = _protect_words(value)
             simple = _SIMPLE_MAILBOX.fullmatch(value)
         address_as_name = None if simple else _ADDRESS_AS_NAME.fullmatch(value)
+        unbracketed = None if simple or address_as_name else _unbracketed(value)
         if simple:
             pairs = [_simple_pair(simple)]
         elif address_as_name:  # where a reply goes is the address in brackets
             pairs = [(address_as_name["name"], address_as_name["address"])]
+        elif unbracketed:
+            pairs = [unbracketed]
         else:
             try:
                 pairs = email.utils.getaddresses([value])
@@ -197,6 +200,7 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
                 pairs = []
         if not any(addr for _, addr in pairs) and "@" in value:
             pairs = [("", m.group(0)) for m in _LOOSE_ADDRESS.finditer(value)]
+        mailboxes: list[MailAddress] = []
         for raw_name, raw_addr in pairs[:500]:
             if words:
                 raw_name = _restore_words(raw_name, words)
@@ -204,8 +208,37 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
             name, addr = _mailbox(raw_name, raw_addr)
             name = " ".join(decode_words(name, defects, name="address").split()).strip("'\" ")
             if name or addr:
-                result.append(MailAddress(clean_text(name), clean_text(addr)))
+                mailboxes.append(MailAddress(clean_text(name), clean_text(addr)))
+        result += _join_split_names(mailboxes)
     return tuple(result)
+
+
+def _unbracketed(value: str) -> tuple[str, str] | None:
+    """`Test test@example.com`, `jan@example.cz Jan Novák`: one mailbox written without angle
+    brackets, its address the only word with an @ (nothing quoted, no comment, no list)."""
+    if any(c in value for c in '<>,;"()'):
+        return None
+    tokens = value.split()
+    at = [token for token in tokens if "@" in token]
+    if len(tokens) < 2 or len(at) != 1 or not STRICT_ADDRESS.fullmatch(at[0]):
+        return None
+    return " ".join(token for token in tokens if token != at[0]), at[0]
+
+
+def _join_split_names(mailboxes: list[MailAddress]) -> list[MailAddress]:
+    """`Novák, Jan <jan@example.cz>`: a display name with an unquoted comma (Outlook writes
+    them) is split by the list parser into a name without an address and the mailbox after it;
+    the two are one mailbox, as the sender meant."""
+    if len(mailboxes) < 2 or all(m.address for m in mailboxes):
+        return mailboxes
+    joined: list[MailAddress] = []
+    for mailbox in mailboxes:
+        previous = joined[-1] if joined else None
+        if previous is not None and not previous.address and mailbox.address and mailbox.name:
+            joined[-1] = MailAddress(f"{previous.name}, {mailbox.name}", mailbox.address)
+        else:
+            joined.append(mailbox)
+    return joined
 
 
 #: Fields copied into `ParsedMail.headers` so that an administrator sees why a message was

@@ -88,6 +88,8 @@ def _mailbox(rng: random.Random) -> str:
         return f'"{rng.choice(["john smith", "jan novak"])}"@{rng.choice(DOMAINS)}'
     if kind < 0.32:  # raw 8-bit UTF-8 in the name
         return f"{rng.choice(NAMES[:2])} <{address}>"
+    if kind < 0.34:  # an unquoted comma in the name, as Outlook writes it
+        return f"{rng.choice(['Novak, Jan', 'Dvorak, Petr'])} <{address}>"
     return f"{_name(rng, rng.choice(NAMES))} <{address}>"
 
 

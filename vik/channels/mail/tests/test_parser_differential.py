@@ -21,6 +21,9 @@ Deliberate differences (CPython's reading → VIK's, and why):
   `eve@example.com`, address `frank@example.com`: replies go to the address in brackets.
 - `unbracketed`: `Test test@example.com` is `"Test test"@example.com` → name `Test`, address
   `test@example.com`: what the sender meant, and what mail clients read.
+- `comma-name`: `Novák, Jan <jan@example.cz>` is two mailboxes, `Novák` (no address) and
+  `Jan <jan@example.cz>` → one, `Novák, Jan` at `jan@example.cz`: the unquoted comma Outlook
+  writes is part of the name (and the sender is the first mailbox with an address).
 - `nul`: NUL characters are kept → VIK drops them: PostgreSQL text cannot hold NUL.
 - `leading-text`: no header fields when text precedes them → the fields after the text (the
   text kept at the start of the body): a forwarded paste is still a message.
@@ -63,7 +66,9 @@ def cpython_view(raw: bytes) -> dict[str, Any] | None:
                 pairs += [(_blanks(a.display_name), a.addr_spec) for a in header.addresses]
             except Exception:  # its header parser on hostile input: nothing read
                 break
-        view[key] = pairs[:1] if key == "from" else pairs
+        if key == "from":  # the sender; a name alone before it may be part of its name
+            pairs = pairs[:2] if pairs and "@" not in pairs[0][1] else pairs[:1]
+        view[key] = pairs
     subject = msg.get("subject")
     view["subject"] = _blanks(str(subject)) if subject is not None else ""
     return view
@@ -111,11 +116,27 @@ def _pair_class(vik: Pair, cpython: Pair) -> str | None:
     return None
 
 
+def _joined(vik: list[Pair], cpython: list[Pair]) -> bool:
+    """VIK's list is CPython's with each name-only mailbox joined to the named one after it."""
+    merged: list[Pair] = []
+    for name, address in cpython:
+        lone = merged[-1][1] if merged and not merged[-1][0] else ""
+        if lone and "@" not in lone and name and address:
+            merged[-1] = (f"{lone}, {name}", address)
+        else:
+            merged.append((name, address))
+    return len(merged) == len(vik) and all(
+        v == c or _pair_class(v, c) for v, c in zip(vik, merged, strict=True)
+    )
+
+
 def _list_classes(vik: list[Pair], cpython: list[Pair]) -> set[str] | None:
     """The deliberate classes that explain two address lists apart; None if one does not."""
     cpython = [p for p in cpython if p != ("", "<>") and p != ("", "")]
     if len(vik) == 1 and len(cpython) == 1 and "@" in vik[0][0] and vik[0][0] == cpython[0][1]:
         return {"address-as-name"}
+    if len(vik) < len(cpython) and _joined(vik, cpython):
+        return {"comma-name"}
     if len(vik) != len(cpython):
         return None if vik or cpython else set()
     classes = set()
@@ -202,7 +223,7 @@ def test_the_gathered_corpus_is_there():
     ("corpus", "minimum", "minimum_addresses"),
     [
         ("real", 0.66, 0.99),  # 257 messages from CPython's tests, mail-parser's and Sisimai's
-        ("generated", 0.57, 0.975),  # 3,000 generated header blocks
+        ("generated", 0.52, 0.975),  # 3,000 generated header blocks
     ],
 )
 def test_vik_reads_mail_as_cpython_does_but_for_the_deliberate_differences(

@@ -236,10 +236,27 @@ def test_mail_parse_reads_a_paste_with_text_before_the_headers(tmp_path):
         ("Andreas", MailAddress("Andreas", "")),
         ("=?iso-8859-1?Q?B=FCrling", MailAddress("=?iso-8859-1?Q?B=FCrling", "")),
         ("Jan Novák <>", MailAddress("Jan Novák", "")),
+        ("Jan.Novak@example.cz Jan Novak", MailAddress("Jan Novak", "Jan.Novak@example.cz")),
+        ("=?utf-8?Q?Nov=C3=A1k=2C_Jan?= jan@x.cz", MailAddress("Novák, Jan", "jan@x.cz")),
+        ("Novák, Jan <jan@example.cz>", MailAddress("Novák, Jan", "jan@example.cz")),
+        (
+            "eve@example.com <frank@example.com>",
+            MailAddress("eve@example.com", "frank@example.com"),
+        ),
+        ("MAILER-DAEMON, info@example.cz", MailAddress("", "info@example.cz")),
     ],
 )
 def test_lenient_mailboxes(value, expected):
     assert parse_mail(mail(f"From: {value}\nSubject: x")).sender == expected
+
+
+def test_unquoted_commas_in_a_list_of_names():
+    value = "Novák, Jan <jan@example.cz>, Dvořák, Petr <petr@example.cz>, info@example.cz"
+    assert parse_mail(mail(f"From: a@example.cz\nTo: {value}\nSubject: x")).to == (
+        MailAddress("Novák, Jan", "jan@example.cz"),
+        MailAddress("Dvořák, Petr", "petr@example.cz"),
+        MailAddress("", "info@example.cz"),
+    )
 
 
 # --- property: the sender address is an address or nothing ----------------------------------
