@@ -270,7 +270,7 @@ HEADER_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(
         st.lists(HEADER_PIECES, max_size=12).map("".join),
