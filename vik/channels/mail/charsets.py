@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import contextlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 #: The order in which we guess when the declared charset is unknown or wrong: UTF-8 is
@@ -47,7 +49,52 @@ _ALIASES = {
     "latin1": "iso-8859-1",
     "windows-1252": "windows-1252",
     "cp1252": "windows-1252",
+    # What mail clients (and the WHATWG Encoding Standard they follow) read under labels that
+    # Python does not know.
+    "x-sjis": "shift_jis",
+    "windows-31j": "cp932",
+    "x-euc-jp": "euc_jp",
+    "x-gbk": "gb18030",
+    "csgb2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-x-big5": "big5hkscs",
+    "windows-874": "cp874",
+    "iso-8859-8-i": "iso-8859-8",
+    "iso-8859-8-e": "iso-8859-8",
+    "iso-8859-6-i": "iso-8859-6",
+    "iso-8859-6-e": "iso-8859-6",
+    "logical": "iso-8859-8",
+    "visual": "iso-8859-8",
+    "x-mac-roman": "mac_roman",
+    "x-mac-ce": "mac_latin2",
+    "x-mac-cyrillic": "mac_cyrillic",
+    "x-mac-greek": "mac_greek",
+    "x-mac-turkish": "mac_turkish",
+    "x-mac-icelandic": "mac_iceland",
+    "ucs-2": "utf-16-be",
+    "iso-10646-ucs-2": "utf-16-be",
+    "unicode": "utf-16",
+    "viscii": "cp1258",
 }
+
+#: Codecs that mail clients read as their superset, because senders declare the old name for
+#: text written in the new one: GBK and GB 18030 text declared as GB2312, Windows-949 (UHC) as
+#: EUC-KR (ks_c_5601-1987). Each superset reads what its subset can hold as the subset does
+#: (GB 18030 differs in two punctuation marks of GB2312, as in the WHATWG Encoding Standard).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949"}
+#: Tried in turn when a text is not valid in the codec its label names, for codecs whose
+#: extensions read some valid text differently: Japanese mailers write JIS X 0212 and
+#: half-width katakana inside ISO-2022-JP and NEC/IBM characters (①) inside Shift_JIS
+#: (Windows-31J, Outlook's), Taiwanese ones Windows-950 and HKSCS inside Big5.
+_ALTERNATIVES = {
+    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_3"),
+    "shift_jis": ("cp932",),
+    "big5": ("cp950", "big5hkscs"),
+    "tis-620": ("cp874",),
+}
+#: 7-bit encodings whose ASCII bytes are not ASCII text: escape sequences switch the character
+#: set (ISO-2022, HZ) or `+...-` encodes it (UTF-7).
+_STATEFUL_7BIT = ("iso2022", "hz", "utf_7", "utf_16", "utf_32")
 
 #: Labels that name no real charset (`x-user-defined` is what broken webmailers send for
 #: "whatever my page was in"), and codecs Python has that are not text encodings of mail.
@@ -88,13 +135,32 @@ def normalise_charset(label: str) -> str | None:
     name = _ALIASES.get(name, name)
     if name in _MEANINGLESS or len(name) > 40:
         return None
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, ValueError, TypeError):
-        return None
+    info = _lookup(name)
+    if info is None:
+        # Spellings of a known name: `x-cp1251`, `cp-1252`, `latin-2`, `windows1251`.
+        variant = re.sub(r"^x-", "", name)
+        variant = re.sub(r"^(cp|windows|latin|ibm)[-_ ]?(\d+)$", r"\1\2", variant)
+        info = _lookup(_ALIASES.get(variant, variant))
+        if info is None or info.name in _NOT_MAIL_CODECS:
+            return None
+        return _SUPERSETS.get(info.name, info.name)
     if info.name in _NOT_MAIL_CODECS or not getattr(info, "_is_text_encoding", True):
         return None
-    return name
+    return _SUPERSETS.get(info.name, name)
+
+
+def _lookup(name: str) -> codecs.CodecInfo | None:
+    try:
+        return codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def _stateful_7bit(name: str) -> bool:
+    """Whether ASCII bytes in codec `name` may be something other than ASCII text."""
+    info = _lookup(name)
+    return info is not None and info.name.replace("-", "_").startswith(_STATEFUL_7BIT)
 
 
 def decode_bytes(data: bytes, declared: str, defects: list[str], *, what: str = "body") -> str:
@@ -107,10 +173,10 @@ def decode_bytes(data: bytes, declared: str, defects: list[str], *, what: str = 
     if not data:
         return ""
     if data.isascii():
-        # Every charset a mail part may declare is an ASCII superset except UTF-16/32 and
-        # UTF-7; take the fast path unless one of those is declared.
+        # Every charset a mail part may declare is an ASCII superset except UTF-16/32, UTF-7,
+        # ISO-2022 and HZ; take the fast path unless one of those is declared.
         name = normalise_charset(declared) if declared else ""
-        if not name or not name.startswith(("utf-16", "utf-32", "utf-7", "utf16", "utf32")):
+        if not name or not _stateful_7bit(name):
             return data.decode("ascii")
     name = normalise_charset(declared) if declared else ""
     if name is None:
@@ -131,11 +197,23 @@ def decode_bytes(data: bytes, declared: str, defects: list[str], *, what: str = 
             return data.decode("windows-1250", "replace")
         if name in ("", "us-ascii"):
             return _guess(data, defects, what, declared=name or "no charset")
+    text = _strict(data, name)
+    if text is not None:
+        return text
+    defects.append(f"{what}: not valid {name}; guessed")
+    return _guess(data, defects, what)
+
+
+def _strict(data: bytes, name: str) -> str | None:
+    """`data` in codec `name`, or in one of its extensions; None if in none of them."""
     try:
         return data.decode(name)
     except (UnicodeError, LookupError, ValueError, TypeError):
-        defects.append(f"{what}: not valid {name}; guessed")
-        return _guess(data, defects, what)
+        pass
+    for alternative in _ALTERNATIVES.get(codecs.lookup(name).name, ()):
+        with contextlib.suppress(UnicodeError):
+            return data.decode(alternative)
+    return None
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -166,26 +244,54 @@ _QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 MAX_HEADER_CHARS = 16_384
 
 
-def header_text(raw: str, defects: list[str], *, name: str = "header") -> str:
+def header_text(
+    raw: str, defects: list[str], *, name: str = "header", charset: Callable[[], str] | None = None
+) -> str:
     """A raw header value (as the parser stores it, 8-bit bytes as surrogates) as clean text.
 
     Unfolds it, drops NUL characters (PostgreSQL text cannot hold them), decodes raw 8-bit
-    bytes (UTF-8, else windows-1250), and caps its length:
-    a megabyte-long To: header is an attack or a bug, never something an agent must read.
+    bytes (UTF-8; else the charset of the message's text, as mail clients do, when `charset`
+    gives one that is not Czech or Western European; else windows-1250) and raw ISO-2022-JP,
+    and caps its length: a megabyte-long To: header is an attack or a bug, never something an
+    agent must read.
     """
     value = _FOLD.sub("", raw).replace("\r", " ").replace("\n", " ").replace("\x00", "")
     if len(value) > MAX_HEADER_CHARS:
         defects.append(f"{name}: {len(value)} characters, truncated to {MAX_HEADER_CHARS}")
         value = value[:MAX_HEADER_CHARS]
     if value.isascii():
-        return value
+        return _raw_iso2022(value) if "\x1b" in value else value
     data = to_bytes(value)
     if _valid_utf8(data):
         return data.decode("utf-8")
+    declared = normalise_charset(charset()) if charset is not None else None
+    if declared and declared not in _WESTERN_LABELS and declared not in _CZECH_WESTERN:
+        text = _strict(data, declared)
+        if text is not None:
+            defects.append(f"{name}: raw 8-bit bytes; decoded as {declared}, the text's charset")
+            return text
     defects.append(f"{name}: raw 8-bit bytes that are not UTF-8; decoded as windows-1250")
     # Per byte run, not per header: a gateway's UTF-8 "[SPAM] " before a windows-1250 subject
     # must not turn the UTF-8 part into mojibake.
     return data.decode("utf-8", _CP1250_ERRORS)
+
+
+#: Single-byte charsets under which a raw 8-bit header is read as windows-1250 all the same.
+_CZECH_WESTERN = frozenset(
+    {
+        *("iso-8859-1", "iso-8859-2", "iso-8859-15", "iso8859-1", "iso8859-2", "iso8859-15"),
+        *("iso_8859-1", "iso_8859-2", "latin1", "latin2", "latin-1", "l1", "l2"),
+        *("windows-1250", "windows-1252", "cp1250", "cp1252"),
+    }
+)
+
+
+def _raw_iso2022(value: str) -> str:
+    """Japanese mailers that write ISO-2022-JP into a header without an encoded-word."""
+    for codec in ("iso2022_jp", *_ALTERNATIVES["iso2022_jp"]):
+        with contextlib.suppress(UnicodeError):
+            return value.encode("ascii").decode(codec)
+    return value
 
 
 def _cp1250_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:

@@ -9,7 +9,7 @@ from email.message import Message
 
 from ..charsets import decode_words, header_text
 from ..mime import clean_text, parse_params
-from .results import MailAddress
+from .results import MAX_DEPTH, MailAddress
 
 
 class _Headers:
@@ -21,16 +21,45 @@ class _Headers:
         for name, value in msg.raw_items():
             self._raw.setdefault(str(name).strip().lower(), []).append(str(value))
         self._defects = defects
+        self._msg = msg
+        self._charset: str | None = None
 
     def __contains__(self, name: str) -> bool:
         return name in self._raw
 
     def all(self, name: str) -> list[str]:
-        return [header_text(v, self._defects, name=name) for v in self._raw.get(name, ())]
+        hint = self.text_charset
+        return [
+            header_text(v, self._defects, name=name, charset=hint) for v in self._raw.get(name, ())
+        ]
 
     def get(self, name: str) -> str:
         values = self._raw.get(name)
-        return header_text(values[0], self._defects, name=name) if values else ""
+        if not values:
+            return ""
+        return header_text(values[0], self._defects, name=name, charset=self.text_charset)
+
+    def text_charset(self) -> str:
+        """The charset of the message's first text part ('' if none): mail clients read raw
+        8-bit header bytes that are not UTF-8 in it."""
+        if self._charset is None:
+            self._charset = _text_charset(self._msg)
+        return self._charset
+
+
+def _text_charset(msg: Message) -> str:
+    part: Message = msg
+    for _ in range(MAX_DEPTH):
+        payload = getattr(part, "_payload", None)  # get_payload() would decode it
+        if not isinstance(payload, list) or not payload or not isinstance(payload[0], Message):
+            break
+        part = payload[0]
+    try:
+        if part.get_content_maintype() != "text":
+            return ""
+        return str(part.get_param("charset", "") or "")
+    except Exception:  # compat32's parameter parser on a hostile header
+        return ""
 
 
 def _content_type(headers: _Headers, defects: list[str]) -> tuple[str, dict[str, str]]:
@@ -66,6 +95,11 @@ _SIMPLE_MAILBOX = re.compile(
     rf"|[ \t]*(?P<bare>{_ADDR_SPEC})[ \t]*"
 )
 _BLANKS = re.compile(r"[ \t]+")
+# `eve@example.com <frank@example.com>`: an address written as the display name (a phishing
+# trick and a webmailer habit) is a name; `getaddresses` reads two mailboxes there.
+_ADDRESS_AS_NAME = re.compile(
+    r"[ \t]*(?P<name>[^\s<>\",;:()]+@[^\s<>\",;:()]+)[ \t]*<(?P<address>[^<>\s]+@[^<>\s]+)>[ \t]*"
+)
 
 
 def _simple_pair(match: re.Match[str]) -> tuple[str, str]:
@@ -76,14 +110,88 @@ def _simple_pair(match: re.Match[str]) -> tuple[str, str]:
     return match["quoted"] or "", match["routed"]
 
 
+# An encoded-word as one opaque atom while a list is split: its text may hold a comma, a quote
+# or a dot (`=?iso-8859-1?Q?B=FCrling,=20Andreas?=`), which are no specials inside it (RFC 2047
+# section 5), so it must be restored whole into the display name before it is decoded. Blanks
+# inside one (which broken mailers write, and mail clients accept) do not end it either.
+_LIST_ENCODED_WORD = re.compile(r"=\?[^?\s]{1,64}\?[qQbB]\?[^?<>\r\n]*\?=")
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+
+
+def _protect_words(value: str) -> tuple[str, list[str]]:
+    words: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"\ue000{len(words) - 1}\ue001"
+
+    return _LIST_ENCODED_WORD.sub(hide, value), words
+
+
+def _restore_words(text: str, words: list[str]) -> str:
+    if "\ue000" not in text:
+        return text
+    return _PLACEHOLDER.sub(
+        lambda m: words[int(m.group(1))] if int(m.group(1)) < len(words) else m.group(0), text
+    )
+
+
+# What VIK accepts as an address to answer: an RFC 5322 addr-spec without comments or folding,
+# UTF-8 allowed (RFC 6532); the local part may have the dots of the obsolete syntax
+# (`taro.@docomo.ne.jp`, issued by Japanese carriers); the domain is host-name labels or an
+# address literal. Anything else a header held is kept as the display name, never as the address.
+_ATEXT = r"(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f\s])"
+_LETTER = r"(?:[A-Za-z0-9_]|[^\x00-\x7f\s])"
+_LABEL = rf"{_LETTER}(?:{_LETTER}|-)*(?<!-)"  # written so that no input makes it backtrack
+STRICT_ADDRESS = re.compile(
+    rf'(?:\.*{_ATEXT}(?:{_ATEXT}|\.)*|"(?:[^"\\\r\n]|\\.)*")'
+    rf"@(?:{_LABEL}(?:\.{_LABEL})*|\[[^\[\]\\\s]*\])"
+)
+_ADDRESS_TOKENS = re.compile(r'(?:"(?:[^"\\]|\\.)*"?|[^\s"])+')
+
+
+def _mailbox(name: str, addr: str) -> tuple[str, str]:
+    """`(display name, address)` of one pair from the list parser, lenient where mail clients
+    are: `Test test@example.com` is the name "Test" and the address; white space inside a quoted
+    local part is kept; what is no address at all (`Andreas`, half of an encoded-word) becomes
+    the name, so that the address is always one a reply can go to, or empty."""
+    addr = addr.strip().strip("<>").strip()
+    if not addr:
+        return name, ""
+    tokens = _ADDRESS_TOKENS.findall(addr) if '"' in addr else addr.split()
+    if len(tokens) > 1:
+        at = [i for i, token in enumerate(tokens) if "@" in token]
+        if at and STRICT_ADDRESS.fullmatch(tokens[at[-1]].strip("<>")):
+            rest = " ".join(tokens[: at[-1]] + tokens[at[-1] + 1 :]).strip()
+            return name or rest, tokens[at[-1]].strip("<>")
+        addr = "".join(tokens)  # `jan . novak @ example.cz`: blanks between the parts
+    if STRICT_ADDRESS.fullmatch(addr):
+        return name, addr
+    for found in _LOOSE_ADDRESS.finditer(addr):
+        candidate = found.group(0).strip(".")
+        if STRICT_ADDRESS.fullmatch(candidate):
+            return name or addr.replace(candidate, "").strip(" .:"), candidate
+    return name or " ".join(tokens), ""
+
+
 def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]:
     """Addresses of one kind of field, display names decoded after the list is split (an
     encoded comma must not split a name)."""
     result: list[MailAddress] = []
     for value in values:
+        words: list[str] = []
         simple = _SIMPLE_MAILBOX.fullmatch(value)
+        if not simple and "=?" in value:
+            value, words = _protect_words(value)
+            simple = _SIMPLE_MAILBOX.fullmatch(value)
+        address_as_name = None if simple else _ADDRESS_AS_NAME.fullmatch(value)
+        unbracketed = None if simple or address_as_name else _unbracketed(value)
         if simple:
             pairs = [_simple_pair(simple)]
+        elif address_as_name:  # where a reply goes is the address in brackets
+            pairs = [(address_as_name["name"], address_as_name["address"])]
+        elif unbracketed:
+            pairs = [unbracketed]
         else:
             try:
                 pairs = email.utils.getaddresses([value])
@@ -92,14 +200,45 @@ def _addresses(values: list[str], defects: list[str]) -> tuple[MailAddress, ...]
                 pairs = []
         if not any(addr for _, addr in pairs) and "@" in value:
             pairs = [("", m.group(0)) for m in _LOOSE_ADDRESS.finditer(value)]
-        for name, addr in pairs[:500]:
+        mailboxes: list[MailAddress] = []
+        for raw_name, raw_addr in pairs[:500]:
+            if words:
+                raw_name = _restore_words(raw_name, words)
+                raw_addr = _restore_words(raw_addr, words)
+            name, addr = _mailbox(raw_name, raw_addr)
             name = " ".join(decode_words(name, defects, name="address").split()).strip("'\" ")
-            addr = "".join(addr.split()).strip("<>")
-            if addr and "@" not in addr and len(addr.split()) > 1:
-                name, addr = name or addr, ""
             if name or addr:
-                result.append(MailAddress(clean_text(name), clean_text(addr)))
+                mailboxes.append(MailAddress(clean_text(name), clean_text(addr)))
+        result += _join_split_names(mailboxes)
     return tuple(result)
+
+
+def _unbracketed(value: str) -> tuple[str, str] | None:
+    """`Test test@example.com`, `jan@example.cz Jan Novák`: one mailbox written without angle
+    brackets, its address the only word with an @ (nothing quoted, no comment, no list)."""
+    if any(c in value for c in '<>,;"()'):
+        return None
+    tokens = value.split()
+    at = [token for token in tokens if "@" in token]
+    if len(tokens) < 2 or len(at) != 1 or not STRICT_ADDRESS.fullmatch(at[0]):
+        return None
+    return " ".join(token for token in tokens if token != at[0]), at[0]
+
+
+def _join_split_names(mailboxes: list[MailAddress]) -> list[MailAddress]:
+    """`Novák, Jan <jan@example.cz>`: a display name with an unquoted comma (Outlook writes
+    them) is split by the list parser into a name without an address and the mailbox after it;
+    the two are one mailbox, as the sender meant."""
+    if len(mailboxes) < 2 or all(m.address for m in mailboxes):
+        return mailboxes
+    joined: list[MailAddress] = []
+    for mailbox in mailboxes:
+        previous = joined[-1] if joined else None
+        if previous is not None and not previous.address and mailbox.address and mailbox.name:
+            joined[-1] = MailAddress(f"{previous.name}, {mailbox.name}", mailbox.address)
+        else:
+            joined.append(mailbox)
+    return joined
 
 
 #: Fields copied into `ParsedMail.headers` so that an administrator sees why a message was
@@ -145,3 +284,41 @@ def _scan_header_fields(data: bytes) -> tuple[list[tuple[str, bytes, int]], int]
             fields.append((lower_name, raw_value, position))
         position = end + 1
     return fields, position
+
+
+#: How far into a message VIK looks for its header fields when it begins with text that is no
+#: header field (a forwarded paste that starts `---- Original email message ----`).
+MAX_LEADING_LINES = 50
+MAX_LEADING_BYTES = 16_384
+_FIELD_LINE = re.compile(rb"[\041-\071\073-\176]+[ \t]*:")
+_SENDER_OR_SUBJECT = re.compile(rb"(?:from|subject)[ \t]*:", re.IGNORECASE)
+
+
+def _header_block_start(data: bytes) -> int:
+    """Where the header fields begin: 0 when `data` begins with one (or with an mbox `From `
+    line), else the offset of the first block of fields within the first lines that has a
+    From or Subject field, as mail clients find it; 0 when there is none."""
+    first = data[: data.find(b"\n") + 1 or len(data)]
+    if _HEADER_START.match(first):
+        return 0
+    position, lines = 0, 0
+    limit = min(len(data), MAX_LEADING_BYTES)
+    while position < limit and lines < MAX_LEADING_LINES:
+        if _FIELD_LINE.match(data, position):
+            block, end = position, position
+            found = False
+            while end < len(data) and (
+                _FIELD_LINE.match(data, end) or data[end : end + 1] in (b" ", b"\t")
+            ):
+                found = found or bool(_SENDER_OR_SUBJECT.match(data, end))
+                newline = data.find(b"\n", end)
+                end = len(data) if newline < 0 else newline + 1
+            if found:
+                return block
+            position = end
+            continue
+        newline = data.find(b"\n", position)
+        if newline < 0:
+            break
+        position, lines = newline + 1, lines + 1
+    return 0

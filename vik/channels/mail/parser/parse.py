@@ -7,7 +7,7 @@ from email.message import Message
 
 from ..charsets import decode_bytes, decode_words, header_text
 from ..mime import clean_text, first_id, id_list
-from .headers import _scan_header_fields
+from .headers import _header_block_start, _scan_header_fields
 from .results import (
     FALLBACK,
     MAX_DEPTH,
@@ -30,6 +30,11 @@ def parse_mail(raw: bytes) -> ParsedMail:
     if not data.strip():
         raise MailUnparseable("empty input: no header fields and no body")
     tree_defects: list[str] = []
+    leading = ""
+    start = _header_block_start(data)
+    if start:
+        leading = _leading_text(data[:start], tree_defects)
+        data = data[start:]
     msg = _parse_tree(data, tree_defects)
     if msg is None or not any(name.strip() for name, _ in msg.raw_items()):
         raise MailUnparseable(
@@ -41,12 +46,26 @@ def parse_mail(raw: bytes) -> ParsedMail:
         parsed = _build(msg, 0, budget)
     except Exception as exc:  # a bug or a stdlib surprise must not stop the mailbox
         return _headers_only(data, f"{FALLBACK}: {type(exc).__name__}: {exc}"[:300])
+    if leading:
+        parsed = replace(parsed, text=f"{leading}\n\n{parsed.text}".rstrip())
     if tree_defects:
         parsed = _with_defects(parsed, tree_defects)
     shortened = _shortened(msg, budget)
     if shortened is not None:
         parsed = replace(parsed, shortened=shortened)
     return parsed
+
+
+def _leading_text(data: bytes, defects: list[str]) -> str:
+    """Text before the header fields, kept at the start of the body text for the clerk."""
+    text = clean_text(decode_bytes(data, "", defects, what="text before the header"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    lines = text.count("\n") + 1 if text else 0
+    defects.append(
+        f"{lines} line(s) of text before the header fields "
+        f"({text[:60]!r}); kept at the start of the text"
+    )
+    return text
 
 
 def _shortened(msg: Message, budget: _Budget) -> Shortened | None:

@@ -38,7 +38,8 @@ def _build(msg: Message, depth: int, budget: _Budget) -> ParsedMail:
     text = text.lstrip("\n").rstrip()
     _, ctype_params = parse_params(headers.get("content-type"), defects)
     report_type = ctype_params.get("report-type", "").strip().lower()
-    sender = senders[0] if senders else None
+    # The first mailbox with an address: a From with a name alone before it still has a sender.
+    sender = next((s for s in senders if s.address), senders[0] if senders else None)
     to = _addresses(headers.all("to"), defects)
     bounce = detect_bounce(
         sender=headers.get("from"),
