@@ -63,16 +63,18 @@ class RequestFilters:
     orp_id: int | None = None
     overdue: bool = False  # its deadline was missed (`sla_breached_at`), resolved since or not
     rating: tuple[int, int] | None = None  # "4-5": rated 4 or 5; "3": rated 3
+    without_merged: bool = False  # "merged=0": not the pointers a merge leaves (reports skip them)
+    answered: str = ""  # "0": no first response yet; "1": answered
 
 
 # The list's query parameters that a saved view keeps (besides `sort`).
 FILTER_PARAMETERS = (
     "text", "status", "centre", "channel", "topic", "assignee", "queue", "priority", "kind",
     "tag", "due", "my_centres", "received_from", "received_to", "municipality", "orp",
-    "overdue", "rating",
+    "overdue", "rating", "merged", "answered",
 )  # fmt: skip
 # Those of them only a report's link sets (the list's form keeps them as hidden fields).
-DRILL_PARAMETERS = ("municipality", "orp", "overdue", "rating")
+DRILL_PARAMETERS = ("municipality", "orp", "overdue", "rating", "merged", "answered")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -85,6 +87,14 @@ def _date_or_none(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+# "centre=none", "topic=none", …: requests without one (a report's row of "no topic").
+NONE_ID = 0
+
+
+def _id_or_none(value: str) -> int | None:
+    return NONE_ID if value == "none" else _int_or_none(value)
 
 
 def _rating_range(value: str) -> tuple[int, int] | None:
@@ -110,9 +120,9 @@ def request_filters_from_params(params: Any) -> RequestFilters:
     due = get("due")
     return RequestFilters(
         status=get("status"),
-        centre_id=_int_or_none(get("centre")),
+        centre_id=_id_or_none(get("centre")),
         channel=get("channel"),
-        topic_id=_int_or_none(get("topic")),
+        topic_id=_id_or_none(get("topic")),
         assignee=get("assignee"),
         text=get("text"),
         queue_id=_int_or_none(get("queue")),
@@ -124,10 +134,12 @@ def request_filters_from_params(params: Any) -> RequestFilters:
         sort=sort if sort in SORTS else "received",
         received_from=_date_or_none(get("received_from")),
         received_to=_date_or_none(get("received_to")),
-        municipality_id=_int_or_none(get("municipality")),
-        orp_id=_int_or_none(get("orp")),
+        municipality_id=_id_or_none(get("municipality")),
+        orp_id=_id_or_none(get("orp")),
         overdue=get("overdue") in {"1", "on", "true"},
         rating=_rating_range(get("rating")),
+        without_merged=get("merged") == "0",
+        answered=get("answered") if get("answered") in {"0", "1"} else "",
     )
 
 
@@ -234,9 +246,13 @@ def _apply_filters(
 ) -> QuerySet[Request]:
     if filters.status == "active":
         queryset = queryset.exclude(status__in=["resolved", "closed"])
+    elif filters.status == "done":
+        queryset = queryset.filter(status__in=["resolved", "closed"])
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
-    if filters.centre_id:
+    if filters.centre_id == NONE_ID:
+        queryset = queryset.filter(centre__isnull=True)
+    elif filters.centre_id:
         queryset = queryset.filter(centre_id=filters.centre_id)
     if filters.my_centres:
         centres = permissions.member_centres(user)
@@ -244,7 +260,9 @@ def _apply_filters(
             queryset = queryset.filter(centre_id__in=centres)
     if filters.channel:
         queryset = queryset.filter(origin_channel=filters.channel)
-    if filters.topic_id:
+    if filters.topic_id == NONE_ID:
+        queryset = queryset.filter(topic__isnull=True)
+    elif filters.topic_id:
         queryset = queryset.filter(
             Q(topic_id=filters.topic_id) | Q(topic__parent_id=filters.topic_id)
         )
@@ -273,10 +291,18 @@ def _apply_filters(
     if filters.received_to:
         day_after = filters.received_to + dt.timedelta(days=1)
         queryset = queryset.filter(created_at__lt=_prague_midnight(day_after))
-    if filters.municipality_id:
+    if filters.municipality_id == NONE_ID:
+        queryset = queryset.filter(municipality__isnull=True)
+    elif filters.municipality_id:
         queryset = queryset.filter(municipality_id=filters.municipality_id)
-    if filters.orp_id:
+    if filters.orp_id == NONE_ID:
+        queryset = queryset.filter(municipality__orp__isnull=True)
+    elif filters.orp_id:
         queryset = queryset.filter(municipality__orp_id=filters.orp_id)
+    if filters.without_merged:
+        queryset = queryset.filter(merged_into__isnull=True)
+    if filters.answered:
+        queryset = queryset.filter(first_response_at__isnull=filters.answered == "0")
     if filters.overdue:
         queryset = queryset.filter(sla_breached_at__isnull=False)
     if filters.rating:

@@ -46,6 +46,9 @@ class Section:
     chart: Chart | None = None
     totals: dict[str, Any] | None = None
     note: str = ""
+    # The totals row's request-list parameters; None: its numbers link nowhere (when no list
+    # filter says "the rows together", e.g. "assigned to one of these people").
+    totals_drill: dict[str, str] | None = field(default_factory=dict)
 
 
 @dataclass

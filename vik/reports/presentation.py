@@ -30,6 +30,9 @@ def drill_url(
     params: dict[str, str] = {**document.drill_base, **(row_drill or {}), **column.drill}
     if scope is not None and scope.agent_id is not None:
         params["assignee"] = "me"  # the agent reading their own work
+    elif scope is not None and scope.centre_ids is not None and len(scope.centre_ids) == 1:
+        # A lead's list would also show what other centres share with them.
+        params.setdefault("centre", str(next(iter(scope.centre_ids))))
     return reverse("staff:request_list") + "?" + urlencode(sorted(params.items()))
 
 
@@ -88,7 +91,7 @@ def section_views(document: ReportDocument, scope: Scope | None) -> list[Section
         ]
         totals = None
         if section.totals:
-            totals = _cells(document, section, section.totals, {}, scope)
+            totals = _cells(document, section, section.totals, section.totals_drill, scope)
             if section.columns and section.columns[0].key not in section.totals:
                 totals[0] = Cell("", False, header=True)
         views.append(

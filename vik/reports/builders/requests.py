@@ -139,6 +139,7 @@ def drill_base(filters: ReportFilters, scope: Scope) -> dict[str, str]:
     found = {
         "received_from": filters.date_from.isoformat(),
         "received_to": filters.date_to.isoformat(),
+        "merged": "0",  # a merged-away request is counted in the one it was merged into
     }
     for name, values in (
         ("centre", filters.centre_ids),
@@ -189,18 +190,18 @@ def describe(filters: ReportFilters, scope: Scope) -> list[tuple[str, str]]:
 def _volume_columns() -> list[Column]:
     return [
         Column("received", _("Received"), "count", drill={}),
-        Column("resolved", _("Resolved"), "count"),
-        Column("open", _("Open now"), "count", drill={"status": "open"}),
-        Column("overdue", _("Overdue now"), "count", drill={"status": "open", "overdue": "1"}),
+        Column("resolved", _("Resolved"), "count", drill={"status": "done"}),
+        Column("open", _("Open now"), "count", drill={"status": "active"}),
+        Column("overdue", _("Overdue now"), "count", drill={"status": "active", "due": "overdue"}),
     ]
 
 
 def _times_columns() -> list[Column]:
     return [
-        Column("first_response_count", _("Answered"), "count"),
+        Column("first_response_count", _("Answered"), "count", drill={"answered": "1"}),
         Column("first_response_median", _("First response, median"), "minutes"),
         Column("first_response_p90", _("First response, 90th percentile"), "minutes"),
-        Column("resolution_count", _("Resolved"), "count"),
+        Column("resolution_count", _("Resolved"), "count", drill={"status": "done"}),
         Column("resolution_median", _("Resolution, median"), "minutes"),
         Column("resolution_p90", _("Resolution, 90th percentile"), "minutes"),
     ]
@@ -220,7 +221,8 @@ def _statutory_columns() -> list[Column]:
         Column("statutory_met", _("Met"), "count"),
         Column("statutory_met_extended", _("Met after an extension"), "count"),
         Column("statutory_missed", _("Missed"), "count"),
-        Column("statutory_pending", _("Pending"), "count", drill={"status": "open"}),
+        # Pending ("still in time") has no list filter of its own: no link rather than a wrong one.
+        Column("statutory_pending", _("Pending"), "count"),
         Column("statutory_in_time_share", _("In time"), "percent"),
     ]
 

@@ -174,7 +174,7 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
         columns=[
             Column("person", pgettext("workload report column", "Person"), "text"),
             Column("centres", _("Centre"), "text"),
-            Column("open_now", _("Open assigned now"), "count", drill={"status": "open"}),
+            Column("open_now", _("Open assigned now"), "count", drill={"status": "active"}),
             Column("resolved", _("Resolved in the period"), "count"),
             Column("replies", _("Replies sent"), "count"),
             Column("first_response", _("Median first response"), "minutes"),
@@ -183,6 +183,7 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
         ],
         rows=rows,
         row_drill=drills,
+        totals_drill=None,
         chart=Chart("stacked_bar", "person", ("open_now", "resolved")),
         totals=totals,
         note=_(

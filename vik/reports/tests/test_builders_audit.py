@@ -19,6 +19,7 @@ from vik.core.clock import PRAGUE
 from vik.reports.builders.audit import build_audit, request_sections
 from vik.reports.filters import ReportFilters, Scope
 from vik.routing.services.rules import rule_create, rule_update
+from vik.sla.calendar import end_of_day
 from vik.sla.models import SlaPolicy
 from vik.sla.services import sla_policy_save
 from vik.tenancy.choices import Role
@@ -142,7 +143,9 @@ def test_unanswered_and_overdue(world: World) -> None:
 
     request(1, world.centre_a)  # unanswered
     request(2, world.centre_a, first_response_at=now, due_at=now - dt.timedelta(minutes=5))
-    request(3, world.centre_b, statutory_due_on=clock.today() - dt.timedelta(days=1),
+    yesterday = clock.today() - dt.timedelta(days=1)
+    # Its `due_at` is the statutory last day's end, as the deadline service keeps it.
+    request(3, world.centre_b, statutory_due_on=yesterday, due_at=end_of_day(yesterday),
             first_response_at=now)  # fmt: skip
     request(4, world.centre_b, status="closed")  # closed: neither
     document = build_audit(_this_month(), Scope(region_id=world.region.pk))
@@ -152,8 +155,8 @@ def test_unanswered_and_overdue(world: World) -> None:
     overdue = _section(document, "overdue_by_centre")
     assert overdue.totals["count"] == 2
     listed = _section(document, "overdue_list").rows
-    assert [row["reference"] for row in listed] == ["VYS-2", "VYS-3"]
-    assert listed[0]["channel"] == "e-mail" and listed[0]["url"] == "/staff/requests/VYS-2/"
+    assert [row["reference"] for row in listed] == ["VYS-3", "VYS-2"]  # most overdue first
+    assert listed[1]["channel"] == "e-mail" and listed[1]["url"] == "/staff/requests/VYS-2/"
     assert "Citlivý" not in document_text(document)
     lead_b = build_audit(
         _this_month(), Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_b.pk}))

@@ -26,14 +26,26 @@ from vik.territory.models import Municipality, Orp
 from vik.topics.models import Topic
 
 
+class _ModelChoiceOrNoneField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of the model, or "none" (a report's row of requests without one)."""
+
+    def to_python(self, value: Any) -> Any:
+        return "none" if value == "none" else super().to_python(value)
+
+
 class RequestFilterForm(forms.Form):
     text = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("all")), ("active", _("not resolved")), *Status.choices],
+        choices=[
+            ("", _("all")),
+            ("active", _("not resolved")),
+            ("done", _("resolved or closed")),
+            *Status.choices,
+        ],
     )
-    centre = forms.ModelChoiceField(
+    centre = _ModelChoiceOrNoneField(
         label=_("Centre"), required=False, queryset=InformationCentre.objects.none(),
         empty_label=_("all"),
     )  # fmt: skip
@@ -41,7 +53,7 @@ class RequestFilterForm(forms.Form):
         label=_("Channel"), required=False, choices=[("", _("all")), *ChannelKind.choices]
     )
     # Subtopics too: a report's number links to the requests of a subtopic.
-    topic = forms.ModelChoiceField(
+    topic = _ModelChoiceOrNoneField(
         label=_("Topic"), required=False,
         queryset=Topic.objects.select_related("parent").order_by("parent__position", "position"),
         empty_label=_("all"),
@@ -82,9 +94,11 @@ class RequestFilterForm(forms.Form):
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     # Set by the links of the reports' numbers (`vik.reports`); kept while other filters change.
-    municipality = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    orp = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    municipality = forms.RegexField(required=False, regex=r"^(\d+|none)$", widget=forms.HiddenInput)
+    orp = forms.RegexField(required=False, regex=r"^(\d+|none)$", widget=forms.HiddenInput)
     overdue = forms.CharField(required=False, widget=forms.HiddenInput)
+    merged = forms.CharField(required=False, widget=forms.HiddenInput)
+    answered = forms.CharField(required=False, widget=forms.HiddenInput)
     rating = forms.RegexField(required=False, regex=r"^[1-5](-[1-5])?$", widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -117,12 +131,22 @@ class RequestFilterForm(forms.Form):
         """The filters only a report's link sets, in words (the list shows them as a note)."""
         data = self.cleaned_data if self.is_valid() else {}
         words: list[str] = []
-        if data.get("municipality"):
+        if data.get("municipality") == "none":
+            words.append(str(_("no municipality")))
+        elif data.get("municipality"):
             municipality = Municipality.objects.filter(pk=data["municipality"]).first()
             words.append(str(_("municipality %(name)s") % {"name": municipality or "?"}))
-        if data.get("orp"):
+        if data.get("orp") == "none":
+            words.append(str(_("no ORP")))
+        elif data.get("orp"):
             orp = Orp.objects.filter(pk=data["orp"]).first()
             words.append(str(_("ORP %(name)s") % {"name": orp or "?"}))
+        if data.get("centre") == "none":
+            words.append(str(_("no centre")))
+        if data.get("topic") == "none":
+            words.append(str(_("no topic")))
+        if data.get("answered") == "0":
+            words.append(str(_("not answered yet")))
         if data.get("overdue") in {"1", "on", "true"}:
             words.append(str(_("deadline missed")))
         if data.get("rating"):
