@@ -32,6 +32,15 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "admin.view": _("administration page"),
     "admin.list": _("administration list"),
     "audit.read": _("audit log read"),
+    "request.record": _("request recorded from a visit, call or letter"),
+    "contact.merge": _("contacts merged"),
+    "gdpr.contact_exported": _("a person's data exported (GDPR)"),
+    "inbound.discard": _("held message discarded"),
+    "inbound.raw_download": _("raw message downloaded"),
+    "inbound.release": _("held message released"),
+    "satisfaction.comment_view": _("satisfaction comment read"),
+    "satisfaction.follow_up_list": _("list of dissatisfied citizens"),
+    "sms.opt_out": _("SMS opt-out"),
 }
 
 PAGE_SIZE = 100
