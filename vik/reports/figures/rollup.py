@@ -1,7 +1,9 @@
-"""The request figures from the rollup (`RequestFact`): one aggregate query per call on
-PostgreSQL (percentiles by `percentile_cont`), on SQLite one more query per duration whose
-values are interpolated in Python the same way. Same signature and results as
-`reference.reference_figures`."""
+"""The request figures from the rollup (`RequestFact`): on PostgreSQL one aggregate query per
+call, or two when the percentiles (`percentile_cont`) come with other figures: the percentiles
+sort the facts of each grouping, so they get a query of their own over the few columns they
+read, and the counts one the planner answers by hashing every grouping (no sort). On SQLite one
+more query per duration whose values are interpolated in Python the same way. Same signature
+and results as `reference.reference_figures`."""
 
 from __future__ import annotations
 
