@@ -148,8 +148,9 @@ WHERE r.id > %(low)s AND r.id <= %(high)s
 """
 
 POPULATE_RATINGS = """
-INSERT INTO satisfaction_rating (request_id, score, comment, channel, answered_at, changed_at)
-SELECT id, (%(scores)s::int[])[1 + floor(random() * cardinality(%(scores)s::int[]))::int], '',
+INSERT INTO satisfaction_rating (request_id, score, comment, follow_up_note, channel, answered_at,
+    changed_at)
+SELECT id, (%(scores)s::int[])[1 + floor(random() * cardinality(%(scores)s::int[]))::int], '', '',
        origin_channel, resolved_at + interval '1 day', resolved_at + interval '1 day'
 FROM conversations_request
 WHERE resolved_at IS NOT NULL AND merged_into_id IS NULL AND random() < 0.3
@@ -365,8 +366,8 @@ def measure_refresh(changes: int) -> dict[str, Any]:
             [reopen],
         )
         cursor.execute(
-            "INSERT INTO satisfaction_rating (request_id, score, comment, channel, answered_at,"
-            " changed_at) SELECT id, 4, '', origin_channel, now(), now()"
+            "INSERT INTO satisfaction_rating (request_id, score, comment, follow_up_note, channel,"
+            " answered_at, changed_at) SELECT id, 4, '', '', origin_channel, now(), now()"
             " FROM conversations_request WHERE id = ANY(%s)"
             " ON CONFLICT (request_id) DO UPDATE SET score = 1, changed_at = now()",
             [rate],

@@ -34,7 +34,6 @@ from ..registry import ReportSpec
 # `rollup_figures_sets` or `reference_figures_sets`: several groupings of one filter at once.
 FiguresSource = Callable[..., dict[tuple[Dimension, ...], dict[Key, Figures]]]
 NONE = "none"
-VOLUME = frozenset({"volume"})
 
 # The request list's parameter for each dimension.
 DRILL_PARAM = {
@@ -463,9 +462,14 @@ def overview(
 ) -> ReportDocument:
     """The dashboard: received per period by channel, the backlog by centre, times, service
     levels and satisfaction."""
-    # Two scans: the times (percentiles: sorting) only where they are shown.
-    got = source(filters, scope, [(), ("channel",)], metrics=ALL_METRICS)
-    got |= source(filters, scope, [("centre",), ("period", "channel")], metrics=VOLUME)
+    # The times (percentiles: sorting) only where they are shown.
+    got = source(
+        filters,
+        scope,
+        [(), ("channel",), ("centre",), ("period", "channel")],
+        metrics=ALL_METRICS,
+        percentiles=[(), ("channel",)],
+    )
     total, by_centre, by_channel = _total(got[()]), got[("centre",)], got[("channel",)]
     service = Section(
         slug="service",
