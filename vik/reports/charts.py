@@ -24,7 +24,14 @@ def chart_data(section: Section) -> dict[str, Any] | None:
     category = columns.get(chart.category)
     if category is None:
         return None
-    labels = [format_value(row.get(chart.category), category.kind) for row in section.rows]
+    rows = section.rows
+    if chart.largest is not None and len(rows) > chart.largest and chart.series:
+        first = chart.series[0]
+        kept = sorted(
+            range(len(rows)), key=lambda index: -(plain_number(rows[index].get(first)) or 0)
+        )[: chart.largest]
+        rows = [rows[index] for index in sorted(kept)]
+    labels = [format_value(row.get(chart.category), category.kind) for row in rows]
     series = []
     for key in chart.series:
         column = columns.get(key)
@@ -32,7 +39,7 @@ def chart_data(section: Section) -> dict[str, Any] | None:
             continue
         factor = 100 if column.kind == "percent" else 1
         values = []
-        for row in section.rows:
+        for row in rows:
             number = plain_number(row.get(key))
             values.append(None if number is None else round(number * factor, 2))
         series.append({"label": column.label, "kind": column.kind, "values": values})

@@ -29,6 +29,9 @@ class Chart:
     kind: ChartKind
     category: str  # the column whose values label the categories (x axis)
     series: tuple[str, ...]  # the columns plotted
+    # Draw only this many categories, the largest by the first series (704 municipalities make
+    # no chart, and a PDF of them takes seconds to lay out); the table lists them all.
+    largest: int | None = None
 
 
 @dataclass

@@ -572,6 +572,10 @@ VOLUME_DIMENSIONS: tuple[Dimension, ...] = (
 )
 
 
+# The volume by municipality charts the 30 with the most requests; its table lists them all.
+CHART_LARGEST = 30
+
+
 def volume(
     filters: ReportFilters,
     scope: Scope,
@@ -600,7 +604,12 @@ def volume(
                 dim,
                 filters,
                 _volume_columns(),
-                Chart(chart_kind, "label", ("received",)),
+                Chart(
+                    chart_kind,
+                    "label",
+                    ("received",),
+                    largest=CHART_LARGEST if dim in ("municipality", "orp", "centre") else None,
+                ),
                 total,
             )
         )
