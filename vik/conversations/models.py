@@ -181,6 +181,8 @@ class Request(TimeStampedModel):
                 name="request_resolved",
                 condition=models.Q(resolved_at__isnull=False),
             ),
+            # The requests changed lately (vik.reports' rollup refresher reads them every minute).
+            models.Index(fields=["updated_at"], name="request_updated"),
         ]
 
     def __str__(self) -> str:
