@@ -803,7 +803,7 @@ POPULATE_REQUESTS = """
 INSERT INTO conversations_request (
     created_at, updated_at, reference, subject, kind, status, priority, origin_channel,
     language, public_token, last_activity_at, region_id, centre_id, municipality_id,
-    requester_id, topic_id)
+    requester_id, topic_id, statutory_extension_reason, statutory_notified_channel)
 SELECT ts, ts,
        'BENCH-' || lpad((%(offset)s + g)::text, 9, '0'),
        (%(subjects)s::text[])[1 + g %% cardinality(%(subjects)s::text[])],
@@ -818,7 +818,8 @@ SELECT ts, ts,
        (%(municipalities)s::bigint[])[1 + (g / 17) %% cardinality(%(municipalities)s::bigint[])],
        %(contact_low)s + g %% %(contacts)s,
        CASE WHEN g %% 3 = 0 THEN NULL
-            ELSE (%(topics)s::bigint[])[1 + (g / 19) %% cardinality(%(topics)s::bigint[])] END
+            ELSE (%(topics)s::bigint[])[1 + (g / 19) %% cardinality(%(topics)s::bigint[])] END,
+       '', ''
 FROM (
     SELECT g, now() - random() * interval '365 days' AS ts
     FROM generate_series(1, %(count)s) AS g
