@@ -61,7 +61,7 @@ FILL = [
          s.started + (200) * interval '1 second', CASE WHEN g %% 5 = 1 THEN NULL ELSE 120 + g %% 300 END,
          '', '', '[]', m.user_id, '{}', '', ''
        FROM generate_series(1, %(calls)s) g
-         CROSS JOIN LATERAL (SELECT now() - ((g * 7919) %% 525600) * interval '1 minute' AS started) s
+         CROSS JOIN LATERAL (SELECT now() - ((g::bigint * 7919) %% 525600) * interval '1 minute' AS started) s
          JOIN (SELECT id, region_id FROM channels_channelaccount WHERE kind = 'phone' LIMIT 1) a ON true
          JOIN LATERAL (SELECT id FROM tenancy_informationcentre WHERE region_id = a.region_id
                        ORDER BY id OFFSET (g %% 16) LIMIT 1) c ON true
@@ -86,11 +86,11 @@ FILL = [
          'portal', (SELECT id FROM knowledge_article ORDER BY id OFFSET (g %% 30) LIMIT 1),
          CASE WHEN g %% 9 = 4 THEN 'hledani ' || (g %% 500) ELSE '' END,
          (SELECT id FROM tenancy_informationcentre ORDER BY id OFFSET (g %% 16) LIMIT 1), NULL,
-         now() - ((g * 7919) %% 525600) * interval '1 minute'
+         now() - ((g::bigint * 7919) %% 525600) * interval '1 minute'
        FROM generate_series(1, %(usage)s) g""",
     """INSERT INTO audit_auditevent (created_at, actor_id, actor_label, action, object_type,
          object_id, region_id, personal_data, details)
-       SELECT now() - ((g * 7919) %% 525600) * interval '1 minute', m.user_id, 'bench',
+       SELECT now() - ((g::bigint * 7919) %% 525600) * interval '1 minute', m.user_id, 'bench',
          (ARRAY['request.view','contact.view','request.search','request.list',
                 'routing.rule_update','knowledge.publish'])[1 + g %% 6],
          'conversations.request', g::text, m.region_id, g %% 6 < 4, '{}'
