@@ -3,8 +3,10 @@
 `/hodnoceni/<token>/<score>/` is the one-click link of the e-mail. A GET never records
 anything: mail scanners and link previews (Outlook's Safe Links, antivirus gateways) open
 every link of a message, and would rate with all five scores at once. The link opens the page
-with the score chosen and the comment box beside it; the citizen's one confirming click posts
-both. A rating is changeable for `VIK_CSAT_CHANGE_DAYS`, then the page only shows it."""
+with the score chosen; in a browser, the page's script (`satisfaction/rating.js`) posts that
+score at once, so the citizen's click on the link is the only one, and the page it returns to
+offers the comment box. Without scripts, one confirming click posts the score. A rating is
+changeable for `VIK_CSAT_CHANGE_DAYS`, then the page only shows it."""
 
 from __future__ import annotations
 
@@ -66,6 +68,16 @@ def rating_page(request: HttpRequest, token: str, score: int | None = None) -> H
                 "comment": rating.comment if rating else "",
             }
         )
+    # The script posts the link's score unless it would change nothing or cannot be recorded.
+    autosubmit = (
+        score
+        if request.method == "GET"
+        and score is not None
+        and offer.rateable
+        and offer.changeable
+        and (offer.rating is None or offer.rating.score != score)
+        else None
+    )
     response = render(
         request,
         "satisfaction/rating_page.html",
@@ -76,6 +88,7 @@ def rating_page(request: HttpRequest, token: str, score: int | None = None) -> H
             "form": form,
             "guard": guard,
             "preselected": score,
+            "autosubmit": autosubmit,
         },
         status=status,
     )
