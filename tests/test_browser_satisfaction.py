@@ -1,7 +1,8 @@
 """In Chromium: a citizen's one click on the e-mail's link for a score records it (a scanner's
 fetch of the link records nothing), then adds a comment; changes the rating on a phone
 (390 px); after the change window the page only shows it. A coordinator then sees it on the
-follow-up list and on the request page. Every page is axe-clean; screenshots go to $VIK_SCREENSHOTS (when set), at 1280 and 390 px."""
+follow-up list and on the request page. Every page is axe-clean; screenshots go to
+$VIK_SCREENSHOTS (when set), at 1280 and 390 px."""
 
 from __future__ import annotations
 
