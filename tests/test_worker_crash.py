@@ -32,6 +32,7 @@ Both tests run on both task backends: the database (django_tasks_db) and Redis/R
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -578,6 +579,10 @@ class Cluster:
             [sys.executable, "-m", "vik.cli", "worker", "--interval", "0.05",
              "--housekeeping-interval", "1", "--worker-id", worker_id],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            # Its own process group: an RQ worker forks a work horse per job, and killing only
+            # the parent left the horse running after the test (as systemd kills the unit's
+            # whole cgroup, the test kills the whole group).
+            start_new_session=True,
         )  # fmt: skip
         log.close()
 
@@ -606,8 +611,7 @@ class Cluster:
         new one."""
         worker_id = worker_id or self.rng.choice(sorted(self.workers))
         process = self.workers.pop(worker_id)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        _kill_group(process)
         if self.redis_url:  # what it held: its claims on payloads (its job is in Redis)
             claims = sum(
                 holder == worker_id
@@ -695,11 +699,20 @@ class Cluster:
         return Counter(lines)
 
     def stop(self) -> None:
-        for process in [*self.workers.values(), *self.helpers]:
+        for process in self.workers.values():
+            _kill_group(process)
+        for process in self.helpers:
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 process.wait(timeout=10)
         self.workers.clear()
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker and every process it forked (its group), and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def wait_for(condition: Any, timeout: float, what: str, show: Any = None) -> None:
