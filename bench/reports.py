@@ -77,7 +77,8 @@ INSERT INTO conversations_request (
     created_at, updated_at, reference, subject, kind, status, priority, origin_channel, language,
     public_token, last_activity_at, region_id, centre_id, municipality_id, requester_id, topic_id,
     assignee_id, first_response_at, resolved_at, closed_at, first_response_due_at,
-    resolution_due_at, due_at, statutory_due_on)
+    resolution_due_at, due_at, statutory_due_on, statutory_extension_reason,
+    statutory_notified_channel)
 SELECT received, received, 'RB-' || lpad((%(offset)s + g)::text, 9, '0'), 'Dotaz', kind,
        CASE WHEN resolved IS NULL THEN (ARRAY['new', 'open', 'waiting_citizen'])[1 + g %% 3]
             WHEN resolved < %(now)s - interval '30 days' THEN 'closed' ELSE 'resolved' END,
@@ -93,7 +94,8 @@ SELECT received, received, 'RB-' || lpad((%(offset)s + g)::text, 9, '0'), 'Dotaz
        received + interval '1 day', received + interval '5 days',
        CASE WHEN resolved IS NULL THEN received + interval '5 days' END,
        CASE WHEN kind = 'information_request'
-            THEN ((received AT TIME ZONE 'Europe/Prague')::date + 15) END
+            THEN ((received AT TIME ZONE 'Europe/Prague')::date + 15) END,
+       '', ''
 FROM (
     SELECT g, received, kind, channel, centre, municipality, topic, r_agent,
            CASE WHEN answer_at < %(now)s THEN answer_at END AS answered,
