@@ -319,7 +319,7 @@ def measure_reports(
             spec = report_get(slug)
             assert spec is not None
 
-            def opened(spec=spec, scope=scope) -> Any:  # as the report's page reads it
+            def opened(spec: Any = spec, scope: Any = scope) -> Any:  # as the page reads it
                 return document_cached(spec, filters, scope)
 
             with clock.travel(now):

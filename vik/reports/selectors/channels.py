@@ -61,7 +61,7 @@ ANSWERED = Q(direction=CallDirection.IN, answered_at__isnull=False)
 CALL_COUNTS = ("offered", "answered", "missed", "outbound")
 
 
-def call_cells(calls: QuerySet[Call]) -> dict[tuple[Any, Any], dict[str, Any]]:
+def call_cells(calls: QuerySet[Any]) -> dict[tuple[Any, Any], dict[str, Any]]:
     """{(bucket, centre id): counts, and the sum and count of the talk times} of the calls
     (annotated with "bucket"): one scan, summed by period or by centre in `call_figures_of`."""
     return {
