@@ -32,21 +32,10 @@ from vik.core.clock import PRAGUE
 
 from .document import ReportDocument
 from .filters import ReportFilters, Scope
-from .models import RequestFact, RollupWatermark
+from .models import RequestFact, facts_version
 from .registry import ReportSpec
-from .rollups import WATERMARK
 
 PREFIX = "reports:document:"
-
-
-def facts_version() -> str:
-    """The facts' current version; empty when no fact was ever written (nothing is kept)."""
-    found = (
-        RollupWatermark.objects.filter(name=WATERMARK)
-        .values_list("facts_version", flat=True)
-        .first()
-    )
-    return found or ""
 
 
 def _key(spec: ReportSpec, filters: ReportFilters, scope: Scope, version: str) -> str:

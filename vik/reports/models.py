@@ -88,6 +88,10 @@ class RequestFact(models.Model):
         return f"fact {self.request_id}"
 
 
+# The name of the request facts' watermark row.
+REQUEST_FACTS = "request_facts"
+
+
 class RollupWatermark(models.Model):
     """How far the refresher has read the changes: one row per rollup."""
 
@@ -101,6 +105,17 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.changes_until:%Y-%m-%d %H:%M:%S}"
+
+
+def facts_version() -> str:
+    """The request facts' current version (`RollupWatermark.facts_version`); empty when no fact
+    was ever written."""
+    found = (
+        RollupWatermark.objects.filter(name=REQUEST_FACTS)
+        .values_list("facts_version", flat=True)
+        .first()
+    )
+    return found or ""
 
 
 # Scheduled reports --------------------------------------------------------------------------

@@ -54,9 +54,9 @@ from .figures.facts import FACT_FIELDS, fact_of, raw_rows, topic_roots
 from .figures.reference import reference_figures
 from .figures.rollup import rollup_figures
 from .filters import ReportFilters, Scope
-from .models import RequestFact, RollupWatermark
+from .models import REQUEST_FACTS, RequestFact, RollupWatermark
 
-WATERMARK = "request_facts"
+WATERMARK = REQUEST_FACTS
 # Commits that land later than their timestamps say, by up to this much, are still read.
 OVERLAP = dt.timedelta(minutes=5)
 CHUNK = 2000

@@ -26,6 +26,11 @@ def _backlog(document) -> tuple[int, int, int]:
     return section.totals["received"], section.totals["open"], section.totals["overdue"]
 
 
+def _resolution(document) -> tuple[int, float | None]:
+    section = next(item for item in document.sections if item.slug == "times")
+    return section.totals["resolution_count"], section.totals["resolution_median"]
+
+
 def test_the_overview_is_kept_until_a_fact_or_a_passed_deadline_changes_it(world):
     builds = []
 
@@ -52,6 +57,7 @@ def test_the_overview_is_kept_until_a_fact_or_a_passed_deadline_changes_it(world
     with clock.travel(at("2026-04-21", "15:01")):
         assert _backlog(document_cached(spec, APRIL, coordinator)) == (1, 1, 1)
         assert _backlog(document_cached(spec, APRIL, coordinator)) == (1, 1, 1)
+        assert _resolution(document_cached(spec, APRIL, coordinator)) == (0, None)
     assert len(builds) == 3
 
     # Resolved: once the refresher has written the fact, the report says so.
@@ -65,6 +71,8 @@ def test_the_overview_is_kept_until_a_fact_or_a_passed_deadline_changes_it(world
         )
         assert rollups_refresh() == 1
         assert _backlog(document_cached(spec, APRIL, coordinator)) == (1, 0, 0)
+        # Its resolution time too (the percentiles kept for the earlier facts are not read).
+        assert _resolution(document_cached(spec, APRIL, coordinator)) == (1, 405.0)
         # A refresh that writes nothing keeps the document.
         assert rollups_refresh() == 0
         assert _backlog(document_cached(spec, APRIL, coordinator)) == (1, 0, 0)
