@@ -77,7 +77,8 @@ INSERT INTO conversations_request (
     created_at, updated_at, reference, subject, kind, status, priority, origin_channel, language,
     public_token, last_activity_at, region_id, centre_id, municipality_id, requester_id, topic_id,
     assignee_id, first_response_at, resolved_at, closed_at, first_response_due_at,
-    resolution_due_at, due_at, statutory_due_on)
+    resolution_due_at, due_at, statutory_due_on, statutory_extension_reason,
+    statutory_notified_channel)
 SELECT received, received, 'RB-' || lpad((%(offset)s + g)::text, 9, '0'), 'Dotaz', kind,
        CASE WHEN resolved IS NULL THEN (ARRAY['new', 'open', 'waiting_citizen'])[1 + g %% 3]
             WHEN resolved < %(now)s - interval '30 days' THEN 'closed' ELSE 'resolved' END,
@@ -93,7 +94,8 @@ SELECT received, received, 'RB-' || lpad((%(offset)s + g)::text, 9, '0'), 'Dotaz
        received + interval '1 day', received + interval '5 days',
        CASE WHEN resolved IS NULL THEN received + interval '5 days' END,
        CASE WHEN kind = 'information_request'
-            THEN ((received AT TIME ZONE 'Europe/Prague')::date + 15) END
+            THEN ((received AT TIME ZONE 'Europe/Prague')::date + 15) END,
+       '', ''
 FROM (
     SELECT g, received, kind, channel, centre, municipality, topic, r_agent,
            CASE WHEN answer_at < %(now)s THEN answer_at END AS answered,
@@ -267,12 +269,20 @@ def counts() -> dict[str, Any]:
     return found | {"seconds": "(reused)"}
 
 
-def timed(build: Callable[[], Any], runs: int, warmup: int) -> tuple[dict[str, float], Any]:
+def timed(
+    build: Callable[[], Any], runs: int, warmup: int, before: Callable[[], Any] | None = None
+) -> tuple[dict[str, float], Any]:
+    """p50/p95 of `runs` calls of `build` after `warmup` untimed ones; `before` (untimed)
+    before each."""
     result = None
     for _ in range(warmup):
+        if before is not None:
+            before()
         result = build()
     samples = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         result = build()
         samples.append((time.perf_counter() - started) * 1000)
@@ -287,10 +297,15 @@ def timed(build: Callable[[], Any], runs: int, warmup: int) -> tuple[dict[str, f
 def measure_reports(
     region_id: int, centre_id: int, runs: int, reference_runs: int
 ) -> list[dict[str, Any]]:
+    from django.test import override_settings
+
     from vik.core import clock
     from vik.reports.builders import requests as builders
+    from vik.reports.cache import document_cached
     from vik.reports.figures.reference import reference_figures_sets
     from vik.reports.filters import ReportFilters, Scope
+    from vik.reports.registry import report_get
+    from vik.reports.rollups import version_bump
 
     today = clock.today()
     filters = ReportFilters(date_from=today - dt.timedelta(days=364), date_to=today)
@@ -303,26 +318,48 @@ def measure_reports(
     for reader, scope in readers.items():
         for slug in ("overview", "volume", "times", "sla", "satisfaction"):
             build = getattr(builders, slug)
+            spec = report_get(slug)
+            assert spec is not None
+
+            def opened(spec: Any = spec, scope: Any = scope) -> Any:  # as the page reads it
+                return document_cached(spec, filters, scope)
+
             with clock.travel(now):
-                rollup, ours = timed(lambda: build(filters, scope), runs, warmup=2)  # noqa: B023
-                reference, theirs = timed(
-                    lambda: build(filters, scope, source=reference_figures_sets),  # noqa: B023
-                    reference_runs,
-                    warmup=0,
-                )
-            same = [dataclasses.asdict(s) for s in ours.sections] == [
-                dataclasses.asdict(s) for s in theirs.sections
-            ]
+                with override_settings(VIK_REPORTS_CACHE_SECONDS=0):  # nothing kept
+                    rollup, ours = timed(lambda: build(filters, scope), runs, warmup=2)  # noqa: B023
+                # Cold: the first opening in a new state of the facts (a new version: a miss,
+                # built and kept); warm: opened again in the same state (read from the cache);
+                # rebuilt: built again in the same state (as after a deadline passed: the kept
+                # percentiles are read, the counts counted again).
+                cold, _first = timed(opened, runs, warmup=1, before=version_bump)
+                warm, kept = timed(opened, runs, warmup=1)
+                rebuilt, again = timed(lambda: build(filters, scope), runs, warmup=0)  # noqa: B023
+                if reference_runs:
+                    reference, theirs = timed(
+                        lambda: build(filters, scope, source=reference_figures_sets),  # noqa: B023
+                        reference_runs,
+                        warmup=0,
+                    )
+                else:  # no raw builds: the kept documents compared with the built one only
+                    reference, theirs = {"runs": 0, "p50_ms": 0.0, "p95_ms": 0.0}, ours
+            same = (
+                [dataclasses.asdict(s) for s in ours.sections]
+                == [dataclasses.asdict(s) for s in theirs.sections]
+                == [dataclasses.asdict(s) for s in kept.sections]
+                == [dataclasses.asdict(s) for s in again.sections]
+            )
             found.append(
                 {
                     "reader": reader, "report": slug, "rollup": rollup, "reference": reference,
+                    "cold": cold, "warm": warm, "rebuilt": rebuilt,
                     "ratio": round(reference["p50_ms"] / max(rollup["p50_ms"], 0.001), 1),
                     "same_numbers": same,
                 }
             )  # fmt: skip
             log(
                 f"  {reader:11} {slug:12} rollup p50 {rollup['p50_ms']:7.1f} ms p95 "
-                f"{rollup['p95_ms']:7.1f} ms | raw p50 {reference['p50_ms']:9.1f} ms | "
+                f"{rollup['p95_ms']:7.1f} ms | cold p95 {cold['p95_ms']:7.1f} ms | warm p95 "
+                f"{warm['p95_ms']:6.1f} ms | rebuilt p95 {rebuilt['p95_ms']:6.1f} ms | raw p50 {reference['p50_ms']:9.1f} ms | "
                 f"×{found[-1]['ratio']} | same numbers: {same}"
             )
     return found
@@ -495,7 +532,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     exported = measure_exports(region_id)
     log("timing the ceiling: one exact percentile of the coordinator's year")
     ceiling = measure_ceiling(region_id, args.runs)
-    worst = max(item["rollup"]["p95_ms"] for item in reports)
+    worst = max(item["cold"]["p95_ms"] for item in reports)
+    worst_warm = max(item["warm"]["p95_ms"] for item in reports)
     return {
         "data": data,
         "rebuild_seconds": round(rebuild_seconds, 1),
@@ -505,8 +543,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "exports": exported,
         "ceiling": ceiling,
         "worst_p95_ms": worst,
+        "worst_warm_p95_ms": worst_warm,
         "bar_p95_ms": P95_BAR_MS,
         "bar_passed": worst <= P95_BAR_MS and all(item["same_numbers"] for item in reports),
+        "warm_bar_passed": worst_warm <= P95_BAR_MS,
     }
 
 
@@ -518,12 +558,16 @@ def report(result: dict[str, Any]) -> None:
     )
     print(f"rollup rebuilt: {result['facts']:,} facts in {result['rebuild_seconds']} s")
     print(
-        f"{'reader':11} {'report':12} {'rollup p50':>10} {'p95':>8} {'raw p50':>10} {'ratio':>7}  same"
+        f"{'reader':11} {'report':12} {'rollup p50':>10} {'p95':>8} {'cold p50':>9} {'p95':>8} "
+        f"{'warm p50':>9} {'p95':>7} {'rebuilt p95':>11} {'raw p50':>10} {'ratio':>7}  same"
     )
     for item in result["reports"]:
         print(
             f"{item['reader']:11} {item['report']:12} {item['rollup']['p50_ms']:10.1f} "
-            f"{item['rollup']['p95_ms']:8.1f} {item['reference']['p50_ms']:10.1f} "
+            f"{item['rollup']['p95_ms']:8.1f} {item['cold']['p50_ms']:9.1f} "
+            f"{item['cold']['p95_ms']:8.1f} {item['warm']['p50_ms']:9.1f} "
+            f"{item['warm']['p95_ms']:7.1f} {item['rebuilt']['p95_ms']:11.1f} "
+            f"{item['reference']['p50_ms']:10.1f} "
             f"{item['ratio']:7.1f}  {item['same_numbers']}"
         )
     refresh = result["refresh"]
@@ -541,8 +585,11 @@ def report(result: dict[str, Any]) -> None:
         f"{result['worst_p95_ms'] / max(ceiling['p95_ms'], 0.1):.1f}"
     )
     verdict = "PASS" if result["bar_passed"] else "FAIL"
-    print(f"bar: every report p95 <= {P95_BAR_MS:.0f} ms, same numbers: {verdict} "
-          f"(worst p95 {result['worst_p95_ms']} ms)")  # fmt: skip
+    print(f"bar: every report p95 <= {P95_BAR_MS:.0f} ms at its first opening (cold), same "
+          f"numbers: {verdict} (worst cold p95 {result['worst_p95_ms']} ms)")  # fmt: skip
+    verdict = "PASS" if result["warm_bar_passed"] else "FAIL"
+    print(f"opened again in the same state of the data (warm): {verdict} "
+          f"(worst warm p95 {result['worst_warm_p95_ms']} ms)")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -560,7 +607,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild the rollup")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="the cache the reports are kept in (redis://…; default: the process's memory)",
+    )
     args = parser.parse_args(argv)
+    if args.cache_url:
+        os.environ["VIK_CACHE_URL"] = args.cache_url
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         print("reports benchmark: PostgreSQL only", file=sys.stderr)
         return 2

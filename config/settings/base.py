@@ -609,3 +609,7 @@ VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_
 # changed (vik.reports.rollups): how fresh the request reports are.
 VIK_REPORTS_REFRESH_SECONDS = env_int("VIK_REPORTS_REFRESH_SECONDS", 60)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_due"]
+# --- Reports: built request reports kept while their facts stand (issue 17, vik.reports.cache) ---
+# A built request report is read again, instead of rebuilt, until a fact changes or time changes
+# a figure; at most this many seconds (the names of centres and topics in it may change). 0: off.
+VIK_REPORTS_CACHE_SECONDS = env_int("VIK_REPORTS_CACHE_SECONDS", 600)

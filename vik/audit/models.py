@@ -42,7 +42,18 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"]),
+            # The audit report (vik.reports): the configuration changes of a period, and the
+            # reads of personal data counted by period, kind and reader from the index alone.
+            models.Index(fields=["action", "created_at"], name="audit_action_time"),
+            models.Index(
+                fields=["created_at"],
+                name="audit_personal_time",
+                condition=models.Q(personal_data=True),
+                include=["action", "actor", "region_id"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -183,6 +183,21 @@ class Request(TimeStampedModel):
             ),
             # The requests changed lately (vik.reports' rollup refresher reads them every minute).
             models.Index(fields=["updated_at"], name="request_updated"),
+            # The workload report (vik.reports): what each person resolved in a period and
+            # holds open now, without reading every request of theirs.
+            models.Index(
+                fields=["assignee", "resolved_at"],
+                name="request_assignee_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee"],
+                name="request_assignee_open",
+                condition=models.Q(
+                    status__in=["new", "open", "waiting_citizen", "waiting_office"],
+                    merged_into__isnull=True,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,6 +240,14 @@ class Interaction(models.Model):
         ordering = ["occurred_at", "id"]
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
+        indexes = [
+            # The replies a person sent in a period (vik.reports' workload report).
+            models.Index(
+                fields=["author", "occurred_at"],
+                name="interaction_reply_author",
+                condition=models.Q(direction="outbound", visibility="public", is_automatic=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.reference} {self.direction} {self.occurred_at:%Y-%m-%d %H:%M}"

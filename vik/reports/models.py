@@ -65,10 +65,31 @@ class RequestFact(models.Model):
                 condition=models.Q(is_open=True),
                 name="fact_open",
             ),
+            # The nearest future deadline of the region's facts (`vik.reports.cache`: until when
+            # a built report's "overdue" and "decided" counts stand): one index probe each.
+            models.Index(
+                fields=["region_id", "due_at"],
+                condition=models.Q(is_open=True),
+                name="fact_open_due",
+            ),
+            models.Index(
+                fields=["region_id", "first_response_due_at"],
+                condition=models.Q(first_response_at__isnull=True),
+                name="fact_unanswered_due",
+            ),
+            models.Index(
+                fields=["region_id", "resolution_due_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="fact_unresolved_due",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"fact {self.request_id}"
+
+
+# The name of the request facts' watermark row.
+REQUEST_FACTS = "request_facts"
 
 
 class RollupWatermark(models.Model):
@@ -78,9 +99,23 @@ class RollupWatermark(models.Model):
     changes_until = models.DateTimeField()
     # When the periodic job runs the refresher next (claimed by one worker at a time).
     next_run_at = models.DateTimeField(null=True)
+    # A new random token whenever a fact was written (`facts_refresh`): the data state the
+    # cached report documents are keyed by (`vik.reports.cache`). Empty: never written.
+    facts_version = models.CharField(max_length=32, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.name}: {self.changes_until:%Y-%m-%d %H:%M:%S}"
+
+
+def facts_version() -> str:
+    """The request facts' current version (`RollupWatermark.facts_version`); empty when no fact
+    was ever written."""
+    found = (
+        RollupWatermark.objects.filter(name=REQUEST_FACTS)
+        .values_list("facts_version", flat=True)
+        .first()
+    )
+    return found or ""
 
 
 # Scheduled reports --------------------------------------------------------------------------

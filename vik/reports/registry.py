@@ -22,6 +22,9 @@ class ReportSpec:
     build: Builder
     # False: only readers who see at least a whole centre (leads, coordinators, analysts) open it.
     for_agents: bool = True
+    # True: built from the rollup alone (and names), so a built document is kept while the
+    # facts stand (`vik.reports.cache`).
+    from_rollup: bool = False
 
 
 _REPORTS: dict[str, ReportSpec] = {}

@@ -34,6 +34,7 @@ figures with the raw tables (`vik reports rebuild|verify`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,9 +54,9 @@ from .figures.facts import FACT_FIELDS, fact_of, raw_rows, topic_roots
 from .figures.reference import reference_figures
 from .figures.rollup import rollup_figures
 from .filters import ReportFilters, Scope
-from .models import RequestFact, RollupWatermark
+from .models import REQUEST_FACTS, RequestFact, RollupWatermark
 
-WATERMARK = "request_facts"
+WATERMARK = REQUEST_FACTS
 # Commits that land later than their timestamps say, by up to this much, are still read.
 OVERLAP = dt.timedelta(minutes=5)
 CHUNK = 2000
@@ -81,7 +82,20 @@ def facts_refresh(request_ids: Iterable[int] | None) -> RefreshResult:
                 batch = []
         if batch:
             _write(batch, roots, result)
+    if result.written:
+        version_bump()
     return result
+
+
+def version_bump() -> None:
+    """Mark a new state of the facts: every report document cached from the previous one
+    (`vik.reports.cache`) is no longer read. A random token, not a counter: a database rolled
+    back (a test's) cannot bring back a token that an earlier state's documents are kept under."""
+    token = uuid.uuid4().hex
+    if not RollupWatermark.objects.filter(name=WATERMARK).update(facts_version=token):
+        RollupWatermark.objects.get_or_create(
+            name=WATERMARK, defaults={"changes_until": EPOCH, "facts_version": token}
+        )
 
 
 def _write(rows: list[dict[str, Any]], roots: dict[int, int], result: RefreshResult) -> None:

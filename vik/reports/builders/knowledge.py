@@ -15,6 +15,7 @@ from vik.core import clock
 from vik.knowledge.choices import UsageKind
 from vik.knowledge.models import UsageEvent
 from vik.knowledge.selectors import ArticleUsage, usage_metrics_of
+from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
 
 from ..document import Chart, Column, ReportDocument, Section
@@ -43,8 +44,11 @@ def usage_events_of(filters: ReportFilters, scope: Scope) -> QuerySet[UsageEvent
     events = UsageEvent.objects.filter(created_at__gte=start, created_at__lt=end)
     if scope.agent_id is not None:
         return events.none()  # counts of the centre, never one person's: not an agent's report
-    if scope.centre_ids is None:
-        events = events.filter(Q(centre__region_id=scope.region_id) | Q(centre__isnull=True))
+    if scope.centre_ids is None:  # the region's centres by id: no join per event
+        centres = InformationCentre.objects.filter(region_id=scope.region_id)
+        events = events.filter(
+            Q(centre_id__in=list(centres.values_list("pk", flat=True))) | Q(centre__isnull=True)
+        )
     else:
         events = events.filter(centre_id__in=sorted(scope.centre_ids))
     if filters.centre_ids:

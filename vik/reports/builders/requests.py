@@ -781,6 +781,7 @@ SPECS = [
             "times, service levels and satisfaction at a glance."
         ),
         overview,
+        from_rollup=True,
     ),
     ReportSpec(
         "volume",
@@ -790,6 +791,7 @@ SPECS = [
             "municipality, topic and kind."
         ),
         volume,
+        from_rollup=True,
     ),
     ReportSpec(
         "times",
@@ -799,6 +801,7 @@ SPECS = [
             "working time, by centre, channel and period."
         ),
         times,
+        from_rollup=True,
     ),
     ReportSpec(
         "sla",
@@ -809,11 +812,13 @@ SPECS = [
         ),
         sla,
         for_agents=False,
+        from_rollup=True,
     ),
     ReportSpec(
         "satisfaction",
         gettext_lazy("Satisfaction"),
         gettext_lazy("Citizens' ratings by channel, centre, topic and period."),
         satisfaction,
+        from_rollup=True,
     ),
 ]

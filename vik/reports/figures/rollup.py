@@ -8,10 +8,13 @@ and results as `reference.reference_figures`."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -20,7 +23,7 @@ from vik.core import clock
 from vik.core.clock import PRAGUE
 
 from ..filters import ReportFilters, Scope
-from ..models import RequestFact
+from ..models import RequestFact, facts_version
 from . import ALL_METRICS, Dimension, Figures, Key, percentile_cont
 from .facts import topic_with_subtopics
 from .reference import FACT_COLUMN
@@ -302,10 +305,10 @@ def rollup_figures_sets(
     counts = [(name, sql) for name, sql in aggregates if name not in PERCENTILE_NAMES]
     pct = [(name, sql) for name, sql in aggregates if name in PERCENTILE_NAMES]
     if metrics == frozenset({"times"}) and with_percentiles == groupings:
-        return _grouping_sets(filters, scope, groupings, aggregates, now)
+        return _grouping_sets_kept(filters, scope, groupings, aggregates, now)
     found = _grouping_sets(filters, scope, groupings, counts, now)
     if with_percentiles:
-        ranked = _grouping_sets(filters, scope, with_percentiles, pct, now)
+        ranked = _grouping_sets_kept(filters, scope, with_percentiles, pct, now)
         for by, keyed in ranked.items():
             for key, figures in keyed.items():
                 target = found[by].get(key)
@@ -313,6 +316,42 @@ def rollup_figures_sets(
                     continue
                 for name in PERCENTILE_NAMES:
                     setattr(target, name, getattr(figures, name))
+    return found
+
+
+def _grouping_sets_kept(
+    filters: ReportFilters,
+    scope: Scope,
+    groupings: Sequence[Grouping],
+    aggregates: list[tuple[str, str]],
+    now: dt.datetime,
+) -> dict[Grouping, dict[Key, Figures]]:
+    """`_grouping_sets` of aggregates that do not depend on the moment (the percentiles, which
+    sort the facts), kept in the cache while the facts stand: found by the filters, the scope,
+    the groupings, the aggregates and the facts' version (`RollupWatermark.facts_version`, new
+    whenever a fact is written). A report rebuilt only because time passed (`vik.reports.cache`)
+    sorts nothing again."""
+    max_age = settings.VIK_REPORTS_CACHE_SECONDS
+    timeless = not any("%(now)s" in sql or "%(today)s" in sql for _name, sql in aggregates)
+    version = facts_version() if timeless and max_age > 0 else ""
+    if not version:
+        return _grouping_sets(filters, scope, groupings, aggregates, now)
+    described = repr(
+        (
+            filters,
+            scope.region_id,
+            None if scope.centre_ids is None else sorted(scope.centre_ids),
+            scope.agent_id,
+            list(groupings),
+            aggregates,
+            version,
+        )
+    )
+    key = "reports:figures:" + hashlib.sha256(described.encode()).hexdigest()
+    found: dict[Grouping, dict[Key, Figures]] | None = cache.get(key)
+    if found is None:
+        found = _grouping_sets(filters, scope, groupings, aggregates, now)
+        cache.set(key, found, timeout=max_age)
     return found
 
 

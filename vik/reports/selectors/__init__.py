@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from vik.tenancy import permissions
 from vik.tenancy.permissions import ReportAccess
 
+from ..cache import document_cached
 from ..document import ReportDocument
 from ..filters import ReportFilters, Scope
 from ..forms import ReportFilterForm, report_scope, scope_label
@@ -77,8 +78,9 @@ def report_spec_for(slug: str, access: ReportAccess) -> ReportSpec:
 
 def report_document(spec: ReportSpec, query: ReportQuery) -> ReportDocument:
     """The builder's document, with the reader's scope and the form's words for the filters
-    when the builder wrote none."""
-    document = spec.build(query.filters, query.scope)
+    when the builder wrote none. A request report comes from the cache while its facts stand
+    (`vik.reports.cache`)."""
+    document = document_cached(spec, query.filters, query.scope)
     if not document.filters_description:
         described = query.form.described()
         if query.scope.label:
