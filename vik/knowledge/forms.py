@@ -122,7 +122,9 @@ class ArticleTextForm(forms.Form):
             )
 
     def clean_questions(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()
+        ]
 
     @property
     def section_fields(self) -> list[forms.BoundField]:

@@ -10,7 +10,9 @@ suggested phrasings (`suggestions`; accepting one is `services.learning`).
 So that no one can game it:
 - an actor (a keyed hash of the member of staff, or of the reader's address: never the
   address itself) counts at most once a day for one query and article (`LearningEvent`'s
-  unique constraint) and at most `VIK_KNOWLEDGE_LEARNING_ACTOR_CAP` times within a half-life;
+  unique constraint; a stronger signal the same day, helpful after the click, raises that
+  day's event to its weight) and at most `VIK_KNOWLEDGE_LEARNING_ACTOR_CAP` times within a
+  half-life;
 - an association weighs at most `VIK_KNOWLEDGE_LEARNING_MAX_WEIGHT`, and its boost is at most
   `VIK_KNOWLEDGE_LEARNING_BOOST` (the fused scores are 0-1);
 - the weight halves every `VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS`: the stored weight is the
@@ -91,16 +93,26 @@ def _record(key: str, text: str, article: Article, actor: str, kind: str) -> boo
     today = clock.today()
     window = today - dt.timedelta(days=settings.VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS)
     mine = LearningEvent.objects.filter(actor=actor, query_norm=key, article=article)
-    if mine.filter(day__gt=window).count() >= settings.VIK_KNOWLEDGE_LEARNING_ACTOR_CAP:
-        return False
     weight = KIND_WEIGHTS[kind]
-    try:
-        with transaction.atomic():
-            LearningEvent.objects.create(
-                actor=actor, query_norm=key, article=article, day=today, kind=kind, weight=weight
-            )
-    except IntegrityError:  # this actor counted today already
+    earlier = mine.filter(day=today).select_for_update().first()
+    if earlier is not None:
+        # This actor counted today already: only a stronger signal (helpful after the click)
+        # adds, the difference.
+        if weight <= earlier.weight:
+            return False
+        earlier.kind, earlier.weight, weight = kind, weight, weight - earlier.weight
+        earlier.save(update_fields=["kind", "weight"])
+    elif mine.filter(day__gt=window).count() >= settings.VIK_KNOWLEDGE_LEARNING_ACTOR_CAP:
         return False
+    else:
+        try:
+            with transaction.atomic():
+                LearningEvent.objects.create(
+                    actor=actor, query_norm=key, article=article, day=today, kind=kind,
+                    weight=weight,
+                )  # fmt: skip
+        except IntegrityError:  # a concurrent request of the same actor counted today
+            return False
     association, _created = QueryAssociation.objects.get_or_create(
         query_norm=key, article=article, defaults={"query_text": text, "updated_at": now}
     )
@@ -153,7 +165,9 @@ class Suggestion:
         return self.association.query_text
 
 
-def suggestions(*, articles: QuerySet[Article] | Iterable[int], limit: int = 10) -> list[Suggestion]:
+def suggestions(
+    *, articles: QuerySet[Article] | Iterable[int], limit: int = 10
+) -> list[Suggestion]:
     """The strongest open associations of `articles` (at least
     `VIK_KNOWLEDGE_LEARNING_SUGGEST_MIN_WEIGHT` now) whose query is neither the title nor a
     phrasing of the article's newest Czech version, strongest first."""

@@ -176,7 +176,9 @@ def _learned(query: str, ranked: list[tuple[_Ranked, float]]) -> list[tuple[_Ran
     boost = learning.boosts(query, [candidate.article_id for candidate, _score in ranked])
     if not boost:
         return ranked
-    scored = [(candidate, score + boost.get(candidate.article_id, 0.0)) for candidate, score in ranked]
+    scored = [
+        (candidate, score + boost.get(candidate.article_id, 0.0)) for candidate, score in ranked
+    ]
     return sorted(scored, key=lambda item: -item[1])
 
 

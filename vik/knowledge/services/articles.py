@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from vik.core import clock
 from vik.core.errors import InvalidTransition, ValidationFailed
-from vik.core.text import fold
 from vik.core.tasks import enqueue_on_commit
+from vik.core.text import fold
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 from vik.topics.models import Topic

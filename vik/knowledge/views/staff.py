@@ -509,7 +509,8 @@ def _suggestion_action(accepting: bool) -> Callable[..., HttpResponseBase]:
     def view(request: StaffRequest, pk: int) -> HttpResponse:
         association = (
             QueryAssociation.objects.filter(
-                pk=pk, article__in=selectors.articles_for_staff(request.user)
+                pk=pk,
+                article__in=Article.objects.filter(permissions.articles_authored(request.user)),
             )
             .select_related("article")
             .first()
@@ -526,7 +527,10 @@ def _suggestion_action(accepting: bool) -> Callable[..., HttpResponseBase]:
         else:
             messages.success(
                 request,
-                _("“%(text)s” is a phrasing of the article's draft; it is searched once the draft is published.")
+                _(
+                    "“%(text)s” is a phrasing of the article's draft; "
+                    "it is searched once the draft is published."
+                )
                 % {"text": association.query_text}
                 if accepting
                 else _("The suggestion is dismissed."),
