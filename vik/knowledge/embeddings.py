@@ -231,6 +231,8 @@ class _Matrix:
     thorough: bool = True  # count the embedded entries at the next check
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=DTYPE))
+    # Which rows are phrasings' vectors (the others: the entries' text).
+    phrasing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -259,6 +261,12 @@ class VectorCache:
         )
 
     def get(self, alias: str = "default") -> tuple[np.ndarray, np.ndarray]:
+        """(entry id of each row, the rows' vectors)."""
+        ids, vectors, _phrasing = self.rows(alias)
+        return ids, vectors
+
+    def rows(self, alias: str = "default") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(entry id of each row, the rows' vectors, whether each row is a phrasing's)."""
         with self._lock:
             matrix = self._by_alias.setdefault(alias, _Matrix())
         with matrix.lock:
@@ -269,7 +277,7 @@ class VectorCache:
             ):
                 self._refresh(alias, matrix)
                 matrix.checked_at = time.monotonic()
-            return matrix.ids, matrix.vectors
+            return matrix.ids, matrix.vectors, matrix.phrasing
 
     def _refresh(self, alias: str, matrix: _Matrix) -> None:
         newest = SearchEntry.objects.using(alias).aggregate(newest=Max("updated_at"))["newest"]
@@ -279,6 +287,7 @@ class VectorCache:
             # First load, or the table was emptied or rolled back: load everything.
             matrix.ids = np.zeros(0, dtype=np.int64)
             matrix.vectors = np.zeros((0, DIMENSIONS), dtype=DTYPE)
+            matrix.phrasing = np.zeros(0, dtype=bool)
             rows = SearchEntry.objects.using(alias)
         else:
             # Changed since: new vectors, and entries whose text changed (no vector yet).
@@ -294,20 +303,25 @@ class VectorCache:
         keep = ~np.isin(matrix.ids, np.asarray([row[0] for row in changed], dtype=np.int64))
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
+        new_phrasing: list[bool] = []
         for pk, data, phrasings, name in changed:
             if data is None or name != current:
                 continue
             new_ids.append(pk)
             new_vectors.append(from_bytes(data).reshape(1, DIMENSIONS))
+            new_phrasing.append(False)
             if phrasings:
                 block = from_bytes(phrasings).reshape(-1, DIMENSIONS)
                 new_ids.extend([pk] * len(block))
                 new_vectors.append(block)
+                new_phrasing.extend([True] * len(block))
         ids = matrix.ids[keep]
         vectors = matrix.vectors[keep]
+        phrasing = matrix.phrasing[keep]
         if new_ids:
             ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int64)])
             vectors = np.vstack([vectors, *new_vectors])
+            phrasing = np.concatenate([phrasing, np.asarray(new_phrasing, dtype=bool)])
         if len(np.unique(ids)) != self._embedded(alias).count():
             # Rows were deleted (an archived article): keep only the ids that still exist.
             alive = np.fromiter(
@@ -315,8 +329,9 @@ class VectorCache:
                 dtype=np.int64,
             )
             mask = np.isin(ids, alive)
-            ids, vectors = ids[mask], vectors[mask]
+            ids, vectors, phrasing = ids[mask], vectors[mask], phrasing[mask]
         matrix.ids = ids
+        matrix.phrasing = phrasing
         matrix.vectors = np.ascontiguousarray(vectors, dtype=DTYPE)
         matrix.newest = newest
         matrix.thorough = False
@@ -337,10 +352,13 @@ def semantic_query(
     `VIK_KNOWLEDGE_SEMANTIC_MARGIN` of the best (e5's cosines are compressed: about 0.75 for
     anything, 0.85+ for a match). `vector`: the query's, when computed already."""
     alias = entries.db or "default"
-    ids, vectors = vector_cache.get(alias)
+    ids, vectors, phrasing = vector_cache.rows(alias)
     if not len(ids) or not query.strip():
         return []
     scores = vectors @ (query_vector(query) if vector is None else vector)
+    # A phrasing is a question as the query is: e5 puts two questions closer than a question
+    # and a passage, whatever they ask. Its cosine is lowered to the passages' scale.
+    scores -= settings.VIK_KNOWLEDGE_PHRASING_OFFSET * phrasing
     floor = settings.VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE
     wanted = max(limit * 4, 100)
     while True:
