@@ -358,7 +358,9 @@ def semantic_query(
     scores = vectors @ (query_vector(query) if vector is None else vector)
     # A phrasing is a question as the query is: e5 puts two questions closer than a question
     # and a passage, whatever they ask. Its cosine is lowered to the passages' scale.
-    scores -= settings.VIK_KNOWLEDGE_PHRASING_OFFSET * phrasing
+    offset = settings.VIK_KNOWLEDGE_PHRASING_OFFSET
+    if offset and phrasing.any():
+        scores[phrasing] -= offset
     floor = settings.VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE
     wanted = max(limit * 4, 100)
     while True:

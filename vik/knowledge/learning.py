@@ -71,7 +71,8 @@ def actor_key(*, user_id: int | None = None, address: str = "") -> str:
 def decayed(weight: float, since: dt.datetime, now: dt.datetime) -> float:
     """`weight` at `now`, when it was `weight` at `since`."""
     days = max((now - since).total_seconds(), 0.0) / 86400.0
-    return weight * 0.5 ** (days / settings.VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS)
+    half_life = float(settings.VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS)
+    return float(weight * 0.5 ** (days / half_life))
 
 
 def learning_record(*, query: str, article: Article, actor: str, kind: str) -> bool:
@@ -188,10 +189,10 @@ def suggestions(
         newest.setdefault(version.article_id, version)
     found = []
     for row in rows:
-        version = newest.get(row.article_id)
-        if version is not None:
-            row.article.title = version.title  # type: ignore[attr-defined]
-            known = {normalise(text) for text in [version.title, *version.questions]}
+        current = newest.get(row.article_id)
+        if current is not None:
+            row.article.title = current.title  # type: ignore[attr-defined]
+            known = {normalise(text) for text in [current.title, *current.questions]}
             if row.query_norm in known:
                 continue
         weight = decayed(row.weight, row.updated_at, now)
