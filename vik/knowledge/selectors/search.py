@@ -78,7 +78,7 @@ def article_search(
     # Only the hits shown are read whole (with their article and version), in one query.
     rows = (
         SearchEntry.objects.select_related("article", "version")
-        .defer("embedding", "document_title", "document_body")
+        .defer("embedding", "phrasing_embeddings", "document_title", "document_body")
         .in_bulk([candidate.pk for candidate, _score in ranked])
     )
     hits: list[SearchHit] = []
