@@ -613,3 +613,22 @@ VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_du
 # A built request report is read again, instead of rebuilt, until a fact changes or time changes
 # a figure; at most this many seconds (the names of centres and topics in it may change). 0: off.
 VIK_REPORTS_CACHE_SECONDS = env_int("VIK_REPORTS_CACHE_SECONDS", 600)
+
+# Knowledge search learning from use (issue 18): a search followed by a helpful click, "was
+# this helpful: yes" or the article inserted into a reply strengthens the query → article
+# association (vik.knowledge.learning). The weight halves every half-life; one actor counts at
+# most once a day per query and article and at most ACTOR_CAP times within a half-life; an
+# association weighs at most MAX_WEIGHT; its boost in the fused ranking is at most BOOST (the
+# fused scores are 0-1). Editors see associations of at least SUGGEST_MIN_WEIGHT as suggested
+# phrasings.
+VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS = env_float("VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS", 60.0)
+VIK_KNOWLEDGE_LEARNING_ACTOR_CAP = env_int("VIK_KNOWLEDGE_LEARNING_ACTOR_CAP", 3)
+VIK_KNOWLEDGE_LEARNING_MAX_WEIGHT = env_float("VIK_KNOWLEDGE_LEARNING_MAX_WEIGHT", 20.0)
+VIK_KNOWLEDGE_LEARNING_BOOST = env_float("VIK_KNOWLEDGE_LEARNING_BOOST", 0.1)
+VIK_KNOWLEDGE_LEARNING_SUGGEST_MIN_WEIGHT = env_float(
+    "VIK_KNOWLEDGE_LEARNING_SUGGEST_MIN_WEIGHT", 2.0
+)
+# A phrasing's vector is a query's (e5 "query: "): two questions score about 0.03-0.05 higher
+# than a question and a passage whatever they ask, so a phrasing's cosine is lowered by this
+# much before it competes with the article's text (vik.knowledge.embeddings.semantic_query).
+VIK_KNOWLEDGE_PHRASING_OFFSET = env_float("VIK_KNOWLEDGE_PHRASING_OFFSET", 0.05)

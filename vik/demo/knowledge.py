@@ -107,6 +107,7 @@ def _write_life_situations(writer: _Writer, editor: User) -> dict[str, str]:
             title=title,
             summary=item["summary"],
             sections=_sections(item),
+            questions=content.PHRASINGS.get(code, []),
             topic=item["topic"],
             tags=[code],
         )
@@ -194,6 +195,7 @@ def _write_variants(slugs: dict[str, str], centre: InformationCentre, staff: Sta
             title=f"{version.title} (Třebíč)",
             summary=version.summary,
             sections={**version.sections, **changes},
+            questions=version.questions,
             tags=[code, "Třebíč"],
             note="Místní úprava pro Třebíč",
         )

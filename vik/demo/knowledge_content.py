@@ -1025,3 +1025,218 @@ TREBIC_VARIANTS: dict[str, dict[str, str]] = {
         "where_to_apply": "Městský úřad Třebíč, odbor správy majetku města; mimo úřední hodiny městská policie.",
     },
 }
+
+# How people ask ("Jak se lidé ptají"): phrasings of the life situations, keyed by id, in the
+# words a citizen types, written from each article's own title and summary.
+PHRASINGS: dict[str, list[str]] = {
+    "ZS001": [
+        "Jak se přihlásit k trvalému pobytu v nové obci?",
+        "Přestěhoval jsem se, kde si změním trvalé bydliště?",
+        "Co potřebuji k přehlášení trvalého pobytu?",
+        "Kolik stojí přihlášení k trvalému pobytu?",
+    ],
+    "ZS002": [
+        "Jak odhlásit z bytu člověka, který tam už nebydlí?",
+        "Bývalý nájemník má u mě pořád trvalý pobyt, co s tím?",
+        "Můžu jako majitel domu zrušit někomu trvalý pobyt?",
+    ],
+    "ZS003": [
+        "Kde si zažádám o nový občanský průkaz?",
+        "Končí mi platnost občanky, co mám dělat?",
+        "Kolik stojí občanka a jak dlouho se na ni čeká?",
+        "Jde udělat občanský průkaz na počkání?",
+        "Co potřebuje dítě k první občance?",
+    ],
+    "ZS004": [
+        "Ztratil jsem občanku, co mám dělat?",
+        "Ukradli mi peněženku i s občanským průkazem.",
+        "Kde nahlásit ztrátu občanky?",
+        "Jak získat nový průkaz po ztrátě?",
+    ],
+    "ZS005": [
+        "Jak si vyřídit cestovní pas?",
+        "Kolik stojí pas pro dítě?",
+        "Jak rychle můžu dostat nový pas?",
+        "Potřebuju pas na dovolenou mimo EU, kam mám jít?",
+    ],
+    "ZS006": [
+        "Kde si nechám ověřit podpis?",
+        "Potřebuji úředně ověřený podpis na smlouvě.",
+        "Kolik stojí legalizace podpisu na Czech POINTu?",
+    ],
+    "ZS007": [
+        "Kde si nechám ověřit kopii dokladu?",
+        "Potřebuju úředně ověřenou kopii vysvědčení.",
+        "Kolik stojí vidimace jedné stránky?",
+    ],
+    "ZS008": [
+        "Jak získám výpis z rejstříku trestů?",
+        "Potřebuju čistý trestní rejstřík pro zaměstnavatele.",
+        "Dá se výpis z trestního rejstříku vyřídit online?",
+    ],
+    "ZS009": [
+        "Co potřebujeme k svatbě na úřadě?",
+        "Jaké doklady chce matrika před sňatkem?",
+        "Kde a kdy se můžeme vzít?",
+        "Jak dlouho dopředu zamluvit obřad?",
+    ],
+    "ZS010": [
+        "Narodilo se nám dítě, kdy dostaneme rodný list?",
+        "Jak zapsat miminko do matriky?",
+        "Co musí rodiče vyřídit po porodu?",
+    ],
+    "ZS011": [
+        "Zemřel nám blízký, co všechno musíme zařídit?",
+        "Kde dostanu úmrtní list?",
+        "Jak postupovat po úmrtí v rodině kvůli pohřbu a dědictví?",
+    ],
+    "ZS012": [
+        "Jak si změnit příjmení?",
+        "Chci si vrátit původní příjmení, jak na to?",
+        "Lze změnit jméno dítěte na úřadě?",
+    ],
+    "ZS013": [
+        "Jak přepsat auto na nového majitele?",
+        "Koupil jsem ojeté auto, kde ho přihlásím?",
+        "Co je potřeba k registraci vozidla?",
+        "Kolik stojí přepis auta?",
+    ],
+    "ZS014": [
+        "Udělal jsem autoškolu, jak získám řidičák?",
+        "Kde si vyzvednu první řidičský průkaz?",
+        "Kolik stojí vydání řidičáku?",
+    ],
+    "ZS015": [
+        "Končí mi platnost řidičáku, co mám dělat?",
+        "Jak vyměnit starý řidičský průkaz?",
+        "Poškodil se mi řidičák, kde dostanu nový?",
+    ],
+    "ZS016": [
+        "Jak si zařídit živnostenský list?",
+        "Chci začít podnikat na živnost, kam jít?",
+        "Kolik stojí ohlášení živnosti?",
+    ],
+    "ZS017": [
+        "Kolik se platí za popelnice?",
+        "Do kdy musím zaplatit poplatek za odpad?",
+        "Musím platit za svoz odpadu, když v obci nebydlím?",
+        "Kdo je osvobozen od poplatku za odpady?",
+    ],
+    "ZS018": [
+        "Kolik se platí za psa?",
+        "Musím psa přihlásit na obecním úřadě?",
+        "Do kdy se platí poplatek ze psů?",
+        "Platí důchodce poplatek za psa?",
+    ],
+    "ZS019": [
+        "Potřebuji povolení na kontejner před domem.",
+        "Kolik stojí zábor chodníku kvůli lešení?",
+        "Jak si vyřídit předzahrádku na náměstí?",
+    ],
+    "ZS020": [
+        "Můžu pokácet strom na své zahradě?",
+        "Kdy potřebuji povolení ke kácení stromu?",
+        "Kde požádat o pokácení stromu u cesty?",
+    ],
+    "ZS021": [
+        "Jak požádat úřad o informace podle zákona 106?",
+        "Chci od obce zjistit informace, jak napsat žádost?",
+        "Musí mi úřad odpovědět na žádost o informaci?",
+    ],
+    "ZS022": [
+        "Úřad mi neodpověděl na žádost o informace, co dělat?",
+        "Jak si stěžovat, že obec chce za informace zaplatit?",
+        "Dostal jsem jen část požadovaných informací.",
+    ],
+    "ZS023": [
+        "Úřad odmítl poskytnout informace, jak se odvolat?",
+        "Do kdy podat odvolání proti odmítnutí informace?",
+        "Nesouhlasím s rozhodnutím o odmítnutí žádosti o informace.",
+    ],
+    "ZS024": [
+        "Jak sepsat petici?",
+        "Chceme s občany podat petici obci, jak na to?",
+        "Kolik podpisů musí mít petice?",
+    ],
+    "ZS025": [
+        "Jak si stěžovat na úředníka?",
+        "Úředník se ke mně choval nevhodně, kam to nahlásit?",
+        "Chci podat stížnost na postup úřadu.",
+    ],
+    "ZS026": [
+        "Jak získat dotaci od kraje?",
+        "Kde najdu výzvy na dotace Kraje Vysočina?",
+        "Může spolek požádat kraj o příspěvek?",
+    ],
+    "ZS027": [
+        "Jak požádat o příspěvek na péči?",
+        "Starám se o nemocnou maminku, máme nárok na nějaký příspěvek?",
+        "Kdo rozhoduje o příspěvku na péči?",
+    ],
+    "ZS028": [
+        "Mám dluhy, kde mi zdarma poradí?",
+        "Kam se obrátit, když nezvládám péči o blízkého?",
+        "Kde najdu bezplatnou sociální poradnu?",
+    ],
+    "ZS029": [
+        "Jak si zažádat o obecní byt?",
+        "Podle čeho obec přiděluje byty?",
+        "Hledám levné bydlení od města.",
+    ],
+    "ZS030": [
+        "Kde podat žádost o stavební povolení?",
+        "Chci stavět dům, jak postupovat podle nového stavebního zákona?",
+        "Potřebuji povolení na přístavbu garáže?",
+    ],
+    "ZS031": [
+        "Jak dostat číslo popisné pro nový dům?",
+        "Postavili jsme dům, kdo nám přidělí číslo?",
+        "Co je potřeba k přidělení čísla popisného?",
+    ],
+    "ZS032": [
+        "Kdy je zápis do školky?",
+        "Jak přihlásit dítě do mateřské školy?",
+        "Kdo má přednost při přijetí do školky?",
+    ],
+    "ZS033": [
+        "Kdy je zápis do první třídy?",
+        "Jak požádat o odklad školní docházky?",
+        "Do které školy patří moje dítě?",
+    ],
+    "ZS034": [
+        "Jak získat rybářský lístek?",
+        "Chci chodit na ryby, co k tomu potřebuji?",
+        "Kolik stojí rybářský lístek?",
+    ],
+    "ZS035": [
+        "Jak získat lovecký lístek?",
+        "Co potřebuji, abych mohl chodit na hon?",
+        "Kde se vydává lovecký lístek?",
+    ],
+    "ZS036": [
+        "Jak nahlásit souseda, který ruší noční klid?",
+        "Kde oznámit černou skládku?",
+        "Jak podat oznámení o přestupku?",
+    ],
+    "ZS037": [
+        "Nesvítí lampa v ulici, komu to nahlásit?",
+        "Kam nahlásit díru v silnici?",
+        "Je rozbitý chodník, kdo to opraví?",
+        "Přeplněný kontejner na tříděný odpad, kam zavolat?",
+    ],
+    "ZS038": [
+        "Jak si zřídit datovou schránku?",
+        "Chci datovku pro sebe jako občan, je zdarma?",
+        "Dá se datová schránka založit online?",
+    ],
+    "ZS039": [
+        "Jak volit mimo místo trvalého pobytu?",
+        "Kde dostanu voličský průkaz?",
+        "Budu o volbách na chalupě, můžu volit tam?",
+    ],
+    "ZS040": [
+        "Jsem občan EU, můžu volit do Evropského parlamentu v Česku?",
+        "Jak se cizinec z EU zapíše do seznamu voličů?",
+        "Do kdy se zapsat do seznamu voličů pro eurovolby?",
+    ],
+}

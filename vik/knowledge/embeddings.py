@@ -6,6 +6,10 @@ search entries, and the in-process structures that make a query cheap.
   the model's name. `index_put` clears it when the text changes and the publishing service
   enqueues `tasks.embed_entry_task`, which fills it in after the commit: never on the request
   path.
+- An entry's phrasings ("how people ask", `ArticleVersion.questions`) are embedded one by one
+  with the e5 "query: " prefix (a phrasing is a question, as the query is) and stored beside
+  the passage vector (`phrasing_embeddings`); the matrix holds one row per vector, so an
+  article matches by the best of its text and its phrasings.
 - Queries are embedded with the e5 "query: " prefix; the last few hundred query vectors are
   kept in an LRU cache.
 - `VectorCache` keeps the vectors of every embedded entry of a database alias as one matrix.
@@ -85,6 +89,29 @@ def embed_passages(texts: Sequence[str]) -> np.ndarray:
     return vectors.reshape(len(texts), DIMENSIONS)
 
 
+def embed_phrasings(texts: Sequence[str]) -> np.ndarray:
+    """(n, 384) float32, L2-normalised: phrasings are questions, embedded as queries are."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=DTYPE)
+    vectors = np.asarray(_encoder().query(list(texts)), dtype=DTYPE)
+    return vectors.reshape(len(texts), DIMENSIONS)
+
+
+def entries_vectors(entries: Sequence[SearchEntry]) -> list[tuple[bytes, bytes | None]]:
+    """(passage vector, phrasing vectors or None) of each entry (its `version` loaded), in one
+    call of the model for the passages and one for all the phrasings."""
+    passages = embed_passages([passage_text(e.version.title, e.plain_text) for e in entries])
+    phrasings = [list(e.version.questions or []) for e in entries]
+    flat = embed_phrasings([text for texts in phrasings for text in texts])
+    result: list[tuple[bytes, bytes | None]] = []
+    start = 0
+    for passage, texts in zip(passages, phrasings, strict=True):
+        rows = flat[start : start + len(texts)]
+        start += len(texts)
+        result.append((to_bytes(passage), rows.astype(DTYPE).tobytes() if len(texts) else None))
+    return result
+
+
 def to_bytes(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=DTYPE).reshape(DIMENSIONS).tobytes()
 
@@ -143,10 +170,11 @@ def embed_entry(*, entry_id: int, version_id: int) -> bool:
     )
     if entry is None:
         return False
-    [vector] = embed_passages([passage_text(entry.version.title, entry.plain_text)])
-    entry.embedding = to_bytes(vector)
+    [(vector, phrasings)] = entries_vectors([entry])
+    entry.embedding = vector
+    entry.phrasing_embeddings = phrasings
     entry.embedding_model = model_name()
-    entry.save(update_fields=["embedding", "embedding_model", "updated_at"])
+    entry.save(update_fields=["embedding", "phrasing_embeddings", "embedding_model", "updated_at"])
     vector_cache.touch()
     return True
 
@@ -164,12 +192,14 @@ def embed_missing(*, batch: int = 32) -> int:
         )
         if not entries:
             return done
-        vectors = embed_passages([passage_text(e.version.title, e.plain_text) for e in entries])
         now = timezone.now()
-        for entry, vector in zip(entries, vectors, strict=True):
+        for entry, (vector, phrasings) in zip(entries, entries_vectors(entries), strict=True):
             # updated_at moves: other processes' vector caches see the new vectors by it.
             SearchEntry.objects.filter(pk=entry.pk, version_id=entry.version_id).update(
-                embedding=to_bytes(vector), embedding_model=name, updated_at=now
+                embedding=vector,
+                phrasing_embeddings=phrasings,
+                embedding_model=name,
+                updated_at=now,
             )
         done += len(entries)
         vector_cache.touch()
@@ -201,6 +231,8 @@ class _Matrix:
     thorough: bool = True  # count the embedded entries at the next check
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=DTYPE))
+    # Which rows are phrasings' vectors (the others: the entries' text).
+    phrasing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -229,6 +261,12 @@ class VectorCache:
         )
 
     def get(self, alias: str = "default") -> tuple[np.ndarray, np.ndarray]:
+        """(entry id of each row, the rows' vectors)."""
+        ids, vectors, _phrasing = self.rows(alias)
+        return ids, vectors
+
+    def rows(self, alias: str = "default") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(entry id of each row, the rows' vectors, whether each row is a phrasing's)."""
         with self._lock:
             matrix = self._by_alias.setdefault(alias, _Matrix())
         with matrix.lock:
@@ -239,7 +277,7 @@ class VectorCache:
             ):
                 self._refresh(alias, matrix)
                 matrix.checked_at = time.monotonic()
-            return matrix.ids, matrix.vectors
+            return matrix.ids, matrix.vectors, matrix.phrasing
 
     def _refresh(self, alias: str, matrix: _Matrix) -> None:
         newest = SearchEntry.objects.using(alias).aggregate(newest=Max("updated_at"))["newest"]
@@ -249,43 +287,51 @@ class VectorCache:
             # First load, or the table was emptied or rolled back: load everything.
             matrix.ids = np.zeros(0, dtype=np.int64)
             matrix.vectors = np.zeros((0, DIMENSIONS), dtype=DTYPE)
+            matrix.phrasing = np.zeros(0, dtype=bool)
             rows = SearchEntry.objects.using(alias)
         else:
             # Changed since: new vectors, and entries whose text changed (no vector yet).
             rows = SearchEntry.objects.using(alias).filter(updated_at__gte=matrix.newest)
         changed = list(
-            rows.values_list("pk", "embedding", "embedding_model").order_by("pk").iterator(2000)
+            rows.values_list("pk", "embedding", "phrasing_embeddings", "embedding_model")
+            .order_by("pk")
+            .iterator(2000)
         )
         current = model_name()
-        position = {int(pk): index for index, pk in enumerate(matrix.ids.tolist())}
-        keep = np.ones(len(matrix.ids), dtype=bool)
+        # An entry has one row per vector (its text's, then its phrasings'): a changed entry's
+        # rows are replaced as a whole.
+        keep = ~np.isin(matrix.ids, np.asarray([row[0] for row in changed], dtype=np.int64))
         new_ids: list[int] = []
         new_vectors: list[np.ndarray] = []
-        for pk, data, name in changed:
-            index = position.get(pk)
-            vector = from_bytes(data) if data is not None and name == current else None
-            if index is not None:
-                if vector is not None:
-                    matrix.vectors[index] = vector
-                else:
-                    keep[index] = False
-            elif vector is not None:
-                new_ids.append(pk)
-                new_vectors.append(vector)
+        new_phrasing: list[bool] = []
+        for pk, data, phrasings, name in changed:
+            if data is None or name != current:
+                continue
+            new_ids.append(pk)
+            new_vectors.append(from_bytes(data).reshape(1, DIMENSIONS))
+            new_phrasing.append(False)
+            if phrasings:
+                block = from_bytes(phrasings).reshape(-1, DIMENSIONS)
+                new_ids.extend([pk] * len(block))
+                new_vectors.append(block)
+                new_phrasing.extend([True] * len(block))
         ids = matrix.ids[keep]
         vectors = matrix.vectors[keep]
+        phrasing = matrix.phrasing[keep]
         if new_ids:
             ids = np.concatenate([ids, np.asarray(new_ids, dtype=np.int64)])
-            vectors = np.vstack([vectors, np.vstack(new_vectors)])
-        if len(ids) != self._embedded(alias).count():
+            vectors = np.vstack([vectors, *new_vectors])
+            phrasing = np.concatenate([phrasing, np.asarray(new_phrasing, dtype=bool)])
+        if len(np.unique(ids)) != self._embedded(alias).count():
             # Rows were deleted (an archived article): keep only the ids that still exist.
             alive = np.fromiter(
                 self._embedded(alias).values_list("pk", flat=True).iterator(chunk_size=10000),
                 dtype=np.int64,
             )
             mask = np.isin(ids, alive)
-            ids, vectors = ids[mask], vectors[mask]
+            ids, vectors, phrasing = ids[mask], vectors[mask], phrasing[mask]
         matrix.ids = ids
+        matrix.phrasing = phrasing
         matrix.vectors = np.ascontiguousarray(vectors, dtype=DTYPE)
         matrix.newest = newest
         matrix.thorough = False
@@ -306,10 +352,15 @@ def semantic_query(
     `VIK_KNOWLEDGE_SEMANTIC_MARGIN` of the best (e5's cosines are compressed: about 0.75 for
     anything, 0.85+ for a match). `vector`: the query's, when computed already."""
     alias = entries.db or "default"
-    ids, vectors = vector_cache.get(alias)
+    ids, vectors, phrasing = vector_cache.rows(alias)
     if not len(ids) or not query.strip():
         return []
     scores = vectors @ (query_vector(query) if vector is None else vector)
+    # A phrasing is a question as the query is: e5 puts two questions closer than a question
+    # and a passage, whatever they ask. Its cosine is lowered to the passages' scale.
+    offset = settings.VIK_KNOWLEDGE_PHRASING_OFFSET
+    if offset and phrasing.any():
+        scores[phrasing] -= offset
     floor = settings.VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE
     wanted = max(limit * 4, 100)
     while True:
@@ -317,6 +368,11 @@ def semantic_query(
         top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(take)
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] >= floor]
+        below_floor = len(top) < take  # the rest score lower still: looking further is no use
+        # An entry's best row only (its text or one of its phrasings): the rows are sorted,
+        # so that is the first of its id.
+        _unique, first = np.unique(ids[top], return_index=True)
+        top = top[np.sort(first)]
         candidate_ids = [int(pk) for pk in ids[top]]
         visible = dict(entries.filter(pk__in=candidate_ids).values_list("pk", "article_id"))
         found = [
@@ -324,7 +380,7 @@ def semantic_query(
             for pk, i in zip(candidate_ids, top, strict=True)
             if pk in visible
         ]
-        if len(found) >= limit or take >= len(ids) or len(top) < take:
+        if len(found) >= limit or take >= len(ids) or below_floor:
             break
         wanted *= 8  # the viewer may see few of the closest: look further
     if not found:

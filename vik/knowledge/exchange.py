@@ -24,10 +24,10 @@ from .choices import SECTION_KEYS, ArticleKind, Audience
 from .models import Article, ArticleVersion
 
 REQUIRED_KEYS = {"title", "body"}
-TEXT_KEYS = {"title", "summary", "question", "body", "sections"}
+TEXT_KEYS = {"title", "summary", "question", "body", "sections", "questions"}
 OPTIONAL_KEYS = {
     "kind", "topic", "source_url", "question", "summary", "sections", "audience", "tags",
-    "slug", "region", "centre", "variant_of", "en",
+    "slug", "region", "centre", "variant_of", "en", "questions",
 }  # fmt: skip
 DEFAULT_KIND = ArticleKind.FAQ  # what a municipality's website mostly has
 
@@ -41,6 +41,8 @@ class ImportRecord:
     summary: str = ""
     question: str = ""
     sections: dict[str, str] = field(default_factory=dict)
+    # How people ask: None when the line has no "questions" (an article's stay as they are).
+    questions: list[str] | None = None
     audience: str | None = None
     topic: Topic | None = None
     tags: list[str] | None = None
@@ -52,13 +54,16 @@ class ImportRecord:
     english: dict[str, Any] | None = None
 
     def text(self) -> dict[str, Any]:
-        return {
+        text: dict[str, Any] = {
             "title": self.title,
             "summary": self.summary,
             "question": self.question,
             "body": self.body,
             "sections": self.sections,
         }
+        if self.questions is not None:
+            text["questions"] = self.questions
+        return text
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,15 @@ def _sections(data: dict[str, Any]) -> dict[str, str]:
     if not all(isinstance(text, str) for text in value.values()):
         raise LineInvalid("every section must be a string")
     return {key: text for key, text in value.items() if text.strip()}
+
+
+def _questions(data: dict[str, Any]) -> list[str] | None:
+    if "questions" not in data:
+        return None
+    value = data["questions"]
+    if not isinstance(value, list) or not all(isinstance(text, str) for text in value):
+        raise LineInvalid("“questions” must be a list of strings")
+    return [text for text in value if text.strip()]
 
 
 def _topic(value: Any) -> Topic | None:
@@ -166,13 +180,17 @@ def _english(data: dict[str, Any]) -> dict[str, Any] | None:
     unknown = sorted(set(value) - TEXT_KEYS)
     if unknown:
         raise LineInvalid(f"unknown keys in “en”: {', '.join(unknown)}")
-    return {
+    english = {
         "title": _string(value, "title", limit=300),
         "summary": _string(value, "summary"),
         "question": _string(value, "question"),
         "body": _string(value, "body"),
         "sections": _sections(value),
     }
+    questions = _questions(value)
+    if questions is not None:
+        english["questions"] = questions
+    return english
 
 
 def parse_line(number: int, line: str) -> ImportRecord:
@@ -200,6 +218,7 @@ def parse_line(number: int, line: str) -> ImportRecord:
         summary=_string(data, "summary"),
         question=_string(data, "question"),
         sections=_sections(data),
+        questions=_questions(data),
         audience=_choice(data, "audience", Audience, None),
         topic=_topic(data.get("topic")),
         tags=_tags(data),
@@ -236,6 +255,8 @@ def _text(version: ArticleVersion) -> dict[str, Any]:
             text[key] = getattr(version, key)
     if version.sections:
         text["sections"] = dict(version.sections)
+    if version.questions:
+        text["questions"] = list(version.questions)
     return text
 
 

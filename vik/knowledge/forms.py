@@ -100,6 +100,15 @@ class ArticleTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Markdown: **bold**, *italics*, - lists, [link](https://…), ## headings."),
     )
+    questions = forms.CharField(
+        label=_("How people ask"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One question per line, in the words citizens use (“kolik stojí pas pro dítě”). "
+            "Search finds the article by them as by its title."
+        ),
+    )
     note = forms.CharField(
         label=_("Note on this change"), required=False, max_length=500,
         help_text=_("Shown in the version history."),
@@ -111,6 +120,11 @@ class ArticleTextForm(forms.Form):
             self.fields[f"section_{key}"] = forms.CharField(
                 label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
+
+    def clean_questions(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()
+        ]
 
     @property
     def section_fields(self) -> list[forms.BoundField]:
@@ -124,6 +138,7 @@ class ArticleTextForm(forms.Form):
             "summary": data["summary"],
             "question": data["question"],
             "body": data["body"],
+            "questions": data["questions"],
             "sections": {
                 key: data[f"section_{key}"]
                 for key, _label in LIFE_SITUATION_SECTIONS
@@ -142,6 +157,7 @@ class ArticleTextForm(forms.Form):
             "summary": version.summary,
             "question": version.question,
             "body": version.body,
+            "questions": "\n".join(version.questions or []),
         }
         initial.update({f"section_{key}": text for key, text in version.sections.items()})
         return initial

@@ -149,6 +149,10 @@ class ArticleVersion(models.Model):
     body = models.TextField(_("text (Markdown)"), blank=True)
     # Life situations: {section key: Markdown}, keys from choices.LIFE_SITUATION_SECTIONS.
     sections = models.JSONField(_("sections"), default=dict, blank=True)
+    # "Jak se lidé ptají": other ways people ask for this article, one string each. Versioned
+    # with the text (they go through review like it), searched with the title and embedded
+    # one by one, so that the article matches by its best phrasing.
+    questions = models.JSONField(_("how people ask"), default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -179,6 +183,7 @@ class ArticleVersion(models.Model):
             "question": self.question,
             "body": self.body,
             "sections": {key: value for key, value in self.sections.items() if value},
+            "questions": list(self.questions or []),
         }
 
 
@@ -250,6 +255,9 @@ class SearchEntry(models.Model):
     # empty until the task computes it after the commit that published the text.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedding_model = models.CharField(max_length=100, blank=True, editable=False)
+    # The query embeddings of the version's phrasings ("how people ask"), concatenated: n x 384
+    # float32, written with `embedding`; the article matches by the best of all its vectors.
+    phrasing_embeddings = models.BinaryField(null=True, blank=True, editable=False)
     # Every change moves it; its index makes "has anything changed?" cheap (`VectorCache`).
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -315,3 +323,62 @@ class UsageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.article_id or ''}".strip()
+
+
+class QueryAssociation(models.Model):
+    """Learning from use: searches for `query_norm` led to `article` and helped (a click from
+    the results, "Was this helpful: yes", the article inserted into a reply). `weight` is the
+    value at `updated_at`; it halves every `VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS`
+    (`learning`). Editors see the strongest as suggested phrasings and accept or dismiss them."""
+
+    class Decision(models.TextChoices):
+        OPEN = "", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        DISMISSED = "dismissed", _("dismissed")
+
+    query_norm = models.CharField(max_length=200)
+    # The words as last typed (whitespace collapsed): what a suggested phrasing shows.
+    query_text = models.CharField(max_length=200)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField()
+    decision = models.CharField(max_length=16, blank=True, choices=Decision.choices)
+
+    class Meta:
+        verbose_name = _("query association")
+        verbose_name_plural = _("query associations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query_norm", "article"], name="query_association_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["article", "-weight"], name="query_association_article")]
+
+    def __str__(self) -> str:
+        return f"{self.query_norm} → {self.article_id}"
+
+
+class LearningEvent(models.Model):
+    """One actor's helpful use of an article after a search, at most one a day per query and
+    article (the unique constraint). `actor` is a keyed hash of the user or the reader's
+    address, never the address itself; the events are kept for the per-actor cap only."""
+
+    actor = models.CharField(max_length=32)
+    query_norm = models.CharField(max_length=200)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=16)
+    weight = models.FloatField()
+
+    class Meta:
+        verbose_name = _("learning event")
+        verbose_name_plural = _("learning events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "query_norm", "article", "day"], name="learning_event_daily"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="learning_event_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.query_norm} → {self.article_id}"

@@ -86,6 +86,10 @@ def version_lines(content: dict[str, Any]) -> list[str]:
         if text and text.strip():
             lines.append(f"[{label}]")
             lines.extend(text.strip().splitlines())
+    phrasings = content.get("questions") or []
+    if phrasings:
+        lines.append(f"[{_('How people ask')}]")
+        lines.extend(phrasings)
     return lines
 
 

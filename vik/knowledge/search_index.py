@@ -44,7 +44,8 @@ def _is_sqlite() -> bool:
 def index_put(*, article: Article, version: ArticleVersion) -> SearchEntry:
     """Make `version` the searchable text of the article in its language."""
     content = version.content()
-    title_text = " ".join([version.title, version.question])
+    # The phrasings ("how people ask") weigh as the title: they say what the article is for.
+    title_text = " ".join([version.title, version.question, *version.questions])
     plain = version_plain_text(content)
     entry, _created = SearchEntry.objects.update_or_create(
         article=article,
@@ -57,6 +58,7 @@ def index_put(*, article: Article, version: ArticleVersion) -> SearchEntry:
             # The old text's vector no longer says what the entry says; the task computes it.
             "embedding": None,
             "embedding_model": "",
+            "phrasing_embeddings": None,
         },
     )
     if _is_sqlite():

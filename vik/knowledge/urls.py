@@ -7,6 +7,17 @@ staff_urlpatterns = [
     path("knowledge/new/", staff.article_create, name="knowledge_create"),
     path("knowledge/review/", staff.review_list, name="knowledge_review"),
     path("knowledge/metrics/", staff.usage_metrics, name="knowledge_metrics"),
+    path("knowledge/suggestions/", staff.suggestion_list, name="knowledge_suggestions"),
+    path(
+        "knowledge/suggestions/<int:pk>/accept",
+        staff.suggestion_accept,
+        name="knowledge_suggestion_accept",
+    ),
+    path(
+        "knowledge/suggestions/<int:pk>/dismiss",
+        staff.suggestion_dismiss,
+        name="knowledge_suggestion_dismiss",
+    ),
     path("knowledge/<int:pk>/", staff.article_detail, name="knowledge_detail"),
     path("knowledge/<int:pk>/edit/", staff.article_edit, name="knowledge_edit"),
     path("knowledge/<int:pk>/variant/", staff.variant_create, name="knowledge_variant"),

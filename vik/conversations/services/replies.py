@@ -153,9 +153,10 @@ def request_reply(
     if first_response:
         request_sla_on_first_response(request)
     events.replied(request=request, by=by)
-    reply_usage_record(  # the usage metrics
-        text=interaction.text, centre_id=request.centre_id, articles=articles
-    )
+    reply_usage_record(  # the usage metrics, and learning from use (the subject as query)
+        text=interaction.text, centre_id=request.centre_id, articles=articles,
+        subject=request.subject, by_id=by.pk,
+    )  # fmt: skip
     if status and status != request.status:
         request_set_status(request=request, status=status, by=by)
     return interaction

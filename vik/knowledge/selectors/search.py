@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import analysis, embeddings, search_index
+from .. import analysis, embeddings, learning, search_index
 from ..models import Article, ArticleVersion, SearchEntry
 from .readers import Territory, articles_for
 
@@ -73,11 +73,12 @@ def article_search(
         ranked = semantic
     else:
         ranked = _fuse(lexical, semantic)
+        ranked = _learned(query, ranked)  # learning from use: one call, a small boost
     ranked = ranked[:limit]
     # Only the hits shown are read whole (with their article and version), in one query.
     rows = (
         SearchEntry.objects.select_related("article", "version")
-        .defer("embedding", "document_title", "document_body")
+        .defer("embedding", "phrasing_embeddings", "document_title", "document_body")
         .in_bulk([candidate.pk for candidate, _score in ranked])
     )
     hits: list[SearchHit] = []
@@ -166,6 +167,19 @@ def _fuse(*rankings: list[tuple[_Ranked, float]]) -> list[tuple[_Ranked, float]]
     first_seen = {article_id: index for index, article_id in enumerate(shown)}
     order = sorted(scores, key=lambda article_id: (-scores[article_id], first_seen[article_id]))
     return [(shown[article_id], scores[article_id] / best_possible) for article_id in order]
+
+
+def _learned(query: str, ranked: list[tuple[_Ranked, float]]) -> list[tuple[_Ranked, float]]:
+    """Learning from use (`learning.boosts`): the articles this query led to helpfully before
+    get a small additive boost (at most VIK_KNOWLEDGE_LEARNING_BOOST of the 0-1 fused score),
+    and the ranking is sorted again (stable: ties keep their order)."""
+    boost = learning.boosts(query, [candidate.article_id for candidate, _score in ranked])
+    if not boost:
+        return ranked
+    scored = [
+        (candidate, score + boost.get(candidate.article_id, 0.0)) for candidate, score in ranked
+    ]
+    return sorted(scored, key=lambda item: -item[1])
 
 
 def snippet(

@@ -4,6 +4,7 @@
 - `usage`: readers' feedback, usage events (incl. an article used in a reply) and their pruning;
 - `attachments`: forms to download, checked by their first bytes;
 - `reminders`: review reminders to the owners of an article;
+- `learning`: editors accept or dismiss the phrasings that learning from use suggests;
 - `exchange`: importing JSON Lines (the format itself is `vik.knowledge.exchange`);
 - `guards`: the permission, lock and value checks the others share.
 
@@ -24,6 +25,7 @@ from .articles import (
 )
 from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
 from .exchange import ImportReport, articles_import
+from .learning import suggestion_accept, suggestion_dismiss
 from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
 from .usage import (
     REPLY_ARTICLES_MAX,
@@ -59,6 +61,8 @@ __all__ = [
     "reply_usage_record",
     "review_reminders_send",
     "search_usage_record",
+    "suggestion_accept",
+    "suggestion_dismiss",
     "usage_prune",
     "usage_prune_due",
     "usage_record",

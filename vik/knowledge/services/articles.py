@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from vik.core import clock
 from vik.core.errors import InvalidTransition, ValidationFailed
 from vik.core.tasks import enqueue_on_commit
+from vik.core.text import fold
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 from vik.topics.models import Topic
@@ -38,8 +39,41 @@ if TYPE_CHECKING:
 UNCHANGED: Any = object()  # an optional argument of article_edit that was not given
 
 
+PHRASINGS_MAX = 30  # "how people ask" of one version
+PHRASING_LENGTH = 300
+
+
+def clean_phrasings(phrasings: Iterable[str] | None) -> list[str]:
+    """One phrasing per item, whitespace collapsed, without empty ones and repeats (compared
+    without case and diacritics), in the editor's order."""
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for phrasing in phrasings or ():
+        text = " ".join(str(phrasing).split())
+        key = fold(text)
+        if not text or key in seen:
+            continue
+        if len(text) > PHRASING_LENGTH:
+            raise ValidationFailed(
+                _("A phrasing is longer than %(limit)d characters.") % {"limit": PHRASING_LENGTH}
+            )
+        seen.add(key)
+        cleaned.append(text)
+    if len(cleaned) > PHRASINGS_MAX:
+        raise ValidationFailed(
+            _("An article has at most %(limit)d phrasings.") % {"limit": PHRASINGS_MAX}
+        )
+    return cleaned
+
+
 def _clean_content(
-    *, title: str, summary: str, question: str, body: str, sections: dict[str, str] | None
+    *,
+    title: str,
+    summary: str,
+    question: str,
+    body: str,
+    sections: dict[str, str] | None,
+    questions: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     title = " ".join(title.split())
     if not title:
@@ -59,6 +93,7 @@ def _clean_content(
             for key, value in (sections or {}).items()
             if value and str(value).strip()
         },
+        "questions": clean_phrasings(questions),
     }
 
 
@@ -117,6 +152,7 @@ def article_create(
     summary: str = "",
     question: str = "",
     sections: dict[str, str] | None = None,
+    questions: Iterable[str] = (),
     language: str = Language.CZECH,
     audience: str = Audience.PUBLIC,
     region: Region | None = None,
@@ -145,8 +181,9 @@ def article_create(
         region = centre.region
     require_author(by, region.pk if region else None, centre.pk if centre else None)
     content = _clean_content(
-        title=title, summary=summary, question=question, body=body, sections=sections
-    )
+        title=title, summary=summary, question=question, body=body, sections=sections,
+        questions=questions,
+    )  # fmt: skip
     article = Article.objects.create(
         kind=known_choice(kind, ArticleKind, "kind"),
         audience=known_choice(audience, Audience, "audience"),
@@ -185,6 +222,7 @@ def article_edit(
     summary: str = "",
     question: str = "",
     sections: dict[str, str] | None = None,
+    questions: Any = UNCHANGED,
     language: str = Language.CZECH,
     note: str = "",
     audience: Any = UNCHANGED,
@@ -197,16 +235,21 @@ def article_edit(
     """Save a new draft version of the article's text in `language`, and the details given.
 
     Returns the new version, or None when the text is the same as the newest version of the
-    language (the details are still saved). Readers keep seeing the published version until
+    language (the details are still saved). `questions` (how people ask) not given: those of
+    the newest version of the language. Readers keep seeing the published version until
     the draft is published. Who may only write may not change the audience of a live article:
     that would publish it to other readers.
     """
     article = article_locked(article)
     require_author(by, article.region_id, article.centre_id)
-    content = _clean_content(
-        title=title, summary=summary, question=question, body=body, sections=sections
-    )
     language = known_choice(language, Language, "language")
+    newest = article.versions.filter(language=language).order_by("-number").first()
+    if questions is UNCHANGED:  # the phrasings stay those of the newest version
+        questions = newest.questions if newest is not None else ()
+    content = _clean_content(
+        title=title, summary=summary, question=question, body=body, sections=sections,
+        questions=questions,
+    )  # fmt: skip
     fields: list[str] = []
     if audience is not UNCHANGED and audience != article.audience:
         if article.variant_of_id is not None:
@@ -229,7 +272,6 @@ def article_edit(
         article.tags.set(_tags(tags))
     if related is not UNCHANGED:
         article.related.set([other for other in related if other.pk != article.pk])
-    newest = article.versions.filter(language=language).order_by("-number").first()
     version = None
     if newest is None or newest.content() != content:
         version = new_version(article, content=content, language=language, by=by, note=note)

@@ -19,6 +19,7 @@ from vik.core import clock
 from vik.core.errors import ValidationFailed
 from vik.core.text import fold
 
+from .. import learning
 from ..choices import Audience, UsageKind, UsageWhere
 from ..models import Article, ArticleFeedback, UsageEvent
 from .guards import known_choice
@@ -105,12 +106,18 @@ def _is_small_id(text: str) -> bool:
 
 
 def reply_usage_record(
-    *, text: str, centre_id: int | None, articles: Iterable[int | str] = ()
+    *,
+    text: str,
+    centre_id: int | None,
+    articles: Iterable[int | str] = (),
+    subject: str = "",
+    by_id: int | None = None,
 ) -> list[UsageEvent]:
     """`used_in_reply` once for each live public article used in a public reply: its portal
     address (with any host, or none) is in the text, or the agent inserted its link or text
     from the request page's suggestions (`articles`, ids from the reply form; anything else in
-    that list is ignored)."""
+    that list is ignored). An inserted article also teaches search that the request's
+    `subject` leads to it (`learning`, the agent `by_id` as the actor)."""
     try:
         slugs = set(_article_url_pattern().findall(text))
         # From a form: only what can be an id (a too large number would break the query and,
@@ -124,6 +131,14 @@ def reply_usage_record(
         found = Article.objects.filter(
             used, audience=Audience.PUBLIC, published_version__isnull=False
         ).order_by("pk")
+        if subject.strip() and by_id is not None:
+            for article in found.filter(pk__in=sorted(inserted)):
+                learning.learning_record(
+                    query=subject,
+                    article=article,
+                    actor=learning.actor_key(user_id=by_id),
+                    kind=learning.REPLY,
+                )
         recorded = [
             usage_record(
                 kind=UsageKind.USED_IN_REPLY,

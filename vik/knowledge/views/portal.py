@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from vik.abuse.ratelimit import rate_limited
+from vik.abuse.ratelimit import address, rate_limited
 from vik.territory.models import Municipality
 from vik.territory.selectors import municipality_resolve
 from vik.topics.models import Topic
 
-from .. import deflection, selectors, services
+from .. import deflection, learning, selectors, services
 from ..choices import LIFE_SITUATION_SECTIONS, ArticleKind, UsageKind, UsageWhere
 from ..forms import FeedbackForm, SearchForm
 from ..models import Article
@@ -55,6 +55,12 @@ def _centre_id(territory: selectors.Territory | None, article: Article | None = 
     if territory is not None and territory.centre_ids:
         return min(territory.centre_ids)
     return article.centre_id if article is not None else None
+
+
+def _reader(request: HttpRequest) -> str:
+    """Who reads, for learning from use: a keyed hash of the address (the portal has no
+    users; a logged-in member of staff reads as the public does)."""
+    return learning.actor_key(address=address(request))
 
 
 def _ask_url(text: str) -> str:
@@ -160,6 +166,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
             "ask_url": _ask_url(query or version.title),
         },
     )
+    if query:  # opened from the results of a search: the query led here
+        learning.learning_record(
+            query=query, article=found, actor=_reader(request), kind=learning.CLICK
+        )
     if query and not deflection.flow_state(request):  # found by a search or a suggestion
         deflection.flow_set(response, deflection.FOUND)
     return response
@@ -198,6 +208,10 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         query=data["q"],
         language=get_language() or "cs",
     )
+    if helpful and data["q"]:
+        learning.learning_record(
+            query=data["q"], article=found, actor=_reader(request), kind=learning.HELPFUL
+        )
     kind = UsageKind.HELPFUL if helpful else UsageKind.NOT_HELPFUL
     centre_id = _centre_id(None, found)
     services.usage_record(kind=kind, where=UsageWhere.PORTAL, article=found, centre_id=centre_id)

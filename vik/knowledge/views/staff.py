@@ -23,7 +23,7 @@ from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
 
-from .. import selectors, services
+from .. import learning, selectors, services
 from ..choices import LIFE_SITUATION_SECTIONS, ArticleState, Language, UsageKind, UsageWhere
 from ..forms import (
     ArchiveForm,
@@ -38,7 +38,7 @@ from ..forms import (
     VariantCreateForm,
     scope_choices,
 )
-from ..models import Article, ArticleAttachment
+from ..models import Article, ArticleAttachment, QueryAssociation
 from ..rendering import markdown_html
 
 if TYPE_CHECKING:
@@ -172,6 +172,14 @@ def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
             article=article,
             centre_id=_staff_centre_id(request.user),
         )
+        query = request.GET.get("q", "").strip()[:300]
+        if query:  # opened from the results of a staff search: the query led here
+            learning.learning_record(
+                query=query,
+                article=article,
+                actor=learning.actor_key(user_id=request.user.pk),
+                kind=learning.CLICK,
+            )
     language = request.GET.get("language", Language.CZECH)
     language = language if language in Language.values else Language.CZECH
     shown = (
@@ -216,6 +224,7 @@ def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
         ),
         "attachment_form": AttachmentForm(),
         "max_megabytes": _max_megabytes(),
+        "suggestions": learning.suggestions(articles=[article.pk]) if may_author else [],
         "archive_form": ArchiveForm(),
         "diff_form": DiffForm(
             initial={
@@ -477,3 +486,61 @@ def usage_metrics(request: StaffRequest) -> HttpResponse:
         "knowledge/staff_metrics.html",
         {"form": form, "metrics": metrics, "start": start, "last_day": end - dt.timedelta(days=1)},
     )
+
+
+@staff_member_required
+def suggestion_list(request: StaffRequest) -> HttpResponse:
+    """The phrasings that learning from use suggests for the articles the user may write."""
+    return render(
+        request,
+        "knowledge/staff_suggestions.html",
+        {
+            "suggestions": learning.suggestions(
+                articles=Article.objects.filter(permissions.articles_authored(request.user)),
+                limit=100,
+            )
+        },
+    )
+
+
+def _suggestion_action(accepting: bool) -> Callable[..., HttpResponseBase]:
+    @staff_member_required
+    @require_POST
+    def view(request: StaffRequest, pk: int) -> HttpResponse:
+        association = (
+            QueryAssociation.objects.filter(
+                pk=pk,
+                article__in=Article.objects.filter(permissions.articles_authored(request.user)),
+            )
+            .select_related("article")
+            .first()
+        )
+        if association is None:
+            raise PermissionDenied
+        try:
+            if accepting:
+                services.suggestion_accept(association=association, by=request.user)
+            else:
+                services.suggestion_dismiss(association=association, by=request.user)
+        except VikError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "“%(text)s” is a phrasing of the article's draft; "
+                    "it is searched once the draft is published."
+                )
+                % {"text": association.query_text}
+                if accepting
+                else _("The suggestion is dismissed."),
+            )
+        if request.POST.get("back") == "list":
+            return redirect("staff:knowledge_suggestions")
+        return redirect("staff:knowledge_detail", pk=association.article_id)
+
+    return view
+
+
+suggestion_accept = _suggestion_action(accepting=True)
+suggestion_dismiss = _suggestion_action(accepting=False)
