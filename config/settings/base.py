@@ -609,3 +609,7 @@ VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_
 # changed (vik.reports.rollups): how fresh the request reports are.
 VIK_REPORTS_REFRESH_SECONDS = env_int("VIK_REPORTS_REFRESH_SECONDS", 60)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_due"]
+# --- Knowledge review: four eyes (issue 19, forms for coordinators) ---
+# On: a reviewer may not publish a draft they wrote themselves; another reviewer publishes it
+# (or returns it with comments). Off: an author who is also a reviewer publishes their own.
+VIK_KNOWLEDGE_FOUR_EYES = env_bool("VIK_KNOWLEDGE_FOUR_EYES", True)
