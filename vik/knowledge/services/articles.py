@@ -314,9 +314,7 @@ def own_draft_publish_refused(article: Article, by: StaffUser | None) -> bool:
 
 
 @transaction.atomic
-def article_publish(
-    *, article: Article, by: StaffUser | None, four_eyes: bool = True
-) -> Article:
+def article_publish(*, article: Article, by: StaffUser | None, four_eyes: bool = True) -> Article:
     """Readers see the drafts from now on (each language's), and search finds them; the
     draft's files become what readers download (`attachments_publish`).
 
@@ -333,9 +331,7 @@ def article_publish(
     if not drafts:
         raise InvalidTransition(_("There is no draft to publish."))
     if four_eyes and own_draft_publish_refused(article, by):
-        raise PermissionDenied(
-            _("Four eyes: another reviewer publishes the draft you wrote.")
-        )
+        raise PermissionDenied(_("Four eyes: another reviewer publishes the draft you wrote."))
     if Language.CZECH in drafts:
         article.published_version = drafts[Language.CZECH]
     if Language.ENGLISH in drafts:
