@@ -190,8 +190,9 @@ class RuleForm(forms.Form):
         return list(seen.items())
 
     def name_optional(self) -> None:
-        """Testing a rule or finding a municipality needs no name (only saving does)."""
-        self.fields["name"].required = False
+        """Testing a rule or finding a municipality needs no name (only saving does); the field
+        still shows as required, since saving will want it."""
+        self.is_name_optional = True
 
     @classmethod
     def initial_for(cls, rule: RoutingRule) -> dict[str, Any]:
@@ -214,6 +215,8 @@ class RuleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if getattr(self, "is_name_optional", False) and not self.data.get("name", "").strip():
+            self._errors.pop("name", None)  # type: ignore[union-attr]
         conditions = {
             "topics": [int(v) for v in data.get("topics") or []],
             "orps": data.get("orps") or [],

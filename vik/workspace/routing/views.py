@@ -89,7 +89,7 @@ def _editor(
             conversations.requests_listed(
                 by=request.user,
                 http_request=request,
-                filters={"rule": form.cleaned_data["name"]},
+                filters={"rule": form.cleaned_data.get("name") or ""},
                 references=[row.request.reference for row in preview.rows],
                 page="routing_preview",
             )
