@@ -216,7 +216,7 @@ class RuleForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if getattr(self, "is_name_optional", False) and not self.data.get("name", "").strip():
-            self._errors.pop("name", None)  # type: ignore[union-attr]
+            self.errors.pop("name", None)
         conditions = {
             "topics": [int(v) for v in data.get("topics") or []],
             "orps": data.get("orps") or [],

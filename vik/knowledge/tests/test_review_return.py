@@ -2,9 +2,22 @@
 
 import pytest
 
+from config.settings import base as base_settings
+
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.knowledge import services
 from vik.knowledge.models import Article
+
+
+@pytest.fixture(autouse=True)
+def _four_eyes_default(settings):
+    """The deployment's default (config.settings.base), which the package's conftest turns
+    off for its older workflow tests."""
+    settings.VIK_KNOWLEDGE_FOUR_EYES = base_settings.VIK_KNOWLEDGE_FOUR_EYES
+
+
+def test_four_eyes_is_on_by_default():
+    assert base_settings.VIK_KNOWLEDGE_FOUR_EYES is True
 
 
 def _submitted(world) -> Article:
