@@ -3,7 +3,6 @@
 import pytest
 
 from config.settings import base as base_settings
-
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.knowledge import services
 from vik.knowledge.models import Article
