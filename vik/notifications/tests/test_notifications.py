@@ -306,7 +306,9 @@ def test_an_assignment_by_a_colleague_notifies_the_assignee_and_taking_it_does_n
     assert mail["To"] == "alice@vik.example"
 
 
-def test_a_mention_by_full_name_of_several_words_notifies_that_colleague(world, citizen_request):
+def test_a_mention_by_full_name_of_several_words_notifies_that_colleague(
+    world, client, citizen_request
+):
     """What the colleague buttons insert ("@Carol Test") parses back to Carol."""
     world.carol.first_name, world.carol.last_name = "Jana", "Nováková"
     world.carol.save(update_fields=["first_name", "last_name"])
@@ -315,6 +317,9 @@ def test_a_mention_by_full_name_of_several_words_notifies_that_colleague(world, 
     )
     [notification] = Notification.objects.all()
     assert notification.user == world.carol
+    client.force_login(world.carol)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    assert '<mark class="vik-mention" data-testid="mention">@Jana Nováková</mark>, mrkni' in page
 
 
 def test_an_ambiguous_mention_notifies_nobody_and_the_longest_name_wins(world, citizen_request):
