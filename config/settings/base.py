@@ -632,3 +632,7 @@ VIK_KNOWLEDGE_LEARNING_SUGGEST_MIN_WEIGHT = env_float(
 # than a question and a passage whatever they ask, so a phrasing's cosine is lowered by this
 # much before it competes with the article's text (vik.knowledge.embeddings.semantic_query).
 VIK_KNOWLEDGE_PHRASING_OFFSET = env_float("VIK_KNOWLEDGE_PHRASING_OFFSET", 0.05)
+# --- Knowledge review: four eyes (issue 19, forms for coordinators) ---
+# On: a reviewer may not publish a draft they wrote themselves; another reviewer publishes it
+# (or returns it with comments). Off: an author who is also a reviewer publishes their own.
+VIK_KNOWLEDGE_FOUR_EYES = env_bool("VIK_KNOWLEDGE_FOUR_EYES", True)

@@ -9,10 +9,10 @@ DEBUG = env_bool("VIK_DEBUG", True)
 WHITENOISE_USE_FINDERS = True
 VIK_LOGIN_HINT = env_str(
     "VIK_LOGIN_HINT",
-    "Demo: log in as agent.jihlava (an agent of the Jihlava centre), koordinator (the whole "
-    "region) or admin; the password of every demo account is vik-demo-2026. A second factor "
-    "is not required here: to try it, open your name (top right) → Set up the second factor, or "
-    "start the demo with VIK_MFA_REQUIRED_ROLES=administrator,region_coordinator,analyst.",
+    "Ukázka: přihlaste se jako agent.jihlava (pracovník centra v Jihlavě), koordinator (celý "
+    "kraj) nebo admin; heslo všech ukázkových účtů je vik-demo-2026. Druhý faktor se tu "
+    "nevyžaduje: vyzkoušíte ho pod svým jménem (vpravo nahoře) → Nastavit druhý faktor, nebo "
+    "spusťte ukázku s VIK_MFA_REQUIRED_ROLES=administrator,region_coordinator,analyst.",
 )
 # The demo logins stay one step for a newcomer: nobody is forced to set up a second factor
 # (production requires it of administrators, region coordinators and analysts).

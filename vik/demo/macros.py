@@ -9,19 +9,19 @@ from vik.workspace.choices import MacroScope
 from vik.workspace.models import Macro
 
 THANKS = (
-    "Dobrý den, {jmeno},\n\n"
+    "{osloveni}\n\n"
     "děkujeme za Váš dotaz. Pokud byste ještě něco potřebovali, odpovězte prosím na tuto zprávu "
     "nebo napište na {tracking_url} (číslo požadavku {reference}).\n\n"
     "S pozdravem\n{agent}\n{centre}"
 )
 MORE_PLEASE = (
-    "Dobrý den, {jmeno},\n\n"
+    "{osloveni}\n\n"
     "abychom Vám mohli odpovědět, potřebujeme ještě doplnit: …\n\n"
     "Doplnění můžete poslat odpovědí na tuto zprávu nebo na stránce {tracking_url}.\n\n"
     "S pozdravem\n{agent}\n{centre}"
 )
 HOURS = (
-    "Dobrý den, {jmeno},\n\n"
+    "{osloveni}\n\n"
     "osobně nás najdete v úředních hodinách: {opening_hours}.\n\n"
     "S pozdravem\n{agent}\n{centre}"
 )

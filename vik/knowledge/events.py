@@ -18,6 +18,12 @@ def submitted(*, article: Article, by: StaffUser | None) -> AuditEvent:
     return audit_record(actor=by, action="knowledge.submit", target=article)
 
 
+def returned(*, article: Article, by: StaffUser | None, comment: str) -> AuditEvent:
+    return audit_record(
+        actor=by, action="knowledge.return", target=article, details={"comment": comment}
+    )
+
+
 def published(
     *,
     article: Article,

@@ -273,6 +273,17 @@ class ArchiveForm(forms.Form):
     note = forms.CharField(label=_("Why"), required=False, max_length=500)
 
 
+class ReturnForm(forms.Form):
+    """A reviewer returns the article in review to its author: what to change."""
+
+    comment = forms.CharField(
+        label=_("Comments for the author"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write what the author should change.")},
+    )
+
+
 class RestoreForm(forms.Form):
     number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 

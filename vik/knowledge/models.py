@@ -83,6 +83,13 @@ class Article(TimeStampedModel):
     review_reminded_at = models.DateTimeField(
         _("review reminder sent"), null=True, blank=True, editable=False
     )
+    # A reviewer returned the draft to its author with comments (`services.article_return`);
+    # shown to the author until the article is published.
+    returned_comment = models.TextField(_("reviewer's comments"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("article")

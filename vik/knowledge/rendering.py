@@ -60,6 +60,18 @@ def version_plain_text(content: dict[str, Any]) -> str:
     return "\n".join(markdown_text(part) for part in parts if part and part.strip())
 
 
+def version_reply_text(content: dict[str, Any], *, is_faq: bool) -> str:
+    """A version's text for a clerk's reply: the title and the text; a frequently asked
+    question's answer alone (the citizen asked the question: it is not repeated)."""
+    if not is_faq:
+        return f"{content.get('title', '')}\n{version_plain_text(content)}".strip()
+    sections = content.get("sections") or {}
+    parts = [content.get("body", "")]
+    parts += [sections.get(key, "") for key, _label in LIFE_SITUATION_SECTIONS]
+    answer = "\n".join(markdown_text(part) for part in parts if part and part.strip())
+    return answer or version_plain_text(content)
+
+
 # Comparing versions ---------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ staff_urlpatterns = [
     path("knowledge/<int:pk>/variant/", staff.variant_create, name="knowledge_variant"),
     path("knowledge/<int:pk>/submit", staff.article_submit, name="knowledge_submit"),
     path("knowledge/<int:pk>/publish", staff.article_publish, name="knowledge_publish"),
+    path("knowledge/<int:pk>/return", staff.article_return, name="knowledge_return"),
     path("knowledge/<int:pk>/archive", staff.article_archive, name="knowledge_archive"),
     path("knowledge/<int:pk>/restore", staff.article_restore, name="knowledge_restore"),
     path("knowledge/<int:pk>/diff/", staff.article_diff, name="knowledge_diff"),

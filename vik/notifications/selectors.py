@@ -4,9 +4,9 @@ mentions."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .choices import EMAILED_BY_DEFAULT, NotificationKind
 from .models import Notification, NotificationPreference
@@ -25,6 +25,56 @@ def mentioned_usernames(text: str) -> list[str]:
     for match in MENTION.finditer(text):
         seen.setdefault(match.group(1), None)
     return list(seen)
+
+
+class Mentionable(Protocol):
+    pk: Any
+    username: str
+
+    def get_full_name(self) -> str: ...
+
+
+U = TypeVar("U", bound=Mentionable)
+
+
+def mention_first_words(text: str) -> list[str]:
+    """The word after each @ ("@Jana Nováková" → "Jana"): who may be meant, to read from the
+    database before `mentioned_users` decides."""
+    return mentioned_usernames(text)
+
+
+def mentioned_users(text: str, candidates: Iterable[U]) -> list[U]:
+    """The candidates a note @mentions, by user name ("@jnovakova") or full name, several words
+    ("@Jana Nováková"), case aside. At each @ the longest name that the text continues wins
+    ("@Jana Nováková" over "@Jana"); when two people share that longest name, the mention is
+    ambiguous and notifies neither."""
+    names: list[tuple[str, U]] = []
+    for user in candidates:
+        for name in {user.username, user.get_full_name().strip()}:
+            if name:
+                names.append((" ".join(name.split()).casefold(), user))
+    found: dict[Any, U] = {}
+    for match in _AT.finditer(text):
+        rest = _SPACES.sub(" ", text[match.end() : match.end() + 200]).casefold()
+        best: list[U] = []
+        best_length = 0
+        for name, user in names:
+            if not rest.startswith(name):
+                continue
+            after = rest[len(name) : len(name) + 1]
+            if after and (after.isalnum() or after == "_"):
+                continue  # "@Jana" inside "@Janaki"
+            if len(name) > best_length:
+                best, best_length = [user], len(name)
+            elif len(name) == best_length and all(u.pk != user.pk for u in best):
+                best.append(user)
+        if len(best) == 1:
+            found.setdefault(best[0].pk, best[0])
+    return list(found.values())
+
+
+_AT = re.compile(r"(?<![\w@.+-])@(?=\w)")
+_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 # Notifications -------------------------------------------------------------------------------

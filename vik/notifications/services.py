@@ -276,8 +276,16 @@ def requests_citizen_replied_notify(*, requests: Sequence[Request]) -> list[Noti
 def note_mentions_notify(*, note: Interaction, by: StaffUser) -> list[Notification]:
     """Notify the colleagues @mentioned in an internal note, if they may view its request.
     Unknown names, the author and colleagues without access are ignored."""
-    names = selectors.mentioned_usernames(note.text)
-    if not names:
+    words = selectors.mention_first_words(note.text)
+    if not words:
+        return []
+    # Who the words may begin: a user name, or a first name ("@Jana Nováková").
+    who = Q(username__in=words)
+    for word in words[:50]:
+        who |= Q(first_name__iexact=word)
+    candidates = User.objects.filter(who, is_active=True).exclude(pk=by.pk)
+    mentioned = selectors.mentioned_users(note.text, candidates)
+    if not mentioned:
         return []
     request = note.request
     first_line = next((line.strip() for line in note.text.splitlines() if line.strip()), "")
@@ -288,7 +296,7 @@ def note_mentions_notify(*, note: Interaction, by: StaffUser) -> list[Notificati
             "line": first_line,
         }
     sent = []
-    for user in User.objects.filter(username__in=names, is_active=True).exclude(pk=by.pk):
+    for user in mentioned:
         if permissions.can_view_request(user, request):
             sent.append(
                 notification_send(

@@ -28,6 +28,10 @@ def _split(text: str, *, lines: bool = False) -> list[str]:
     return [part.strip() for part in separators if part.strip()]
 
 
+def municipality_label(municipality: Municipality) -> str:
+    return f"{municipality.name} ({municipality.district_name})"
+
+
 def _topic_tree() -> list[tuple[str, str]]:
     """Every topic, each parent followed by its subtopics ("Parent › Child")."""
     topics = list(Topic.objects.select_related("parent").order_by("position", "name_cs"))
@@ -61,8 +65,9 @@ class RuleForm(forms.Form):
     orps = forms.MultipleChoiceField(
         label=_("ORPs"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
     )
+    # Chosen with a type-ahead picker (routing/_municipality_picker.html), not a 704-row list.
     municipalities = forms.MultipleChoiceField(
-        label=_("Municipalities"), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Municipalities"), required=False, widget=forms.MultipleHiddenInput
     )
     accounts = forms.MultipleChoiceField(
         label=_("Channel accounts"), required=False, widget=forms.CheckboxSelectMultiple
@@ -139,7 +144,7 @@ class RuleForm(forms.Form):
             Orp.objects.filter(region=region).order_by("name").values_list("code", "name")
         )
         fields["municipalities"].choices = [
-            (m.code, f"{m.name} ({m.district_name})")
+            (m.code, municipality_label(m))
             for m in Municipality.objects.filter(region=region, is_active=True).order_by(
                 "name", "district_name"
             )
@@ -172,6 +177,23 @@ class RuleForm(forms.Form):
             ),
         ]  # fmt: skip
 
+    def municipalities_chosen(self) -> list[tuple[str, str]]:
+        """The municipalities the rule names now (as posted, else as saved), with their
+        labels, for the picker's list of ticked boxes."""
+        field = self["municipalities"]
+        wanted = field.value() or []
+        labels = dict(self.fields["municipalities"].choices)  # type: ignore[attr-defined]
+        seen: dict[str, str] = {}
+        for code in wanted:
+            if code in labels:
+                seen.setdefault(code, str(labels[code]))
+        return list(seen.items())
+
+    def name_optional(self) -> None:
+        """Testing a rule or finding a municipality needs no name (only saving does); the field
+        still shows as required, since saving will want it."""
+        self.is_name_optional = True
+
     @classmethod
     def initial_for(cls, rule: RoutingRule) -> dict[str, Any]:
         conditions, actions = rule.conditions or {}, rule.actions or {}
@@ -193,6 +215,8 @@ class RuleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if getattr(self, "is_name_optional", False) and not self.data.get("name", "").strip():
+            self.errors.pop("name", None)
         conditions = {
             "topics": [int(v) for v in data.get("topics") or []],
             "orps": data.get("orps") or [],

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from vik.channels.core.choices import ChannelKind
 from vik.channels.core.models import ChannelAccount
 from vik.contacts.choices import RequesterType
+from vik.core.languages import language_name
 from vik.tenancy import permissions
 from vik.tenancy.choices import AssignmentPolicy, Role
 from vik.tenancy.models import InformationCentre, User
@@ -103,6 +104,7 @@ def rule_rows(region: Region) -> list[RuleRow]:
         ),
         "channels": dict(ChannelKind.choices),
         "kinds": dict(RequestKind.choices),
+        "languages": {code: language_name(code) for code in of("languages")},
         "requester_types": dict(RequesterType.choices),
         "centre": dict(
             InformationCentre.objects.filter(pk__in=of("centre")).values_list("pk", "name")

@@ -10,7 +10,44 @@ from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre
 from vik.topics.choices import RequestKind
 
+from .durations import working_minutes_input, working_minutes_parse
 from .models import SlaPolicy
+
+
+class WorkingDurationField(forms.Field):
+    """Working time typed as people say it ("8 h", "1 den", "2 d 4 h", "90 min"; a bare
+    number is hours), stored as working minutes."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, minimum: int = 0, **kwargs: Any) -> None:
+        self.minimum = minimum
+        kwargs.setdefault(
+            "help_text",
+            _("Working time, e.g. 8 h, 1 den (a working day is 8 hours), 2 d 4 h or 30 min."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int):
+            return working_minutes_input(value)
+        return value
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, int):
+            return value
+        minutes = working_minutes_parse(str(value))
+        if minutes is None:
+            raise forms.ValidationError(
+                _("Write the time as hours or days, e.g. 8 h, 1 den or 30 min."), code="invalid"
+            )
+        if minutes < self.minimum:
+            raise forms.ValidationError(
+                _("At least %(minimum)d min.") % {"minimum": self.minimum}, code="min_value"
+            )
+        return minutes
 
 
 class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
@@ -22,9 +59,16 @@ class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
             "is_active",
         ]  # fmt: skip
 
+    first_response_minutes = WorkingDurationField(label=_("First response within"), minimum=1)
+    resolution_minutes = WorkingDurationField(label=_("Resolution within"), minimum=1)
+    warn_before_minutes = WorkingDurationField(
+        label=_("Warn before the deadline"), initial=60, minimum=0
+    )
+
     def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         centre_field: Any = self.fields["centre"]
+        centre_field.label = _("Information centre")
         centre_field.queryset = centres
         queue_field: Any = self.fields["escalate_to_queue"]
         queue_field.queryset = Queue.objects.filter(centre__in=centres).select_related("centre")

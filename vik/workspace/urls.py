@@ -128,4 +128,9 @@ staff_urlpatterns += [
 staff_urlpatterns += [
     path("routing/new/", routing_editor.rule_create, name="routing_rule_create"),
     path("routing/<int:pk>/", routing_editor.rule_edit, name="routing_rule_edit"),
+    path(
+        "routing/municipalities",
+        routing_editor.rule_municipalities,
+        name="routing_rule_municipalities",
+    ),
 ]

@@ -20,7 +20,9 @@ from .articles import (
     article_edit,
     article_publish,
     article_restore,
+    article_return,
     article_submit,
+    own_draft_publish_refused,
     pending_drafts,
 )
 from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
@@ -52,11 +54,13 @@ __all__ = [
     "article_edit",
     "article_publish",
     "article_restore",
+    "article_return",
     "article_submit",
     "articles_import",
     "attachment_add",
     "attachment_delete",
     "feedback_record",
+    "own_draft_publish_refused",
     "pending_drafts",
     "reply_usage_record",
     "review_reminders_send",

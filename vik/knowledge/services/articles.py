@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from vik.core import clock
-from vik.core.errors import InvalidTransition, ValidationFailed
+from vik.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from vik.core.tasks import enqueue_on_commit
 from vik.core.text import fold
 from vik.tenancy.models import InformationCentre
@@ -298,6 +298,27 @@ def article_submit(*, article: Article, by: StaffUser | None) -> Article:
     return article
 
 
+@transaction.atomic
+def article_return(*, article: Article, by: StaffUser, comment: str) -> Article:
+    """A reviewer sends the draft in review back to its author with comments (required); the
+    article is a draft again, the comments shown on its page until it is published."""
+    article = article_locked(article)
+    require_reviewer(by, article)
+    if article.state != ArticleState.IN_REVIEW:
+        raise InvalidTransition(_("Only an article in review can be returned."))
+    comment = comment.strip()
+    if not comment:
+        raise ValidationFailed(_("Write what the author should change."))
+    article.state = ArticleState.DRAFT
+    article.returned_comment, article.returned_by = comment, recorded_author(by)
+    article.returned_at = clock.now()
+    article.save(
+        update_fields=["state", "returned_comment", "returned_by", "returned_at", "updated_at"]
+    )
+    events.returned(article=article, by=by, comment=comment)
+    return article
+
+
 def _default_review_by() -> dt.date:
     return clock.today() + dt.timedelta(days=settings.VIK_KNOWLEDGE_REVIEW_DAYS)
 
@@ -326,13 +347,23 @@ def attachments_publish(*, article: Article) -> tuple[list[str], list[str]]:
     return added, removed
 
 
+def own_draft_publish_refused(article: Article, by: StaffUser | None) -> bool:
+    """Four eyes (`VIK_KNOWLEDGE_FOUR_EYES`): whether `by` wrote a draft waiting to be
+    published, and so may not publish it; somebody else reviews it."""
+    if not settings.VIK_KNOWLEDGE_FOUR_EYES or by is None or not by.is_authenticated:
+        return False
+    return any(draft.author_id == by.pk for draft in pending_drafts(article).values())
+
+
 @transaction.atomic
-def article_publish(*, article: Article, by: StaffUser | None) -> Article:
+def article_publish(*, article: Article, by: StaffUser | None, four_eyes: bool = True) -> Article:
     """Readers see the drafts from now on (each language's), and search finds them; the
     draft's files become what readers download (`attachments_publish`).
 
-    A reviewer may publish a draft directly or one in review. The review date moves a review
-    period ahead unless a later one was set.
+    A reviewer may publish a draft directly or one in review — not one they wrote while
+    `VIK_KNOWLEDGE_FOUR_EYES` is on (`four_eyes=False`: an import or the demo's seed content,
+    which the operator vouches for). The review date moves a review period ahead unless a
+    later one was set.
     """
     article = article_locked(article)
     require_reviewer(by, article)
@@ -341,6 +372,8 @@ def article_publish(*, article: Article, by: StaffUser | None) -> Article:
     drafts = pending_drafts(article)
     if not drafts:
         raise InvalidTransition(_("There is no draft to publish."))
+    if four_eyes and own_draft_publish_refused(article, by):
+        raise PermissionDenied(_("Four eyes: another reviewer publishes the draft you wrote."))
     if Language.CZECH in drafts:
         article.published_version = drafts[Language.CZECH]
     if Language.ENGLISH in drafts:
@@ -353,10 +386,11 @@ def article_publish(*, article: Article, by: StaffUser | None) -> Article:
         article.review_reminded_at = None  # a new review period: its own reminder
     article.state = ArticleState.PUBLISHED
     article.published_at = clock.now()
+    article.returned_comment, article.returned_by, article.returned_at = "", None, None
     article.save(
         update_fields=[
             "published_version", "published_version_en", "state", "published_at", "review_by",
-            "review_reminded_at", "updated_at",
+            "review_reminded_at", "returned_comment", "returned_by", "returned_at", "updated_at",
         ]
     )  # fmt: skip
     for version in drafts.values():

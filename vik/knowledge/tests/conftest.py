@@ -32,6 +32,14 @@ def _fresh_vectors() -> Any:
     vector_cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _four_eyes_off(settings: Any) -> None:
+    """Most workflow tests here predate the four-eyes rule and let a reviewer publish what
+    they wrote; the rule itself (on by default) is tested in test_review_return.py, which
+    switches it back on."""
+    settings.VIK_KNOWLEDGE_FOUR_EYES = False
+
+
 def publish(by: User | None = None, **fields: Any) -> Article:
     """Create an article and publish it at once (by VIK itself unless `by` is given); the
     embedding task runs as after a commit (the immediate backend of the tests)."""

@@ -34,6 +34,7 @@ from ..forms import (
     DiffForm,
     MetricsFilterForm,
     RestoreForm,
+    ReturnForm,
     StaffFilterForm,
     VariantCreateForm,
     scope_choices,
@@ -88,6 +89,13 @@ def article_create(request: StaffRequest) -> HttpResponse:
     form = ArticleCreateForm(request.POST or None, user=request.user)
     if not form.fields["scope"].choices:  # type: ignore[attr-defined]
         raise PermissionDenied
+    preview = _preview(request)
+    if preview is not None:
+        return render(
+            request,
+            "knowledge/staff_form.html",
+            {"form": form, "creating": True, "preview": preview},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region, centre = data["scope"]
@@ -194,6 +202,12 @@ def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
     may_review = permissions.can_review_article(
         request.user, region_id=article.region_id, centre_id=article.centre_id
     )
+    # Four eyes: a reviewer who wrote the waiting draft leaves publishing it to another.
+    four_eyes = (
+        may_review
+        and article.state in {ArticleState.DRAFT, ArticleState.IN_REVIEW}
+        and services.own_draft_publish_refused(article, request.user)
+    )
     context = {
         "article": article,
         "version": version,
@@ -213,7 +227,12 @@ def article_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "may_submit": may_author and article.state == ArticleState.DRAFT and bool(drafts),
         "may_publish": may_review
         and article.state in {ArticleState.DRAFT, ArticleState.IN_REVIEW}
-        and bool(drafts),
+        and bool(drafts)
+        and not four_eyes,
+        "four_eyes": four_eyes,
+        "may_return": may_review and article.state == ArticleState.IN_REVIEW,
+        "return_form": ReturnForm(),
+        "returned": article.state == ArticleState.DRAFT and article.returned_at is not None,
         "may_archive": may_review and article.state != ArticleState.ARCHIVED,
         "may_add_variant": article.variant_of_id is None
         and article.centre_id is None
@@ -259,7 +278,8 @@ def article_edit(request: StaffRequest, pk: int) -> HttpResponse:
         "related": ", ".join(article.related.values_list("slug", flat=True)),
     }
     form = ArticleEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request)
+    if preview is None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.article_edit(
@@ -288,8 +308,28 @@ def article_edit(request: StaffRequest, pk: int) -> HttpResponse:
             "attachments": selectors.article_attachments(article=article, drafts=True),
             "attachment_form": AttachmentForm(),
             "max_megabytes": _max_megabytes(),
+            "preview": preview,
         },
     )
+
+
+def _preview(request: StaffRequest) -> dict[str, Any] | None:
+    """The "Preview" button of the editor: the text as readers will see it (the same sanitised
+    Markdown rendering as the article page), nothing saved. None for any other request."""
+    if request.method != "POST" or request.POST.get("action") != "preview":
+        return None
+    post = request.POST
+    return {
+        "title": post.get("title", "").strip(),
+        "summary": post.get("summary", "").strip(),
+        "question": post.get("question", "").strip(),
+        "body": markdown_html(post.get("body", "")),
+        "sections": [
+            (label, markdown_html(post.get(f"section_{key}", "")))
+            for key, label in LIFE_SITUATION_SECTIONS
+            if post.get(f"section_{key}", "").strip()
+        ],
+    }
 
 
 def _max_megabytes() -> str:
@@ -428,6 +468,16 @@ article_publish = _action(
     gettext_noop("Published."),
 )
 article_archive = _action(_archive, gettext_noop("Archived."))
+
+
+def _return(article: Article, request: StaffRequest) -> None:
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        raise VikError(_("Write what the author should change."))
+    services.article_return(article=article, by=request.user, comment=form.cleaned_data["comment"])
+
+
+article_return = _action(_return, gettext_noop("Returned to the author with your comments."))
 article_restore = _action(_restore, gettext_noop("A new draft has the text of that version."))
 
 

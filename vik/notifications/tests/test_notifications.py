@@ -162,9 +162,9 @@ def test_the_note_form_offers_the_colleagues_who_may_be_mentioned(world, client,
     page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
     assert f'hx-get="/staff/requests/{citizen_request.reference}/colleagues"' in page
     offered = client.get(f"/staff/requests/{citizen_request.reference}/colleagues").content.decode()
-    assert 'data-mention="carol"' in offered
-    for absent in ("alice", "bob", "dave", "erin"):
-        assert f'data-mention="{absent}"' not in offered
+    assert 'data-mention="Carol Test"' in offered
+    for absent in ("Alice", "Bob", "Dave", "Erin"):
+        assert f'data-mention="{absent} Test"' not in offered
 
 
 def _later(seconds: float) -> Any:
@@ -304,3 +304,44 @@ def test_an_assignment_by_a_colleague_notifies_the_assignee_and_taking_it_does_n
     assert citizen_request.reference in notification.text
     [mail] = smtp_sink.messages  # "assigned" is e-mailed by default
     assert mail["To"] == "alice@vik.example"
+
+
+def test_a_mention_by_full_name_of_several_words_notifies_that_colleague(
+    world, client, citizen_request
+):
+    """What the colleague buttons insert ("@Carol Test") parses back to Carol."""
+    world.carol.first_name, world.carol.last_name = "Jana", "Nováková"
+    world.carol.save(update_fields=["first_name", "last_name"])
+    conversations.request_note(
+        request=citizen_request, by=world.alice, text="Prosím @Jana Nováková, mrkni na to."
+    )
+    [notification] = Notification.objects.all()
+    assert notification.user == world.carol
+    client.force_login(world.carol)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    assert '<mark class="vik-mention" data-testid="mention">@Jana Nováková</mark>, mrkni' in page
+
+
+def test_an_ambiguous_mention_notifies_nobody_and_the_longest_name_wins(world, citizen_request):
+    from vik.notifications.selectors import mentioned_users
+
+    class Person:
+        def __init__(self, pk, username, first, last):
+            self.pk, self.username, self.first, self.last = pk, username, first, last
+
+        def get_full_name(self):
+            return f"{self.first} {self.last}".strip()
+
+    jana_n = Person(1, "jnovakova", "Jana", "Nováková")
+    jana_n2 = Person(2, "jnovakova2", "Jana", "Nováková")
+    jana = Person(3, "jana", "Jana", "")
+    petr = Person(4, "pdvorak", "Petr", "Dvořák")
+    people = [jana_n, jana, petr]
+    assert mentioned_users("@Jana Nováková mrkni", people) == [jana_n]
+    assert mentioned_users("@jana  nováková, mrkni", people) == [jana_n]
+    assert mentioned_users("@Jana mrkni", people) == [jana]
+    assert mentioned_users("@pdvorak a @Petr Dvořák", people) == [petr]
+    assert mentioned_users("@Jana\nNováková", people) == [jana]
+    assert mentioned_users("@Janaki", people) == []
+    assert mentioned_users("mail@Jana Nováková", people) == []
+    assert mentioned_users("@Jana Nováková", [jana_n, jana_n2]) == []  # two of that name

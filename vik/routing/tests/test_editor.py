@@ -9,7 +9,7 @@ from vik.audit.models import AuditEvent
 from vik.conversations.models import Request, TimelineEvent
 from vik.routing.models import Queue, RoutingRule
 from vik.tenancy.choices import AssignmentPolicy, Role
-from vik.testing.personas import TREBIC, _staff
+from vik.testing.personas import JIHLAVA, TREBIC, _staff
 
 from .conftest import make_rule, open_request, topic
 
@@ -53,7 +53,7 @@ def test_a_coordinator_creates_orders_and_deactivates_rules(world, login):
     assert 'data-testid="nav-routing"' in client.get("/staff/routing/").content.decode()
     form = client.get(f"/staff/routing/new/?region={world.region.pk}")
     assert 'data-testid="rule-form"' in form.content.decode()
-    assert f'value="{TREBIC}"' in form.content.decode()  # the region's municipalities
+    assert 'data-testid="municipality-picker"' in form.content.decode()  # not 704 options
     response = client.post(
         f"/staff/routing/new/?region={world.region.pk}",
         rule_data(
@@ -201,3 +201,55 @@ def test_absence_by_oneself_and_by_the_centre_lead(world, login):
     client.post("/staff/routing/me/", {"user": world.bob.pk, "absent": "1"})
     world.bob.refresh_from_db()
     assert world.bob.is_absent
+
+
+def test_the_municipality_picker_types_ahead_within_the_region(world, login):
+    client = login(world.carol)
+    form = client.get(f"/staff/routing/new/?region={world.region.pk}").content.decode()
+    assert 'data-testid="municipality-picker"' in form
+    assert '<select name="municipalities"' not in form
+    assert f'value="{TREBIC}"' not in form
+    assert 'hx-get="/staff/routing/municipalities"' in form
+    url = f"/staff/routing/municipalities?region={world.region.pk}&municipality_query=treb"
+    found = client.get(url).content.decode()
+    assert f'name="municipalities" value="{TREBIC}"' in found and "Třebíč" in found
+    # One already chosen is not offered again.
+    assert f'value="{TREBIC}"' not in client.get(f"{url}&municipalities={TREBIC}").content.decode()
+    none = client.get(f"{url}xyz").content.decode()
+    assert "Žádná obec kraje neodpovídá" in none
+    # Another region's coordinator gets nothing of Vysočina.
+    assert login(world.dave).get(url).status_code == 404
+
+
+def test_the_picker_shows_the_chosen_municipalities_ticked_and_finds_without_script(world, login):
+    rule = make_rule(world, conditions={"municipalities": [TREBIC]})
+    client = login(world.carol)
+    form = client.get(f"/staff/routing/{rule.pk}/").content.decode()
+    chosen = form.split('data-testid="municipality-chosen"')[1].split("</ul>")[0]
+    assert f'value="{TREBIC}" id="municipality-chosen-{TREBIC}" checked' in chosen
+    assert "Třebíč" in chosen
+    # Without script the "Find" button lists the matches; nothing is saved.
+    response = client.post(
+        f"/staff/routing/{rule.pk}/",
+        {**rule_data(name=""), "municipalities": [TREBIC], "municipality_query": "jihl",
+         "action": "find_municipalities"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    found = page.split('<div id="municipality-found"')[1].split("</ul>")[0]
+    assert f'value="{JIHLAVA}"' in found, found
+    rule.refresh_from_db()
+    assert rule.conditions == {"municipalities": [TREBIC]}
+
+
+def test_a_new_rule_can_be_tested_before_it_has_a_name(world, login):
+    client = login(world.carol)
+    response = client.post(
+        f"/staff/routing/new/?region={world.region.pk}",
+        {**rule_data(name=""), "action": "preview", "kinds": ["complaint"]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="preview"' in page
+    assert 'data-testid="rule-preview"' in page
+    assert not RoutingRule.objects.exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from vik.core import clock
 
 from .. import services
+from ..durations import working_minutes_text
 
 if TYPE_CHECKING:
     from vik.conversations.models import Request
@@ -29,6 +30,12 @@ def duration_text(delta: dt.timedelta) -> str:
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{minutes} min"
+
+
+@register.filter
+def working_time(minutes: int | None) -> str:
+    """A policy's working minutes in words: 480 → "1 pracovní den", 90 → "1 h 30 min"."""
+    return "—" if minutes is None else working_minutes_text(minutes)
 
 
 def _left(due: dt.datetime, now: dt.datetime) -> str:

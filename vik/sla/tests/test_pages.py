@@ -13,6 +13,7 @@ from vik.conversations import services as conversations
 from vik.conversations.choices import RequestKind, Status
 from vik.core import clock
 from vik.routing.models import Queue
+from vik.sla.durations import working_minutes_parse, working_minutes_text
 from vik.sla.models import SlaPolicy
 
 from .conftest import at
@@ -88,8 +89,8 @@ def test_time_left(due, paused, status, shown):
 
 def _form(world, **overrides):
     data = {
-        "centre": world.centre_a.pk, "kind": "", "first_response_minutes": "480",
-        "resolution_minutes": "2400", "warn_before_minutes": "60", "notify_lead": "on",
+        "centre": world.centre_a.pk, "kind": "", "first_response_minutes": "8 h",
+        "resolution_minutes": "5 dní", "warn_before_minutes": "1 h", "notify_lead": "on",
         "is_active": "on", "escalate_to_queue": "",
     }  # fmt: skip
     data.update(overrides)
@@ -105,7 +106,7 @@ def test_a_centre_lead_sets_the_policy_of_the_centre(world, lead, login):
     assert (policy.centre, policy.kind, policy.first_response_minutes) == (
         world.centre_a, "", 480,
     )  # fmt: skip
-    response = client.post(f"/staff/sla/{policy.pk}/", _form(world, first_response_minutes="240"))
+    response = client.post(f"/staff/sla/{policy.pk}/", _form(world, first_response_minutes="4"))
     assert response.status_code == 302
     policy.refresh_from_db()
     assert policy.first_response_minutes == 240
@@ -175,3 +176,46 @@ def test_the_request_page_after_an_escalation(world, policy, lead, open_request,
     html = response.content.decode()
     assert 'data-state="overdue"' in _testid(html, "sla-first-response")
     assert "17 h" in _testid(html, "sla-first-response")  # real time since 16:00
+
+
+def test_the_policy_page_shows_working_time_in_hours_and_days(world, lead, login):
+    """Policies store minutes; people read and type hours and working days."""
+    client = login(lead)
+    client.post("/staff/sla/new/", _form(world, first_response_minutes="1 den"))
+    policy = SlaPolicy.objects.get()
+    assert (policy.first_response_minutes, policy.resolution_minutes) == (480, 2400)
+    assert policy.warn_before_minutes == 60
+    listing = client.get("/staff/sla/").content.decode()
+    assert "<td>1 pracovní den</td>" in listing
+    assert "<td>5 pracovních dní</td>" in listing
+    assert "<td>1 h</td>" in listing
+    assert "<td>480</td>" not in listing
+    form = client.get(f"/staff/sla/{policy.pk}/").content.decode()
+    assert 'value="1 d"' in form and 'value="5 d"' in form and 'value="1 h"' in form
+    assert "Informační centrum" in form and ">Centre<" not in form
+    response = client.post(f"/staff/sla/{policy.pk}/", _form(world, resolution_minutes="pět"))
+    assert "Napište čas v hodinách nebo dnech" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("8 h", 480), ("8h", 480), ("16", 960), ("1 den", 480), ("2 dny", 960),
+        ("5 pracovních dní", 2400), ("1 d 4 h", 720), ("2 dny a 4 h", 1200), ("1,5 h", 90),
+        ("90 min", 90), ("30 minut", 30), ("", None), ("pět", None), ("8 x", None),
+    ],
+)  # fmt: skip
+def test_working_time_is_read_as_people_write_it(typed, minutes):
+    assert working_minutes_parse(typed) == minutes
+
+
+@pytest.mark.parametrize(
+    ("minutes", "czech"),
+    [
+        (480, "1 pracovní den"), (960, "2 pracovní dny"), (2400, "5 pracovních dní"),
+        (540, "1 pracovní den 1 h"), (90, "1 h 30 min"), (45, "45 min"), (0, "0 min"),
+    ],
+)  # fmt: skip
+def test_working_time_in_czech_words(minutes, czech):
+    with translation.override("cs"):
+        assert working_minutes_text(minutes) == czech

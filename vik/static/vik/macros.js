@@ -27,7 +27,10 @@
       })
       .then(function (macro) {
         var current = reply.value.trim();
-        reply.value = current ? current + "\n\n" + macro.text : macro.text;
+        // A second answer added to a reply that already greets does not greet again.
+        var greets = /^\s*(dobrý\s+den|dobré\s+(ráno|odpoledne)|dobrý\s+večer|vážen[áýé]|zdravím)/i.test(current);
+        var text = current && greets && typeof macro.body === "string" ? macro.body : macro.text;
+        reply.value = current ? current + "\n\n" + text : text;
         macroField.value = String(macro.id);
         reply.focus();
         reply.dispatchEvent(new Event("input", { bubbles: true }));

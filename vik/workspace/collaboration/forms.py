@@ -46,6 +46,13 @@ class MacroForm(forms.ModelForm):  # type: ignore[type-arg]
             )
             self.initial["set_status"] = macro.set_status
             self.initial["tags"] = ", ".join(macro.add_tags)
+        self.fields["body"].help_text = _(
+            "Placeholders: {osloveni} the greeting (“Dobrý den, pane Nováku,”, or “Dobrý den,” "
+            "where the name does not tell), {jmeno} the requester's name, {cislo} the "
+            "request's reference, {odkaz} the tracking link, {centrum} the centre, {hodiny} its "
+            "opening hours, {pracovnik} your name. The English names ({name}, {reference}, "
+            "{tracking_url}, {centre}, {opening_hours}, {agent}) work too."
+        )
         self.order_fields(["name", "where", "body", "set_status", "tags", "position", "is_active"])
 
     def clean_where(self) -> str:

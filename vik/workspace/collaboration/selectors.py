@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from vik.contacts.choices import ContactKind
+from vik.contacts.salutation import greeting
 from vik.conversations.choices import Direction
 from vik.conversations.models import Interaction, Request
 from vik.conversations.selectors import tracking_url
@@ -48,6 +50,12 @@ def _centre_hours(centre: InformationCentre | None) -> str:
     return opening_hours_text(OpeningHours.objects.filter(centre=centre))
 
 
+def _salutation(request: Request) -> str:
+    """ "Dobrý den, pane Nováku," / "Dobrý den, paní Svobodová," / "Dobrý den," (uncertain)."""
+    requester = request.requester
+    return greeting(requester.name, is_person=requester.kind == ContactKind.PERSON)
+
+
 def macro_render(*, macro: Macro, request: Request, agent: StaffUser) -> str:
     """The macro's text with its placeholders filled in for this request and agent.
 
@@ -56,12 +64,22 @@ def macro_render(*, macro: Macro, request: Request, agent: StaffUser) -> str:
     known: dict[str, Any] = {
         "name": lambda: request.requester.display_name,
         "jmeno": lambda: request.requester.display_name,
+        "osloveni": lambda: _salutation(request),
+        "salutation": lambda: _salutation(request),
         "reference": lambda: request.reference,
         "tracking_url": lambda: tracking_url(request),
         "centre": lambda: str(request.centre or ""),
         "opening_hours": lambda: _centre_hours(request.centre),
         "agent": lambda: agent.display_name,
     }
+    # The Czech names of the same placeholders.
+    known.update(
+        cislo=known["reference"],
+        odkaz=known["tracking_url"],
+        centrum=known["centre"],
+        hodiny=known["opening_hours"],
+        pracovnik=known["agent"],
+    )
     cache: dict[str, str] = {}
 
     def fill(match: re.Match[str]) -> str:

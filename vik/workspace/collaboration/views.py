@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vik.contacts.salutation import greeting_strip
 from vik.conversations import selectors as conversations
 from vik.conversations import services as conversations_services
 from vik.core.errors import VikError
@@ -41,7 +42,10 @@ def macro_rendered(request: StaffRequest, reference: str, pk: int) -> JsonRespon
     conversations_services.request_macro_rendered(
         request=item, macro_id=macro.pk, by=request.user, http_request=request
     )
-    return JsonResponse({"id": macro.pk, "name": macro.name, "text": text})
+    # `body`: the text without its greeting, for a reply that already greets.
+    return JsonResponse(
+        {"id": macro.pk, "name": macro.name, "text": text, "body": greeting_strip(text)}
+    )
 
 
 @staff_member_required

@@ -26,8 +26,8 @@ from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
 from vik.core.middleware import content_security_policy
 from vik.knowledge import selectors as knowledge
-from vik.knowledge.choices import Audience
-from vik.knowledge.rendering import version_plain_text
+from vik.knowledge.choices import ArticleKind, Audience
+from vik.knowledge.rendering import version_reply_text
 from vik.routing.models import Queue
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
@@ -221,7 +221,7 @@ def knowledge_suggestions(
         public_url = request.build_absolute_uri(
             reverse("portal:knowledge_article", kwargs={"slug": hit.article.slug})
         )
-        text = f"{hit.version.title}\n{version_plain_text(hit.version.content())}"
+        text = version_reply_text(hit.version.content(), is_faq=hit.article.kind == ArticleKind.FAQ)
         suggestions.append(
             KnowledgeSuggestion(hit=hit, url=public_url, public_url=public_url, text=text)
         )

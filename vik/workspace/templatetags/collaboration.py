@@ -3,13 +3,13 @@ mentions and presence, the header's bell. They read what the request page does n
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from vik.notifications.selectors import MENTION
 from vik.tenancy import permissions
 
 from ..collaboration import selectors
@@ -44,12 +44,18 @@ def reads_audit_log(user: Viewer) -> bool:
     return permissions.can_read_audit_log(user)
 
 
+_UPPER = "A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ"
+# A mention as the note shows it: a user name, or a full name of capitalised words
+# ("@Jana Nováková", what the colleague buttons insert).
+_MENTION_SHOWN = re.compile(rf"(?<![\w@.+-])@(?:[{_UPPER}][\w-]*(?: [{_UPPER}][\w-]*)+|[\w.+-]*\w)")
+
+
 @register.filter
 def mentions(text: str) -> SafeString:
     """The note's text with its @mentions marked (the text itself escaped)."""
     escaped = escape(text)
     return mark_safe(  # noqa: S308 — the text was escaped above; only <mark> is added
-        MENTION.sub(
+        _MENTION_SHOWN.sub(
             lambda m: f'<mark class="vik-mention" data-testid="mention">{m.group(0)}</mark>',
             escaped,
         )

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from django import template
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from vik.channels.core.choices import ChannelKind
 from vik.conversations import services
-from vik.conversations.choices import ExtensionReason, RequestKind
+from vik.conversations.choices import EventKind, ExtensionReason, Priority, RequestKind, Status
 from vik.conversations.models import Interaction, Request, Transfer
 from vik.conversations.selectors import (
     FormattedMessage,
@@ -134,3 +135,70 @@ def statutory_extension_text(data: dict[str, Any]) -> str:
     if channel:
         parts.append(_("applicant told by: %(channel)s") % {"channel": channel})
     return "; ".join(parts)
+
+
+_ESCALATION_ACTIONS = {
+    "notify_lead": _lazy("the leads notified"),
+    "raise_priority": _lazy("priority raised"),
+    "escalate_to_queue": _lazy("moved to the escalation queue"),
+}
+_SLA_TARGETS = {
+    "first_response": _lazy("first response"),
+    "resolution": _lazy("resolution"),
+    "statutory": _lazy("statutory deadline"),
+}
+
+
+def _choice_label(choices: Any, value: Any) -> str:
+    """A stored choice in words ("waiting_citizen" → "čeká na občana", 3 → "vysoká"); a value
+    that is no choice (a centre's name, "3/5") as it is."""
+    if value in (None, ""):
+        return "—"
+    for key, label in choices.choices:
+        if str(key) == str(value):
+            return str(label)
+    return str(value)
+
+
+@register.simple_tag
+def event_detail(entry: Any) -> str:
+    """What a timeline event changed, in words, after the event's name: ": nový → čeká na
+    občana", ": +urgent, −dotaz"; "" when there is nothing to add. Internal values (statuses,
+    priorities, channels, targets) never show as stored."""
+    data: dict[str, Any] = entry.data or {}
+    kind = entry.kind
+    parts: list[str] = []
+    if kind == EventKind.STATUTORY_EXTENDED:
+        parts.append(statutory_extension_text(data))
+    elif "old" in data or "new" in data:
+        choices = {EventKind.STATUS_CHANGED: Status, EventKind.PRIORITY_CHANGED: Priority}.get(kind)
+        old, new = data.get("old"), data.get("new")
+        if choices is not None:
+            old, new = _choice_label(choices, old), _choice_label(choices, new)
+        if old or new:
+            parts.append(f"{old or '—'} → {new or '—'}")
+    if data.get("assignee"):
+        parts.append(str(data["assignee"]))
+    if kind == EventKind.ASSIGNED and not data.get("assignee"):
+        parts.append(_("nobody"))
+    if data.get("reason") and kind != EventKind.STATUTORY_EXTENDED:
+        recipient = data.get("recipient")
+        parts.append(f"{recipient} — {data['reason']}" if recipient else str(data["reason"]))
+    if data.get("centre"):
+        parts.append(str(data["centre"]))
+    if data.get("question"):
+        parts.append(str(data["question"]))
+    if kind == EventKind.TAGS_CHANGED:
+        changes = [f"+{tag}" for tag in data.get("added", [])]
+        changes += [f"−{tag}" for tag in data.get("removed", [])]
+        if changes:
+            parts.append(", ".join(changes))
+    if kind in (EventKind.CREATED, EventKind.CITIZEN_WROTE) and data.get("channel"):
+        parts.append(_choice_label(ChannelKind, data["channel"]))
+    if kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACHED) and data.get("target"):
+        parts.append(str(_SLA_TARGETS.get(data["target"], data["target"])))
+    if kind == EventKind.ESCALATED and data.get("actions"):
+        parts.append(", ".join(str(_ESCALATION_ACTIONS.get(a, a)) for a in data["actions"]))
+    if kind == EventKind.ROUTED and data.get("rules"):
+        parts.append(", ".join(str(rule.get("name", "")) for rule in data["rules"]))
+    return (": " + "; ".join(parts)) if parts else ""
