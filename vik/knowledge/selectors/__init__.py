@@ -38,7 +38,17 @@ from .readers import (
     topic_and_subtopic_ids,
     topic_counts,
 )
-from .search import SEARCH_LIMIT_MAX, SEARCH_MODES, SearchHit, article_search, snippet
+from .search import (
+    SEARCH_LIMIT_MAX,
+    SEARCH_MODES,
+    SearchExplanation,
+    SearchHit,
+    article_search,
+    article_search_explained,
+    article_titles,
+    snippet,
+    synonyms_for,
+)
 from .usage import ArticleUsage, UsageMetrics, usage_metrics, usage_metrics_of
 
 __all__ = [
@@ -53,6 +63,10 @@ __all__ = [
     "article_for_reader",
     "article_get_for_staff",
     "article_search",
+    "article_search_explained",
+    "article_titles",
+    "synonyms_for",
+    "SearchExplanation",
     "article_staff_list",
     "article_versions",
     "articles_awaiting_review",

@@ -404,3 +404,15 @@ def snippet(
     else:
         parts.append(escape(_SPACES.sub(" ", text[found[-1].end :]).rstrip()))
     return mark_safe("".join(parts).strip())  # noqa: S308 — every piece is escaped
+
+
+def article_titles(article_ids: Sequence[int], *, language: str = "cs") -> dict[int, str]:
+    """{article id: the title readers see}, in `language` where the article has it."""
+    titles: dict[int, str] = {}
+    rows = SearchEntry.objects.filter(article_id__in=list(article_ids)).values_list(
+        "article_id", "language", "version__title"
+    )
+    for article_id, entry_language, title in rows:
+        if article_id not in titles or entry_language == language[:2]:
+            titles[article_id] = title
+    return titles

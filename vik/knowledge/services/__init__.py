@@ -5,6 +5,7 @@
 - `attachments`: forms to download, checked by their first bytes;
 - `reminders`: review reminders to the owners of an article;
 - `exchange`: importing JSON Lines (the format itself is `vik.knowledge.exchange`);
+- `synonyms`: the editors' search synonyms;
 - `guards`: the permission, lock and value checks the others share.
 
 Callers import the functions from here (`from vik.knowledge import services`;
@@ -24,6 +25,7 @@ from .articles import (
 )
 from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
 from .exchange import ImportReport, articles_import
+from .synonyms import synonym_delete, synonym_save
 from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
 from .usage import (
     REPLY_ARTICLES_MAX,
@@ -39,6 +41,8 @@ from .usage import (
 
 __all__ = [
     "ATTACHMENT_TYPES",
+    "synonym_delete",
+    "synonym_save",
     "REPLY_ARTICLES_MAX",
     "REVIEW_REMINDERS_BATCH",
     "UNCHANGED",
