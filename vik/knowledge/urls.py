@@ -8,9 +8,7 @@ staff_urlpatterns = [
     path("knowledge/review/", staff.review_list, name="knowledge_review"),
     path("knowledge/metrics/", staff.usage_metrics, name="knowledge_metrics"),
     path("knowledge/synonyms/", search_tools.synonym_list, name="knowledge_synonyms"),
-    path(
-        "knowledge/synonyms/<int:pk>/", search_tools.synonym_edit, name="knowledge_synonym_edit"
-    ),
+    path("knowledge/synonyms/<int:pk>/", search_tools.synonym_edit, name="knowledge_synonym_edit"),
     path(
         "knowledge/synonyms/<int:pk>/delete",
         search_tools.synonym_delete,

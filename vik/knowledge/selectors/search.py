@@ -43,6 +43,9 @@ BODY_FIELD = 0.55
 PARTIAL_PHRASE = 0.5  # a phrase alternative ("řidičský průkaz") only partly found
 TYPO_FACTOR = 0.85  # an alternative the typo correction guessed
 LEXICAL_BACKEND_SHARE = 0.15  # of the lexical score: the backend's own rank (bm25, ts_rank)
+# Of the lexical score: the share of the title's terms the query matched, so that "Vydání
+# občanského průkazu" comes before "Potřebuje dítě občanský průkaz?" for "občanka".
+TITLE_DENSITY_SHARE = 0.1
 # The fused score: the lexical score, and the semantic cosine mapped to 0-1 between
 # SEMANTIC_FLOOR (anything: e5's cosines are compressed) and SEMANTIC_FLOOR + SEMANTIC_SPAN.
 LEXICAL_SHARE = 0.6
@@ -52,7 +55,7 @@ SEMANTIC_SPAN = 0.10
 # least CUTOFF_RELATIVE of the best hit's; fewer, better results instead of padding.
 CUTOFF_ABSOLUTE = 0.12
 WEAK_ONLY_FACTOR = 0.3  # an entry that has only the query's weak words
-CUTOFF_RELATIVE = 0.4
+CUTOFF_RELATIVE = 0.5
 
 
 @dataclass
@@ -306,6 +309,7 @@ def _lexical_ranking(
         return []
     best_rank = max(row.score for row in found) or 1.0
     weight_total = sum(word.weight for word in words) or 1.0
+    every_term = frozenset().union(*(word.all_terms() for word in words))
     scored: list[tuple[float, bool, RankedHit]] = []
     for row in found:
         title = set(row.document_title.split())
@@ -324,8 +328,10 @@ def _lexical_ranking(
                 matches.append(best)
                 coverage += word.weight * best.score
         backend = max(row.score, 0.0) / best_rank
-        lexical = (1 - LEXICAL_BACKEND_SHARE) * coverage / weight_total
-        lexical += LEXICAL_BACKEND_SHARE * backend
+        matched_title = title & every_term
+        density = len(matched_title) / len(title) if title else 0.0
+        lexical = (1 - LEXICAL_BACKEND_SHARE - TITLE_DENSITY_SHARE) * coverage / weight_total
+        lexical += LEXICAL_BACKEND_SHARE * backend + TITLE_DENSITY_SHARE * density
         if strong and all(match.weight < 1.0 for match in matches):
             lexical *= WEAK_ONLY_FACTOR
         hit = RankedHit(row.article_id, row.pk, lexical=lexical, backend=backend, matches=matches)

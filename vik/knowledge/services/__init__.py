@@ -25,8 +25,8 @@ from .articles import (
 )
 from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
 from .exchange import ImportReport, articles_import
-from .synonyms import synonym_delete, synonym_save
 from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
+from .synonyms import synonym_delete, synonym_save
 from .usage import (
     REPLY_ARTICLES_MAX,
     USAGE_PRUNE_BATCH,
@@ -41,8 +41,6 @@ from .usage import (
 
 __all__ = [
     "ATTACHMENT_TYPES",
-    "synonym_delete",
-    "synonym_save",
     "REPLY_ARTICLES_MAX",
     "REVIEW_REMINDERS_BATCH",
     "UNCHANGED",
@@ -63,6 +61,8 @@ __all__ = [
     "reply_usage_record",
     "review_reminders_send",
     "search_usage_record",
+    "synonym_delete",
+    "synonym_save",
     "usage_prune",
     "usage_prune_due",
     "usage_record",

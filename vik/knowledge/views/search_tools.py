@@ -106,9 +106,7 @@ def synonym_edit(request: StaffRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The synonym is saved; the next search uses it."))
             return redirect("staff:knowledge_synonyms")
-    return render(
-        request, "knowledge/staff_synonym_form.html", {"form": form, "synonym": synonym}
-    )
+    return render(request, "knowledge/staff_synonym_form.html", {"form": form, "synonym": synonym})
 
 
 @require_POST
