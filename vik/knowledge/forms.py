@@ -340,7 +340,7 @@ class SynonymForm(forms.Form):
 
     def __init__(self, *args: Any, user: StaffUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = synonym_scope_choices(user)
+        self.fields["scope"].choices = synonym_scope_choices(user)  # type: ignore[attr-defined]
 
     def clean_term(self) -> str:
         return " ".join(self.cleaned_data["term"].split())

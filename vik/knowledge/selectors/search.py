@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -235,14 +237,15 @@ def synonyms_for(territory: Territory | None) -> list[tuple[str, str]]:
     return list(rows.order_by("term", "pk").values_list("term", "expansion")[:2000])
 
 
+@lru_cache(maxsize=1)
 def _learning_boosts() -> Any:
     """`vik.knowledge.learning.boosts(query, article_ids) -> {article id: boost}` when that
-    module exists (learning from use), else None."""
+    module exists (learning from use), else None. Looked up by name: the module is optional."""
     try:
-        from .. import learning  # type: ignore[attr-defined]  # local import: optional module
+        module = importlib.import_module("vik.knowledge.learning")
     except ImportError:
         return None
-    return getattr(learning, "boosts", None)
+    return getattr(module, "boosts", None)
 
 
 def _correct(

@@ -62,9 +62,7 @@ def synonym_list(request: StaffRequest) -> HttpResponse:
             return redirect("staff:knowledge_synonyms")
     synonyms = list(_visible(request.user))
     for synonym in synonyms:
-        synonym.may_edit = permissions.can_edit_synonyms(  # type: ignore[attr-defined]
-            request.user, region_id=synonym.region_id
-        )
+        synonym.may_edit = permissions.can_edit_synonyms(request.user, region_id=synonym.region_id)
     return render(
         request,
         "knowledge/staff_synonyms.html",
