@@ -184,7 +184,13 @@ def _weak_terms() -> frozenset[str]:
 def plan(query: str, synonyms: Iterable[tuple[str, str]] = ()) -> list[QueryWord]:
     """The query's words with their expansions (the shipped lexicon and `synonyms`: (term,
     expansion) of the editors), weak words weighted down. Empty when nothing is meaningful."""
-    lexicons = [build((term, expansion, "synonym") for term, expansion in synonyms), shipped()]
+    editors = (
+        (term, part.strip(), "synonym")
+        for term, expansion in synonyms
+        for part in expansion.split(";")
+        if part.strip()
+    )
+    lexicons = [build(editors), shipped()]
     typed = [
         (query[word.start : word.end], word.terms)
         for word in analysis.words(query[:500], ("cs", "en"))

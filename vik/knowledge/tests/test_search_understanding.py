@@ -104,7 +104,11 @@ def test_editors_add_edit_and_delete_synonyms_used_by_the_next_search(client, wo
     assert "Search synonyms" in html or "Synonyma vyhledávání" in html
     response = client.post(
         "/staff/knowledge/synonyms/",
-        {"term": "bumážka", "expansion": "rybářský lístek", "scope": f"region:{world.region.pk}"},
+        {
+            "term": "bumážka",
+            "expansion": "povolení k rybolovu ; rybářský lístek",
+            "scope": f"region:{world.region.pk}",
+        },
     )
     assert response.status_code == 302
     synonym = Synonym.objects.get(term="bumážka")
