@@ -351,3 +351,44 @@ class MetricsFilterForm(forms.Form):
 
 def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class SynonymForm(forms.Form):
+    """An editor's search synonym: the word people use and what the articles say, for a
+    region or every region (the scopes the editor may change)."""
+
+    term = forms.CharField(label=_("Word or phrase people use"), max_length=100)
+    expansion = forms.CharField(
+        label=_("What the articles say"),
+        max_length=200,
+        help_text=_("Several ways: separate them with a semicolon."),
+    )
+    scope = forms.ChoiceField(label=_("Applies to"))
+
+    def __init__(self, *args: Any, user: StaffUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = synonym_scope_choices(user)  # type: ignore[attr-defined]
+
+    def clean_term(self) -> str:
+        return " ".join(self.cleaned_data["term"].split())
+
+    def clean_expansion(self) -> str:
+        parts = [" ".join(part.split()) for part in self.cleaned_data["expansion"].split(";")]
+        return " ; ".join(part for part in parts if part)
+
+
+def synonym_scope_choices(user: StaffUser) -> list[tuple[str, str]]:
+    """Where the user may add synonyms: every region, their regions."""
+    choices: list[tuple[str, str]] = []
+    if permissions.can_edit_synonyms(user, region_id=None):
+        choices.append(("all", str(_("every region"))))
+    scope = permissions.scope_for(user)
+    regions = (
+        Region.objects.all()
+        if scope.is_superuser
+        else Region.objects.filter(pk__in=sorted(scope.region_ids))
+    )
+    for region in regions:
+        if permissions.can_edit_synonyms(user, region_id=region.pk):
+            choices.append((f"region:{region.pk}", region.name))
+    return choices

@@ -389,3 +389,52 @@ class LearningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.query_norm} → {self.article_id}"
+class Synonym(models.Model):
+    """An editor's addition to the search lexicon (`lexicon`, shipped as data): a query word or
+    phrase citizens use (`term`: "popelnice") and what the articles call it (`expansion`:
+    "komunální odpad"). Applied at query time to the searches of its region, or of every
+    region when it has none; editing it never touches the index."""
+
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    term = models.CharField(_("word people use"), max_length=100)
+    expansion = models.CharField(_("what the articles say"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["term", "expansion", "id"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "term", "expansion"], name="synonym_unique_per_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+
+class SearchTerm(models.Model):
+    """The vocabulary of the search index: every term of a `SearchEntry` document with the
+    number of entries that have it. Kept by `search_index.index_put` and `index_remove` in the
+    same transaction; read by `vocabulary` to correct typos in queries."""
+
+    term = models.CharField(max_length=100, unique=True)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.entries})"

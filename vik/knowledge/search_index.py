@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.db import connection, connections
 from django.db.models import QuerySet
 
-from . import analysis
+from . import analysis, vocabulary
 from .embeddings import vector_cache
 from .models import Article, ArticleVersion, SearchEntry
 from .rendering import version_plain_text
@@ -47,6 +47,11 @@ def index_put(*, article: Article, version: ArticleVersion) -> SearchEntry:
     # The phrasings ("how people ask") weigh as the title: they say what the article is for.
     title_text = " ".join([version.title, version.question, *version.questions])
     plain = version_plain_text(content)
+    old = (
+        SearchEntry.objects.filter(article=article, language=version.language)
+        .values_list("document_title", "document_body")
+        .first()
+    )
     entry, _created = SearchEntry.objects.update_or_create(
         article=article,
         language=version.language,
@@ -69,21 +74,38 @@ def index_put(*, article: Article, version: ArticleVersion) -> SearchEntry:
                 f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
                 [entry.pk, entry.document_title, entry.document_body],
             )
+    vocabulary.entry_terms_changed(
+        old=_terms(*old) if old else (),
+        new=_terms(entry.document_title, entry.document_body),
+    )
     vector_cache.touch()
+    vocabulary.vocabulary_cache.touch()
     return entry
+
+
+def _terms(title: str, body: str) -> set[str]:
+    return set(title.split()) | set(body.split())
 
 
 def index_remove(*, article: Article) -> None:
     """The article is no longer searchable, in any language."""
-    ids = list(SearchEntry.objects.filter(article=article).values_list("pk", flat=True))
-    if not ids:
+    rows = list(
+        SearchEntry.objects.filter(article=article).values_list(
+            "pk", "document_title", "document_body"
+        )
+    )
+    if not rows:
         return
+    ids = [pk for pk, _title, _body in rows]
+    for _pk, title, body in rows:
+        vocabulary.entry_terms_changed(old=_terms(title, body), new=())
     if _is_sqlite():
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)  # noqa: S608
     SearchEntry.objects.filter(pk__in=ids).delete()
     vector_cache.touch()
+    vocabulary.vocabulary_cache.touch()
 
 
 class IndexRow(NamedTuple):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import portal, staff
+from .views import portal, search_tools, staff
 
 staff_urlpatterns = [
     path("knowledge/", staff.article_list, name="knowledge_list"),
@@ -18,6 +18,14 @@ staff_urlpatterns = [
         staff.suggestion_dismiss,
         name="knowledge_suggestion_dismiss",
     ),
+    path("knowledge/synonyms/", search_tools.synonym_list, name="knowledge_synonyms"),
+    path("knowledge/synonyms/<int:pk>/", search_tools.synonym_edit, name="knowledge_synonym_edit"),
+    path(
+        "knowledge/synonyms/<int:pk>/delete",
+        search_tools.synonym_delete,
+        name="knowledge_synonym_delete",
+    ),
+    path("knowledge/search-debug/", search_tools.search_debug, name="knowledge_search_debug"),
     path("knowledge/<int:pk>/", staff.article_detail, name="knowledge_detail"),
     path("knowledge/<int:pk>/edit/", staff.article_edit, name="knowledge_edit"),
     path("knowledge/<int:pk>/variant/", staff.variant_create, name="knowledge_variant"),

@@ -38,13 +38,24 @@ from .readers import (
     topic_and_subtopic_ids,
     topic_counts,
 )
-from .search import SEARCH_LIMIT_MAX, SEARCH_MODES, SearchHit, article_search, snippet
+from .search import (
+    SEARCH_LIMIT_MAX,
+    SEARCH_MODES,
+    SearchExplanation,
+    SearchHit,
+    article_search,
+    article_search_explained,
+    article_titles,
+    snippet,
+    synonyms_for,
+)
 from .usage import ArticleUsage, UsageMetrics, usage_metrics, usage_metrics_of
 
 __all__ = [
     "SEARCH_LIMIT_MAX",
     "SEARCH_MODES",
     "ArticleUsage",
+    "SearchExplanation",
     "SearchHit",
     "Territory",
     "UsageMetrics",
@@ -53,7 +64,9 @@ __all__ = [
     "article_for_reader",
     "article_get_for_staff",
     "article_search",
+    "article_search_explained",
     "article_staff_list",
+    "article_titles",
     "article_versions",
     "articles_awaiting_review",
     "articles_due_for_review",
@@ -68,6 +81,7 @@ __all__ = [
     "reader_version",
     "related_for_reader",
     "snippet",
+    "synonyms_for",
     "territory_for_municipality",
     "territory_for_request",
     "territory_for_staff",

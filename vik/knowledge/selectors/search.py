@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import analysis, embeddings, learning, search_index
-from ..models import Article, ArticleVersion, SearchEntry
+from vik.core.text import fold
+
+from .. import analysis, embeddings, lexicon, search_index, vocabulary
+from ..models import Article, ArticleVersion, SearchEntry, Synonym
 from .readers import Territory, articles_for
 
 if TYPE_CHECKING:
@@ -33,7 +37,70 @@ class SearchHit:
 
 
 SEARCH_MODES = ("fused", "lexical", "semantic")
-RRF_K = 60  # reciprocal rank fusion: an article's score is the sum of 1 / (RRF_K + rank)
+
+# Field weights of the lexical score: a query word in the title (and the phrasings people
+# use, indexed with it) says more than one somewhere in the text.
+TITLE_FIELD = 1.0
+BODY_FIELD = 0.55
+PARTIAL_PHRASE = 0.5  # a phrase alternative ("řidičský průkaz") only partly found
+TYPO_FACTOR = 0.85  # an alternative the typo correction guessed
+LEXICAL_BACKEND_SHARE = 0.15  # of the lexical score: the backend's own rank (bm25, ts_rank)
+# Of the lexical score: the share of the title's terms the query matched, so that "Vydání
+# občanského průkazu" comes before "Potřebuje dítě občanský průkaz?" for "občanka".
+TITLE_DENSITY_SHARE = 0.1
+# The fused score: the lexical score, and the semantic cosine mapped to 0-1 between
+# SEMANTIC_FLOOR (anything: e5's cosines are compressed) and SEMANTIC_FLOOR + SEMANTIC_SPAN.
+LEXICAL_SHARE = 0.6
+SEMANTIC_FLOOR = 0.80
+SEMANTIC_SPAN = 0.10
+# The relevance cut-off: a hit is shown when its score is at least CUTOFF_ABSOLUTE and at
+# least CUTOFF_RELATIVE of the best hit's; fewer, better results instead of padding.
+CUTOFF_ABSOLUTE = 0.12
+WEAK_ONLY_FACTOR = 0.3  # an entry that has only the query's weak words
+CUTOFF_RELATIVE = 0.5
+
+
+@dataclass
+class TermMatch:
+    """How one query word matched one entry: the alternative, in which field, how well."""
+
+    word: str
+    alternative: str
+    source: str
+    field: str  # "title", "body" or ""
+    score: float
+    weight: float
+
+
+@dataclass
+class RankedHit:
+    """A candidate of a search, shown or not, with every part of its score."""
+
+    article_id: int
+    entry_id: int
+    lexical: float = 0.0
+    backend: float = 0.0
+    matches: list[TermMatch] = field(default_factory=list)
+    cosine: float | None = None
+    semantic: float = 0.0
+    boost: float = 0.0
+    score: float = 0.0
+    shown: bool = False
+    title: str = ""
+
+
+@dataclass
+class SearchExplanation:
+    """Why a search found what it found (the editors' search debug view)."""
+
+    query: str
+    mode: str
+    words: list[lexicon.QueryWord]
+    corrections: list[tuple[str, list[tuple[str, int]]]]
+    synonyms: int
+    ranked: list[RankedHit]
+    cutoff: float
+    learning: bool
 
 
 def article_search(
@@ -45,141 +112,262 @@ def article_search(
     language: str = "cs",
     mode: str = "fused",
 ) -> list[SearchHit]:
-    """The live articles `viewer` may read in `territory` that match `query`, best first.
+    """The live articles `viewer` may read in `territory` that match `query`, best first, only
+    those that pass the relevance cut-off (possibly none).
 
-    `lexical`: over lemmatised and folded terms (`analysis`), in the database's own full-text
-    index (`search_index`); articles matching more of the query's words come first, then by
-    the backend's rank. `semantic`: by the cosine of e5 embeddings (`embeddings`), which finds
-    "ztratil jsem doklady" in an article on a lost identity card. `fused` (the default):
-    reciprocal rank fusion of both rankings, so an article both find comes before one that
-    only one finds. One hit per article; both rankings search the same `articles_for` entries.
-    Snippets are the lexical ones (matched words marked), else the start of the summary.
+    The query is planned first (`lexicon.plan`): each meaningful word with its alternatives
+    from the colloquial lexicon and the editors' synonyms ("řidičák" also as "řidičský
+    průkaz"), weak words ("vyřídit", "potřebuji") weighted down, and words the index has never
+    seen corrected to the closest terms it has (`vocabulary`: "prukas" -> "prukaz").
+    `lexical`: the database's full-text index (`search_index`) finds the candidates; each is
+    scored by the weighted share of the query's words it has, a word in the title above one
+    in the body, plus a little of the backend's rank. `semantic`: by the cosine of e5
+    embeddings (`embeddings`), which finds "ztratil jsem doklady" in an article on a lost
+    identity card. `fused` (the default): both scores blended, plus what was learnt from use
+    (`learning.boosts`, when present). Snippets are the lexical ones (matched words marked),
+    else the start of the summary.
     """
+    hits, _explanation = article_search_explained(
+        query=query,
+        viewer=viewer,
+        limit=limit,
+        territory=territory,
+        language=language,
+        mode=mode,
+    )
+    return hits
+
+
+def article_search_explained(
+    *,
+    query: str,
+    viewer: Viewer,
+    limit: int = 10,
+    territory: Territory | None = None,
+    language: str = "cs",
+    mode: str = "fused",
+) -> tuple[list[SearchHit], SearchExplanation]:
+    """`article_search`, and why: the plan of the query and every candidate's score parts,
+    those below the cut-off too."""
     if mode not in SEARCH_MODES:
         raise ValueError(f"unknown search mode {mode!r}")
-    groups = analysis.query_terms(query)
-    if not groups:
-        return []
+    synonyms = synonyms_for(territory)
+    words = lexicon.plan(query, synonyms)
+    explanation = SearchExplanation(
+        query=query,
+        mode=mode,
+        words=words,
+        corrections=[],
+        synonyms=len(synonyms),
+        ranked=[],
+        cutoff=0.0,
+        learning=_learning_boosts() is not None,
+    )
+    if not words:
+        return [], explanation
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
     depth = max(limit * 3, 30)
     entries = SearchEntry.objects.filter(article__in=articles_for(viewer, territory))
     # The query is embedded in a thread while the database runs the lexical search.
     vector = None if mode == "lexical" else embeddings.query_vector_soon(query)
-    lexical = [] if mode == "semantic" else _lexical_ranking(groups, entries, depth, language)
-    semantic = [] if vector is None else _semantic_ranking(query, entries, depth, vector.result())
-    if mode == "lexical":
-        ranked = lexical
-    elif mode == "semantic":
-        ranked = semantic
-    else:
-        ranked = _fuse(lexical, semantic)
-        ranked = _learned(query, ranked)  # learning from use: one call, a small boost
-    ranked = ranked[:limit]
+    alias = entries.db or "default"
+    if mode != "semantic":
+        explanation.corrections = _correct(words, vocabulary.vocabulary_cache.get(alias))
+    candidates: dict[int, RankedHit] = {}
+    if mode != "semantic":
+        for hit in _lexical_ranking(words, entries, depth * 2, language):
+            candidates[hit.article_id] = hit
+    if vector is not None:
+        for entry_id, article_id, cosine in _semantic_ranking(
+            query, entries, depth, vector.result()
+        ):
+            hit = candidates.setdefault(article_id, RankedHit(article_id, entry_id))
+            hit.cosine = cosine
+            hit.semantic = max(0.0, min(1.0, (cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
+    boosts = _learning_boosts()
+    if boosts is not None and mode == "fused" and candidates:
+        for article_id, boost in boosts(query, list(candidates)).items():
+            if article_id in candidates:
+                candidates[article_id].boost = float(boost)
+    for hit in candidates.values():
+        if mode == "lexical":
+            hit.score = hit.lexical
+        elif mode == "semantic":
+            hit.score = hit.semantic
+        else:
+            hit.score = LEXICAL_SHARE * hit.lexical + (1 - LEXICAL_SHARE) * hit.semantic + hit.boost
+    ranked = sorted(candidates.values(), key=lambda hit: (-hit.score, hit.article_id))
+    best = ranked[0].score if ranked else 0.0
+    cutoff = max(CUTOFF_ABSOLUTE, CUTOFF_RELATIVE * best)
+    explanation.cutoff = cutoff
+    explanation.ranked = ranked[: max(depth, limit)]
+    shown = [hit for hit in ranked if hit.score >= cutoff][:limit]
     # Only the hits shown are read whole (with their article and version), in one query.
     rows = (
         SearchEntry.objects.select_related("article", "version")
         .defer("embedding", "phrasing_embeddings", "document_title", "document_body")
-        .in_bulk([candidate.pk for candidate, _score in ranked])
+        .in_bulk([hit.entry_id for hit in shown])
     )
+    groups = [word.all_terms() for word in words]
     hits: list[SearchHit] = []
-    lexical_ids = {candidate.article_id for candidate, _score in lexical}
-    for candidate, score in ranked:
-        entry = rows.get(candidate.pk)
+    for hit in shown:
+        entry = rows.get(hit.entry_id)
         if entry is None:  # archived since the ranking read it
             continue
-        if entry.article_id in lexical_ids:
-            text = entry.plain_text
-        else:
-            text = entry.version.summary or entry.plain_text
+        hit.shown = True
+        hit.title = entry.version.title
+        text = entry.plain_text if hit.matches else (entry.version.summary or entry.plain_text)
         hits.append(
             SearchHit(
                 article=entry.article,
                 version=entry.version,
-                score=round(score, 4),
+                score=round(min(hit.score, 1.0), 4),
                 snippet=snippet(text, groups, language=entry.language),
             )
         )
-    return hits
+    return hits, explanation
 
 
-class _Candidate(NamedTuple):
-    """An entry in a ranking: which one, of which article."""
+def synonyms_for(territory: Territory | None) -> list[tuple[str, str]]:
+    """(term, expansion) of the editors' synonyms that apply in `territory`: those of every
+    region and of its regions (all of them where the territory is unknown or everywhere)."""
+    rows = Synonym.objects.all()
+    if territory is not None and territory.region_ids is not None:
+        rows = rows.filter(Q(region__isnull=True) | Q(region_id__in=sorted(territory.region_ids)))
+    return list(rows.order_by("term", "pk").values_list("term", "expansion")[:2000])
 
-    pk: int
-    article_id: int
+
+@lru_cache(maxsize=1)
+def _learning_boosts() -> Any:
+    """`vik.knowledge.learning.boosts(query, article_ids) -> {article id: boost}` when that
+    module exists (learning from use), else None. Looked up by name: the module is optional."""
+    try:
+        module = importlib.import_module("vik.knowledge.learning")
+    except ImportError:
+        return None
+    return getattr(module, "boosts", None)
+
+
+def _correct(
+    words: Sequence[lexicon.QueryWord], vocab: vocabulary.Vocabulary
+) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Words the index does not know (and the lexicon did not expand) get the closest terms it
+    has as alternatives: (word, [(term, distance)]) of each word corrected."""
+    corrected: list[tuple[str, list[tuple[str, int]]]] = []
+    if not len(vocab):
+        return corrected
+    for word in words:
+        if not word.terms or word.expansions or any(term in vocab for term in word.terms):
+            continue
+        typed = fold(word.text).lower()
+        found: list[tuple[str, int]] = []
+        for candidate in [typed, *sorted(word.terms - {typed})]:
+            for term, distance in vocab.corrections(candidate):
+                if all(term != known for known, _d in found):
+                    found.append((term, distance))
+            if found:
+                break
+        if found:
+            for term, _distance in found:
+                word.expansions.append(lexicon.Expansion("typo", term, (frozenset({term}),)))
+            corrected.append((word.text, found))
+    return corrected
+
+
+def _phrase_score(phrase: lexicon.Phrase, title: set[str], body: set[str]) -> tuple[float, str]:
+    """How well an entry has a phrase: 1 in the title, BODY_FIELD in the body, part of it
+    PARTIAL_PHRASE of that; and the field ("title", "body", "title+body" or "")."""
+    total = 0.0
+    fields: set[str] = set()
+    found = 0
+    for group in phrase:
+        if group & title:
+            total += TITLE_FIELD
+            fields.add("title")
+            found += 1
+        elif group & body:
+            total += BODY_FIELD
+            fields.add("body")
+            found += 1
+    if not found:
+        return 0.0, ""
+    score = total / len(phrase)
+    if found < len(phrase):
+        score *= PARTIAL_PHRASE
+    return score, "+".join(sorted(fields, reverse=True))
 
 
 def _lexical_ranking(
-    groups: Sequence[frozenset[str]], entries: QuerySet[SearchEntry], depth: int, language: str
-) -> list[tuple[_Candidate, float]]:
-    """One entry per article (its best language, the reader's on a tie), best first, with a
-    score in 0-1: half the share of the query's words it has, half the backend's rank."""
+    words: Sequence[lexicon.QueryWord],
+    entries: QuerySet[SearchEntry],
+    depth: int,
+    language: str,
+) -> list[RankedHit]:
+    """One entry per article (its best language, the reader's on a tie), best first, with its
+    lexical score in 0-1 and which query words it matched where."""
+    strong = [word.all_terms() for word in words if not word.weak]
+    groups = strong or [word.all_terms() for word in words]
     found = search_index.index_query(groups=groups, entries=entries, limit=depth)
     if not found:
         return []
     best_rank = max(row.score for row in found) or 1.0
-    ranked: list[tuple[int, bool, float, search_index.IndexRow]] = []
+    weight_total = sum(word.weight for word in words) or 1.0
+    every_term = frozenset().union(*(word.all_terms() for word in words))
+    scored: list[tuple[float, bool, RankedHit]] = []
     for row in found:
-        terms = set(row.document_title.split()) | set(row.document_body.split())
-        coverage = sum(1 for group in groups if group & terms)
-        ranked.append((coverage, row.language == language[:2], row.score, row))
-    ranked.sort(key=lambda item: (-item[0], not item[1], -item[2], item[3].pk))
-    result: list[tuple[_Candidate, float]] = []
+        title = set(row.document_title.split())
+        body = set(row.document_body.split())
+        matches: list[TermMatch] = []
+        coverage = 0.0
+        for word in words:
+            best: TermMatch | None = None
+            for expansion_text, phrase, source in _alternatives(word):
+                score, where = _phrase_score(phrase, title, body)
+                if source == "typo":
+                    score *= TYPO_FACTOR
+                if score and (best is None or score > best.score):
+                    best = TermMatch(word.text, expansion_text, source, where, score, word.weight)
+            if best is not None:
+                matches.append(best)
+                coverage += word.weight * best.score
+        backend = max(row.score, 0.0) / best_rank
+        matched_title = title & every_term
+        density = len(matched_title) / len(title) if title else 0.0
+        lexical = (1 - LEXICAL_BACKEND_SHARE - TITLE_DENSITY_SHARE) * coverage / weight_total
+        lexical += LEXICAL_BACKEND_SHARE * backend + TITLE_DENSITY_SHARE * density
+        if strong and all(match.weight < 1.0 for match in matches):
+            lexical *= WEAK_ONLY_FACTOR
+        hit = RankedHit(row.article_id, row.pk, lexical=lexical, backend=backend, matches=matches)
+        scored.append((lexical, row.language == language[:2], hit))
+    scored.sort(key=lambda item: (-item[0], not item[1], item[2].entry_id))
+    result: list[RankedHit] = []
     seen: set[int] = set()
-    for coverage, _same_language, score, row in ranked:
-        if row.article_id in seen:
+    for _score, _same_language, hit in scored:
+        if hit.article_id in seen:
             continue
-        seen.add(row.article_id)
-        combined = 0.5 * coverage / len(groups) + 0.5 * max(score, 0.0) / best_rank
-        result.append((_Candidate(row.pk, row.article_id), combined))
+        seen.add(hit.article_id)
+        result.append(hit)
     return result
+
+
+def _alternatives(word: lexicon.QueryWord) -> list[tuple[str, lexicon.Phrase, str]]:
+    own = [(word.text, (word.terms,), "query")] if word.terms else []
+    return own + [(e.text, e.phrase, e.source) for e in word.expansions]
 
 
 def _semantic_ranking(
     query: str, entries: QuerySet[SearchEntry], depth: int, vector: Any
-) -> list[tuple[_Candidate, float]]:
-    """One entry per article, by cosine, best first."""
+) -> list[tuple[int, int, float]]:
+    """(entry id, article id, cosine): one entry per article, best first."""
     found = embeddings.semantic_query(query=query, entries=entries, limit=depth, vector=vector)
-    result: list[tuple[_Candidate, float]] = []
+    result: list[tuple[int, int, float]] = []
     seen: set[int] = set()
     for entry_id, article_id, score in found:
         if article_id in seen:
             continue
         seen.add(article_id)
-        result.append((_Candidate(entry_id, article_id), score))
+        result.append((entry_id, article_id, score))
     return result
-
-
-_Ranked = TypeVar("_Ranked", _Candidate, SearchEntry)
-
-
-def _fuse(*rankings: list[tuple[_Ranked, float]]) -> list[tuple[_Ranked, float]]:
-    """Reciprocal rank fusion of rankings of articles; the entry shown is the one of the first
-    ranking that has the article (the lexical one: its snippet marks the words). Scores are
-    scaled to 0-1, 1 for an article first in every ranking."""
-    scores: dict[int, float] = {}
-    shown: dict[int, _Ranked] = {}
-    for ranking in rankings:
-        for rank, (entry, _score) in enumerate(ranking, start=1):
-            scores[entry.article_id] = scores.get(entry.article_id, 0.0) + 1.0 / (RRF_K + rank)
-            shown.setdefault(entry.article_id, entry)
-    best_possible = len(rankings) / (RRF_K + 1)
-    first_seen = {article_id: index for index, article_id in enumerate(shown)}
-    order = sorted(scores, key=lambda article_id: (-scores[article_id], first_seen[article_id]))
-    return [(shown[article_id], scores[article_id] / best_possible) for article_id in order]
-
-
-def _learned(query: str, ranked: list[tuple[_Ranked, float]]) -> list[tuple[_Ranked, float]]:
-    """Learning from use (`learning.boosts`): the articles this query led to helpfully before
-    get a small additive boost (at most VIK_KNOWLEDGE_LEARNING_BOOST of the 0-1 fused score),
-    and the ranking is sorted again (stable: ties keep their order)."""
-    boost = learning.boosts(query, [candidate.article_id for candidate, _score in ranked])
-    if not boost:
-        return ranked
-    scored = [
-        (candidate, score + boost.get(candidate.article_id, 0.0)) for candidate, score in ranked
-    ]
-    return sorted(scored, key=lambda item: -item[1])
 
 
 def snippet(
@@ -225,3 +413,15 @@ def snippet(
     else:
         parts.append(escape(_SPACES.sub(" ", text[found[-1].end :]).rstrip()))
     return mark_safe("".join(parts).strip())  # noqa: S308 — every piece is escaped
+
+
+def article_titles(article_ids: Sequence[int], *, language: str = "cs") -> dict[int, str]:
+    """{article id: the title readers see}, in `language` where the article has it."""
+    titles: dict[int, str] = {}
+    rows = SearchEntry.objects.filter(article_id__in=list(article_ids)).values_list(
+        "article_id", "language", "version__title"
+    )
+    for article_id, entry_language, title in rows:
+        if article_id not in titles or entry_language == language[:2]:
+            titles[article_id] = title
+    return titles

@@ -6,6 +6,7 @@
 - `reminders`: review reminders to the owners of an article;
 - `learning`: editors accept or dismiss the phrasings that learning from use suggests;
 - `exchange`: importing JSON Lines (the format itself is `vik.knowledge.exchange`);
+- `synonyms`: the editors' search synonyms;
 - `guards`: the permission, lock and value checks the others share.
 
 Callers import the functions from here (`from vik.knowledge import services`;
@@ -29,6 +30,7 @@ from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
 from .exchange import ImportReport, articles_import
 from .learning import suggestion_accept, suggestion_dismiss
 from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
+from .synonyms import synonym_delete, synonym_save
 from .usage import (
     REPLY_ARTICLES_MAX,
     USAGE_PRUNE_BATCH,
@@ -67,6 +69,8 @@ __all__ = [
     "search_usage_record",
     "suggestion_accept",
     "suggestion_dismiss",
+    "synonym_delete",
+    "synonym_save",
     "usage_prune",
     "usage_prune_due",
     "usage_record",

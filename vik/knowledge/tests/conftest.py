@@ -10,6 +10,7 @@ from django.utils import translation
 from vik.knowledge import services
 from vik.knowledge.embeddings import vector_cache
 from vik.knowledge.models import Article
+from vik.knowledge.vocabulary import vocabulary_cache
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership, User
 from vik.testing.fixtures import run_on_commit
@@ -28,8 +29,10 @@ def _czech() -> Any:
 def _fresh_vectors() -> Any:
     """Each test's database starts afresh; so does the in-process matrix of vectors."""
     vector_cache.clear()
+    vocabulary_cache.clear()
     yield
     vector_cache.clear()
+    vocabulary_cache.clear()
 
 
 @pytest.fixture(autouse=True)

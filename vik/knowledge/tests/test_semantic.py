@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from vik.knowledge import embeddings, selectors, services
 from vik.knowledge.models import SearchEntry
-from vik.knowledge.selectors import search
 from vik.knowledge.tests.conftest import publish
 from vik.testing.fixtures import run_on_commit
 
@@ -96,7 +95,8 @@ def test_a_lost_embedding_task_is_made_good_by_the_sweeper(world, lost_card):
 
 @pytest.mark.parametrize("mode", ["semantic", "fused"])
 def test_a_semantic_match_shares_no_word_with_the_query(world, lost_card, others, mode):
-    query = "Ztratil jsem doklady"
+    # ("Ztratil jsem doklady" now matches "ztráta" through the colloquial lexicon.)
+    query = "Moje doklady jsou pryč"
     assert selectors.article_search(query=query, viewer=CITIZEN, mode="lexical") == []
     hits = selectors.article_search(query=query, viewer=CITIZEN, mode=mode)
     assert titles(hits)[0] == "Ztráta nebo odcizení občanského průkazu"
@@ -118,17 +118,6 @@ def test_fusion_ranks_an_article_both_find_above_one_found_by_one(world, lost_ca
             "Ztráta nebo odcizení občanského průkazu"
         )
     assert "<mark>" in fused[0].snippet  # the lexical snippet
-
-
-def test_reciprocal_rank_fusion_orders_by_the_sum_of_reciprocal_ranks(world, lost_card, others):
-    entries = {entry.article_id: entry for entry in SearchEntry.objects.all()}
-    a, b, c = lost_card.pk, others[0].pk, others[1].pk
-    fused = search._fuse(
-        [(entries[b], 1.0), (entries[a], 0.9)],
-        [(entries[c], 0.9), (entries[a], 0.8)],
-    )
-    assert [entry.article_id for entry, _score in fused] == [a, b, c]
-    assert fused[0][1] == pytest.approx((2 / 62) / (2 / 61))
 
 
 @pytest.mark.parametrize("mode", ["semantic", "fused"])

@@ -75,6 +75,7 @@ def article_list(request: StaffRequest) -> HttpResponse:
         )
     context["may_create"] = bool(scope_choices(request.user))
     context["may_see_metrics"] = permissions.can_view_knowledge_metrics(request.user)
+    context["may_tune_search"] = permissions.can_tune_search(request.user)
     return render(request, "knowledge/staff_list.html", context)
 
 

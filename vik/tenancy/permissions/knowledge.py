@@ -15,6 +15,9 @@ removal of one (`can_change_article_files`), in the article's draft; only its re
 that change public by publishing (`can_publish_article_files`). Files in a draft are for staff
 who may write or review the article (`can_see_draft_files`); citizens never get them.
 
+Search synonyms (the editors' additions to the search lexicon): the reviewers of a region's
+articles and the knowledge editors of its centres, for that region (`can_edit_synonyms`).
+
 The usage metrics: knowledge editors for their centres, coordinators, analysts and
 administrators for their regions. Events without a centre (a portal reader whose municipality
 is unknown, the API) are counts of the whole installation and shown to all of them.
@@ -166,6 +169,31 @@ def articles_reviewed(user: Viewer) -> Q:
     if region_wide:
         reviewed |= Q(region__isnull=True)
     return reviewed
+
+
+def can_edit_synonyms(user: Viewer, *, region_id: int | None) -> bool:
+    """Add, change and delete the search synonyms of a region (None: of every region): who
+    reviews the region's articles (its coordinators and administrators, the knowledge editor
+    of its regional centre) and the knowledge editors of its centres; of every region, the
+    reviewers of articles of every region."""
+    if can_review_article(user, region_id=region_id, centre_id=None):
+        return True
+    if region_id is None:
+        return False
+    scope = scope_for(user)
+    return any(
+        scope.centre_regions.get(centre) == region_id
+        for centre in scope.centres_with({Role.KNOWLEDGE_EDITOR})
+    )
+
+
+def can_tune_search(user: Viewer) -> bool:
+    """See the synonyms and the search debug view: the knowledge editors of a centre, the
+    coordinators and administrators of a region."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(
+        scope.regions_with(KNOWLEDGE_REGION_ROLES) or scope.centres_with({Role.KNOWLEDGE_EDITOR})
+    )
 
 
 def can_view_knowledge_metrics(user: Viewer) -> bool:
