@@ -6,6 +6,7 @@ from .audit import views as audit
 from .collaboration import views as collaboration
 from .contacts import views as contacts
 from .requests import new_views as new_requests
+from .requests import panel as request_panel
 from .requests import views as requests
 from .routing import views as routing_editor
 from .saved_views import views as saved_views
@@ -41,6 +42,7 @@ staff_urlpatterns: list[URLPattern] = [
     path("requests/<str:reference>/reply", requests.request_reply, name="request_reply"),
     path("requests/<str:reference>/note", requests.request_note, name="request_note"),
     path("requests/<str:reference>/status", requests.request_status, name="request_status"),
+    path("requests/<str:reference>/fields", request_panel.request_fields, name="request_fields"),
     path("requests/<str:reference>/assign", requests.request_assign, name="request_assign"),
     path("requests/<str:reference>/take", requests.request_take, name="request_take"),
     path("requests/<str:reference>/topic", requests.request_topic, name="request_topic"),

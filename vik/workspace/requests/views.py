@@ -54,6 +54,7 @@ from .forms import (
     TransferForm,
 )
 from .message_facts import attachment_is_dangerous, message_facts
+from .panel import panel_context
 from .selectors import bulk_choices
 
 if TYPE_CHECKING:
@@ -231,7 +232,6 @@ def knowledge_suggestions(
 def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
-    centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
     routes = services.reply_routes(item) if can_work else []
     return {
         "item": item,
@@ -240,13 +240,7 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
         "reply_form": ReplyForm(current_status=item.status, routes=routes),
         "reply_routes": routes,
         "note_form": NoteForm(),
-        "status_form": StatusForm(current_status=item.status),
-        "assign_form": AssignForm(
-            assignees=assignable_users(centre_id=item.centre_id, region_id=item.region_id),
-            initial={"assignee": item.assignee_id},
-        ),
-        "topic_form": TopicForm(initial={"topic": item.topic_id}),
-        "centre_form": CentreForm(centres=centres, initial={"centre": item.centre_id}),
+        **panel_context(item, request.user),
         "identities": list(item.requester.identities.all()),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,
@@ -454,12 +448,49 @@ def request_take(request: StaffRequest, reference: str) -> HttpResponse:
 
 # The network: transfer, consultations, merge and split ------------------------------------------
 
-request_transfer = _action(
-    TransferForm,
-    lambda item, data, user: services.request_transfer(
-        request=item, centre=data["centre"], reason=data["reason"], by=user
-    ),
-)
+@staff_member_required
+@require_POST
+def request_transfer(request: StaffRequest, reference: str) -> HttpResponse:
+    """Transfer the request; the message says where it went. The page then shows it read-only
+    when the user's centre keeps access, else the list: never a page that is gone."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    form = TransferForm(request.POST, **_form_kwargs(TransferForm, item, request))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("staff:request_detail", reference=reference)
+    centre = form.cleaned_data["centre"]
+    try:
+        services.request_transfer(
+            request=item, centre=centre, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except VikError as error:
+        messages.error(request, str(error))
+        return redirect("staff:request_detail", reference=reference)
+    permissions.forget_scope(request.user)
+    item.refresh_from_db()
+    if permissions.can_view_request(request.user, item):
+        if permissions.can_work_request(request.user, item):
+            messages.success(
+                request,
+                _("Request transferred to the centre %(centre)s.") % {"centre": centre.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("Request transferred to the centre %(centre)s. Your centre can still read it.")
+                % {"centre": centre.name},
+            )
+        return redirect("staff:request_detail", reference=reference)
+    messages.success(
+        request,
+        _("Request %(reference)s transferred to the centre %(centre)s.")
+        % {"reference": item.reference, "centre": centre.name},
+    )
+    return redirect("staff:request_list")
+
+
 request_consult = _action(
     ConsultForm,
     lambda item, data, user: services.consultation_ask(
