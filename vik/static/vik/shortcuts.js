@@ -96,9 +96,9 @@
       case "n":
         return focusField("form[action$='/note'] textarea");
       case "a":
-        return focusField("form[action$='/assign'] select");
+        return focusField("#panel-assignee");
       case "s":
-        return focusField("form[action$='/status'] select");
+        return focusField("#panel-status");
       case "t": {
         var take = document.querySelector("form[action$='/take']");
         if (!take) return false;
