@@ -201,8 +201,8 @@ __all__ = [
     "requests_listed",
     "requests_routed",
     "sla_sweep",
+    "status_undoable_to",
     "statutory_extension_notice_text",
     "statutory_extension_refusal",
-    "status_undoable_to",
     "statutory_notice_routes",
 ]

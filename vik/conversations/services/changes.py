@@ -14,8 +14,8 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.notifications.choices import NotificationKind
 from vik.notifications.services import notification_send
-from vik.tenancy import permissions
 from vik.routing.models import Queue
+from vik.tenancy import permissions
 from vik.territory.models import Municipality
 from vik.topics.models import Topic
 

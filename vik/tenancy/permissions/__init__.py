@@ -159,6 +159,7 @@ from .workspace import (
     macros_available,
     macros_managed,
     regions_to_share_views_with,
+    reply_signature_centres,
     saved_views_visible,
 )
 
@@ -266,6 +267,7 @@ __all__ = [
     "ratings_follow_up_visible",
     "regions_to_share_views_with",
     "register_read_grants",
+    "reply_signature_centres",
     "report_access",
     "report_regions",
     "requests_visible",

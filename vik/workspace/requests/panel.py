@@ -230,9 +230,7 @@ def request_fields(request: StaffRequest, reference: str) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            changes = panel_apply(
-                item=item, form=form, names=names, by=request.user, undo=undo
-            )
+            changes = panel_apply(item=item, form=form, names=names, by=request.user, undo=undo)
         except VikError as failure:
             error = str(failure)
     else:

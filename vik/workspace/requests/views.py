@@ -3,10 +3,12 @@ the clerk's screens sit above the requests they show)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 from vik.conversations import selectors, services
 from vik.conversations.choices import Direction
 from vik.conversations.models import Attachment, Interaction, Request, Tag
+from vik.core import clock
 from vik.core.downloads import attachment_response
 from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
@@ -34,7 +37,7 @@ from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
 
-from ..collaboration.services import reply_send
+from ..collaboration.replies import reply_draft_text
 from ..saved_views import selectors as saved_views
 from ..saved_views.forms import SavedViewForm
 from .downloads import dangerous_attachment_page, raw_mail_response
@@ -233,11 +236,23 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
     routes = services.reply_routes(item) if can_work else []
+    timeline = selectors.request_timeline(request=item)
     return {
         "item": item,
-        "timeline": selectors.request_timeline(request=item),
+        "timeline": timeline,
+        # The page asks for what is newer than its newest entry (`request_timeline_updates`).
+        "timeline_since": max(
+            [clock.now() - dt.timedelta(minutes=1)]
+            + [getattr(entry, "occurred_at", None) or entry.created_at for entry in timeline]
+        ),
+        "attachment_max_count": settings.VIK_ATTACHMENT_MAX_COUNT,
+        "attachment_max_bytes": settings.VIK_ATTACHMENT_MAX_BYTES,
         "can_work": can_work,
-        "reply_form": ReplyForm(current_status=item.status, routes=routes),
+        "reply_form": ReplyForm(
+            current_status=item.status,
+            routes=routes,
+            initial={"text": reply_draft_text(request=item, user=request.user)} if can_work else {},
+        ),
         "reply_routes": routes,
         "note_form": NoteForm(),
         **panel_context(item, request.user),
@@ -327,8 +342,6 @@ def _action(
 
 
 def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[str, Any]:
-    if form_class is ReplyForm:
-        return {"current_status": item.status, "routes": services.reply_routes(item)}
     if form_class is StatusForm:
         return {"current_status": item.status}
     if form_class is AssignForm:
@@ -346,18 +359,6 @@ def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[
     return {}
 
 
-request_reply = _action(
-    ReplyForm,
-    lambda item, data, user: reply_send(
-        request=item,
-        by=user,
-        text=data["text"],
-        status=data["status"] or None,
-        articles=data.get("knowledge_articles") or (),
-        macro_id=data.get("macro_id"),
-        route=data.get("route") or None,
-    ),
-)
 request_note = _action(
     NoteForm,
     lambda item, data, user: services.request_note(request=item, by=user, text=data["text"]),
@@ -447,6 +448,7 @@ def request_take(request: StaffRequest, reference: str) -> HttpResponse:
 
 
 # The network: transfer, consultations, merge and split ------------------------------------------
+
 
 @staff_member_required
 @require_POST

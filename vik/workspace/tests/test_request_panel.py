@@ -23,7 +23,7 @@ def test_the_page_shows_one_panel_and_no_separate_forms(world, client, citizen_r
     client.force_login(world.alice)
     page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
     assert page.count('data-testid="request-panel"') == 1
-    for old in ("/status\"", "/assign\"", "/topic\""):
+    for old in ('/status"', '/assign"', '/topic"'):
         assert f'action="/staff/requests/{citizen_request.reference}{old}' not in page
     for name in ("status", "assignee", "priority", "topic", "municipality", "tags", "queue"):
         assert f'id="panel-{name}"' in page
@@ -88,9 +88,11 @@ def test_a_field_changes_and_its_undo_restores_it(
 
 def test_assignee_topic_queue_and_municipality_change_and_undo(world, client, citizen_request):
     queue = Queue.objects.create(centre=world.centre_a, name="Stavební dotazy")
-    municipality = Municipality.objects.filter(region=world.region).exclude(
-        pk=citizen_request.municipality_id
-    ).first()
+    municipality = (
+        Municipality.objects.filter(region=world.region)
+        .exclude(pk=citizen_request.municipality_id)
+        .first()
+    )
     client.force_login(world.alice)
     _post(client, citizen_request, {"field": "assignee", "assignee": world.alice.pk})
     _post(client, citizen_request, {"field": "queue", "queue": queue.pk})
@@ -108,9 +110,7 @@ def test_assignee_topic_queue_and_municipality_change_and_undo(world, client, ci
     assert (item.assignee, item.queue, item.municipality_id) == (
         None, None, citizen_request.municipality_id,
     )  # fmt: skip
-    kinds = set(
-        TimelineEvent.objects.filter(request=item).values_list("kind", flat=True)
-    )
+    kinds = set(TimelineEvent.objects.filter(request=item).values_list("kind", flat=True))
     assert {EventKind.QUEUE_CHANGED, EventKind.MUNICIPALITY_CHANGED, EventKind.ASSIGNED} <= kinds
 
 
