@@ -1,6 +1,7 @@
 /* Keyboard shortcuts of the staff pages (no framework). "?" lists them in a <dialog>.
  * List: j/k move the selection, o or Enter open, x ticks the row, / focuses the search.
- * Request page: r reply, n note, t take it, a assignee, s status; g then l back to the list.
+ * Request page: r reply, m canned answer, n note, t take it, a assignee, s status; g then l
+ * back to the list.
  * Any page: c records a new request (a call, a visit, a letter).
  * Nothing fires while typing in a field or with Ctrl, Alt or Meta held. */
 (function () {
@@ -93,6 +94,8 @@
     switch (key) {
       case "r":
         return focusField("#reply-form textarea");
+      case "m":
+        return focusField("#macro-choice");
       case "n":
         return focusField("form[action$='/note'] textarea");
       case "a":

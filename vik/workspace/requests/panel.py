@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from vik.conversations import selectors, services
@@ -66,7 +66,10 @@ class PanelForm(MunicipalityChoiceMixin, forms.Form):
         help_text=gettext_lazy("Separated by commas."),
     )  # fmt: skip
     queue: forms.ModelChoiceField[Queue] = forms.ModelChoiceField(
-        label=gettext_lazy("Queue"), required=False, queryset=None, empty_label=gettext_lazy("none")
+        label=gettext_lazy("Queue"),
+        required=False,
+        queryset=None,
+        empty_label=pgettext_lazy("queue", "none"),
     )
 
     def __init__(self, *args: Any, item: Request, undo: bool = False, **kwargs: Any) -> None:
