@@ -209,7 +209,7 @@ class ReplyForm(forms.Form):
             offered.append((Status.WAITING_CITIZEN, _("Send and wait for the citizen")))
         if Status.RESOLVED in allowed:
             offered.append((Status.RESOLVED, _("Send and resolve")))
-        self.fields["status"].widget.choices = offered  # type: ignore[attr-defined]
+        self.fields["status"].widget.choices = offered
         routes = routes or []
         self.fields["route"].choices = [(r.key, route_label(r)) for r in routes]  # type: ignore[attr-defined]
         if routes:

@@ -161,7 +161,7 @@ def panel_apply(
     data = form.cleaned_data
     changes: list[Change] = []
     for name in names:
-        value = data.get(name)
+        value: Any = data.get(name)
         posted = _posted(name, value)
         if posted == str(before[name]):
             continue

@@ -49,7 +49,7 @@ def request_reply(request: StaffRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("staff:request_detail", reference=reference)
     data = form.cleaned_data
     try:

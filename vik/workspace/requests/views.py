@@ -460,7 +460,7 @@ def request_transfer(request: StaffRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("staff:request_detail", reference=reference)
     centre = form.cleaned_data["centre"]
     try:
