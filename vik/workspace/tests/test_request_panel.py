@@ -135,3 +135,19 @@ def test_a_colleague_who_may_only_read_changes_nothing(world, client, citizen_re
     assert response.status_code == 404
     citizen_request.refresh_from_db()
     assert citizen_request.status == Status.NEW
+
+
+def test_a_centre_that_only_reads_sees_the_values_and_changes_nothing(
+    world, client, citizen_request
+):
+    world.centre_a.keeps_access_after_transfer = True
+    world.centre_a.save()
+    item = Request.objects.get(pk=citizen_request.pk)
+    services.request_transfer(request=item, centre=world.centre_b, reason="Třebíč", by=world.alice)
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{item.reference}/").content.decode()
+    assert 'data-testid="read-only-values"' in page and 'id="panel-status"' not in page
+    response = _post(client, item, {"field": "status", "status": Status.RESOLVED})
+    assert response.status_code == 200 and 'data-testid="undo"' not in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.NEW
