@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from vik.conversations import services
 from vik.conversations.choices import Direction, Status
 from vik.conversations.models import Attachment, Interaction, Request
 from vik.testing.personas import World, submit_web_request
@@ -153,3 +154,7 @@ def test_the_reply_with_its_preview_at_390(
     _shot(page, "reply-390.png")
     page.reload()
     expect(reply).to_have_value(re.compile("termín"))  # the draft is back
+
+    # A colleague's note appears without a reload (the page asks every 10 s).
+    services.request_note(request=item, by=world.carol, text="Kolegyně: občan volal.")
+    expect(page.get_by_text("Kolegyně: občan volal.")).to_be_visible(timeout=25_000)
