@@ -51,6 +51,7 @@ def test_the_status_changes_in_place_and_is_taken_back(
     change = panel.get_by_test_id("panel-change")
     expect(change).to_contain_text(re.compile("vyřešen", re.I))
     expect(panel.locator("#panel-status")).to_have_value(Status.RESOLVED)
+    expect(page.get_by_test_id("status")).to_have_class(re.compile(r"vik-status--resolved"))
     assert page.url.endswith(f"/staff/requests/{item.reference}/")  # no page load
     item.refresh_from_db()
     assert item.status == Status.RESOLVED

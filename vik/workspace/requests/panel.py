@@ -231,13 +231,14 @@ def request_fields(request: StaffRequest, reference: str) -> HttpResponse:
     form = PanelForm(data, item=item, undo=undo)
     changes: list[Change] = []
     error = ""
-    if form.is_valid():
+    invalid = not form.is_valid()
+    if invalid:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
         try:
             changes = panel_apply(item=item, form=form, names=names, by=request.user, undo=undo)
-        except VikError as failure:
+        except VikError as failure:  # the fields show the request as it is
             error = str(failure)
-    else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     htmx = getattr(request, "htmx", None)
     if not htmx:
         if error:
@@ -247,7 +248,7 @@ def request_fields(request: StaffRequest, reference: str) -> HttpResponse:
         return redirect("staff:request_detail", reference=reference)
     item = selectors.request_get(user=request.user, reference=reference)
     context = panel_context(item, request.user)
-    if error:
+    if invalid:  # the fields show what was typed, with the error beside it
         context["panel_form"] = form
     context.update(
         panel_error=error,

@@ -38,6 +38,8 @@ def test_status_changes_in_place_and_the_undo_restores_it(world, client, citizen
     assert response.status_code == 200 and "<html" not in fragment
     assert "Vyřešeno" in fragment or "resolved" in fragment.lower()
     assert 'name="undo" value="1"' in fragment and f'value="{Status.NEW}"' in fragment
+    # The status in the page's heading follows (htmx swaps it out of band).
+    assert 'id="request-status" class="vik-tag vik-status--resolved"' in fragment
     citizen_request.refresh_from_db()
     assert citizen_request.status == Status.RESOLVED
 
