@@ -112,6 +112,8 @@ def request_timeline_updates(request: StaffRequest, reference: str) -> HttpRespo
         for entry in selectors.request_timeline(request=item)
         if (entry.occurred_at if hasattr(entry, "occurred_at") else entry.created_at) > since
     ]
+    if timeline:  # new messages shown: read as the page's own opening is (personal data)
+        services.request_viewed(request=item, by=request.user, http_request=request)
     newest = max(
         [since]
         + [entry.occurred_at if hasattr(entry, "occurred_at") else entry.created_at

@@ -3,6 +3,7 @@ draft kept and restored, "send and set status" in one action, signatures, live u
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from vik.audit.models import AuditEvent
 from vik.conversations import services
 from vik.conversations.choices import Direction, Status
 from vik.conversations.models import Attachment, Interaction
@@ -126,3 +127,5 @@ def test_new_entries_arrive_without_a_reload(world, client, citizen_request):
     fresh = client.get(url, {"since": since}, headers=HTMX).content.decode()
     assert "Kolegyně píše poznámku" in fresh
     assert 'data-testid="timeline-poll"' in fresh  # and the page goes on asking
+    # What it showed is read like the page itself (one audit event; none for an empty answer).
+    assert AuditEvent.objects.filter(action="request.view", actor=world.alice).count() == 1
