@@ -82,6 +82,7 @@ def test_agent_takes_answers_with_a_canned_answer_and_transfers(
 
     # 4. Transfer to Třebíč with a reason: Alice's centre keeps no access, so she lands on the
     #    list, where the request is no longer hers to see.
+    page.get_by_test_id("transfer-details").locator("summary").click()
     transfer = page.get_by_test_id("transfer-form")
     transfer.locator("select[name=centre]").select_option(value=str(world.centre_b.pk))
     transfer.locator("textarea[name=reason]").fill("Občan bydlí v Třebíči.")

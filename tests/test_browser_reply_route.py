@@ -58,6 +58,7 @@ def test_the_reply_route_is_chosen_with_the_keyboard(
     expect(counter).to_be_hidden()
     form.locator("textarea[name=text]").focus()
     page.keyboard.type("Dobrý den, poplatek Vám promíjíme.")
+    page.keyboard.press("Tab")  # the reply's attachments
     page.keyboard.press("Tab")  # into the "Send by" group, onto its chosen radio
     expect(by_email).to_be_focused()
 

@@ -54,6 +54,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("escalated")
     STATUTORY_EXTENDED = "statutory_extended", _("statutory deadline extended")
     RATED = "rated", _("citizen rated the handling")
+    MUNICIPALITY_CHANGED = "municipality_changed", _("municipality changed")
 
 
 class ExtensionReason(models.TextChoices):

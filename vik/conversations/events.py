@@ -50,6 +50,10 @@ def topic_changed(*, request: Request, old: str, new: str, by: StaffUser) -> Tim
     return _event(request, EventKind.TOPIC_CHANGED, by, old=old, new=new)
 
 
+def municipality_changed(*, request: Request, old: str, new: str, by: StaffUser) -> TimelineEvent:
+    return _event(request, EventKind.MUNICIPALITY_CHANGED, by, old=old, new=new)
+
+
 def citizen_wrote(*, request: Request, channel: str) -> TimelineEvent:
     return _event(request, EventKind.CITIZEN_WROTE, channel=channel)
 

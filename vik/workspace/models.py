@@ -149,3 +149,53 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.state} {self.request_id}"
+
+
+class ReplyDraft(models.Model):
+    """What an agent has typed into a request's reply so far, saved as they type and put back
+    into the form when they come back (one per agent per request; gone when the reply is sent)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reply_drafts"
+    )
+    request = models.ForeignKey(
+        "conversations.Request", on_delete=models.CASCADE, related_name="reply_drafts"
+    )
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "request"], name="reply_draft_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.user_id} on {self.request_id}"
+
+
+class ReplySignature(models.Model):
+    """The text appended to public replies: an agent's own (`user`) or a centre's (`centre`,
+    edited by its lead). A reply gets the agent's, then their centre's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="reply_signature",
+    )  # fmt: skip
+    centre = models.OneToOneField(
+        "tenancy.InformationCentre", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="reply_signature",
+    )  # fmt: skip
+    text = models.TextField(_("signature"), blank=True, max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, centre__isnull=True)
+                | Q(user__isnull=True, centre__isnull=False),
+                name="reply_signature_of_user_or_centre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}" if self.user_id else f"centre {self.centre_id}"

@@ -6,6 +6,8 @@ from .audit import views as audit
 from .collaboration import views as collaboration
 from .contacts import views as contacts
 from .requests import new_views as new_requests
+from .requests import panel as request_panel
+from .requests import reply_views
 from .requests import views as requests
 from .routing import views as routing_editor
 from .saved_views import views as saved_views
@@ -38,9 +40,26 @@ staff_urlpatterns: list[URLPattern] = [
         name="request_receipt_send",
     ),
     path("requests/<str:reference>/", requests.request_detail, name="request_detail"),
-    path("requests/<str:reference>/reply", requests.request_reply, name="request_reply"),
+    path("requests/<str:reference>/reply", reply_views.request_reply, name="request_reply"),
+    path(
+        "requests/<str:reference>/reply/draft",
+        reply_views.request_reply_draft,
+        name="request_reply_draft",
+    ),
+    path(
+        "requests/<str:reference>/reply/preview",
+        reply_views.request_reply_preview,
+        name="request_reply_preview",
+    ),
+    path(
+        "requests/<str:reference>/timeline/updates",
+        reply_views.request_timeline_updates,
+        name="request_timeline_updates",
+    ),
+    path("signature/", reply_views.reply_signatures, name="reply_signatures"),
     path("requests/<str:reference>/note", requests.request_note, name="request_note"),
     path("requests/<str:reference>/status", requests.request_status, name="request_status"),
+    path("requests/<str:reference>/fields", request_panel.request_fields, name="request_fields"),
     path("requests/<str:reference>/assign", requests.request_assign, name="request_assign"),
     path("requests/<str:reference>/take", requests.request_take, name="request_take"),
     path("requests/<str:reference>/topic", requests.request_topic, name="request_topic"),

@@ -13,7 +13,7 @@ write `from vik.conversations import services` and `services.request_reply(...)`
 - `chats`: the messages of a live chat, as interactions;
 - `recording`: requests a clerk records (phone, counter, letter) and their receipts;
 - `replies`: public replies and internal notes;
-- `changes`: status, assignee, topic and tags;
+- `changes`: status, assignee, priority, topic, municipality, queue and tags;
 - `network`: transfers, consultations, merge and split;
 - `contacts`: merging two contacts with their requests and interactions;
 - `bulk`: bulk actions of the request list;
@@ -42,10 +42,14 @@ from .calls import request_call_record, request_text_queue
 from .changes import (
     request_assign,
     request_require_work,
+    request_set_municipality,
+    request_set_priority,
+    request_set_queue,
     request_set_status,
     request_set_topic,
     request_tags_change,
     request_viewed,
+    status_undoable_to,
 )
 from .chats import chat_interaction_record
 from .contacts import (
@@ -180,6 +184,9 @@ __all__ = [
     "request_routed",
     "request_routing_apply",
     "request_routing_facts",
+    "request_set_municipality",
+    "request_set_priority",
+    "request_set_queue",
     "request_set_status",
     "request_set_topic",
     "request_sla_on_first_response",
@@ -194,6 +201,7 @@ __all__ = [
     "requests_listed",
     "requests_routed",
     "sla_sweep",
+    "status_undoable_to",
     "statutory_extension_notice_text",
     "statutory_extension_refusal",
     "statutory_notice_routes",

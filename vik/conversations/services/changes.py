@@ -1,4 +1,5 @@
-"""A member of staff changes a request: status, assignee, topic, tags; and reads it."""
+"""A member of staff changes a request: status, assignee, priority, topic, municipality, queue,
+tags; and reads it."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
 from vik.notifications.choices import NotificationKind
 from vik.notifications.services import notification_send
+from vik.routing.models import Queue
 from vik.tenancy import permissions
+from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
 from .. import events
-from ..choices import Status
+from ..choices import EventKind, Priority, Status
 from ..models import (
     Request,
     Tag,
+    TimelineEvent,
 )
 from ..states import check_transition
 from .deadlines import (
@@ -38,10 +42,32 @@ def request_require_work(request: Request, by: StaffUser) -> None:
         raise PermissionDenied("You may not change this request.")
 
 
+def status_undoable_to(request: Request) -> str:
+    """The status the request's last status change came from, while it still has the status
+    that change set ('' when there is nothing to undo)."""
+    last = (
+        TimelineEvent.objects.filter(request=request, kind=EventKind.STATUS_CHANGED)
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not last or last.get("new") != request.status:
+        return ""
+    return str(last.get("old") or "")
+
+
 @transaction.atomic
-def request_set_status(*, request: Request, status: str, by: StaffUser) -> Request:
+def request_set_status(
+    *, request: Request, status: str, by: StaffUser, undo: bool = False
+) -> Request:
+    """`undo`: the user takes their last change back (the page's "undo"): the request returns
+    to the status it came from even where the state machine has no such step (resolved back to
+    waiting for the citizen), but only to exactly that status."""
     request_require_work(request, by)
-    check_transition(request.status, status)
+    if undo and status and status == status_undoable_to(request):
+        pass
+    else:
+        check_transition(request.status, status)
     old, now = request.status, clock.now()
     request.status = status
     if status == Status.RESOLVED:
@@ -85,6 +111,55 @@ def request_set_topic(*, request: Request, topic: Topic | None, by: StaffUser) -
     request.topic = topic
     request.save(update_fields=["topic", "updated_at"])
     events.topic_changed(request=request, old=old, new=str(topic or ""), by=by)
+    return request
+
+
+@transaction.atomic
+def request_set_priority(*, request: Request, priority: int, by: StaffUser) -> Request:
+    request_require_work(request, by)
+    if priority not in Priority.values:
+        raise ValidationFailed(_("Unknown priority."))
+    old = request.priority
+    if old == priority:
+        return request
+    request.priority = priority
+    request.save(update_fields=["priority", "updated_at"])
+    events.priority_changed(request=request, old=old, new=priority, by=by)
+    return request
+
+
+@transaction.atomic
+def request_set_municipality(
+    *, request: Request, municipality: Municipality | None, by: StaffUser
+) -> Request:
+    request_require_work(request, by)
+    if municipality is not None and municipality.region_id != request.region_id:
+        raise ValidationFailed(_("The municipality is not in the request's region."))
+    old = request.municipality
+    if (old.pk if old else None) == (municipality.pk if municipality else None):
+        return request
+    request.municipality = municipality
+    request.save(update_fields=["municipality", "updated_at"])
+    events.municipality_changed(
+        request=request, old=str(old or ""), new=str(municipality or ""), by=by
+    )
+    return request
+
+
+@transaction.atomic
+def request_set_queue(*, request: Request, queue: Queue | None, by: StaffUser) -> Request:
+    """A queue of the request's own centre, or none."""
+    request_require_work(request, by)
+    if queue is not None and queue.centre_id != request.centre_id:
+        raise ValidationFailed(_("The queue belongs to another centre."))
+    old = request.queue
+    if (old.pk if old else None) == (queue.pk if queue else None):
+        return request
+    request.queue = queue
+    request.save(update_fields=["queue", "updated_at"])
+    events.queue_changed(
+        request=request, old=old.name if old else "", new=queue.name if queue else "", by=by
+    )
     return request
 
 

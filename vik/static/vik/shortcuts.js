@@ -1,6 +1,7 @@
 /* Keyboard shortcuts of the staff pages (no framework). "?" lists them in a <dialog>.
  * List: j/k move the selection, o or Enter open, x ticks the row, / focuses the search.
- * Request page: r reply, n note, t take it, a assignee, s status; g then l back to the list.
+ * Request page: r reply, m canned answer, n note, t take it, a assignee, s status; g then l
+ * back to the list.
  * Any page: c records a new request (a call, a visit, a letter).
  * Nothing fires while typing in a field or with Ctrl, Alt or Meta held. */
 (function () {
@@ -93,12 +94,14 @@
     switch (key) {
       case "r":
         return focusField("#reply-form textarea");
+      case "m":
+        return focusField("#macro-choice");
       case "n":
         return focusField("form[action$='/note'] textarea");
       case "a":
-        return focusField("form[action$='/assign'] select");
+        return focusField("#panel-assignee");
       case "s":
-        return focusField("form[action$='/status'] select");
+        return focusField("#panel-status");
       case "t": {
         var take = document.querySelector("form[action$='/take']");
         if (!take) return false;

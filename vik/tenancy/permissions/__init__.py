@@ -161,6 +161,7 @@ from .workspace import (
     macros_available,
     macros_managed,
     regions_to_share_views_with,
+    reply_signature_centres,
     saved_views_visible,
 )
 
@@ -270,6 +271,7 @@ __all__ = [
     "ratings_follow_up_visible",
     "regions_to_share_views_with",
     "register_read_grants",
+    "reply_signature_centres",
     "report_access",
     "report_regions",
     "requests_visible",

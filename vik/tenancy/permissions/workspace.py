@@ -119,3 +119,8 @@ def centres_to_share_views_with(user: Viewer) -> Q:
 
 def regions_to_share_views_with(user: Viewer) -> list[int]:
     return sorted(scope_for(user).regions_with(WORKING_REGION_ROLES))
+
+
+def reply_signature_centres(user: Viewer) -> set[int]:
+    """The centres whose reply signature the user edits: those they lead."""
+    return scope_for(user).centres_with(MACRO_CENTRE_ROLES)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from vik.channels.core.base import InboundAttachment
 from vik.conversations import services as conversations
 from vik.conversations.choices import Status
 from vik.conversations.models import Interaction, Request
@@ -19,6 +20,7 @@ from vik.tenancy import permissions
 from ..choices import MacroScope, PresenceState
 from ..models import Macro, Presence
 from . import selectors
+from .replies import reply_draft_delete, reply_with_signature
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
@@ -74,6 +76,7 @@ def macro_apply(
     status: str | None = None,
     articles: Iterable[int] = (),
     route: str | None = None,
+    attachments: Iterable[InboundAttachment] = (),
 ) -> Interaction:
     """Send a reply from a macro and apply its status and tags.
 
@@ -86,8 +89,9 @@ def macro_apply(
         text = selectors.macro_render(macro=macro, request=request, agent=by)
     wanted = status or (macro.set_status if macro.set_status != request.status else "") or None
     reply = conversations.request_reply(
-        request=request, by=by, text=text, status=wanted, articles=articles, route=route
-    )
+        request=request, by=by, text=text, status=wanted, articles=articles, route=route,
+        attachments=attachments,
+    )  # fmt: skip
     if macro.add_tags:
         conversations.request_tags_change(request=request, add=macro.add_tags, by=by)
     return reply
@@ -102,9 +106,15 @@ def reply_send(
     articles: Iterable[int] = (),
     macro_id: int | None = None,
     route: str | None = None,
+    attachments: Iterable[InboundAttachment] = (),
 ) -> Interaction:
     """The reply form: a plain reply, or (a macro chosen) `macro_apply` with the agent's text;
-    `route`: how it reaches the citizen (`conversations.reply_routes`)."""
+    `route`: how it reaches the citizen (`conversations.reply_routes`); `attachments`: the
+    files sent with it. The agent's and the centre's signatures go below the text; the agent's
+    draft of the reply is dropped."""
+    if text.strip():
+        text = reply_with_signature(text, user=by, centre_id=request.centre_id)
+    reply_draft_delete(request=request, by=by)
     if macro_id:
         try:
             macro = selectors.macro_get_for_request(user=by, request=request, pk=macro_id)
@@ -112,11 +122,12 @@ def reply_send(
             raise ValidationFailed("This macro is not offered on this request.") from None
         return macro_apply(
             macro=macro, request=request, by=by, text=text, status=status, articles=articles,
-            route=route,
+            route=route, attachments=attachments,
         )  # fmt: skip
     return conversations.request_reply(
-        request=request, by=by, text=text, status=status, articles=articles, route=route
-    )
+        request=request, by=by, text=text, status=status, articles=articles, route=route,
+        attachments=attachments,
+    )  # fmt: skip
 
 
 # Presence ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vik.channels.core.base import InboundAttachment
 from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import ExtensionReason, Priority, RequestKind, Status
 from vik.conversations.models import Tag
@@ -18,12 +19,15 @@ from vik.conversations.services import (
     ReplyRoute,
 )
 from vik.conversations.states import allowed_next
+from vik.core.forms import MultipleFileField
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
 from vik.sla.statutory import MAX_EXTENSION_DAYS
 from vik.tenancy.models import InformationCentre, User
 from vik.territory.models import Municipality, Orp
 from vik.topics.models import Topic
+
+from .new_forms import uploads_as_attachments
 
 
 class _ModelChoiceOrNoneField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -176,9 +180,13 @@ class BulkActionForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6})
-    )
-    status = forms.ChoiceField(label=_("Then set status"), required=False)
+        label=_("Reply to the citizen"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown: **bold**, *italics*, - a list, [a link](https://…)."),
+    )  # fmt: skip
+    # "Send and set status" beside the send button: the three everyday choices are offered;
+    # any status the request may go to is accepted (a macro's, an older form's).
+    status = forms.ChoiceField(label=_("Send"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     knowledge_articles = InsertedArticlesField()  # filled by vik/knowledge-insert.js
     # The canned answer the text came from (a macro): its status and tags apply too.
     macro_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -189,15 +197,26 @@ class ReplyForm(forms.Form):
         self, *args: Any, current_status: str, routes: list[ReplyRoute] | None = None,
         **kwargs: Any,
     ) -> None:  # fmt: skip
+        """The status choices follow `current_status`; `routes`: the ways to the citizen."""
         super().__init__(*args, **kwargs)
+        allowed = allowed_next(current_status)
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("", _("keep")),
-            *[(s, Status(s).label) for s in Status.values if s in allowed_next(current_status)],
+            *[(s, Status(s).label) for s in Status.values if s in allowed],
         ]
+        offered = [("", _("Send"))]
+        if Status.WAITING_CITIZEN in allowed:
+            offered.append((Status.WAITING_CITIZEN, _("Send and wait for the citizen")))
+        if Status.RESOLVED in allowed:
+            offered.append((Status.RESOLVED, _("Send and resolve")))
+        self.fields["status"].widget.choices = offered
         routes = routes or []
         self.fields["route"].choices = [(r.key, route_label(r)) for r in routes]  # type: ignore[attr-defined]
         if routes:
             self.fields["route"].initial = routes[0].key
+
+    def clean_attachments(self) -> list[InboundAttachment]:
+        return uploads_as_attachments(self.cleaned_data["attachments"])
 
 
 def route_label(route: ReplyRoute) -> str:

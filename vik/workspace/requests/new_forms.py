@@ -143,45 +143,7 @@ class RecordRequestForm(MunicipalityChoiceMixin, forms.Form):
         return self.municipality_from(text) if text else None
 
     def clean_attachments(self) -> list[InboundAttachment]:
-        """The files as the channels store them; refused by size, count and type as the portal
-        refuses them (`vik.core.filetypes`)."""
-        uploads: list[UploadedFile] = self.cleaned_data["attachments"]
-        limit = settings.VIK_ATTACHMENT_MAX_COUNT
-        if len(uploads) > limit:
-            raise forms.ValidationError(
-                _("You can attach at most %(count)d files.") % {"count": limit}
-            )
-        problems: list[str] = []
-        files: list[InboundAttachment] = []
-        for upload in uploads:
-            name = shortened_name(upload.name or "") or "příloha"
-            if upload.size and upload.size > settings.VIK_ATTACHMENT_MAX_BYTES:
-                problems.append(
-                    _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.")
-                    % {
-                        "name": name,
-                        "size": filesizeformat(upload.size),
-                        "limit": filesizeformat(settings.VIK_ATTACHMENT_MAX_BYTES),
-                    }
-                )
-                continue
-            content = upload.read()
-            if is_refused_type(name, content[:HEAD_BYTES]):
-                problems.append(
-                    _("The file “%(name)s” is not allowed. Attach documents or pictures "
-                      "(%(types)s).") % {"name": name, "types": ALLOWED_SHOWN}
-                )  # fmt: skip
-                continue
-            files.append(
-                InboundAttachment(
-                    filename=name,
-                    content_type=upload.content_type or "application/octet-stream",
-                    content=content,
-                )
-            )
-        if problems:
-            raise forms.ValidationError(problems)
-        return files
+        return uploads_as_attachments(self.cleaned_data["attachments"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -221,3 +183,42 @@ class ReceiptSendForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("recipient", error)
         return cleaned
+
+
+def uploads_as_attachments(uploads: list[UploadedFile]) -> list[InboundAttachment]:
+    """Uploaded files as the channels store them (a recorded request's, a reply's); refused by
+    size, count and type as the portal refuses them (`vik.core.filetypes`)."""
+    limit = settings.VIK_ATTACHMENT_MAX_COUNT
+    if len(uploads) > limit:
+        raise forms.ValidationError(_("You can attach at most %(count)d files.") % {"count": limit})
+    problems: list[str] = []
+    files: list[InboundAttachment] = []
+    for upload in uploads:
+        name = shortened_name(upload.name or "") or "příloha"
+        if upload.size and upload.size > settings.VIK_ATTACHMENT_MAX_BYTES:
+            problems.append(
+                _("The file “%(name)s” has %(size)s; the limit is %(limit)s per file.")
+                % {
+                    "name": name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.VIK_ATTACHMENT_MAX_BYTES),
+                }
+            )
+            continue
+        content = upload.read()
+        if is_refused_type(name, content[:HEAD_BYTES]):
+            problems.append(
+                _("The file “%(name)s” is not allowed. Attach documents or pictures "
+                  "(%(types)s).") % {"name": name, "types": ALLOWED_SHOWN}
+            )  # fmt: skip
+            continue
+        files.append(
+            InboundAttachment(
+                filename=name,
+                content_type=upload.content_type or "application/octet-stream",
+                content=content,
+            )
+        )
+    if problems:
+        raise forms.ValidationError(problems)
+    return files

@@ -3,10 +3,12 @@ the clerk's screens sit above the requests they show)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 from vik.conversations import selectors, services
 from vik.conversations.choices import Direction
 from vik.conversations.models import Attachment, Interaction, Request, Tag
+from vik.core import clock
 from vik.core.downloads import attachment_response
 from vik.core.errors import ValidationFailed, VikError
 from vik.core.htmx import render_page_or_partial
@@ -34,7 +37,7 @@ from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
 from vik.tenancy.selectors import assignable_users
 
-from ..collaboration.services import reply_send
+from ..collaboration.replies import reply_draft_text
 from ..saved_views import selectors as saved_views
 from ..saved_views.forms import SavedViewForm
 from .downloads import dangerous_attachment_page, raw_mail_response
@@ -54,6 +57,7 @@ from .forms import (
     TransferForm,
 )
 from .message_facts import attachment_is_dangerous, message_facts
+from .panel import panel_context
 from .selectors import bulk_choices
 
 if TYPE_CHECKING:
@@ -231,22 +235,27 @@ def knowledge_suggestions(
 def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
     can_work = permissions.can_work_request(request.user, item)
     images = request.GET.get("images", "")
-    centres = InformationCentre.objects.filter(permissions.centres_to_move_to(request.user))
     routes = services.reply_routes(item) if can_work else []
+    timeline = selectors.request_timeline(request=item)
     return {
         "item": item,
-        "timeline": selectors.request_timeline(request=item),
+        "timeline": timeline,
+        # The page asks for what is newer than its newest entry (`request_timeline_updates`).
+        "timeline_since": max(
+            [clock.now() - dt.timedelta(minutes=1)]
+            + [getattr(entry, "occurred_at", None) or entry.created_at for entry in timeline]
+        ),
+        "attachment_max_count": settings.VIK_ATTACHMENT_MAX_COUNT,
+        "attachment_max_bytes": settings.VIK_ATTACHMENT_MAX_BYTES,
         "can_work": can_work,
-        "reply_form": ReplyForm(current_status=item.status, routes=routes),
+        "reply_form": ReplyForm(
+            current_status=item.status,
+            routes=routes,
+            initial={"text": reply_draft_text(request=item, user=request.user)} if can_work else {},
+        ),
         "reply_routes": routes,
         "note_form": NoteForm(),
-        "status_form": StatusForm(current_status=item.status),
-        "assign_form": AssignForm(
-            assignees=assignable_users(centre_id=item.centre_id, region_id=item.region_id),
-            initial={"assignee": item.assignee_id},
-        ),
-        "topic_form": TopicForm(initial={"topic": item.topic_id}),
-        "centre_form": CentreForm(centres=centres, initial={"centre": item.centre_id}),
+        **panel_context(item, request.user),
         "identities": list(item.requester.identities.all()),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,
@@ -333,8 +342,6 @@ def _action(
 
 
 def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[str, Any]:
-    if form_class is ReplyForm:
-        return {"current_status": item.status, "routes": services.reply_routes(item)}
     if form_class is StatusForm:
         return {"current_status": item.status}
     if form_class is AssignForm:
@@ -352,18 +359,6 @@ def _form_kwargs(form_class: Any, item: Request, request: StaffRequest) -> dict[
     return {}
 
 
-request_reply = _action(
-    ReplyForm,
-    lambda item, data, user: reply_send(
-        request=item,
-        by=user,
-        text=data["text"],
-        status=data["status"] or None,
-        articles=data.get("knowledge_articles") or (),
-        macro_id=data.get("macro_id"),
-        route=data.get("route") or None,
-    ),
-)
 request_note = _action(
     NoteForm,
     lambda item, data, user: services.request_note(request=item, by=user, text=data["text"]),
@@ -454,12 +449,50 @@ def request_take(request: StaffRequest, reference: str) -> HttpResponse:
 
 # The network: transfer, consultations, merge and split ------------------------------------------
 
-request_transfer = _action(
-    TransferForm,
-    lambda item, data, user: services.request_transfer(
-        request=item, centre=data["centre"], reason=data["reason"], by=user
-    ),
-)
+
+@staff_member_required
+@require_POST
+def request_transfer(request: StaffRequest, reference: str) -> HttpResponse:
+    """Transfer the request; the message says where it went. The page then shows it read-only
+    when the user's centre keeps access, else the list: never a page that is gone."""
+    item = selectors.request_get(user=request.user, reference=reference)
+    form = TransferForm(request.POST, **_form_kwargs(TransferForm, item, request))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("staff:request_detail", reference=reference)
+    centre = form.cleaned_data["centre"]
+    try:
+        services.request_transfer(
+            request=item, centre=centre, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except VikError as error:
+        messages.error(request, str(error))
+        return redirect("staff:request_detail", reference=reference)
+    permissions.forget_scope(request.user)
+    item.refresh_from_db()
+    if permissions.can_view_request(request.user, item):
+        if permissions.can_work_request(request.user, item):
+            messages.success(
+                request,
+                _("Request transferred to the centre %(centre)s.") % {"centre": centre.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("Request transferred to the centre %(centre)s. Your centre can still read it.")
+                % {"centre": centre.name},
+            )
+        return redirect("staff:request_detail", reference=reference)
+    messages.success(
+        request,
+        _("Request %(reference)s transferred to the centre %(centre)s.")
+        % {"reference": item.reference, "centre": centre.name},
+    )
+    return redirect("staff:request_list")
+
+
 request_consult = _action(
     ConsultForm,
     lambda item, data, user: services.consultation_ask(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.dateparse import parse_date
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from vik.conversations.selectors import (
 from vik.core import clock
 from vik.tenancy import permissions
 
+from ..requests.formatting import reply_html
 from ..requests.forms import ConsultForm, MergeForm, StatutoryExtensionForm, TransferForm
 
 if TYPE_CHECKING:
@@ -37,6 +39,12 @@ register = template.Library()
 def formatted_message(interaction: Interaction) -> FormattedMessage:
     """`{% with formatted=entry|formatted_message %}`: the HTML with remote images held back."""
     return interaction_formatted(interaction=interaction)
+
+
+@register.filter
+def reply_markdown(text: str) -> SafeString:
+    """A clerk's reply as its Markdown reads, sanitised (`requests.formatting`)."""
+    return reply_html(text)
 
 
 @dataclass(frozen=True)
