@@ -609,3 +609,7 @@ VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.satisfaction.services.invitations_
 # changed (vik.reports.rollups): how fresh the request reports are.
 VIK_REPORTS_REFRESH_SECONDS = env_int("VIK_REPORTS_REFRESH_SECONDS", 60)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_due"]
+# --- The public portal's look and legal pages (issue 19, vik.tenancy.portal) ---
+# The region (ČSÚ code, e.g. "CZ063") whose identity the portal shows on pages that belong to no
+# region (the form, the knowledge pages); empty: the first region whose portal is set up.
+VIK_PORTAL_REGION = env_str("VIK_PORTAL_REGION", "")
