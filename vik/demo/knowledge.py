@@ -194,6 +194,7 @@ def _write_variants(slugs: dict[str, str], centre: InformationCentre, staff: Sta
             title=f"{version.title} (Třebíč)",
             summary=version.summary,
             sections={**version.sections, **changes},
+            fee_amount=content.TREBIC_FEES.get(code),
             tags=[code, "Třebíč"],
             note="Místní úprava pro Třebíč",
         )

@@ -1025,3 +1025,6 @@ TREBIC_VARIANTS: dict[str, dict[str, str]] = {
         "where_to_apply": "Městský úřad Třebíč, odbor správy majetku města; mimo úřední hodiny městská policie.",
     },
 }
+
+# The fee the Třebíč centre set on its variant, in whole crowns (shown above the "Fees" section).
+TREBIC_FEES: dict[str, int] = {"ZS017": 800}

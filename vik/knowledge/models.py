@@ -149,6 +149,9 @@ class ArticleVersion(models.Model):
     body = models.TextField(_("text (Markdown)"), blank=True)
     # Life situations: {section key: Markdown}, keys from choices.LIFE_SITUATION_SECTIONS.
     sections = models.JSONField(_("sections"), default=dict, blank=True)
+    # The fee in whole crowns where the centre set one (a life situation's "Fees" section shows
+    # it above the section's text); empty: the text says it.
+    fee_amount = models.PositiveIntegerField(_("fee (CZK)"), null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -179,6 +182,7 @@ class ArticleVersion(models.Model):
             "question": self.question,
             "body": self.body,
             "sections": {key: value for key, value in self.sections.items() if value},
+            "fee_amount": self.fee_amount,
         }
 
 

@@ -39,7 +39,13 @@ UNCHANGED: Any = object()  # an optional argument of article_edit that was not g
 
 
 def _clean_content(
-    *, title: str, summary: str, question: str, body: str, sections: dict[str, str] | None
+    *,
+    title: str,
+    summary: str,
+    question: str,
+    body: str,
+    sections: dict[str, str] | None,
+    fee_amount: int | None = None,
 ) -> dict[str, Any]:
     title = " ".join(title.split())
     if not title:
@@ -59,6 +65,7 @@ def _clean_content(
             for key, value in (sections or {}).items()
             if value and str(value).strip()
         },
+        "fee_amount": fee_amount,
     }
 
 
@@ -117,6 +124,7 @@ def article_create(
     summary: str = "",
     question: str = "",
     sections: dict[str, str] | None = None,
+    fee_amount: int | None = None,
     language: str = Language.CZECH,
     audience: str = Audience.PUBLIC,
     region: Region | None = None,
@@ -145,7 +153,12 @@ def article_create(
         region = centre.region
     require_author(by, region.pk if region else None, centre.pk if centre else None)
     content = _clean_content(
-        title=title, summary=summary, question=question, body=body, sections=sections
+        title=title,
+        summary=summary,
+        question=question,
+        body=body,
+        sections=sections,
+        fee_amount=fee_amount,
     )
     article = Article.objects.create(
         kind=known_choice(kind, ArticleKind, "kind"),
@@ -185,6 +198,7 @@ def article_edit(
     summary: str = "",
     question: str = "",
     sections: dict[str, str] | None = None,
+    fee_amount: int | None = None,
     language: str = Language.CZECH,
     note: str = "",
     audience: Any = UNCHANGED,
@@ -204,7 +218,12 @@ def article_edit(
     article = article_locked(article)
     require_author(by, article.region_id, article.centre_id)
     content = _clean_content(
-        title=title, summary=summary, question=question, body=body, sections=sections
+        title=title,
+        summary=summary,
+        question=question,
+        body=body,
+        sections=sections,
+        fee_amount=fee_amount,
     )
     language = known_choice(language, Language, "language")
     fields: list[str] = []
