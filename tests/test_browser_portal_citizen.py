@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from vik.conversations import services as conversations
 from vik.conversations.models import Request
+from vik.demo.knowledge import _form_pdf
+from vik.knowledge import services as knowledge
 from vik.tenancy.models import PortalIdentity
 from vik.testing.fixtures import run_on_commit
 from vik.testing.personas import World
@@ -185,6 +188,36 @@ def test_the_law_pages_and_an_article_are_accessible(
         expect(page.get_by_test_id("portal-footer")).to_be_visible()
         assert_accessible(page, path)
         shoot(page, name)
+    # An article: the fee the centre set, and a real PDF form served as application/pdf.
+    with run_on_commit():
+        article = knowledge.article_create(
+            by=None,
+            kind="life_situation",
+            title="Poplatek ze psů",
+            summary="Kdo platí poplatek ze psů, kolik a kdy.",
+            sections={
+                "basic_information": "Poplatek platí držitel psa staršího 3 měsíců.",
+                "fees": "Sazbu stanoví obecně závazná vyhláška obce.",
+            },
+            fee_amount=1200,
+            region=world.region,
+        )
+        knowledge.attachment_add(
+            article=article,
+            by=None,
+            upload=SimpleUploadedFile("ohlaseni-psa.pdf", _form_pdf("Ohlášení držení psa")),
+            title="Ohlášení držení psa",
+        )
+        knowledge.article_publish(article=article, by=None)
+    page.goto(f"{base}/znalosti/clanek/{article.slug}/")
+    expect(page.get_by_test_id("fee-amount")).to_contain_text("1\xa0200 Kč")
+    href = page.get_by_test_id("attachment").get_by_role("link").get_attribute("href")
+    download = page.request.get(f"{base}{href}")
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.body().startswith(b"%PDF-")
+    assert_accessible(page, "an article")
+    shoot(page, "article")
+
     page.goto(f"{base}/sledovani/")
     page.locator("#id_reference").fill("VYS-2026-000001")
     page.locator("#id_email").fill("nobody@example.cz")
