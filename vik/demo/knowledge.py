@@ -250,7 +250,8 @@ h1 {{ font-size: 16pt; margin: 0 0 4pt }} p {{ color: #444; margin: 0 0 18pt }}
 .field span {{ position: absolute; bottom: 2pt; font-size: 9pt; color: #555 }}</style></head>
 <body><h1>{escape(title)}</h1><p>Vyplňte čitelně a podejte na úřadě, který je uveden v návodu.</p>
 {rows}</body></html>"""
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
 
 
 # Portal reads of the public guides over the last year, for the usage metrics and the most-read

@@ -22,7 +22,7 @@ def described(field: forms.BoundField) -> SafeString:
     ids = [help_id(field)] if field.help_text else []
     if field.errors:
         ids.append(error_id(field))
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    attrs: dict[str, str | bool] = {"aria-describedby": " ".join(ids)} if ids else {}
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)

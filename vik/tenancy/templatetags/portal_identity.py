@@ -20,5 +20,5 @@ def portal_identity(context: template.Context) -> PortalIdentity:
     if cached is None:
         cached = identity_for(region_id=getattr(request, "portal_region_id", None))
         if request is not None:
-            request._portal_identity = cached  # type: ignore[attr-defined]
+            request._portal_identity = cached
     return cached

@@ -155,7 +155,9 @@ def test_find_my_request_mails_the_link_and_answers_the_same_either_way(world, c
     assert len(mail.outbox) == 1
 
     def message(page: str) -> str:
-        return re.search(r'data-testid="find-sent">(.*?)</div>', page, re.S).group(1)
+        found = re.search(r'data-testid="find-sent">(.*?)</div>', page, re.S)
+        assert found is not None
+        return found.group(1)
 
     assert message(hit) == message(miss) == message(unknown)
 
