@@ -53,6 +53,7 @@ portal_urlpatterns = [
     *chat_urls.portal_urlpatterns,
     *opendata_urls.portal_urlpatterns,
     *satisfaction_urls.portal_urlpatterns,
+    *tenancy_urls.portal_urlpatterns,
 ]
 
 urlpatterns = [

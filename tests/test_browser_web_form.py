@@ -82,7 +82,6 @@ def submit_the_form(page: Page, base_url: str) -> None:
     expect(page.locator(f'#municipality-options option[value="{MUNICIPALITY}"]')).to_have_count(1)
     form.locator("#id_municipality").fill(MUNICIPALITY)
     form.locator("#id_message").fill(MESSAGE)
-    form.locator("#id_consent").check()
     form.locator("button[type=submit]").click()
 
 

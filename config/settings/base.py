@@ -636,3 +636,7 @@ VIK_KNOWLEDGE_PHRASING_OFFSET = env_float("VIK_KNOWLEDGE_PHRASING_OFFSET", 0.05)
 # On: a reviewer may not publish a draft they wrote themselves; another reviewer publishes it
 # (or returns it with comments). Off: an author who is also a reviewer publishes their own.
 VIK_KNOWLEDGE_FOUR_EYES = env_bool("VIK_KNOWLEDGE_FOUR_EYES", True)
+# --- The public portal's look and legal pages (issue 19, vik.tenancy.portal) ---
+# The region (ČSÚ code, e.g. "CZ063") whose identity the portal shows on pages that belong to no
+# region (the form, the knowledge pages); empty: the first region whose portal is set up.
+VIK_PORTAL_REGION = env_str("VIK_PORTAL_REGION", "")

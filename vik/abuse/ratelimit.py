@@ -65,6 +65,8 @@ DEFAULT_RATES = {
     "opendata": "120/m",  # /statistiky/, its CSV files and catalogue records, per address
     "rating": "20/10m",  # the satisfaction rating page's answers, per address
     "rating_tracked": "20/h",  # the satisfaction rating page's answers, per request
+    "tracking_find": "10/10m",  # "find my request" (the tracking link again), per address
+    "tracking_find_email": "3/h",  # "find my request", e-mails per address given
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")

@@ -97,3 +97,13 @@ def images_as_text(html: str, *, label: str) -> str:
         return f'<span class="vik-image-placeholder">[{text}]</span>'
 
     return _IMG_TAG.sub(replace, html)
+
+
+def subject_from_text(text: str, *, limit: int = 80) -> str:
+    """A subject made of the start of a message: whole words, one line, "…" where it was cut
+    ('Dobrý den, kdy mohu vyzvednout…', never 'Dobrý den, kdy mohu vyzved')."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[:limit] else words[:limit]
+    return cut[:limit].rstrip(" ,.;:-–—") + "…"

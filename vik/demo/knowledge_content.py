@@ -1240,3 +1240,5 @@ PHRASINGS: dict[str, list[str]] = {
         "Do kdy se zapsat do seznamu voličů pro eurovolby?",
     ],
 }
+# The fee the Třebíč centre set on its variant, in whole crowns (shown above the "Fees" section).
+TREBIC_FEES: dict[str, int] = {"ZS017": 800}

@@ -42,6 +42,8 @@ from vik.tenancy.models import (
     Membership,
     Office,
     OpeningHours,
+    PortalColour,
+    PortalIdentity,
     User,
 )
 from vik.territory.models import Municipality, Orp, Region
@@ -283,6 +285,25 @@ def _web_account(region: Region) -> ChannelAccount:
         name="web-vysocina", defaults={"region": region, "kind": ChannelKind.WEB}
     )
     return account
+
+
+def _portal_identity(region: Region) -> PortalIdentity:
+    """The region's portal: its name and contacts in the header, footer and legal pages."""
+    identity, _created = PortalIdentity.objects.get_or_create(
+        region=region,
+        defaults={
+            "name": "Kraj Vysočina",
+            "address": "Žižkova 1882/57, 586 01 Jihlava",
+            "ico": "70890749",
+            "web": "https://www.kr-vysocina.cz/",
+            "colour": PortalColour.PRIMARY,
+            "contact_email": "posta@kr-vysocina.cz",
+            "contact_phone": "+420 564 602 111",
+            "data_protection_officer": "Pověřenec pro ochranu osobních údajů Kraje Vysočina, "
+            "e-mail poverenec@kr-vysocina.cz",
+        },
+    )
+    return identity
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -540,6 +561,7 @@ def demo_load(*, requests: int = 300) -> DemoReport:
         region=region, centre=centres["6105"], author=User.objects.get(username="koordinator")
     )
     _web_account(region)
+    _portal_identity(region)
     build_routing(
         region=region, centres=centres, second_agent=_user("agent2.jihlava", "Jana", "Druhá")
     )

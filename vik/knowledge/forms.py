@@ -109,6 +109,10 @@ class ArticleTextForm(forms.Form):
             "Search finds the article by them as by its title."
         ),
     )
+    fee_amount = forms.IntegerField(
+        label=_("Fee (CZK)"), required=False, min_value=0, max_value=1_000_000,
+        help_text=_("Where your office sets the fee: shown above the “Fees” section."),
+    )  # fmt: skip
     note = forms.CharField(
         label=_("Note on this change"), required=False, max_length=500,
         help_text=_("Shown in the version history."),
@@ -144,6 +148,7 @@ class ArticleTextForm(forms.Form):
                 for key, _label in LIFE_SITUATION_SECTIONS
                 if data.get(f"section_{key}")
             },
+            "fee_amount": data.get("fee_amount"),
             "note": data["note"],
         }
 
@@ -158,6 +163,7 @@ class ArticleTextForm(forms.Form):
             "question": version.question,
             "body": version.body,
             "questions": "\n".join(version.questions or []),
+            "fee_amount": version.fee_amount,
         }
         initial.update({f"section_{key}": text for key, text in version.sections.items()})
         return initial

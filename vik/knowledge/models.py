@@ -160,6 +160,9 @@ class ArticleVersion(models.Model):
     # with the text (they go through review like it), searched with the title and embedded
     # one by one, so that the article matches by its best phrasing.
     questions = models.JSONField(_("how people ask"), default=list, blank=True)
+    # The fee in whole crowns where the centre set one (a life situation's "Fees" section shows
+    # it above the section's text); empty: the text says it.
+    fee_amount = models.PositiveIntegerField(_("fee (CZK)"), null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -191,6 +194,7 @@ class ArticleVersion(models.Model):
             "body": self.body,
             "sections": {key: value for key, value in self.sections.items() if value},
             "questions": list(self.questions or []),
+            "fee_amount": self.fee_amount,
         }
 
 

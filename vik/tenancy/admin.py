@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from vik.audit.admin import ConfigurationAuditedAdmin
 
-from .models import Competence, InformationCentre, Membership, Office, OpeningHours, User
+from .models import (
+    Competence,
+    InformationCentre,
+    Membership,
+    Office,
+    OpeningHours,
+    PortalIdentity,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -59,3 +68,19 @@ class MembershipAdmin(ConfigurationAuditedAdmin[Membership]):
     list_display = ["user", "role", "region", "centre"]
     list_filter = ["role", "region"]
     search_fields = ["user__username", "user__last_name"]
+
+
+@admin.register(PortalIdentity)
+class PortalIdentityAdmin(admin.ModelAdmin[PortalIdentity]):
+    list_display = ["name", "region", "colour", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["region", "name", "address", "ico", "web", "logo", "colour"]}),
+        (
+            _("Contacts"),
+            {"fields": ["contact_email", "contact_phone", "data_protection_officer"]},
+        ),
+        (
+            _("Legal pages"),
+            {"fields": ["accessibility_statement", "accessibility_prepared_on", "privacy_notice"]},
+        ),
+    ]

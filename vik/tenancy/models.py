@@ -183,3 +183,67 @@ class Membership(TimeStampedModel):
 
 
 __all__ = ["Competence", "InformationCentre", "Membership", "Office", "OpeningHours", "Role"]
+
+
+class PortalColour(models.TextChoices):
+    """The header colour of a region's portal: steps of the design system's palette that keep
+    white text readable (WCAG AA), so that a region's identity stays within the system."""
+
+    PRIMARY = "primary-600", _("blue (the design system's primary)")
+    PRIMARY_DARK = "primary-800", _("dark blue")
+    NEUTRAL = "neutral-900", _("graphite")
+    SUCCESS = "success-700", _("green")
+    ERROR = "error-700", _("red")
+
+
+class PortalIdentity(TimeStampedModel):
+    """A region's public portal: its name, logo and colour, and the texts the law requires of a
+    public site (the accessibility statement under Act 99/2019 Sb., the privacy notice under
+    GDPR Art. 13). Empty texts fall back to the defaults VIK ships (`portal_texts/`)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="portal")
+    name = models.CharField(
+        _("name of the body running the portal"),
+        max_length=200,
+        help_text=_("Shown in the header and as the controller, e.g. “Kraj Vysočina”."),
+    )
+    address = models.CharField(_("address of the body"), max_length=300, blank=True)
+    ico = models.CharField(_("IČO"), max_length=8, blank=True)
+    web = models.URLField(_("the body's website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="portal/",
+        blank=True,
+        help_text=_("SVG or PNG, shown at 3 rem height on the coloured header."),
+    )
+    colour = models.CharField(
+        _("header colour"),
+        max_length=16,
+        choices=PortalColour.choices,
+        default=PortalColour.PRIMARY,
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    data_protection_officer = models.CharField(
+        _("data protection officer (name and contact)"), max_length=300, blank=True
+    )
+    accessibility_statement = models.TextField(
+        _("accessibility statement (Markdown)"),
+        blank=True,
+        help_text=_("Empty: the default statement, filled in with the details above."),
+    )
+    accessibility_prepared_on = models.DateField(
+        _("date the accessibility statement was prepared"), null=True, blank=True
+    )
+    privacy_notice = models.TextField(
+        _("privacy notice (Markdown)"),
+        blank=True,
+        help_text=_("Empty: the default notice, filled in with the details above."),
+    )
+
+    class Meta:
+        verbose_name = _("region's portal")
+        verbose_name_plural = _("regions' portals")
+
+    def __str__(self) -> str:
+        return self.name

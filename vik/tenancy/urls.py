@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import oidc, staff
+from .views import oidc, portal, staff
 
 staff_urlpatterns = [
     path("", RedirectView.as_view(pattern_name="staff:request_list"), name="home"),
@@ -15,4 +15,13 @@ staff_urlpatterns = [
     path("security/lockouts/release", staff.lockout_release, name="lockout_release"),
     path("session/", staff.session_status, name="session_status"),
     path("session/extend", staff.session_extend, name="session_extend"),
+]
+
+portal_urlpatterns = [
+    path(
+        "prohlaseni-o-pristupnosti/",
+        portal.accessibility_statement,
+        name="accessibility_statement",
+    ),
+    path("osobni-udaje/", portal.privacy_notice, name="privacy_notice"),
 ]

@@ -25,6 +25,7 @@ from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
 from vik.core import clock
+from vik.core.text import subject_from_text
 
 PAYLOAD_CONTENT_TYPE = "application/vnd.vik.web-form+json"
 SCHEMA_VERSION = 1
@@ -65,7 +66,7 @@ class WebAdapter(ChannelAdapter):
         return NormalisedMessage(
             sender_identities=identities,
             sender_name=str(data.get("name", "")).strip(),
-            subject=str(data.get("subject", "")).strip() or text.splitlines()[0][:120],
+            subject=str(data.get("subject", "")).strip() or subject_from_text(text.splitlines()[0]),
             text=text,
             occurred_at=occurred_at,
             municipality_code=str(data.get("municipality_code", "")),

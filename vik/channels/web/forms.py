@@ -34,14 +34,19 @@ class ContactChannelsMixin(forms.Form):
         try:
             return normalise(IdentityKind.EMAIL, raw) if raw else ""
         except InvalidIdentity as error:
-            raise forms.ValidationError(str(error)) from error
+            raise forms.ValidationError(
+                _("Enter an e-mail address in the form name@example.cz"), code="invalid"
+            ) from error
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"].strip()
         try:
             return normalise(IdentityKind.PHONE, raw) if raw else ""
         except InvalidIdentity as error:
-            raise forms.ValidationError(str(error)) from error
+            raise forms.ValidationError(
+                _("Enter a phone number with 9 digits, e.g. 777 123 456, or with +420"),
+                code="invalid",
+            ) from error
 
 
 class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin):
@@ -49,12 +54,20 @@ class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin
     name = forms.CharField(
         label=_("Your name"), max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Write your name, so that we know how to address you")},
     )  # fmt: skip
     municipality = forms.CharField(
         label=_("Municipality your question concerns"),
         max_length=200,
         help_text=_("Start typing and choose from the list, e.g. “Jihlava”."),
-        widget=forms.TextInput(attrs={"list": "municipality-options", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "municipality-options",
+                "autocomplete": "off",
+                "data-enter-moves-on": "",  # Enter never sends a half-filled form (portal.js)
+            }
+        ),
+        error_messages={"required": _("Write the municipality your question concerns")},
     )
     topic = forms.ModelChoiceField(
         label=_("Topic"),
@@ -66,17 +79,12 @@ class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin
         label=_("Your question or message"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write what you would like to ask")},
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
         help_text=_("Up to 5 files, 10 MB each: documents or pictures."),
-    )
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that the office processes my personal data to answer this request. The data "
-            "are kept for the period the law requires and are not passed to anyone else."
-        )
     )
     # A field people never see; bots fill it in.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -102,9 +110,12 @@ class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin
             and not cleaned.get("phone")
             and not (self.errors.get("email") or self.errors.get("phone"))
         ):
-            raise forms.ValidationError(
-                _("Give us an e-mail address or a phone number, so that we can answer you."),
-                code="no_contact",
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _("Give us an e-mail address or a phone number, so that we can answer you"),
+                    code="no_contact",
+                ),
             )
         return cleaned
 
@@ -112,8 +123,9 @@ class RequestForm(MunicipalityChoiceMixin, KeepsFilesMixin, ContactChannelsMixin
 class FollowUpForm(KeepsFilesMixin, forms.Form):
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
     message = forms.CharField(
-        label=_("Your message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+        label=_("Your message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your message")},
+    )  # fmt: skip
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -123,3 +135,33 @@ class FollowUpForm(KeepsFilesMixin, forms.Form):
 
     def clean_attachments(self) -> list[UploadedFile]:
         return self.attachments_clean(self.cleaned_data["attachments"])
+
+
+class TrackingFindForm(forms.Form):
+    """ "Find my request": the reference and the e-mail address the request was sent with."""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=32,
+        help_text=_("It is in the confirmation e-mail, e.g. “VYS-2026-000123”."),
+        error_messages={"required": _("Write the reference number of your request")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The address you gave with the request. We send the link there."),
+        error_messages={"required": _("Write the e-mail address you gave with the request")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        try:
+            return normalise(IdentityKind.EMAIL, self.cleaned_data["email"].strip())
+        except InvalidIdentity as error:
+            raise forms.ValidationError(
+                _("Enter an e-mail address in the form name@example.cz"), code="invalid"
+            ) from error
+
+    def error_count(self) -> int:
+        return sum(len(errors) for errors in self.errors.values())

@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from vik.abuse.guard import SpamReason
 from vik.channels.core.choices import ChannelKind
@@ -16,9 +22,11 @@ from vik.contacts.choices import IdentityKind
 from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.memo import configured
+from vik.core.tasks import enqueue_on_commit
 from vik.territory.models import Municipality
 from vik.topics.models import Topic
 
+from . import tasks
 from .adapter import PAYLOAD_CONTENT_TYPE, payload_body
 
 
@@ -74,7 +82,8 @@ def web_request_submit(
             "topic_id": topic.pk if topic else None,
             "message": message,
             "language": language,
-            "consent": True,
+            # no consent: the office answers under its public task (GDPR Art. 6(1)(e)); the
+            # form links to the privacy notice
             "submitted_at": clock.now().isoformat(),
         }
     )
@@ -129,3 +138,36 @@ def web_follow_up_submit(
         files=_stored(files),
     )
     return payload
+
+
+def tracking_link_resend(*, reference: str, email: str) -> bool:
+    """ "Find my request": e-mail the tracking link of the request `reference` to `email` if the
+    request's citizen has that address. Returns whether it matched, for tests and logs only:
+    the page says the same either way, so that nobody learns which references or addresses
+    exist. The e-mail goes after the commit, from a task."""
+    request = (
+        Request.objects.filter(
+            reference__iexact=reference.strip(),
+            requester__identities__kind=IdentityKind.EMAIL,
+            requester__identities__value=email,
+        )
+        .only("pk")
+        .first()
+    )
+    if request is None:
+        return False
+    enqueue_on_commit(tasks.tracking_link_send_task, request.pk, email)
+    return True
+
+
+def tracking_link_send(*, request_id: int, email: str) -> None:
+    request = Request.objects.filter(pk=request_id).first()
+    if request is None:
+        return
+    link = settings.SITE_URL + reverse("portal:tracking", kwargs={"token": request.public_token})
+    with translation.override(request.language or "cs"):
+        subject = _("Your request %(reference)s: the link to follow it") % {
+            "reference": request.reference
+        }
+        body = render_to_string("web/tracking_link_email.txt", {"request": request, "link": link})
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])

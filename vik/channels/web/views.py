@@ -3,22 +3,27 @@ private tracking page with its follow-up form."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vik.abuse.guard import Guard, form_guard, form_guard_post, spam_reasons
-from vik.abuse.ratelimit import rate_limited
+from vik.abuse.ratelimit import limit_hit, rate_limited
 from vik.audit.services import client_ip
 from vik.channels.core.models import InboundPayload
 from vik.conversations import selectors as conversations
 from vik.conversations.choices import Status, Visibility
 from vik.conversations.models import Attachment, Request
+from vik.conversations.services import request_close_by_citizen
+from vik.conversations.states import OPEN_STATUSES
 from vik.core.downloads import attachment_response
 from vik.knowledge import deflection
 from vik.knowledge.choices import UsageWhere
@@ -28,8 +33,13 @@ from vik.satisfaction.forms import RatingForm
 from vik.satisfaction.services import rating_offer_ensure
 from vik.territory.selectors import municipality_search
 
-from .forms import FollowUpForm, RequestForm
-from .services import web_accounts, web_follow_up_submit, web_request_submit
+from .forms import FollowUpForm, RequestForm, TrackingFindForm
+from .services import (
+    tracking_link_resend,
+    web_accounts,
+    web_follow_up_submit,
+    web_request_submit,
+)
 from .uploads import reads_citizen_body, refused_uploads
 
 SUGGESTIONS = 3
@@ -163,6 +173,7 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
     )
     if item is None:
         raise Http404
+    request.portal_region_id = item.region_id  # type: ignore[attr-defined]  # its portal's look
     guard = Guard()
     if request.method == "POST":
         form = FollowUpForm(request.POST, request.FILES, refused_uploads=refused_uploads(request))
@@ -197,6 +208,8 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
                 initial={"score": rating.score, "comment": rating.comment} if rating else None
             ),
             "source": "tracking",
+            "expected_answer": _expected_answer(item),
+            "can_close": item.status != Status.CLOSED and item.merged_into_id is None,
         },
         status=guard.status,
     )
@@ -211,3 +224,55 @@ def attachment_download(request: HttpRequest, token: str, pk: int) -> FileRespon
         interaction__visibility=Visibility.PUBLIC,
     )
     return attachment_response(attachment)
+
+
+def _expected_answer(item: Request) -> dt.date | None:
+    """When the citizen may expect the answer: the statutory deadline of an information
+    request, else the resolution target; none once answered."""
+    if item.status not in OPEN_STATUSES:
+        return None
+    if item.statutory_due_on is not None:
+        return item.statutory_due_on
+    due = item.resolution_due_at or item.due_at
+    return timezone.localdate(due) if due is not None else None
+
+
+def _tracked(token: str) -> Request:
+    item = Request.objects.filter(public_token=token).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def tracking_close(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen closes their request: a confirmation page, then the tracking page offers
+    the rating."""
+    item = _tracked(token)
+    request.portal_region_id = item.region_id  # type: ignore[attr-defined]
+    if request.method == "POST" and item.status != Status.CLOSED:
+        request_close_by_citizen(request=item)
+        messages.success(
+            request, _("Your request is closed. Thank you; tell us how we helped you.")
+        )
+        return redirect(reverse("portal:tracking", kwargs={"token": token}) + "#rating-heading")
+    if item.status == Status.CLOSED:
+        return redirect("portal:tracking", token=token)
+    return render(request, "web/tracking_close.html", {"item": item})
+
+
+@rate_limited("tracking_find", kept=lambda request: request.POST.get("reference", ""))
+def tracking_find(request: HttpRequest) -> HttpResponse:
+    """ "Find my request": the reference and the e-mail send the tracking link again. The page
+    answers the same whether or not they matched (no one learns which exist); each e-mail
+    address is limited too."""
+    sent = False
+    if request.method == "POST":
+        form = TrackingFindForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if not limit_hit("tracking_find_email", email).refused:
+                tracking_link_resend(reference=form.cleaned_data["reference"], email=email)
+            sent = True
+    else:
+        form = TrackingFindForm()
+    return render(request, "web/tracking_find.html", {"form": form, "sent": sent})

@@ -41,6 +41,7 @@ from .bulk import (
 from .calls import request_call_record, request_text_queue
 from .changes import (
     request_assign,
+    request_close_by_citizen,
     request_require_work,
     request_set_municipality,
     request_set_priority,
@@ -170,6 +171,7 @@ __all__ = [
     "request_assign",
     "request_attachment_downloaded",
     "request_call_record",
+    "request_close_by_citizen",
     "request_deadlines_set",
     "request_macro_rendered",
     "request_merge",

@@ -191,3 +191,21 @@ def request_viewed(
     audit_record(
         actor=by, action="request.view", target=request, personal_data=True, request=http_request
     )
+
+
+@transaction.atomic
+def request_close_by_citizen(*, request: Request) -> Request:
+    """The citizen closes their own request on the tracking page ("I have my answer" or "I no
+    longer need one"), from any status but closed: a citizen is not bound by the clerk's state
+    machine. Idempotent; the SLA clock stops as for a clerk's close."""
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    if locked.status == Status.CLOSED:
+        return locked
+    old, now = locked.status, clock.now()
+    locked.status = Status.CLOSED
+    locked.closed_at = now
+    locked.resolved_at = locked.resolved_at or now
+    locked.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    events.status_changed(request=locked, old=old, new=Status.CLOSED, by=None)
+    request_sla_on_status(request=locked, old=old, new=Status.CLOSED)
+    return locked

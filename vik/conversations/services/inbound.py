@@ -24,7 +24,7 @@ from vik.contacts.services import Sender, contact_resolve, contact_resolve_many
 from vik.core import clock
 from vik.core.db import rows_update
 from vik.core.memo import remember_all, remembered
-from vik.core.text import sanitize_html
+from vik.core.text import sanitize_html, subject_from_text
 from vik.notifications.services import (
     request_citizen_replied_notify,
     requests_citizen_replied_notify,
@@ -157,7 +157,8 @@ def inbound_apply(
     else:
         municipality, topic = _place_and_topic(message)
         request = request_open(
-            region=region, requester=contact, subject=message.subject or message.text[:80],
+            region=region, requester=contact,
+            subject=message.subject or subject_from_text(message.text),
             channel=account.kind, account=account, kind=message.kind, topic=topic,
             municipality=municipality, language=message.language, opened_at=message.occurred_at,
             text=message.text,
@@ -269,7 +270,7 @@ def inbound_apply_batch(
         municipality, topic = _place_and_topic(message)
         request = Request(
             region=region, reference=reference,
-            subject=(message.subject or message.text[:80])[:300] or "(bez předmětu)",
+            subject=(message.subject or subject_from_text(message.text))[:300] or "(bez předmětu)",
             kind=message.kind, topic=topic, municipality=municipality, requester=contact,
             origin_channel=account.kind, origin_account=account,
             language=message.language, last_activity_at=message.occurred_at,

@@ -33,6 +33,7 @@ from vik.contacts.models import Contact
 from vik.contacts.services import contact_resolve
 from vik.core import clock
 from vik.core.errors import PermissionDenied, ValidationFailed
+from vik.core.text import subject_from_text
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Municipality
@@ -115,7 +116,7 @@ def request_record(
         )
     answered = bool(answer.strip())
     request = request_open(
-        region=region, requester=contact, subject=(subject or text.strip()[:80]).strip(),
+        region=region, requester=contact, subject=(subject or subject_from_text(text)).strip(),
         channel=channel, kind=kind, topic=topic, municipality=municipality,
         centre=centre if answered else None, opened_at=received_at, text=text,
         default_centre=centre, recorded_by=by, recorded={"call": call_id} if call_id else None,

@@ -74,6 +74,7 @@ def _clean_content(
     body: str,
     sections: dict[str, str] | None,
     questions: Iterable[str] | None = None,
+    fee_amount: int | None = None,
 ) -> dict[str, Any]:
     title = " ".join(title.split())
     if not title:
@@ -94,6 +95,7 @@ def _clean_content(
             if value and str(value).strip()
         },
         "questions": clean_phrasings(questions),
+        "fee_amount": fee_amount,
     }
 
 
@@ -153,6 +155,7 @@ def article_create(
     question: str = "",
     sections: dict[str, str] | None = None,
     questions: Iterable[str] = (),
+    fee_amount: int | None = None,
     language: str = Language.CZECH,
     audience: str = Audience.PUBLIC,
     region: Region | None = None,
@@ -182,7 +185,7 @@ def article_create(
     require_author(by, region.pk if region else None, centre.pk if centre else None)
     content = _clean_content(
         title=title, summary=summary, question=question, body=body, sections=sections,
-        questions=questions,
+        questions=questions, fee_amount=fee_amount,
     )  # fmt: skip
     article = Article.objects.create(
         kind=known_choice(kind, ArticleKind, "kind"),
@@ -223,6 +226,7 @@ def article_edit(
     question: str = "",
     sections: dict[str, str] | None = None,
     questions: Any = UNCHANGED,
+    fee_amount: int | None = None,
     language: str = Language.CZECH,
     note: str = "",
     audience: Any = UNCHANGED,
@@ -248,7 +252,7 @@ def article_edit(
         questions = newest.questions if newest is not None else ()
     content = _clean_content(
         title=title, summary=summary, question=question, body=body, sections=sections,
-        questions=questions,
+        questions=questions, fee_amount=fee_amount,
     )  # fmt: skip
     fields: list[str] = []
     if audience is not UNCHANGED and audience != article.audience:

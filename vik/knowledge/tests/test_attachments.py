@@ -84,7 +84,7 @@ def test_an_author_attaches_a_form_that_citizens_download(world: World, client, 
     assert response.status_code == 200
     assert download(response) == PDF
     assert response["Content-Disposition"] == 'attachment; filename="zadost.pdf"'
-    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Type"] == "application/pdf"  # what it is, still a download
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

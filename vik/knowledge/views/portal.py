@@ -29,6 +29,7 @@ from ..rendering import markdown_html
 from .staff import attachment_response
 
 CITIZEN = AnonymousUser()
+FEES_SECTION = "fees"  # where the amount the centre set is shown
 RESULTS = 20
 
 
@@ -136,9 +137,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.reader_version(found, get_language() or "cs")
     query = request.GET.get("q", "").strip()[:300]
     sections = [
-        (label, markdown_html(version.sections[key]))
+        (key, label, markdown_html(version.sections.get(key, "")))
         for key, label in LIFE_SITUATION_SECTIONS
         if version.sections.get(key, "").strip()
+        or (key == FEES_SECTION and version.fee_amount is not None)
     ]
     services.usage_record(
         kind=UsageKind.ARTICLE_VIEW,

@@ -41,6 +41,7 @@ from ..forms import (
 )
 from ..models import Article, ArticleAttachment, QueryAssociation
 from ..rendering import markdown_html
+from ..services.attachments import ATTACHMENT_TYPES
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffRequest, StaffUser
@@ -415,13 +416,22 @@ def attachment_download(request: StaffRequest, pk: int, attachment_pk: int) -> F
     )
 
 
+SERVED_TYPES = frozenset(content_type for content_type, _signatures in ATTACHMENT_TYPES.values())
+
+
 def attachment_response(attachment: ArticleAttachment) -> FileResponse:
     """Always a download, never inline (as conversations' attachments): not even an image or a
-    PDF runs or renders in our origin."""
+    PDF runs or renders in our origin. Served as what it is (a form is `application/pdf`, so
+    the reader's system opens it in the right program): the type was checked against the file's
+    first bytes at upload and is one of `ATTACHMENT_TYPES`, none of which a browser runs."""
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
     )
-    response["Content-Type"] = "application/octet-stream"
+    response["Content-Type"] = (
+        attachment.content_type
+        if attachment.content_type in SERVED_TYPES
+        else "application/octet-stream"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0016_event_municipality_changed'),
+        ('conversations', '0017_event_municipality_changed'),
         ('tenancy', '0004_role_data_protection_officer'),
         ('workspace', '0005_notifications_moved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

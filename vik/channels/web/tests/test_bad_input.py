@@ -40,7 +40,7 @@ def kept_token(page: str) -> str:
 
 
 def kept_names(page: str) -> list[str]:
-    return re.findall(r'<span class="vik-kept-files__name">([^<]*)</span>', page)
+    return re.findall(r'<span class="gov-form-file__name">([^<]*)</span>', page)
 
 
 def assert_text_kept(page: str, email: str = "Jana.Dvorakova@Seznam.cz") -> None:
@@ -89,9 +89,9 @@ def test_more_files_than_django_accepts_keeps_the_text(world, client):
     [
         ({"attachments": [upload("virus.exe", b"MZ\x90\x00")]}, "Soubor „virus.exe“ není povolen"),
         ({"attachments": [upload("f.pdf", b"MZ\x90\x00")]}, "Soubor „f.pdf“ není povolen"),
-        ({"email": "jana@"}, "není e-mailová adresa"),
+        ({"email": "jana@"}, "Zadejte e-mail ve tvaru jmeno@example.cz"),
         ({"municipality": "Atlantida"}, "Obec „Atlantida“ neznáme"),
-        ({"consent": ""}, "Toto pole je třeba vyplnit"),
+        ({"phone": "12"}, "Zadejte telefonní číslo s 9 číslicemi"),
     ],
 )
 def test_every_failure_keeps_the_text_and_the_good_file(world, client, overrides, message):

@@ -18,11 +18,13 @@ def post(client, **overrides):
         return client.post("/", web_form_data(**overrides))
 
 
-def test_the_form_offers_municipalities_topics_and_the_consent(world, client):
+def test_the_form_offers_municipalities_topics_and_links_the_privacy_notice(world, client):
     page = client.get("/").content.decode()
     assert 'name="municipality"' in page
     assert "Občanské průkazy" in page
-    assert 'name="consent"' in page
+    # no consent: the office answers under its public task (GDPR Art. 6(1)(e))
+    assert 'name="consent"' not in page
+    assert 'href="/osobni-udaje/" data-testid="privacy-link"' in page
     assert 'type="file"' in page
 
 
@@ -70,13 +72,13 @@ def test_a_returning_citizen_is_the_same_contact(world, client):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"email": "", "phone": ""}, "Uveďte e-mailovou adresu nebo telefonní číslo"),
-        ({"email": "jana@"}, "není e-mailová adresa"),
-        ({"phone": "12"}, "není platné telefonní číslo"),
+        ({"email": "", "phone": ""}, "Uveďte e-mail nebo telefon, abychom vám mohli odpovědět"),
+        ({"email": "jana@"}, "Zadejte e-mail ve tvaru jmeno@example.cz"),
+        ({"phone": "12"}, "Zadejte telefonní číslo s 9 číslicemi"),
         ({"municipality": "Atlantida"}, "Obec „Atlantida“ neznáme"),
         ({"municipality": "Brno (okres Brno-město)"}, "Obec „Brno (okres Brno-město)“ neznáme"),
-        ({"message": ""}, "Toto pole je třeba vyplnit"),
-        ({"consent": ""}, "Toto pole je třeba vyplnit"),
+        ({"message": ""}, "Napište, na co se chcete zeptat"),
+        ({"name": ""}, "Napište své jméno"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_stores_nothing(world, client, overrides, message):
@@ -174,7 +176,7 @@ def test_attachments_download_only_for_those_who_may_see_them(world, client):
 def test_the_form_page_costs_a_fixed_number_of_queries(
     world, client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # the region's portal identity is the fifth
         client.get("/")
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0015_request_updated_index'),
+        ('conversations', '0016_report_workload_indexes'),
     ]
 
     operations = [
