@@ -393,6 +393,8 @@ class LearningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.query_norm} → {self.article_id}"
+
+
 class Synonym(models.Model):
     """An editor's addition to the search lexicon (`lexicon`, shipped as data): a query word or
     phrase citizens use (`term`: "popelnice") and what the articles call it (`expansion`:
