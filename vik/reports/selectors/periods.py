@@ -138,7 +138,7 @@ def duration_stats(
             # region's 210,000 answered calls to disk); no JIT compiling for one query.
             cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
             cursor.execute("SET LOCAL jit = off")
-            grouped = list(
+            computed = list(
                 rows.order_by()
                 .values(*group_by)
                 .annotate(
@@ -148,7 +148,7 @@ def duration_stats(
                     mean=Avg(seconds),
                 )
             )
-        for row in grouped:
+        for row in computed:
             key = tuple(row[name] for name in group_by)
             found[key] = DurationStats(row["n"], row["median"], row["p90"], row["mean"])
         return found
