@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Avg,
@@ -32,6 +32,9 @@ from django.db.models.functions import Trunc
 from vik.core.clock import PRAGUE
 
 from ..filters import Granularity, ReportFilters
+
+# work_mem for the percentiles' sorts (as the request figures', `figures.rollup.WORK_MEM`).
+SORT_MEMORY = "64MB"
 
 
 def period_bounds(filters: ReportFilters) -> tuple[dt.datetime, dt.datetime]:
@@ -130,16 +133,22 @@ def duration_stats(
     if connection.vendor == "postgresql":
         seconds = _seconds_expression(start, end)
         found: dict[tuple[Any, ...], DurationStats] = {}
-        for row in (
-            rows.order_by()
-            .values(*group_by)
-            .annotate(
-                n=Count("pk"),
-                median=PercentileCont(seconds, 0.5, output_field=FloatField()),
-                p90=PercentileCont(seconds, 0.9, output_field=FloatField()),
-                mean=Avg(seconds),
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A year's durations sorted in memory, not in files (the default 4 MB spilled a
+            # region's 210,000 answered calls to disk); no JIT compiling for one query.
+            cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+            cursor.execute("SET LOCAL jit = off")
+            computed = list(
+                rows.order_by()
+                .values(*group_by)
+                .annotate(
+                    n=Count("pk"),
+                    median=PercentileCont(seconds, 0.5, output_field=FloatField()),
+                    p90=PercentileCont(seconds, 0.9, output_field=FloatField()),
+                    mean=Avg(seconds),
+                )
             )
-        ):
+        for row in computed:
             key = tuple(row[name] for name in group_by)
             found[key] = DurationStats(row["n"], row["median"], row["p90"], row["mean"])
         return found
