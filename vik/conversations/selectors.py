@@ -7,6 +7,7 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -19,12 +20,15 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from vik.contacts.models import Identity
+from vik.contacts.identities import InvalidIdentity, normalise_email, normalise_phone
+from vik.contacts.models import Contact, Identity
 from vik.core import clock
 from vik.core.links import absolute_path_with
+from vik.core.search import Folded
 from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, url_scheme
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
+from vik.territory.models import Municipality
 
 from .choices import Direction, Visibility
 from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
@@ -311,14 +315,59 @@ def _apply_filters(
         queryset = queryset.filter(rating__score__gte=low, rating__score__lte=high)
     text = filters.text.strip()
     if text:
-        queryset = queryset.filter(
-            Q(reference__iexact=text)
-            | Q(subject__icontains=text)
-            | Q(requester__name__icontains=text)
-            | Q(requester_id__in=Identity.objects.filter(value=text.lower()).values("contact_id"))
-            | Q(municipality__search_name__startswith=fold(text))
-        )
+        queryset = queryset.filter(_text_search(text))
     return queryset
+
+
+# Shorter words are looked up only as a reference or a municipality: a trigram index serves
+# "contains" from three letters on, and two letters would match half of every table anyway.
+SEARCH_MIN_CONTAINS = 3
+
+
+def _identities_typed(text: str) -> list[str]:
+    """The identity values a typed e-mail address or phone number is stored as ("+420 777 123
+    456", "777123456" and "00420777123456" are all "+420777123456")."""
+    values = {text.lower()}
+    if "@" in text:
+        with suppress(InvalidIdentity):
+            values.add(normalise_email(text))
+    digits = sum(ch.isdigit() for ch in text)
+    if digits >= 6 and not any(ch.isalpha() for ch in text):
+        with suppress(InvalidIdentity):
+            values.add(normalise_phone(text))
+    return sorted(values)
+
+
+def _text_search(text: str) -> Q:
+    """What the list's search box finds, without regard to case or diacritics: the reference,
+    the subject, the text of any message, the requester's name, e-mail address or phone number
+    (in any notation), and municipalities whose name starts so.
+
+    The matching requests' ids are one UNION of index look-ups (a reference, a trigram index on
+    the folded subject, message text and contact name, an identity), so that PostgreSQL finds
+    the few matches first instead of testing every request along the list's order."""
+    folded = fold(text)
+    contacts = Identity.objects.filter(value__in=_identities_typed(text)).values("contact_id")
+    ids: QuerySet[Any] = Request.objects.filter(reference=text.upper()).order_by().values("pk")
+    ids = ids.union(Request.objects.filter(requester_id__in=contacts).order_by().values("pk"))
+    if len(folded) >= SEARCH_MIN_CONTAINS:
+        named = Contact.objects.alias(folded_name=Folded("name")).filter(
+            folded_name__contains=folded
+        )
+        ids = ids.union(
+            Request.objects.alias(folded_subject=Folded("subject"))
+            .filter(folded_subject__contains=folded)
+            .order_by()
+            .values("pk"),
+            Interaction.objects.alias(folded_text=Folded("text"))
+            .filter(folded_text__contains=folded)
+            .order_by()
+            .values("request_id"),
+            Request.objects.filter(requester_id__in=named.values("pk")).order_by().values("pk"),
+        )
+    return Q(pk__in=ids) | Q(
+        municipality_id__in=Municipality.objects.filter(search_name__startswith=folded).values("pk")
+    )
 
 
 def requests_filtered(*, user: StaffUser, filters: RequestFilters) -> QuerySet[Request]:
