@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import Priority, Status
@@ -181,7 +181,7 @@ def _drill_labels() -> dict[str, str]:
         "orp": _("ORP"),
         "overdue": _("Deadline missed"),
         "merged": _("Merged"),
-        "answered": _("Answered"),
+        "answered": pgettext("request list filter", "Answered"),
         "rating": _("Rating"),
     }
 
@@ -190,7 +190,7 @@ def _value_text(form: Form, name: str, raw: str) -> str:
     """The chosen value as the form's drop-down says it ("nevyřízené", the centre's name)."""
     field = form.fields[name]
     if raw == "none":
-        return _("none")
+        return pgettext("filter value", "none")
     if name == "my_centres":
         return _("yes")
     value = form.cleaned_data.get(name)
