@@ -54,7 +54,7 @@ from .forms import (
     TransferForm,
 )
 from .message_facts import attachment_is_dangerous, message_facts
-from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows
+from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows, rows_html
 from .selectors import bulk_choices
 
 if TYPE_CHECKING:
@@ -115,10 +115,12 @@ def request_list(request: StaffRequest) -> HttpResponse:
     # The centre column and filter only when the user sees more than one centre.
     single_centre = len(form.fields["centre"].queryset[:2]) < 2  # type: ignore[attr-defined]
     columns = [c for c in columns_of(user) if not (single_centre and c == "centre")]
+    rows = list_rows(page.items)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "rows": list_rows(page.items),
+        "rows": rows,
+        "rows_html": rows_html(rows, columns),
         "query": query.urlencode(),
         "chips": filter_chips(form, params),
         "columns": columns,
