@@ -119,7 +119,7 @@ def list_rows(items: Sequence[Request]) -> list[ListRow]:
                 if item.priority != NORMAL_PRIORITY
                 else "",
                 topic=item.topic.name if item.topic_id and item.topic else "",
-                tags=[tag.name for tag in item.tags.all()],
+                tags=[tag.name for tag in getattr(item, "tag_list", ())],
                 requester=item.requester.name if item.requester_id and item.requester else "",
                 municipality=item.municipality.name
                 if item.municipality_id and item.municipality
@@ -202,7 +202,7 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
             )
             cells.append(
                 format_html(
-                    "<td{} data-testid=\"time-left\"{}>{}</td>",
+                    '<td{} data-testid="time-left"{}>{}</td>',
                     mark_safe(' class="vik-overdue"') if overdue else "",
                     mark_safe(" data-overdue") if overdue else "",
                     when,
