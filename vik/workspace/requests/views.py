@@ -55,7 +55,7 @@ from .forms import (
 )
 from .message_facts import attachment_is_dangerous, message_facts
 from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows, rows_html
-from .selectors import bulk_choices
+from .selectors import bulk_choices, sees_one_centre
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffRequest, StaffUser
@@ -113,7 +113,7 @@ def request_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("after", None)
     # The centre column and filter only when the user sees more than one centre.
-    single_centre = len(form.fields["centre"].queryset[:2]) < 2  # type: ignore[attr-defined]
+    single_centre = sees_one_centre(user)
     columns = [c for c in columns_of(user) if not (single_centre and c == "centre")]
     rows = list_rows(page.items)
     context: dict[str, Any] = {
