@@ -244,7 +244,12 @@ assert answer.status_code == 200, answer.status_code
 print("SQL-JSON" + json.dumps([query["sql"] for query in captured.captured_queries]))
 """
 # Transaction control belongs to the request, not to the page's reading.
-_NOT_TIMED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|BEGIN|COMMIT)\b", re.I)
+_NOT_TIMED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|BEGIN|COMMIT|CLOSE)\b", re.I)
+# `.iterator()` reads through a server-side cursor (DECLARE … FOR SELECT …, then FETCH): the
+# SELECT alone reads the same rows.
+_DECLARE = re.compile(
+    r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.I | re.S
+)
 
 
 def page_statements(env: dict[str, str], username: str, path: str) -> list[str]:
@@ -258,7 +263,8 @@ def page_statements(env: dict[str, str], username: str, path: str) -> list[str]:
     marker = next((line for line in done.stdout.splitlines() if line.startswith("SQL-JSON")), "")
     if done.returncode != 0 or not marker:
         raise BenchError(f"capturing the SQL of {path} failed:\n{done.stderr[-3000:]}")
-    return [sql for sql in json.loads(marker[len("SQL-JSON") :]) if not _NOT_TIMED.match(sql)]
+    statements = [_DECLARE.sub("", sql) for sql in json.loads(marker[len("SQL-JSON") :])]
+    return [sql for sql in statements if not _NOT_TIMED.match(sql) and not sql.startswith("FETCH")]
 
 
 def sql_latency(
