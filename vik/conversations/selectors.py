@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -331,6 +332,12 @@ def _apply_filters(
     return queryset
 
 
+# A search matching more requests than this is a common word: the list then walks its own order
+# and tests each request's subject and requester's name (it fills a page soon), instead of
+# collecting every match first.
+SEARCH_FEW = 2000
+
+
 # Shorter words are looked up only as a reference or a municipality: a trigram index serves
 # "contains" from three letters on, and two letters would match half of every table anyway.
 SEARCH_MIN_CONTAINS = 3
@@ -355,30 +362,38 @@ def _text_search(text: str) -> Q:
     the subject, the text of any message, the requester's name, e-mail address or phone number
     (in any notation), and municipalities whose name starts so.
 
-    The matching requests' ids are one UNION of index look-ups (a reference, a trigram index on
-    the folded subject, message text and contact name, an identity), so that PostgreSQL finds
-    the few matches first instead of testing every request along the list's order."""
+    The matching requests' ids are first read as one UNION ALL of index look-ups (a reference,
+    a trigram index on the folded subject, message text and contact name, an identity); a
+    common word (more than SEARCH_FEW matches) is tested on each request's subject and
+    requester along the list's order instead, which fills a page soon (its matches only in
+    message text are then not shown)."""
     folded = fold(text)
     contacts = Identity.objects.filter(value__in=_identities_typed(text)).values("contact_id")
-    ids: QuerySet[Any] = Request.objects.filter(reference=text.upper()).order_by().values("pk")
-    ids = ids.union(Request.objects.filter(requester_id__in=contacts).order_by().values("pk"))
+    places = Municipality.objects.filter(search_name__startswith=folded).values("pk")
+    parts: list[QuerySet[Any]] = [
+        Request.objects.filter(reference=text.upper()).order_by().values("pk"),
+        Request.objects.filter(requester_id__in=contacts).order_by().values("pk"),
+        Request.objects.filter(municipality_id__in=places).order_by().values("pk"),
+    ]
     if len(folded) >= SEARCH_MIN_CONTAINS:
-        named = Contact.objects.alias(folded_name=Folded("name")).filter(
-            folded_name__contains=folded
-        )
-        ids = ids.union(
-            Request.objects.alias(folded_subject=Folded("subject"))
-            .filter(folded_subject__contains=folded)
-            .order_by()
-            .values("pk"),
-            Interaction.objects.alias(folded_text=Folded("text"))
-            .filter(folded_text__contains=folded)
+        named = Contact.objects.filter(Contains(Folded("name"), folded)).values("pk")
+        parts += [
+            Request.objects.filter(Contains(Folded("subject"), folded)).order_by().values("pk"),
+            Interaction.objects.filter(Contains(Folded("text"), folded))
             .order_by()
             .values("request_id"),
-            Request.objects.filter(requester_id__in=named.values("pk")).order_by().values("pk"),
-        )
-    return Q(pk__in=ids) | Q(
-        municipality_id__in=Municipality.objects.filter(search_name__startswith=folded).values("pk")
+            Request.objects.filter(requester_id__in=named).order_by().values("pk"),
+        ]
+    # The matches of a rare word, found along the indexes (UNION ALL stops at the limit); an
+    # OR of several IN-subqueries would make PostgreSQL test every request of the region.
+    found = list(parts[0].union(*parts[1:], all=True)[: SEARCH_FEW + 1])
+    if len(found) <= SEARCH_FEW:
+        return Q(pk__in={row["pk"] for row in found})
+    return (
+        Q(reference=text.upper())
+        | Q(requester_id__in=contacts)
+        | Q(Contains(Folded("subject"), folded))
+        | Q(Contains(Folded("requester__name"), folded))
     )
 
 
