@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 import traceback
@@ -44,8 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from intake import (
     AGENT,
+    BIN,
     COORDINATOR,
     DEFAULT_URL,
+    ROOT,
     VAR,
     BenchError,
     Database,
@@ -109,6 +112,7 @@ class Config:
     server_workers: int
     keep: bool
     reuse: bool
+    counts: bool
     out: Path
 
     @classmethod
@@ -127,6 +131,10 @@ class Config:
             "--reuse", action="store_true",
             help="use the database a --keep run left (migrated, its saved views made anew)",
         )  # fmt: skip
+        parser.add_argument(
+            "--no-counts", action="store_true",
+            help="time only the list pages, not the views' counts the tabs fetch after them",
+        )  # fmt: skip
         parser.add_argument("--out", type=Path, default=VAR / "list_views.json")
         args = parser.parse_args(argv)
         return cls(
@@ -137,6 +145,7 @@ class Config:
             server_workers=args.server_workers,
             keep=args.keep or args.reuse,
             reuse=args.reuse,
+            counts=not args.no_counts,
             out=args.out,
         )
 
@@ -218,16 +227,98 @@ COUNTS_PATH = "/staff/views/counts"
 COUNT = re.compile(r'id="view-count-[^"]+"[^>]*>\s*(?:\d+\+?|–)\s*<')
 
 
+# Run in `vik shell` with the bench's settings: the statements one GET of the page sends to the
+# database (its session, the user, the rows, the audit event), with their values bound.
+CAPTURE = """
+import json, os
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from vik.tenancy.models import User
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(User.objects.get(username=os.environ["BENCH_USER"]))
+client.get(os.environ["BENCH_PATH"])  # warm: the per-process caches the server has too
+with CaptureQueriesContext(connection) as captured:
+    answer = client.get(os.environ["BENCH_PATH"])
+assert answer.status_code == 200, answer.status_code
+print("SQL-JSON" + json.dumps([query["sql"] for query in captured.captured_queries]))
+"""
+# Transaction control belongs to the request, not to the page's reading.
+_NOT_TIMED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|BEGIN|COMMIT|CLOSE)\b", re.I)
+# `.iterator()` reads through a server-side cursor (DECLARE … FOR SELECT …, then FETCH): the
+# SELECT alone reads the same rows.
+_DECLARE = re.compile(
+    r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.I | re.S
+)
+
+
+def page_statements(env: dict[str, str], username: str, path: str) -> list[str]:
+    done = subprocess.run(
+        [str(BIN / "vik"), "shell", "-c", CAPTURE],
+        cwd=ROOT,
+        env={**env, "BENCH_USER": username, "BENCH_PATH": path},
+        capture_output=True,
+        text=True,
+    )
+    marker = next((line for line in done.stdout.splitlines() if line.startswith("SQL-JSON")), "")
+    if done.returncode != 0 or not marker:
+        raise BenchError(f"capturing the SQL of {path} failed:\n{done.stderr[-3000:]}")
+    statements = [_DECLARE.sub("", sql) for sql in json.loads(marker[len("SQL-JSON") :])]
+    return [sql for sql in statements if not _NOT_TIMED.match(sql) and not sql.startswith("FETCH")]
+
+
+def sql_latency(
+    db: Database, statements: list[str], *, samples: int, warmup: int
+) -> dict[str, Any]:
+    """The page's statements sent one after the other on one open connection, all rows
+    fetched: what the page would cost if rendering were free."""
+    durations: list[float] = []
+    with db.connect() as conn:
+        conn.autocommit = True
+        for index in range(warmup + samples):
+            began = time.perf_counter()
+            for sql in statements:
+                cursor = conn.execute(sql)  # no parameters: a % is a %
+                if cursor.description is not None:
+                    cursor.fetchall()
+            elapsed = time.perf_counter() - began
+            if index >= warmup:
+                durations.append(elapsed)
+    return {
+        "median_ms": round(statistics.median(durations) * 1000, 2),
+        "p95_ms": round(percentile(durations, 0.95) * 1000, 2),
+        "statements": len(statements),
+        "samples": len(durations),
+    }
+
+
+def measure_sql(
+    config: Config, env: dict[str, str], db: Database, urgent: dict[str, int]
+) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for who, username in (("coordinator", COORDINATOR), ("agent", AGENT)):
+        for page, path in (("default", "/staff/requests/"),
+                           ("urgent_view", f"/staff/requests/?view={urgent[who]}")):  # fmt: skip
+            statements = page_statements(env, username, path)
+            log(f"  {who}: the bare SQL of {path} ({len(statements)} statements)")
+            result[f"{who}_{page}_sql"] = sql_latency(
+                db, statements, samples=config.samples, warmup=config.warmup
+            )
+    return result
+
+
 def measure(config: Config, processes: Processes, urgent: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for who, username in (("coordinator", COORDINATOR), ("agent", AGENT)):
         client = staff_client(processes.base_url, username)
         try:
-            for page, path in (
+            pages = [
                 ("default", "/staff/requests/"),
                 ("urgent_view", f"/staff/requests/?view={urgent[who]}"),
-                ("counts", COUNTS_PATH),
-            ):
+            ]
+            if config.counts:
+                pages.append(("counts", COUNTS_PATH))
+            for page, path in pages:
                 log(f"  {who}: GET {path} x {config.warmup}+{config.samples}")
                 result[f"{who}_{page}"] = page_latency(
                     client, path, samples=config.samples, warmup=config.warmup
@@ -283,6 +374,8 @@ def bench_list(config: Config) -> dict[str, Any]:
         processes.start_server(config.server_workers)
         log(f"gunicorn on {processes.base_url}")
         figures = measure(config, processes, urgent)
+        processes.stop_all()
+        figures.update(measure_sql(config, env, db, urgent))
         figures["requests"] = filled["requests"]
         figures["saved_views"] = VIEWS
         return figures
@@ -306,8 +399,16 @@ def report(figures: dict[str, Any]) -> list[str]:
         ("agent_urgent_view", "agent, a view sorted by urgency"),
         ("agent_counts", "agent, the counts of all views"),
     ):
-        data = figures[key]
+        data = figures.get(key)
+        if data is None:
+            continue
         counted = f"; {data['views_counted']} views counted" if data["views_counted"] else ""
+        sql = figures.get(f"{key}_sql")
+        if sql:
+            counted += (
+                f"; its bare SQL p95 {sql['p95_ms']:.1f} ms ({sql['statements']} statements): "
+                f"the page is {data['p95_ms'] / sql['p95_ms']:.1f}× its SQL"
+            )
         lines.append(
             f"  {label:<40} p95 {data['p95_ms']:7.1f} ms  (median {data['median_ms']:.1f} ms"
             f"{counted})"

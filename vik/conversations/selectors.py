@@ -7,24 +7,41 @@ import base64
 import binascii
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from django.db import connections
-from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from vik.contacts.models import Identity
+from vik.contacts.identities import InvalidIdentity, normalise_email, normalise_phone
+from vik.contacts.models import Contact, Identity
 from vik.core import clock
 from vik.core.links import absolute_path_with
+from vik.core.search import Folded
 from vik.core.text import REMOTE_SCHEMES, fold, images_as_text, sanitize_html, url_scheme
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
+from vik.territory.models import Municipality
 
 from .choices import Direction, Visibility
 from .models import Consultation, Interaction, Request, RequestAccess, TimelineEvent, Transfer
@@ -311,14 +328,73 @@ def _apply_filters(
         queryset = queryset.filter(rating__score__gte=low, rating__score__lte=high)
     text = filters.text.strip()
     if text:
-        queryset = queryset.filter(
-            Q(reference__iexact=text)
-            | Q(subject__icontains=text)
-            | Q(requester__name__icontains=text)
-            | Q(requester_id__in=Identity.objects.filter(value=text.lower()).values("contact_id"))
-            | Q(municipality__search_name__startswith=fold(text))
-        )
+        queryset = queryset.filter(_text_search(text))
     return queryset
+
+
+# A search matching more requests than this is a common word: the list then walks its own order
+# and tests each request's subject and requester's name (it fills a page soon), instead of
+# collecting every match first.
+SEARCH_FEW = 2000
+
+
+# Shorter words are looked up only as a reference or a municipality: a trigram index serves
+# "contains" from three letters on, and two letters would match half of every table anyway.
+SEARCH_MIN_CONTAINS = 3
+
+
+def _identities_typed(text: str) -> list[str]:
+    """The identity values a typed e-mail address or phone number is stored as ("+420 777 123
+    456", "777123456" and "00420777123456" are all "+420777123456")."""
+    values = {text.lower()}
+    if "@" in text:
+        with suppress(InvalidIdentity):
+            values.add(normalise_email(text))
+    digits = sum(ch.isdigit() for ch in text)
+    if digits >= 6 and not any(ch.isalpha() for ch in text):
+        with suppress(InvalidIdentity):
+            values.add(normalise_phone(text))
+    return sorted(values)
+
+
+def _text_search(text: str) -> Q:
+    """What the list's search box finds, without regard to case or diacritics: the reference,
+    the subject, the text of any message, the requester's name, e-mail address or phone number
+    (in any notation), and municipalities whose name starts so.
+
+    The matching requests' ids are first read as one UNION ALL of index look-ups (a reference,
+    a trigram index on the folded subject, message text and contact name, an identity); a
+    common word (more than SEARCH_FEW matches) is tested on each request's subject and
+    requester along the list's order instead, which fills a page soon (its matches only in
+    message text are then not shown)."""
+    folded = fold(text)
+    contacts = Identity.objects.filter(value__in=_identities_typed(text)).values("contact_id")
+    places = Municipality.objects.filter(search_name__startswith=folded).values("pk")
+    parts: list[QuerySet[Any]] = [
+        Request.objects.filter(reference=text.upper()).order_by().values("pk"),
+        Request.objects.filter(requester_id__in=contacts).order_by().values("pk"),
+        Request.objects.filter(municipality_id__in=places).order_by().values("pk"),
+    ]
+    if len(folded) >= SEARCH_MIN_CONTAINS:
+        named = Contact.objects.filter(Contains(Folded("name"), folded)).values("pk")
+        parts += [
+            Request.objects.filter(Contains(Folded("subject"), folded)).order_by().values("pk"),
+            Interaction.objects.filter(Contains(Folded("text"), folded))
+            .order_by()
+            .values("request_id"),
+            Request.objects.filter(requester_id__in=named).order_by().values("pk"),
+        ]
+    # The matches of a rare word, found along the indexes (UNION ALL stops at the limit); an
+    # OR of several IN-subqueries would make PostgreSQL test every request of the region.
+    found = list(parts[0].union(*parts[1:], all=True)[: SEARCH_FEW + 1])
+    if len(found) <= SEARCH_FEW:
+        return Q(pk__in={row["pk"] for row in found})
+    return (
+        Q(reference=text.upper())
+        | Q(requester_id__in=contacts)
+        | Q(Contains(Folded("subject"), folded))
+        | Q(Contains(Folded("requester__name"), folded))
+    )
 
 
 def requests_filtered(*, user: StaffUser, filters: RequestFilters) -> QuerySet[Request]:
@@ -381,7 +457,8 @@ def request_page(
     queryset = _page_candidates(user=user, filters=filters, cursor=cursor, limit=limit)
     rows = list(
         queryset.select_related("requester", "centre", "topic", "assignee", "municipality")
-        .prefetch_related("tags")
+        # As a list on each request (`tag_list`): a manager per request costs more than the rows.
+        .prefetch_related(Prefetch("tags", to_attr="tag_list"))
         .order_by(*_ordering(filters.sort))[: limit + 1]
     )
     next_cursor = encode_cursor(rows[limit - 1], filters.sort) if len(rows) > limit else ""

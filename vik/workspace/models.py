@@ -199,3 +199,18 @@ class ReplySignature(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id}" if self.user_id else f"centre {self.centre_id}"
+class ListColumns(models.Model):
+    """The columns a user chose for the request list (`vik.workspace.requests.columns`); a
+    user without a row sees the default ones."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_columns"
+    )
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("columns of the request list")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {', '.join(self.columns)}"

@@ -16,6 +16,7 @@ from .saved_views import views as saved_views
 staff_urlpatterns: list[URLPattern] = [
     path("requests/", requests.request_list, name="request_list"),
     path("requests/bulk", requests.request_bulk, name="request_bulk"),
+    path("requests/columns", requests.request_list_columns, name="request_list_columns"),
     # Recording a request a person brought in, before `requests/<reference>/` (new_views.py).
     path("requests/new/", new_requests.request_new, name="request_new"),
     path("requests/new/contacts", new_requests.request_new_contacts, name="request_new_contacts"),

@@ -82,6 +82,7 @@
         var box = current && current.querySelector("input[type=checkbox]");
         if (!box) return false;
         box.checked = !box.checked;
+        box.dispatchEvent(new Event("change", { bubbles: true })); // the bulk bar follows
         return true;
       }
       case "/":

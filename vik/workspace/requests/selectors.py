@@ -130,3 +130,15 @@ def contact_matches(*, user: StaffUser, query: str) -> list[ContactMatch]:
         )
         for contact in contacts
     ]
+
+
+def sees_one_centre(user: StaffUser) -> bool:
+    """Whether everything the user sees belongs to one centre (an agent of one centre): the
+    list's centre column and filter could not differ from row to row. No query: the user's scope
+    is read once per request."""
+    scope = permissions.scope_for(user)
+    return (
+        not scope.is_superuser
+        and not scope.regions_with(permissions.VIEWING_REGION_ROLES)
+        and len(scope.centres_with(permissions.VIEWING_CENTRE_ROLES)) == 1
+    )

@@ -58,7 +58,8 @@ from .forms import (
 )
 from .message_facts import attachment_is_dangerous, message_facts
 from .panel import panel_context
-from .selectors import bulk_choices
+from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows, rows_html
+from .selectors import bulk_choices, sees_one_centre
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffRequest, StaffUser
@@ -79,6 +80,10 @@ def _list_params(request: StaffRequest, view: ListView | None) -> QueryDict:
     if view.sort != "received":
         params["sort"] = view.sort
     return params
+
+
+# The filters always in sight (besides the search box); the others are behind "More filters".
+_MAIN_FILTERS = ("status", "assignee", "sort")
 
 
 @staff_member_required
@@ -111,22 +116,56 @@ def request_list(request: StaffRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("after", None)
+    # The centre column and filter only when the user sees more than one centre.
+    single_centre = sees_one_centre(user)
+    columns = [c for c in columns_of(user) if not (single_centre and c == "centre")]
+    rows = list_rows(page.items)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
+        "rows": rows,
+        "rows_html": rows_html(rows, columns),
         "query": query.urlencode(),
-        "report_filters": form.report_filters_described(),
+        "chips": filter_chips(form, params),
+        "columns": columns,
+        "column_count": len(columns) + 3,
+        **{f"show_{name}": name in columns for name, _label in COLUMNS},
     }
     htmx = getattr(request, "htmx", None)
     if not htmx or htmx.boosted:  # the whole page, not only more rows
         # The counts come after the page (`staff:view_counts`): the list never waits for them.
+        hidden_more = {"centre"} if single_centre else set()
         context.update(
             views=[(view, None) for view in views],
             active_view=active_view,
             save_form=SavedViewForm(share_choices=saved_views.view_share_choices(user)),
             bulk=bulk_choices(user),
-        )
-    return render_page_or_partial(request, "workspace/request_list.html", "rows", context)
+            main_fields=[form[name] for name in _MAIN_FILTERS],
+            more_fields=[
+                field
+                for field in form.visible_fields()
+                if field.name not in {"text", *_MAIN_FILTERS, *hidden_more}
+            ],
+            more_active=sum(
+                1 for chip in context["chips"] if chip.name not in {"text", *_MAIN_FILTERS}
+            ),
+            column_choices=[(name, label, name in columns) for name, label in COLUMNS
+                            if not (single_centre and name == "centre")],
+        )  # fmt: skip
+    # The filter bar swaps the chips and the table; "More requests" only appends rows.
+    partial = "results" if htmx and htmx.target == "request-results" else "rows"
+    return render_page_or_partial(request, "workspace/request_list.html", partial, context)
+
+
+@staff_member_required
+@require_POST
+def request_list_columns(request: StaffRequest) -> HttpResponse:
+    """The columns the user chose for the list (kept for them), then back to the list."""
+    columns_choose(user=request.user, columns=request.POST.getlist("columns"))
+    back = request.POST.get("next", "")
+    if not back.startswith("/staff/requests/"):
+        back = reverse("staff:request_list")
+    return redirect(back)
 
 
 @staff_member_required
