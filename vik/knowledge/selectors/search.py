@@ -111,6 +111,7 @@ def article_search(
     territory: Territory | None = None,
     language: str = "cs",
     mode: str = "fused",
+    cutoff_relative: float = CUTOFF_RELATIVE,
 ) -> list[SearchHit]:
     """The live articles `viewer` may read in `territory` that match `query`, best first, only
     those that pass the relevance cut-off (possibly none).
@@ -125,7 +126,9 @@ def article_search(
     embeddings (`embeddings`), which finds "ztratil jsem doklady" in an article on a lost
     identity card. `fused` (the default): both scores blended, plus what was learnt from use
     (`learning.boosts`, when present). Snippets are the lexical ones (matched words marked),
-    else the start of the summary.
+    else the start of the summary. `cutoff_relative`: the share of the best hit's score a hit
+    needs (a clerk's suggestions take a lower one than a citizen's search: related guidance
+    helps them).
     """
     hits, _explanation = article_search_explained(
         query=query,
@@ -134,6 +137,7 @@ def article_search(
         territory=territory,
         language=language,
         mode=mode,
+        cutoff_relative=cutoff_relative,
     )
     return hits
 
@@ -146,6 +150,7 @@ def article_search_explained(
     territory: Territory | None = None,
     language: str = "cs",
     mode: str = "fused",
+    cutoff_relative: float = CUTOFF_RELATIVE,
 ) -> tuple[list[SearchHit], SearchExplanation]:
     """`article_search`, and why: the plan of the query and every candidate's score parts,
     those below the cut-off too."""
@@ -198,7 +203,7 @@ def article_search_explained(
             hit.score = LEXICAL_SHARE * hit.lexical + (1 - LEXICAL_SHARE) * hit.semantic + hit.boost
     ranked = sorted(candidates.values(), key=lambda hit: (-hit.score, hit.article_id))
     best = ranked[0].score if ranked else 0.0
-    cutoff = max(CUTOFF_ABSOLUTE, CUTOFF_RELATIVE * best)
+    cutoff = max(CUTOFF_ABSOLUTE, cutoff_relative * best)
     explanation.cutoff = cutoff
     explanation.ranked = ranked[: max(depth, limit)]
     shown = [hit for hit in ranked if hit.score >= cutoff][:limit]

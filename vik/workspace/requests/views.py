@@ -211,6 +211,7 @@ def request_bulk(request: StaffRequest) -> HttpResponse:
 
 
 KNOWLEDGE_SUGGESTIONS = 5
+KNOWLEDGE_SUGGESTIONS_CUTOFF = 0.25  # share of the best hit's score
 KNOWLEDGE_QUERY_LENGTH = 500  # the subject and the start of the question say what it is about
 
 
@@ -242,7 +243,9 @@ def knowledge_suggestions(
             .values_list("text", flat=True)
             .first()
         )
-        query = f"{item.subject}\n{first or ''}".strip()[:KNOWLEDGE_QUERY_LENGTH]
+        # A subject cut from the message itself would say its words twice.
+        subject = "" if first and first.startswith(item.subject.rstrip("…")) else item.subject
+        query = f"{subject}\n{first or ''}".strip()[:KNOWLEDGE_QUERY_LENGTH]
     else:
         query = text.strip()[:KNOWLEDGE_QUERY_LENGTH]
     if not query:
@@ -251,6 +254,8 @@ def knowledge_suggestions(
         query=query,
         viewer=request.user,
         limit=KNOWLEDGE_SUGGESTIONS,
+        # Related guidance helps a clerk: a lower relevance cut-off than the citizen's search.
+        cutoff_relative=KNOWLEDGE_SUGGESTIONS_CUTOFF,
         territory=knowledge.territory_for_request(
             region_id=item.region_id, centre_id=item.centre_id, municipality=item.municipality
         ),
