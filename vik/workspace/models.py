@@ -199,6 +199,8 @@ class ReplySignature(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id}" if self.user_id else f"centre {self.centre_id}"
+
+
 class ListColumns(models.Model):
     """The columns a user chose for the request list (`vik.workspace.requests.columns`); a
     user without a row sees the default ones."""
