@@ -211,9 +211,9 @@ def populate(db: Database, target: int) -> dict[str, Any]:
     with db.connect() as conn, conn.transaction():
         conn.execute(
             "INSERT INTO knowledge_article (kind, audience, state, review_by, slug, source_url, "
-            "published_at, created_at, updated_at) "
+            "returned_comment, published_at, created_at, updated_at) "
             "SELECT 'faq', 'public', 'published', %s, 'bench-v-' || lpad(g::text, 6, '0'), '', "
-            "%s, %s, %s FROM generate_series(1, %s) g",
+            "'', %s, %s, %s FROM generate_series(1, %s) g",
             [review, now, now, now, missing],
         )
         ids = [
@@ -225,7 +225,7 @@ def populate(db: Database, target: int) -> dict[str, Any]:
         rows: list[tuple[int, int, str, str, str]] = []
         with conn.cursor().copy(
             "COPY knowledge_articleversion (article_id, number, language, title, summary, "
-            "question, body, sections, note, created_at) FROM STDIN"
+            "question, body, sections, questions, note, created_at) FROM STDIN"
         ) as copy:
             for index, article_id in enumerate(ids):
                 base = index % len(texts)
@@ -233,7 +233,9 @@ def populate(db: Database, target: int) -> dict[str, Any]:
                 title, summary, body = texts[base]
                 title = f"{title} – {place}"
                 body = f"{body} Týká se obce {place}."
-                copy.write_row([article_id, 1, "cs", title, summary, "", body, "{}", "bench", now])
+                copy.write_row(
+                    [article_id, 1, "cs", title, summary, "", body, "{}", "[]", "bench", now]
+                )
                 rows.append((article_id, base, title, summary, body))
         conn.execute(
             "UPDATE knowledge_article a SET published_version_id = v.id "
