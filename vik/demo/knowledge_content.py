@@ -1055,7 +1055,6 @@ PHRASINGS: dict[str, list[str]] = {
     ],
     "ZS005": [
         "Jak si vyřídit cestovní pas?",
-        "Kolik stojí pas pro dítě?",
         "Jak rychle můžu dostat nový pas?",
         "Potřebuju pas na dovolenou mimo EU, kam mám jít?",
     ],
@@ -1091,7 +1090,6 @@ PHRASINGS: dict[str, list[str]] = {
         "Jak postupovat po úmrtí v rodině kvůli pohřbu a dědictví?",
     ],
     "ZS012": [
-        "Jak si změnit příjmení?",
         "Chci si vrátit původní příjmení, jak na to?",
         "Lze změnit jméno dítěte na úřadě?",
     ],
@@ -1107,7 +1105,6 @@ PHRASINGS: dict[str, list[str]] = {
         "Kolik stojí vydání řidičáku?",
     ],
     "ZS015": [
-        "Končí mi platnost řidičáku, co mám dělat?",
         "Jak vyměnit starý řidičský průkaz?",
         "Poškodil se mi řidičák, kde dostanu nový?",
     ],
@@ -1186,7 +1183,6 @@ PHRASINGS: dict[str, list[str]] = {
     "ZS030": [
         "Kde podat žádost o stavební povolení?",
         "Chci stavět dům, jak postupovat podle nového stavebního zákona?",
-        "Potřebuji povolení na přístavbu garáže?",
     ],
     "ZS031": [
         "Jak dostat číslo popisné pro nový dům?",
