@@ -790,7 +790,7 @@ def test_killed_workers_leave_every_message_processed_exactly_once(
         cluster.settle(wave_a)
         lap("wave A")
         # Let the acknowledgements go out: wave B answers and bounces some of them.
-        wait_for(cluster.queue_drained, 60, "the task queue to drain", cluster.task_states)
+        wait_for(cluster.queue_drained, 180, "the task queue to drain", cluster.task_states)
         lap("queue drained")
 
         feeder = cluster.helper("feed-b")
