@@ -455,7 +455,7 @@ def request_page(
     Keyset pagination: the page costs the same at the millionth row as at the first.
     """
     queryset = _page_candidates(user=user, filters=filters, cursor=cursor, limit=limit)
-    rows = list(
+    rows: list[Request] = list(
         queryset.select_related("requester", "centre", "topic", "assignee", "municipality")
         # As a list on each request (`tag_list`): a manager per request costs more than the rows.
         .prefetch_related(Prefetch("tags", to_attr="tag_list"))

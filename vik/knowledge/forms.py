@@ -105,7 +105,8 @@ class ArticleTextForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "One question per line, in the words citizens use (“co dělat, když mi ukradli doklady”). "
+            "One question per line, in the words citizens use "
+            "(“co dělat, když mi ukradli doklady”). "
             "Search finds the article by them as by its title."
         ),
     )

@@ -52,7 +52,7 @@ class QuickSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
-        parts = [format_html("<select{}>", flatatt(final))]
+        parts: list[str] = [format_html("<select{}>", flatatt(final))]
         for option_value, option_label in _choices_read_at_once(self.choices):
             key = "" if option_value is None else str(option_value)
             selected = " selected" if key in chosen else ""
@@ -93,7 +93,8 @@ def _choices_read_at_once(choices: Any) -> Any:
         return choices
     field = choices.field
     empty = [("", field.empty_label)] if field.empty_label is not None else []
-    return [*empty, *((item.pk, field.label_from_instance(item)) for item in field.queryset)]
+    items = field.queryset if field.queryset is not None else []
+    return [*empty, *((item.pk, field.label_from_instance(item)) for item in items)]
 
 
 class RequestFilterForm(forms.Form):
