@@ -1092,6 +1092,7 @@ PHRASINGS: dict[str, list[str]] = {
     "ZS012": [
         "Chci si vrátit původní příjmení, jak na to?",
         "Lze změnit jméno dítěte na úřadě?",
+        "Můžu si na matrice požádat o změnu příjmení?",
     ],
     "ZS013": [
         "Jak přepsat auto na nového majitele?",
@@ -1107,6 +1108,7 @@ PHRASINGS: dict[str, list[str]] = {
     "ZS015": [
         "Jak vyměnit starý řidičský průkaz?",
         "Poškodil se mi řidičák, kde dostanu nový?",
+        "Změnilo se mi příjmení, musím měnit řidičský průkaz?",
     ],
     "ZS016": [
         "Jak si zařídit živnostenský list?",
@@ -1183,6 +1185,7 @@ PHRASINGS: dict[str, list[str]] = {
     "ZS030": [
         "Kde podat žádost o stavební povolení?",
         "Chci stavět dům, jak postupovat podle nového stavebního zákona?",
+        "Kam se podává žádost o povolení stavby od července 2024?",
     ],
     "ZS031": [
         "Jak dostat číslo popisné pro nový dům?",
