@@ -57,6 +57,8 @@ SEMANTIC_SPAN = 0.10
 # least CUTOFF_RELATIVE of the best hit's; fewer, better results instead of padding.
 CUTOFF_ABSOLUTE = 0.12
 WEAK_ONLY_FACTOR = 0.3  # an entry that has only the query's weak words
+# An entry whose strong words matched only as typo guesses, other strong words not at all.
+GUESSED_ONLY_FACTOR = 0.3
 CUTOFF_RELATIVE = 0.5
 
 
@@ -342,6 +344,8 @@ def _lexical_ranking(
         lexical += LEXICAL_BACKEND_SHARE * backend + TITLE_DENSITY_SHARE * density
         if strong and all(match.weight < 1.0 for match in matches):
             lexical *= WEAK_ONLY_FACTOR
+        elif _guessed_only(matches, strong):
+            lexical *= GUESSED_ONLY_FACTOR
         hit = RankedHit(row.article_id, row.pk, lexical=lexical, backend=backend, matches=matches)
         scored.append((lexical, row.language == language[:2], hit))
     scored.sort(key=lambda item: (-item[0], not item[1], item[2].entry_id))
@@ -353,6 +357,17 @@ def _lexical_ranking(
         seen.add(hit.article_id)
         result.append(hit)
     return result
+
+
+def _guessed_only(matches: Sequence[TermMatch], strong: Sequence[frozenset[str]]) -> bool:
+    """Whether an entry matched only through the typo correction's guesses while other strong
+    words of the query matched nothing: "xyzzy kvantova fyzika" is not about "fyzická osoba"."""
+    strong_matches = [match for match in matches if match.weight >= 1.0]
+    return (
+        bool(strong_matches)
+        and all(match.source == "typo" for match in strong_matches)
+        and len(strong_matches) < len(strong)
+    )
 
 
 def _alternatives(word: lexicon.QueryWord) -> list[tuple[str, lexicon.Phrase, str]]:

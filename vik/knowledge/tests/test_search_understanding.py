@@ -92,6 +92,25 @@ def test_an_unrelated_query_shows_the_ask_us_prompt_not_unrelated_articles(clien
     assert '<a class="vik-button" href="/?q=prodej' in ask  # the form, the question filled in
 
 
+def test_a_nonsense_query_is_not_answered_by_a_typo_guess_at_one_of_its_words(
+    client, world, articles
+):
+    publish(
+        kind="faq",
+        title="Kdo může podat žádost",
+        summary="Žádost podává fyzická osoba nebo její zástupce.",
+        body="Žádost podává fyzická osoba sama nebo v zastoupení.",
+        region=world.region,
+    )
+    # "fyzika" is one edit from the index's "fyzicka"; the other words match nothing.
+    titles, html = public_titles(client, "xyzzy kvantova fyzika neutrin")
+    assert titles == []
+    assert 'data-testid="ask"' in html
+    # A typo in a query whose other words match is still corrected.
+    titles, _html = public_titles(client, "fyzicka osba")
+    assert titles == ["Kdo může podat žádost"]
+
+
 def test_search_shows_fewer_better_results_without_padding(client, articles):
     titles, _html = public_titles(client, "rybářský lístek")
     assert titles == ["Rybářský lístek"]
