@@ -5,7 +5,8 @@ association: opening the article from the results (`CLICK`), answering "Was this
 with yes (`HELPFUL`), a clerk inserting the article into a reply (`REPLY`, the request's
 subject standing for the query). The fused search adds a small boost for it (`boosts`), and
 editors see the strongest associations that are not yet among an article's phrasings as
-suggested phrasings (`suggestions`; accepting one is `services.learning`).
+suggested phrasings (`suggestions`; accepting one is `services.learning`). A dismissed one
+boosts nothing any more.
 
 So that no one can game it:
 - an actor (a keyed hash of the member of staff, or of the reader's address: never the
@@ -135,15 +136,18 @@ def weight_of(*, query: str, article: Article) -> float:
 def boosts(query: str, article_ids: Iterable[int]) -> dict[int, float]:
     """{article id: boost} for the articles `query` has led to helpfully: at most
     `VIK_KNOWLEDGE_LEARNING_BOOST`, half of it at a weight of SATURATION. One query by the
-    unique index on (query_norm, article); articles without an association are left out."""
+    unique index on (query_norm, article); articles without an association are left out, and
+    so are associations the editors dismissed (they judged the query not to be the article's)."""
     key = normalise(query)
     ids = list(article_ids)
     if not key or not ids or settings.VIK_KNOWLEDGE_LEARNING_BOOST <= 0:
         return {}
     now = clock.now()
     result: dict[int, float] = {}
-    rows = QueryAssociation.objects.filter(query_norm=key, article_id__in=ids).values_list(
-        "article_id", "weight", "updated_at"
+    rows = (
+        QueryAssociation.objects.filter(query_norm=key, article_id__in=ids)
+        .exclude(decision=QueryAssociation.Decision.DISMISSED)
+        .values_list("article_id", "weight", "updated_at")
     )
     for article_id, weight, updated_at in rows:
         current = decayed(weight, updated_at, now)

@@ -2,7 +2,8 @@
 
 Accepting a suggestion adds the query's words to the phrasings ("how people ask") of the
 article's working version: a new draft through `article_edit`, which readers see once it is
-published, as any change of the text. Dismissing one hides it; it still counts in the ranking.
+published, as any change of the text. Dismissing one hides it and ends its boost in the
+fused ranking (`learning.boosts`): the editors judged the query not to be the article's.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def suggestion_accept(
 
 @transaction.atomic
 def suggestion_dismiss(*, association: QueryAssociation, by: StaffUser | None) -> None:
-    """The editors do not want the query as a phrasing: it is no longer suggested."""
+    """The editors do not want the query as a phrasing: it is no longer suggested, nor boosts
+    the article for the query."""
     association = QueryAssociation.objects.select_for_update().get(pk=association.pk)
     article = association.article
     require_author(by, article.region_id, article.centre_id)

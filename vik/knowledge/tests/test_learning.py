@@ -178,3 +178,25 @@ def test_a_dismissed_suggestion_is_gone_and_a_reader_of_another_scope_may_not(
     assert learning.suggestions(articles=[id_card.pk]) == []
     with pytest.raises(InvalidTransition, match="O návrhu už bylo rozhodnuto"):
         services.suggestion_accept(association=association, by=frank)
+
+
+def test_a_dismissed_association_no_longer_boosts_the_article(world, client, twins, frank):
+    first, second = twins
+    query = "parkovací karta rezident"
+    _learn(second, query)
+    _hits, explained = selectors.article_search_explained(query=query, viewer=CITIZEN)
+    boosted = {hit.article_id: hit.boost for hit in explained.ranked}
+    assert boosted[second.pk] > 0 and boosted[first.pk] == 0
+    assert explained.ranked[0].article_id == second.pk
+
+    association = QueryAssociation.objects.get(article=second)
+    client.force_login(frank)
+    client.post(f"/staff/knowledge/suggestions/{association.pk}/dismiss", {"back": "list"})
+
+    assert learning.boosts(query, [first.pk, second.pk]) == {}
+    hits, explained = selectors.article_search_explained(query=query, viewer=CITIZEN)
+    assert all(hit.boost == 0 for hit in explained.ranked)
+    assert [hit.article for hit in hits] == [first, second]
+    # A reader's later click teaches nothing the ranking would use either.
+    open_from_results(reader("203.0.113.9"), second, query)
+    assert learning.boosts(query, [first.pk, second.pk]) == {}
