@@ -640,3 +640,11 @@ VIK_KNOWLEDGE_FOUR_EYES = env_bool("VIK_KNOWLEDGE_FOUR_EYES", True)
 # The region (ČSÚ code, e.g. "CZ063") whose identity the portal shows on pages that belong to no
 # region (the form, the knowledge pages); empty: the first region whose portal is set up.
 VIK_PORTAL_REGION = env_str("VIK_PORTAL_REGION", "")
+# --- Knowledge learning from use: the pruning of what decay has made irrelevant (issue 18) ---
+# A periodic job (vik.knowledge.services.learning_prune_due) deletes the learning events older
+# than this many half-lives (VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS; the per-actor cap only reads
+# the last half-life) and the open associations whose decayed weight has fallen below a single
+# click's weight decayed as long (1/16 of a click at 4: a boost of about 0.001). Associations
+# the editors accepted or dismissed are kept, so that their decision stands.
+VIK_KNOWLEDGE_LEARNING_PRUNE_HALF_LIVES = env_float("VIK_KNOWLEDGE_LEARNING_PRUNE_HALF_LIVES", 4.0)
+VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.knowledge.services.learning_prune_due"]

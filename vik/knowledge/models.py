@@ -363,7 +363,11 @@ class QueryAssociation(models.Model):
                 fields=["query_norm", "article"], name="query_association_unique"
             )
         ]
-        indexes = [models.Index(fields=["article", "-weight"], name="query_association_article")]
+        indexes = [
+            models.Index(fields=["article", "-weight"], name="query_association_article"),
+            # The pruning of the associations decay has made negligible (`learning_prune_due`).
+            models.Index(fields=["updated_at"], name="query_association_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.query_norm} → {self.article_id}"

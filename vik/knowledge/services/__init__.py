@@ -5,6 +5,7 @@
 - `attachments`: forms to download, checked by their first bytes;
 - `reminders`: review reminders to the owners of an article;
 - `learning`: editors accept or dismiss the phrasings that learning from use suggests;
+  pruning what decay has made irrelevant;
 - `exchange`: importing JSON Lines (the format itself is `vik.knowledge.exchange`);
 - `synonyms`: the editors' search synonyms;
 - `guards`: the permission, lock and value checks the others share.
@@ -28,7 +29,13 @@ from .articles import (
 )
 from .attachments import ATTACHMENT_TYPES, attachment_add, attachment_delete
 from .exchange import ImportReport, articles_import
-from .learning import suggestion_accept, suggestion_dismiss
+from .learning import (
+    LEARNING_PRUNE_BATCH,
+    learning_prune,
+    learning_prune_due,
+    suggestion_accept,
+    suggestion_dismiss,
+)
 from .reminders import REVIEW_REMINDERS_BATCH, review_reminders_send
 from .synonyms import synonym_delete, synonym_save
 from .usage import (
@@ -45,6 +52,7 @@ from .usage import (
 
 __all__ = [
     "ATTACHMENT_TYPES",
+    "LEARNING_PRUNE_BATCH",
     "REPLY_ARTICLES_MAX",
     "REVIEW_REMINDERS_BATCH",
     "UNCHANGED",
@@ -62,6 +70,8 @@ __all__ = [
     "attachment_add",
     "attachment_delete",
     "feedback_record",
+    "learning_prune",
+    "learning_prune_due",
     "own_draft_publish_refused",
     "pending_drafts",
     "reply_usage_record",

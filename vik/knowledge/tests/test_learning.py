@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, override_settings
+from django.utils.module_loading import import_string
 
 from vik.conversations import services as conversations
 from vik.core import clock
@@ -200,3 +201,52 @@ def test_a_dismissed_association_no_longer_boosts_the_article(world, client, twi
     # A reader's later click teaches nothing the ranking would use either.
     open_from_results(reader("203.0.113.9"), second, query)
     assert learning.boosts(query, [first.pk, second.pk]) == {}
+
+
+@override_settings(
+    VIK_KNOWLEDGE_LEARNING_HALF_LIFE_DAYS=60, VIK_KNOWLEDGE_LEARNING_PRUNE_HALF_LIVES=4
+)
+def test_the_periodic_job_forgets_what_decay_has_made_irrelevant(world, id_card, settings):
+    now = clock.now()
+
+    def event(days_ago, actor):
+        return LearningEvent.objects.create(
+            actor=actor, query_norm="pas", article=id_card, kind="click", weight=1.0,
+            day=clock.today() - dt.timedelta(days=days_ago),
+        )  # fmt: skip
+
+    def association(query, weight, days_ago, decision=""):
+        return QueryAssociation.objects.create(
+            query_norm=query, query_text=query, article=id_card, weight=weight,
+            updated_at=now - dt.timedelta(days=days_ago), decision=decision,
+        )  # fmt: skip
+
+    recent_event, horizon_event = event(10, "a"), event(230, "b")
+    event(250, "c")  # past 4 half-lives (240 days)
+    event(900, "d")
+    one_click_long_ago = association("jedno kliknuti", 1.0, 300)  # 1/32 now
+    association("davno", 3.0, 600)  # 3/1024 now
+    strong = association("silna", 20.0, 300)  # 0.625 now: still boosts
+    fresh = association("cerstva", 1.0, 200)  # 0.1 now
+    dismissed = association("zamitnuta", 1.0, 600, decision="dismissed")
+
+    job = "vik.knowledge.services.learning_prune_due"
+    assert job in settings.VIK_PERIODIC_JOBS
+    assert import_string(job)() == 4
+    assert import_string(job)() == 0
+
+    assert sorted(LearningEvent.objects.values_list("pk", flat=True)) == [
+        recent_event.pk,
+        horizon_event.pk,
+    ]
+    kept = set(QueryAssociation.objects.values_list("pk", flat=True))
+    assert kept == {strong.pk, fresh.pk, dismissed.pk}
+    assert not QueryAssociation.objects.filter(pk=one_click_long_ago.pk).exists()
+    assert learning.weight_of(query="silna", article=id_card) == pytest.approx(0.625)
+
+    # Time passes: the strong one decays below the floor as well.
+    with clock.travel(now + dt.timedelta(days=60 * 5)):
+        # The two events kept so far, the strong association and the fresh one.
+        assert services.learning_prune() == 4
+    assert set(QueryAssociation.objects.values_list("pk", flat=True)) == {dismissed.pk}
+    assert not LearningEvent.objects.exists()
