@@ -640,3 +640,8 @@ VIK_KNOWLEDGE_FOUR_EYES = env_bool("VIK_KNOWLEDGE_FOUR_EYES", True)
 # The region (ČSÚ code, e.g. "CZ063") whose identity the portal shows on pages that belong to no
 # region (the form, the knowledge pages); empty: the first region whose portal is set up.
 VIK_PORTAL_REGION = env_str("VIK_PORTAL_REGION", "")
+# --- Reports: the channel reports' daily counts (vik.reports.daily) ---
+# The calls, knowledge and audit reports read whole days from the daily counts kept by the
+# reports' refresher (and only the days since its last run from the raw tables). Off: every
+# figure from the raw tables (the counts are still kept).
+VIK_REPORTS_DAILY_COUNTS = env_bool("VIK_REPORTS_DAILY_COUNTS", True)
