@@ -1,6 +1,8 @@
 """The calls, chats, knowledge, workload and audit reports on PostgreSQL at the size issue 17
 names: p50 and p95 of building each report for a coordinator (the whole region, 12 months) and
-a lead (one centre, 12 months).
+a lead (one centre, 12 months), each from the raw tables (`VIK_REPORTS_DAILY_COUNTS` off) and
+from the daily counts (`vik.reports.daily`, rebuilt first and timed), whether both give the same
+numbers, and the ratio of their p95.
 
     .venv/bin/python bench/reports_channels.py [--requests N] [--samples N] [--keep] [--reuse]
 
@@ -121,14 +123,29 @@ def measure(samples: int) -> dict[str, Any]:
 
     django.setup()
     # local import: these models load after django.setup()
+    from django.conf import settings
     from django.utils import translation
 
     from vik.core import clock
+    from vik.reports import daily
     from vik.reports.filters import ReportFilters, Scope
     from vik.reports.registry import report_get
     from vik.tenancy.models import InformationCentre
     from vik.territory.models import Region
 
+    started = time.perf_counter()
+    cells = daily.daily_rebuild(clock.now())
+    log(f"daily counts rebuilt: {cells:,} cells in {time.perf_counter() - started:.1f} s")
+    # The periodic refresh when every source changed today (its days and month recounted).
+    from vik.reports.models import DAILY_COUNTS, RollupWatermark
+
+    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(
+        changes_until=clock.now() - dt.timedelta(minutes=1)
+    )
+    started = time.perf_counter()
+    cells = daily.daily_refresh(clock.now())
+    log(f"daily counts refreshed (today changed): {cells:,} cells in "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
     region = Region.objects.get(code="3107")
     centre = InformationCentre.objects.get(slug="vys-jihlava")
     today = clock.today()
@@ -143,18 +160,32 @@ def measure(samples: int) -> dict[str, Any]:
             spec = report_get(slug)
             assert spec is not None
             for reader, scope in readers.items():
-                times = []
-                for index in range(samples + 2):
-                    started = time.perf_counter()
-                    spec.build(filters, scope)
-                    if index >= 2:  # two untimed warm-up builds
-                        times.append((time.perf_counter() - started) * 1000)
-                figures[f"{slug}/{reader}"] = {
-                    "p50": round(statistics.median(times)),
-                    "p95": round(percentile(times, 0.95)),
-                }
-                log(f"{slug:10} {reader:12} p50 {figures[f'{slug}/{reader}']['p50']:5} ms  "
-                    f"p95 {figures[f'{slug}/{reader}']['p95']:5} ms")  # fmt: skip
+                found: dict[str, Any] = {}
+                documents = {}
+                # The raw tables (the daily counts off), then the daily counts.
+                for variant, counts in (("raw", False), ("counts", True)):
+                    settings.VIK_REPORTS_DAILY_COUNTS = counts
+                    times = []
+                    for index in range(samples + 2):
+                        started = time.perf_counter()
+                        document = spec.build(filters, scope)
+                        if index >= 2:  # two untimed warm-up builds
+                            times.append((time.perf_counter() - started) * 1000)
+                    documents[variant] = [
+                        (section.slug, section.rows, section.totals)
+                        for section in document.sections
+                    ]
+                    found[variant] = {
+                        "p50": round(statistics.median(times)),
+                        "p95": round(percentile(times, 0.95)),
+                    }
+                found["same"] = documents["raw"] == documents["counts"]
+                figures[f"{slug}/{reader}"] = found
+                log(f"{slug:10} {reader:12} raw p50 {found['raw']['p50']:5} p95 "
+                    f"{found['raw']['p95']:5} ms | counts p50 {found['counts']['p50']:5} p95 "
+                    f"{found['counts']['p95']:5} ms | p95 ratio "
+                    f"{found['raw']['p95'] / max(found['counts']['p95'], 1):.1f}x | same numbers: "
+                    f"{'yes' if found['same'] else 'NO'}")  # fmt: skip
     return figures
 
 
@@ -186,6 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             places = territory(db)
             log(f"populating {args.requests:,} requests")
             populate(db, places, args.requests)
+        run_vik(env, "migrate")  # a kept database: the daily counts' table
         if not args.reuse:
             fill(
                 db,
