@@ -100,6 +100,7 @@ FILL = [
          JOIN LATERAL (SELECT user_id, region_id FROM tenancy_membership
                        ORDER BY id OFFSET (g %% 8) LIMIT 1) m ON true""",
 ]
+REPORTS = ("calls", "chats", "knowledge", "workload", "audit")
 TABLES = (
     "conversations_request, conversations_interaction, phone_channel_call, chat_channel_chatsession, "
     "knowledge_usageevent, audit_auditevent"
@@ -117,7 +118,7 @@ def fill(db: Database, sizes: dict[str, int], first: int = 0) -> None:
         conn.execute(f"VACUUM (ANALYZE) {TABLES}")
 
 
-def measure(samples: int) -> dict[str, Any]:
+def measure(samples: int, slugs: Sequence[str] = REPORTS) -> dict[str, Any]:
     # local import: Django is set up only now, once the environment names the bench database
     import django
 
@@ -136,12 +137,15 @@ def measure(samples: int) -> dict[str, Any]:
     started = time.perf_counter()
     cells = daily.daily_rebuild(clock.now())
     log(f"daily counts rebuilt: {cells:,} cells in {time.perf_counter() - started:.1f} s")
-    # The periodic refresh when every source changed today (its days and month recounted).
+    # The periodic refresh after the last events of the fill (today's usage and audit days and
+    # the month's usage sums recounted).
+    from django.db.models import Max
+
+    from vik.knowledge.models import UsageEvent
     from vik.reports.models import DAILY_COUNTS, RollupWatermark
 
-    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(
-        changes_until=clock.now() - dt.timedelta(minutes=1)
-    )
+    latest = UsageEvent.objects.aggregate(latest=Max("created_at"))["latest"]
+    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(changes_until=latest)
     started = time.perf_counter()
     cells = daily.daily_refresh(clock.now())
     log(f"daily counts refreshed (today changed): {cells:,} cells in "
@@ -156,7 +160,7 @@ def measure(samples: int) -> dict[str, Any]:
     }
     figures: dict[str, Any] = {}
     with translation.override("cs"):
-        for slug in ("calls", "chats", "knowledge", "workload", "audit"):
+        for slug in slugs:
             spec = report_get(slug)
             assert spec is not None
             for reader, scope in readers.items():
@@ -198,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     parser.add_argument("--refill", action="store_true", help="a kept database: fill, measure")
     parser.add_argument("--fill-from", type=int, default=0, help="skip the first fill steps")
+    parser.add_argument(
+        "--reports", default=",".join(REPORTS), help="the reports measured (comma-separated)"
+    )
     args = parser.parse_args(argv)
     db = Database(args.database_url)
     env = {
@@ -229,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
                 args.fill_from,
             )
-        measure(args.samples)
+        measure(args.samples, args.reports.split(","))
     finally:
         if not args.keep:
             db.drop()
