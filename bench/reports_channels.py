@@ -137,18 +137,26 @@ def measure(samples: int, slugs: Sequence[str] = REPORTS) -> dict[str, Any]:
     started = time.perf_counter()
     cells = daily.daily_rebuild(clock.now())
     log(f"daily counts rebuilt: {cells:,} cells in {time.perf_counter() - started:.1f} s")
-    # The periodic refresh after the last events of the fill (today's usage and audit days and
-    # the month's usage sums recounted).
-    from django.db.models import Max
-
+    # The periodic refresh after a call was saved, a usage event and a personal-data read were
+    # written (copies of the latest: today's days and the month's usage sums recounted).
+    from vik.audit.models import AuditEvent
+    from vik.channels.phone.models import Call
     from vik.knowledge.models import UsageEvent
     from vik.reports.models import DAILY_COUNTS, RollupWatermark
 
-    latest = UsageEvent.objects.aggregate(latest=Max("created_at"))["latest"]
-    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(changes_until=latest)
+    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(changes_until=clock.now())
+    event = UsageEvent.objects.order_by("-created_at").first()
+    read = AuditEvent.objects.filter(personal_data=True).order_by("-created_at").first()
+    call = Call.objects.order_by("-started_at").first()
+    assert event is not None and read is not None and call is not None
+    event.pk, event.created_at = None, clock.now()
+    event.save()
+    read.pk = None
+    read.save()
+    call.save()
     started = time.perf_counter()
     cells = daily.daily_refresh(clock.now())
-    log(f"daily counts refreshed (today changed): {cells:,} cells in "
+    log(f"daily counts refreshed (a call, a usage event, a read today): {cells:,} cells in "
         f"{(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
     region = Region.objects.get(code="3107")
     centre = InformationCentre.objects.get(slug="vys-jihlava")
