@@ -1,6 +1,8 @@
 """The calls, chats, knowledge, workload and audit reports on PostgreSQL at the size issue 17
 names: p50 and p95 of building each report for a coordinator (the whole region, 12 months) and
-a lead (one centre, 12 months).
+a lead (one centre, 12 months), each from the raw tables (`VIK_REPORTS_DAILY_COUNTS` off) and
+from the daily counts (`vik.reports.daily`, rebuilt first and timed), whether both give the same
+numbers, and the ratio of their p95.
 
     .venv/bin/python bench/reports_channels.py [--requests N] [--samples N] [--keep] [--reuse]
 
@@ -98,6 +100,7 @@ FILL = [
          JOIN LATERAL (SELECT user_id, region_id FROM tenancy_membership
                        ORDER BY id OFFSET (g %% 8) LIMIT 1) m ON true""",
 ]
+REPORTS = ("calls", "chats", "knowledge", "workload", "audit")
 TABLES = (
     "conversations_request, conversations_interaction, phone_channel_call, chat_channel_chatsession, "
     "knowledge_usageevent, audit_auditevent"
@@ -115,20 +118,46 @@ def fill(db: Database, sizes: dict[str, int], first: int = 0) -> None:
         conn.execute(f"VACUUM (ANALYZE) {TABLES}")
 
 
-def measure(samples: int) -> dict[str, Any]:
+def measure(samples: int, slugs: Sequence[str] = REPORTS) -> dict[str, Any]:
     # local import: Django is set up only now, once the environment names the bench database
     import django
 
     django.setup()
     # local import: these models load after django.setup()
+    from django.conf import settings
     from django.utils import translation
 
     from vik.core import clock
+    from vik.reports import daily
     from vik.reports.filters import ReportFilters, Scope
     from vik.reports.registry import report_get
     from vik.tenancy.models import InformationCentre
     from vik.territory.models import Region
 
+    started = time.perf_counter()
+    cells = daily.daily_rebuild(clock.now())
+    log(f"daily counts rebuilt: {cells:,} cells in {time.perf_counter() - started:.1f} s")
+    # The periodic refresh after a call was saved, a usage event and a personal-data read were
+    # written (copies of the latest: today's days and the month's usage sums recounted).
+    from vik.audit.models import AuditEvent
+    from vik.channels.phone.models import Call
+    from vik.knowledge.models import UsageEvent
+    from vik.reports.models import DAILY_COUNTS, RollupWatermark
+
+    RollupWatermark.objects.filter(name=DAILY_COUNTS).update(changes_until=clock.now())
+    event = UsageEvent.objects.order_by("-created_at").first()
+    read = AuditEvent.objects.filter(personal_data=True).order_by("-created_at").first()
+    call = Call.objects.order_by("-started_at").first()
+    assert event is not None and read is not None and call is not None
+    event.pk, event.created_at = None, clock.now()
+    event.save()
+    read.pk = None
+    read.save()
+    call.save()
+    started = time.perf_counter()
+    cells = daily.daily_refresh(clock.now())
+    log(f"daily counts refreshed (a call, a usage event, a read today): {cells:,} cells in "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
     region = Region.objects.get(code="3107")
     centre = InformationCentre.objects.get(slug="vys-jihlava")
     today = clock.today()
@@ -139,22 +168,36 @@ def measure(samples: int) -> dict[str, Any]:
     }
     figures: dict[str, Any] = {}
     with translation.override("cs"):
-        for slug in ("calls", "chats", "knowledge", "workload", "audit"):
+        for slug in slugs:
             spec = report_get(slug)
             assert spec is not None
             for reader, scope in readers.items():
-                times = []
-                for index in range(samples + 2):
-                    started = time.perf_counter()
-                    spec.build(filters, scope)
-                    if index >= 2:  # two untimed warm-up builds
-                        times.append((time.perf_counter() - started) * 1000)
-                figures[f"{slug}/{reader}"] = {
-                    "p50": round(statistics.median(times)),
-                    "p95": round(percentile(times, 0.95)),
-                }
-                log(f"{slug:10} {reader:12} p50 {figures[f'{slug}/{reader}']['p50']:5} ms  "
-                    f"p95 {figures[f'{slug}/{reader}']['p95']:5} ms")  # fmt: skip
+                found: dict[str, Any] = {}
+                documents = {}
+                # The raw tables (the daily counts off), then the daily counts.
+                for variant, counts in (("raw", False), ("counts", True)):
+                    settings.VIK_REPORTS_DAILY_COUNTS = counts
+                    times = []
+                    for index in range(samples + 2):
+                        started = time.perf_counter()
+                        document = spec.build(filters, scope)
+                        if index >= 2:  # two untimed warm-up builds
+                            times.append((time.perf_counter() - started) * 1000)
+                    documents[variant] = [
+                        (section.slug, section.rows, section.totals)
+                        for section in document.sections
+                    ]
+                    found[variant] = {
+                        "p50": round(statistics.median(times)),
+                        "p95": round(percentile(times, 0.95)),
+                    }
+                found["same"] = documents["raw"] == documents["counts"]
+                figures[f"{slug}/{reader}"] = found
+                log(f"{slug:10} {reader:12} raw p50 {found['raw']['p50']:5} p95 "
+                    f"{found['raw']['p95']:5} ms | counts p50 {found['counts']['p50']:5} p95 "
+                    f"{found['counts']['p95']:5} ms | p95 ratio "
+                    f"{found['raw']['p95'] / max(found['counts']['p95'], 1):.1f}x | same numbers: "
+                    f"{'yes' if found['same'] else 'NO'}")  # fmt: skip
     return figures
 
 
@@ -167,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     parser.add_argument("--refill", action="store_true", help="a kept database: fill, measure")
     parser.add_argument("--fill-from", type=int, default=0, help="skip the first fill steps")
+    parser.add_argument(
+        "--reports", default=",".join(REPORTS), help="the reports measured (comma-separated)"
+    )
     args = parser.parse_args(argv)
     db = Database(args.database_url)
     env = {
@@ -186,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             places = territory(db)
             log(f"populating {args.requests:,} requests")
             populate(db, places, args.requests)
+        run_vik(env, "migrate")  # a kept database: the daily counts' table
         if not args.reuse:
             fill(
                 db,
@@ -197,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
                 args.fill_from,
             )
-        measure(args.samples)
+        measure(args.samples, args.reports.split(","))
     finally:
         if not args.keep:
             db.drop()

@@ -648,3 +648,9 @@ VIK_PORTAL_REGION = env_str("VIK_PORTAL_REGION", "")
 # the editors accepted or dismissed are kept, so that their decision stands.
 VIK_KNOWLEDGE_LEARNING_PRUNE_HALF_LIVES = env_float("VIK_KNOWLEDGE_LEARNING_PRUNE_HALF_LIVES", 4.0)
 VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.knowledge.services.learning_prune_due"]
+
+# --- Reports: the channel reports' daily counts (vik.reports.daily) ---
+# The calls, knowledge and audit reports read whole days from the daily counts kept by the
+# reports' refresher (and only the days since its last run from the raw tables). Off: every
+# figure from the raw tables (the counts are still kept).
+VIK_REPORTS_DAILY_COUNTS = env_bool("VIK_REPORTS_DAILY_COUNTS", True)

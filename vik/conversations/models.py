@@ -198,6 +198,18 @@ class Request(TimeStampedModel):
                     merged_into__isnull=True,
                 ),
             ),
+            # The audit report's unanswered requests (vik.reports.builders.audit): the most
+            # urgent first read in this order, the counts per centre from the index alone.
+            models.Index(
+                fields=["region", "due_at", "statutory_due_on", "created_at", "id"],
+                include=["centre"],
+                name="request_unanswered_open",
+                condition=models.Q(
+                    status__in=["new", "open", "waiting_citizen", "waiting_office"],
+                    merged_into__isnull=True,
+                    first_response_at__isnull=True,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

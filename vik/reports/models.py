@@ -92,6 +92,45 @@ class RequestFact(models.Model):
 REQUEST_FACTS = "request_facts"
 
 
+class DailyCount(models.Model):
+    """Per-day counts of the channel reports' raw tables (calls, knowledge use, personal-data
+    reads), one row per Prague day and combination of the report's dimensions; kept by the
+    same refresher as the request facts (`vik.reports.daily`, see there how they stay exact).
+    Plain ids, no foreign keys, no personal data (a search text without a result, folded, as
+    the knowledge report lists it)."""
+
+    # CALLS, USAGE or DATA_ACCESS (`vik.reports.daily`).
+    source = models.CharField(max_length=16)
+    day = models.DateField()
+    region_id = models.BigIntegerField(null=True)
+    centre_id = models.BigIntegerField(null=True)
+    # The call's agent, the reader of personal data.
+    person_id = models.BigIntegerField(null=True)
+    # The call's figure (offered, answered, missed, outbound), the usage kind, the audit action.
+    kind = models.CharField(max_length=64)
+    article_id = models.BigIntegerField(null=True)
+    topic_id = models.BigIntegerField(null=True)
+    # A search without a result: its (folded) text.
+    label = models.CharField(max_length=200, blank=True, default="")
+    n = models.IntegerField()
+    # Answered calls: the sum and the number of their talk times.
+    seconds_sum = models.BigIntegerField(null=True)
+    seconds_count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "day"], name="daily_source_day"),
+            models.Index(fields=["source", "centre_id", "day"], name="daily_source_centre_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.day} {self.kind}: {self.n}"
+
+
+# The name of the daily counts' watermark row.
+DAILY_COUNTS = "daily_counts"
+
+
 class RollupWatermark(models.Model):
     """How far the refresher has read the changes: one row per rollup."""
 

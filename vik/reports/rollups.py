@@ -27,6 +27,9 @@ How each case stays exact:
 - the statutory deadline extended: the request is saved (and an event written); the fact keeps
   the original and the extended day.
 
+The channel reports' daily counts (`vik.reports.daily`) are kept by the same refresher, under the
+same lock, and rebuilt with the facts.
+
 `rollups_rebuild` recomputes every request's fact; `rollups_verify` compares the facts and the
 figures with the raw tables (`vik reports rebuild|verify`).
 """
@@ -49,6 +52,7 @@ from vik.core.memo import batch_memo
 from vik.satisfaction.models import Rating
 from vik.territory.models import Region
 
+from . import daily
 from .figures import ALL_METRICS, Dimension, Figures, Key
 from .figures.facts import FACT_FIELDS, fact_of, raw_rows, topic_roots
 from .figures.reference import reference_figures
@@ -67,6 +71,8 @@ EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 class RefreshResult:
     examined: int = 0
     written: int = 0
+    # The channel reports' daily counts written (`rollups_rebuild`).
+    daily_written: int = 0
 
 
 def facts_refresh(request_ids: Iterable[int] | None) -> RefreshResult:
@@ -185,6 +191,8 @@ def rollups_refresh() -> int:
             result = facts_refresh(changed_since(watermark.changes_until - OVERLAP))
         watermark.changes_until = max(until, watermark.changes_until)
         watermark.save(update_fields=["changes_until"])
+        # The channel reports' daily counts, under the same lock (`vik.reports.daily`).
+        daily.daily_refresh(until)
     return result.written
 
 
@@ -212,6 +220,7 @@ def rollups_rebuild() -> RefreshResult:
         until = clock.now()
         result = facts_refresh(None)
         RollupWatermark.objects.update_or_create(name=WATERMARK, defaults={"changes_until": until})
+        result.daily_written = daily.daily_rebuild(until)
     return result
 
 

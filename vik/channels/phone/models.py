@@ -140,7 +140,11 @@ class Call(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["account", "call_id"], name="call_unique_per_account")
         ]
-        indexes = [models.Index(fields=["centre", "started_at"], name="call_centre_started")]
+        indexes = [
+            models.Index(fields=["centre", "started_at"], name="call_centre_started"),
+            # The calls saved since the reports' refresher last ran (`vik.reports.daily`).
+            models.Index(fields=["updated_at"], name="call_updated"),
+        ]
 
     @property
     def cause_label(self) -> str:

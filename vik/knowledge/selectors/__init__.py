@@ -49,9 +49,17 @@ from .search import (
     snippet,
     synonyms_for,
 )
-from .usage import ArticleUsage, UsageMetrics, usage_metrics, usage_metrics_of
+from .usage import (
+    METRICS_TOP,
+    ArticleUsage,
+    UsageMetrics,
+    usage_metrics,
+    usage_metrics_counted,
+    usage_metrics_of,
+)
 
 __all__ = [
+    "METRICS_TOP",
     "SEARCH_LIMIT_MAX",
     "SEARCH_MODES",
     "ArticleUsage",
@@ -88,6 +96,7 @@ __all__ = [
     "topic_and_subtopic_ids",
     "topic_counts",
     "usage_metrics",
+    "usage_metrics_counted",
     "usage_metrics_of",
     "version_diff",
     "version_get",

@@ -85,6 +85,24 @@ def usage_metrics_of(events: QuerySet[UsageEvent], *, topic: Topic | None = None
         per_article.values_list("article_id", "kind").annotate(count=Count("pk")).order_by()
     ):
         counts.setdefault(article_id, {})[kind] = count
+    deflected = (
+        events.filter(kind=UsageKind.DEFLECTED).count()
+        if topic is not None
+        else by_kind.get(UsageKind.DEFLECTED, 0)
+    )
+    return usage_metrics_counted(by_kind, empty_queries, counts, deflected)
+
+
+def usage_metrics_counted(
+    by_kind: dict[str, int],
+    empty_queries: list[tuple[str, int]],
+    counts: dict[int, dict[str, int]],
+    deflected: int,
+) -> UsageMetrics:
+    """The metrics from counted events: per kind, the most frequent searches without a result
+    (at most `METRICS_TOP`, most frequent first, then by text), per article and kind (of the
+    topic, if any), the deflected requests (of the topic, if any). Also what the reports'
+    daily counts give (`vik.reports.daily`)."""
     articles = {
         article.pk: article for article in with_title(Article.objects.filter(pk__in=sorted(counts)))
     }
@@ -105,11 +123,6 @@ def usage_metrics_of(events: QuerySet[UsageEvent], *, topic: Topic | None = None
         chosen = [row for row in rows if key(row)]
         return sorted(chosen, key=lambda row: (-key(row), row.title))[:METRICS_TOP]
 
-    deflected = (
-        events.filter(kind=UsageKind.DEFLECTED).count()
-        if topic is not None
-        else by_kind.get(UsageKind.DEFLECTED, 0)
-    )
     return UsageMetrics(
         searches=by_kind.get(UsageKind.SEARCH, 0) + by_kind.get(UsageKind.SEARCH_EMPTY, 0),
         searches_empty=by_kind.get(UsageKind.SEARCH_EMPTY, 0),

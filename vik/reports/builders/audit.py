@@ -11,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership
 from vik.workspace.audit.selectors import action_label
 
+from .. import daily
 from ..cache import document_cached
 from ..document import Chart, Column, ReportDocument, Section
 from ..filters import ReportFilters, Scope
@@ -295,6 +296,51 @@ def data_access_of(filters: ReportFilters, scope: Scope) -> QuerySet[AuditEvent]
     )
 
 
+def data_access_counts(
+    filters: ReportFilters, scope: Scope
+) -> tuple[dict[Any, dict[str, int]], dict[int | None, int]]:
+    """Personal-data reads per bucket and kind of read, and per reader: the whole days the
+    refresher counted from their daily counts (`vik.reports.daily`; whose reads are the
+    region's decided now, as from the log), the rest (today) from one scan of the log."""
+    by_month: dict[Any, dict[str, int]] = {}
+    per_actor: dict[int | None, int] = {}
+
+    def add(bucket: Any, action: str, actor_id: int | None, count: int) -> None:
+        found = by_month.setdefault(bucket_of(bucket), {})
+        found[action] = found.get(action, 0) + count
+        per_actor[actor_id] = per_actor.get(actor_id, 0) + count
+
+    counted, rest = daily.split(filters)
+    if counted is not None:
+        staff = Membership.objects.filter(region_id=scope.region_id).values("user_id")
+        cells = daily.counts_of(
+            daily.DATA_ACCESS,
+            counted,
+            Q(region_id=scope.region_id) | Q(region_id__isnull=True, person_id__in=staff),
+        )
+        # Two small groupings of the counts rather than one by bucket, kind and reader.
+        for bucket, action, count in (
+            cells.annotate(bucket=daily.bucket_of_day(filters.granularity))
+            .values_list("bucket", "kind")
+            .annotate(count=Sum("n"))
+        ):
+            found = by_month.setdefault(bucket_of(bucket), {})
+            found[action] = found.get(action, 0) + count
+        for actor_id, count in cells.values_list("person_id").annotate(count=Sum("n")):
+            per_actor[actor_id] = per_actor.get(actor_id, 0) + count
+    if rest is not None:
+        # One scan of the log: counts per bucket, kind of read and reader.
+        for bucket, action, actor_id, count in (
+            data_access_of(rest, scope)
+            .annotate(bucket=bucket_trunc("created_at", rest.granularity))
+            .order_by()
+            .values_list("bucket", "action", "actor_id")
+            .annotate(n=Count("pk"))
+        ):
+            add(bucket, action, actor_id, count)
+    return by_month, per_actor
+
+
 def _data_access_sections(filters: ReportFilters, scope: Scope) -> list[Section]:
     title = _("Access to personal data")
     if not scope.sees_data_access:
@@ -312,19 +358,7 @@ def _data_access_sections(filters: ReportFilters, scope: Scope) -> list[Section]
                 ),
             )
         ]
-    events = data_access_of(filters, scope)
-    # One scan of the log: counts per bucket, kind of read and reader, summed both ways here.
-    by_month: dict[Any, dict[str, int]] = {}
-    per_actor: dict[int | None, int] = {}
-    for bucket, action, actor_id, count in (
-        events.annotate(bucket=bucket_trunc("created_at", filters.granularity))
-        .order_by()
-        .values_list("bucket", "action", "actor_id")
-        .annotate(n=Count("pk"))
-    ):
-        found = by_month.setdefault(bucket_of(bucket), {})
-        found[action] = found.get(action, 0) + count
-        per_actor[actor_id] = per_actor.get(actor_id, 0) + count
+    by_month, per_actor = data_access_counts(filters, scope)
     actions = sorted({action for found in by_month.values() for action in found})
     keys = {action: f"a{index}" for index, action in enumerate(actions)}
     rows = []

@@ -6,22 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import IntegerField, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vik.channels.phone.choices import CallBackState
 from vik.core import clock
 
+from .. import daily
 from ..document import Chart, Column, ReportDocument, Section
 from ..filters import ReportFilters, Scope
 from ..registry import ReportSpec
 from ..selectors import channels as selected
-from ..selectors.periods import DurationStats, bucket_of, buckets, duration_stats
+from ..selectors.periods import (
+    WHOLE,
+    DurationStats,
+    bucket_of,
+    buckets,
+    duration_stats,
+    duration_stats_sets,
+)
 from . import wording
 from .wording import number, percent, share
-
-WHOLE = "whole"  # the group of a totals row: a constant, which SQL does not group by
 
 
 def _whole(rows: QuerySet[Any]) -> QuerySet[Any]:
@@ -91,18 +97,13 @@ def _call_row(label: str, figures: dict[str, Any], waits: DurationStats) -> dict
 
 def _call_section(
     filters: ReportFilters,
-    scope: Scope,
     by: str,
-    overall: dict[str, DurationStats],
+    all_waits: dict[str, dict[tuple[Any, ...], DurationStats]],
     cells: dict[tuple[Any, Any], dict[str, Any]],
 ) -> Section:
-    calls = selected.calls_of(filters, scope)
-    if by == "bucket":
-        calls = selected.with_bucket(calls, "started_at", filters)
     group = "bucket" if by == "bucket" else "centre_id"
     figures = _keyed(selected.call_figures_of(cells, group), by)
-    answered = calls.filter(selected.ANSWERED)
-    waits = _keyed(duration_stats(answered, [group], start="started_at", end="answered_at"), by)
+    waits = _keyed(all_waits[group], by)
     rows, drills = [], []
     dimension = _dimension_column(by).key
     for key, label, drill in _dimension_rows(by, filters, set(figures)):
@@ -111,11 +112,7 @@ def _call_section(
         rows.append(row)
         drills.append(drill)
     total_figures = _summed(figures, average="talk", weight="answered")
-    if "waits" not in overall:  # the same for both sections: computed once
-        overall["waits"] = duration_stats(
-            _whole(answered), [WHOLE], start="started_at", end="answered_at"
-        ).get((1,), DurationStats())
-    total_waits = overall["waits"]
+    total_waits = all_waits[WHOLE].get((1,), DurationStats())
     totals = _call_row(_("Total"), total_figures, total_waits)
     totals[dimension] = totals.pop("label")
     if by == "bucket":
@@ -239,19 +236,65 @@ def _callback_row(label: str, figures: dict[str, Any], speed: DurationStats) -> 
     }
 
 
+def _call_cells(filters: ReportFilters, scope: Scope) -> dict[tuple[Any, Any], dict[str, Any]]:
+    """The counts by period and by centre: the whole days the refresher counted from their
+    daily counts (`vik.reports.daily`), the rest (today, or everything when the counts cannot
+    answer the filters) from one scan of the calls."""
+    counted, rest = daily.split(filters)
+    if filters.municipality_ids or selected.calls_excluded(filters):
+        counted, rest = None, filters  # the counts have no municipality
+    cells: dict[tuple[Any, Any], dict[str, Any]] = {}
+    if counted is not None:
+        conditions = [Q(region_id=scope.region_id)]
+        for centre_ids in (scope.centre_ids, filters.centre_ids or None):
+            if centre_ids is not None:
+                conditions.append(Q(centre_id__in=sorted(centre_ids)))
+        if scope.agent_id is not None:
+            conditions.append(Q(person_id=scope.agent_id))
+        if filters.agent_ids:
+            conditions.append(Q(person_id__in=filters.agent_ids))
+        for row in (
+            daily.counts_of(daily.CALLS, counted, *conditions)
+            .annotate(bucket=daily.bucket_of_day(filters.granularity))
+            .values("bucket", "centre_id", "kind")
+            .annotate(count=Sum("n"), talk_sum=Sum("seconds_sum"), talk_count=Sum("seconds_count"))
+        ):
+            selected.cell_add(
+                cells,
+                (bucket_of(row["bucket"]), row["centre_id"]),
+                {
+                    row["kind"]: row["count"],
+                    "talk_sum": row["talk_sum"],
+                    "talk_count": row["talk_count"],
+                },
+            )
+    if rest is not None:
+        raw = selected.call_cells(
+            selected.with_bucket(selected.calls_of(rest, scope), "started_at", rest)
+        )
+        for key, counts in raw.items():
+            selected.cell_add(cells, key, counts)
+    return cells
+
+
 def build_calls(filters: ReportFilters, scope: Scope) -> ReportDocument:
-    overall: dict[str, DurationStats] = {}
-    # The counts by period and by centre from one scan of the calls.
-    cells = selected.call_cells(
-        selected.with_bucket(selected.calls_of(filters, scope), "started_at", filters)
+    cells = _call_cells(filters, scope)
+    # The waits' percentiles from the answered calls themselves (percentiles do not add up):
+    # by period, by centre and of all in one query.
+    answered = selected.with_bucket(selected.calls_of(filters, scope), "started_at", filters)
+    waits = duration_stats_sets(
+        answered.filter(selected.ANSWERED),
+        ["bucket", "centre_id", WHOLE],
+        start="started_at",
+        end="answered_at",
     )
     return ReportDocument(
         slug="calls",
         title=_("Calls"),
         filters_description=wording.filters_description(filters, scope),
         sections=[
-            _call_section(filters, scope, "bucket", overall, cells),
-            _call_section(filters, scope, "centre", overall, cells),
+            _call_section(filters, "bucket", waits, cells),
+            _call_section(filters, "centre", waits, cells),
             _callback_section(filters, scope),
         ],
         generated_at=clock.now(),
@@ -301,7 +344,10 @@ def _chat_row(
 
 
 def _chat_section(
-    filters: ReportFilters, scope: Scope, by: str, overall: dict[str, DurationStats]
+    filters: ReportFilters,
+    scope: Scope,
+    by: str,
+    durations: dict[str, dict[str, dict[tuple[Any, ...], DurationStats]]],
 ) -> Section:
     chats = selected.chats_of(filters, scope)
     offline = selected.offline_messages_of(filters, scope)
@@ -311,14 +357,8 @@ def _chat_section(
     group = "bucket" if by == "bucket" else "centre_id"
     figures = _keyed(selected.chat_figures(chats, group), by)
     offline_counts = _keyed(selected.counted_by(offline, group), by)
-    waits = _keyed(duration_stats(chats, [group], start="queued_at", end="accepted_at"), by)
-    lengths = _keyed(duration_stats(chats, [group], start="accepted_at", end="closed_at"), by)
-    if not overall:  # the same for both sections: computed once
-        for name, start, end in (("waits", "queued_at", "accepted_at"),
-                                 ("lengths", "accepted_at", "closed_at")):  # fmt: skip
-            overall[name] = duration_stats(_whole(chats), [WHOLE], start=start, end=end).get(
-                (1,), DurationStats()
-            )
+    waits = _keyed(durations["waits"][group], by)
+    lengths = _keyed(durations["lengths"][group], by)
     dimension = _dimension_column(by).key
     rows, drills = [], []
     for key, label, drill in _dimension_rows(by, filters, set(figures) | set(offline_counts)):
@@ -336,8 +376,8 @@ def _chat_section(
         _("Total"),
         _summed(figures, average="rating", weight="rated"),
         sum(offline_counts.values()),
-        overall["waits"],
-        overall["lengths"],
+        durations["waits"][WHOLE].get((1,), DurationStats()),
+        durations["lengths"][WHOLE].get((1,), DurationStats()),
     )
     totals[dimension] = totals.pop("label")
     if by == "bucket":
@@ -377,14 +417,22 @@ def _chats_summary(totals: dict[str, Any]) -> str:
 
 
 def build_chats(filters: ReportFilters, scope: Scope) -> ReportDocument:
-    overall: dict[str, DurationStats] = {}
+    # The waits and lengths by period, by centre and of all: one query each.
+    chats = selected.with_bucket(selected.chats_of(filters, scope), "queued_at", filters)
+    durations = {
+        name: duration_stats_sets(chats, ["bucket", "centre_id", WHOLE], start=start, end=end)
+        for name, start, end in (
+            ("waits", "queued_at", "accepted_at"),
+            ("lengths", "accepted_at", "closed_at"),
+        )
+    }
     return ReportDocument(
         slug="chats",
         title=_("Chats"),
         filters_description=wording.filters_description(filters, scope),
         sections=[
-            _chat_section(filters, scope, "bucket", overall),
-            _chat_section(filters, scope, "centre", overall),
+            _chat_section(filters, scope, "bucket", durations),
+            _chat_section(filters, scope, "centre", durations),
         ],
         generated_at=clock.now(),
         drill_base={},

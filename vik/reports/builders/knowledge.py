@@ -5,19 +5,28 @@ computation); this adds the figures per period bucket."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vik.core import clock
 from vik.knowledge.choices import UsageKind
 from vik.knowledge.models import UsageEvent
-from vik.knowledge.selectors import ArticleUsage, usage_metrics_of
+from vik.knowledge.selectors import (
+    METRICS_TOP,
+    ArticleUsage,
+    UsageMetrics,
+    topic_and_subtopic_ids,
+    usage_metrics_counted,
+)
 from vik.tenancy.models import InformationCentre
 from vik.topics.models import Topic
 
+from .. import daily
 from ..document import Chart, Column, ReportDocument, Section
 from ..filters import ReportFilters, Scope
 from ..registry import ReportSpec
@@ -62,15 +71,106 @@ def _topic(filters: ReportFilters) -> Topic | None:
     return Topic.objects.filter(pk=filters.topic_ids[0]).first()
 
 
-def _period_section(filters: ReportFilters, events: QuerySet[UsageEvent]) -> Section:
-    counts: dict[Any, dict[str, int]] = {}
-    for bucket, kind, count in (
-        events.annotate(bucket=bucket_trunc("created_at", filters.granularity))
-        .order_by()
-        .values_list("bucket", "kind")
-        .annotate(n=Count("pk"))
-    ):
-        counts.setdefault(bucket_of(bucket), {})[kind] = count
+def _usage_conditions(filters: ReportFilters, scope: Scope) -> list[Q] | None:
+    """`usage_events_of`'s scope on the daily counts; None: nothing (an agent)."""
+    if scope.agent_id is not None:
+        return None
+    if scope.centre_ids is None:
+        centres = InformationCentre.objects.filter(region_id=scope.region_id)
+        conditions = [
+            Q(centre_id__in=list(centres.values_list("pk", flat=True))) | Q(centre_id__isnull=True)
+        ]
+    else:
+        conditions = [Q(centre_id__in=sorted(scope.centre_ids))]
+    if filters.centre_ids:
+        conditions.append(Q(centre_id__in=filters.centre_ids))
+    return conditions
+
+
+@dataclass
+class UsageCounts:
+    """The period's usage events counted: per bucket and kind, per kind, the searches without a
+    result per text, per article and kind (of the topic), the deflected requests of the topic."""
+
+    by_bucket: dict[dt.date, dict[str, int]] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    empty: dict[str, int] = field(default_factory=dict)
+    per_article: dict[int, dict[str, int]] = field(default_factory=dict)
+    deflected_of_topic: int = 0
+
+
+def _add(found: dict[Any, int], key: Any, count: int) -> None:
+    found[key] = found.get(key, 0) + count
+
+
+def usage_counts(filters: ReportFilters, scope: Scope, topic: Topic | None) -> UsageCounts:
+    """The whole days the refresher counted from their daily counts (`vik.reports.daily`), the
+    rest (today) from the usage events, grouped alike and added."""
+    counted, rest = daily.split(filters)
+    conditions = _usage_conditions(filters, scope)
+    # (per kind, per article, searches without a result, how they are counted)
+    parts: list[tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any], Any]] = []
+    if counted is not None and conditions is not None:
+        kinds: QuerySet[Any] = daily.counts_of(daily.USAGE, counted, *conditions)
+        articles, searches = (
+            daily.counts_by_months_of(source, counted, *conditions)
+            for source in (daily.USAGE_ARTICLES, daily.USAGE_SEARCHES)
+        )
+        bucket = daily.bucket_of_day(filters.granularity)
+        parts.append((kinds.annotate(bucket=bucket), articles, searches, Sum("n")))
+    elif counted is not None:
+        rest = filters
+    if rest is not None:
+        events = usage_events_of(rest, scope).annotate(
+            bucket=bucket_trunc("created_at", rest.granularity), label=daily.usage_label()
+        )
+        parts.append((events, events, events, Count("pk")))
+    found = UsageCounts()
+    topic_ids = topic_and_subtopic_ids(topic) if topic is not None else None
+    for kinds, articles, searches, counting in parts:
+        for bucket, kind, count in (
+            kinds.order_by().values_list("bucket", "kind").annotate(count=counting)
+        ):
+            _add(found.by_bucket.setdefault(bucket_of(bucket), {}), kind, count)
+            _add(found.by_kind, kind, count)
+        for label, count in (
+            searches.filter(kind=UsageKind.SEARCH_EMPTY)
+            .exclude(label="")
+            .order_by()
+            .values_list("label")
+            .annotate(count=counting)
+        ):
+            _add(found.empty, label, count)
+        if topic_ids is not None:
+            articles = articles.filter(topic_id__in=topic_ids)
+            found.deflected_of_topic += (
+                kinds.filter(kind=UsageKind.DEFLECTED, topic_id__in=topic_ids).aggregate(
+                    count=counting
+                )["count"]
+                or 0
+            )
+        for article_id, kind, count in (
+            articles.filter(article_id__isnull=False)
+            .order_by()
+            .values_list("article_id", "kind")
+            .annotate(count=counting)
+        ):
+            _add(found.per_article.setdefault(article_id, {}), kind, count)
+    return found
+
+
+def usage_metrics_from(counts: UsageCounts, topic: Topic | None) -> UsageMetrics:
+    """What `usage_metrics_of` computes from the events, from their counts."""
+    empty = sorted(counts.empty.items(), key=lambda item: (-item[1], item[0]))[:METRICS_TOP]
+    deflected = (
+        counts.deflected_of_topic
+        if topic is not None
+        else counts.by_kind.get(UsageKind.DEFLECTED, 0)
+    )
+    return usage_metrics_counted(counts.by_kind, empty, counts.per_article, deflected)
+
+
+def _period_section(filters: ReportFilters, counts: dict[dt.date, dict[str, int]]) -> Section:
     rows = []
     for day in buckets(filters):
         found = counts.get(day, {})
@@ -160,8 +260,9 @@ def _articles_section(
 
 
 def build_knowledge(filters: ReportFilters, scope: Scope) -> ReportDocument:
-    events = usage_events_of(filters, scope)
-    metrics = usage_metrics_of(events, topic=_topic(filters))
+    topic = _topic(filters)
+    counts = usage_counts(filters, scope, topic)
+    metrics = usage_metrics_from(counts, topic)
     empty_rows: list[dict[str, Any]] = [
         {"query": query, "count": count} for query, count in metrics.empty_queries
     ]
@@ -191,7 +292,7 @@ def build_knowledge(filters: ReportFilters, scope: Scope) -> ReportDocument:
         title=_("Knowledge use"),
         filters_description=wording.filters_description(filters, scope),
         sections=[
-            _period_section(filters, events),
+            _period_section(filters, counts.by_bucket),
             _articles_section(
                 "articles_read",
                 _("Most read articles"),

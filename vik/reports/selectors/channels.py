@@ -20,7 +20,7 @@ from vik.channels.phone.models import Call, CallBack, CallBackTry
 from vik.tenancy.models import InformationCentre
 
 from ..filters import ReportFilters, Scope
-from .periods import bucket_trunc, period_bounds
+from .periods import bucket_of, bucket_trunc, period_bounds
 
 
 def _excluded(filters: ReportFilters, channel: str) -> bool:
@@ -35,6 +35,11 @@ def _centres(
     if filters.centre_ids:
         rows = rows.filter(**{f"{field}__in": filters.centre_ids})
     return rows
+
+
+def calls_excluded(filters: ReportFilters) -> bool:
+    """Whether the channel filter leaves the calls out."""
+    return _excluded(filters, ChannelKind.PHONE)
 
 
 def calls_of(filters: ReportFilters, scope: Scope) -> QuerySet[Call]:
@@ -59,24 +64,43 @@ ANSWERED = Q(direction=CallDirection.IN, answered_at__isnull=False)
 
 
 CALL_COUNTS = ("offered", "answered", "missed", "outbound")
+CALL_FILTERS = {
+    "offered": INBOUND,
+    "answered": ANSWERED,
+    "missed": Q(INBOUND, state=CallState.MISSED),
+    "outbound": Q(direction=CallDirection.OUT),
+}
+TALK = ANSWERED  # the talk time averaged: of the answered incoming calls
 
 
 def call_cells(calls: QuerySet[Any]) -> dict[tuple[Any, Any], dict[str, Any]]:
-    """{(bucket, centre id): counts, and the sum and count of the talk times} of the calls
+    """{(bucket day, centre id): counts, and the sum and count of the talk times} of the calls
     (annotated with "bucket"): one scan, summed by period or by centre in `call_figures_of`."""
-    return {
-        (row["bucket"], row["centre_id"]): row
-        for row in calls.order_by()
+    cells: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in (
+        calls.order_by()
         .values("bucket", "centre_id")
         .annotate(
-            offered=Count("pk", filter=INBOUND),
-            answered=Count("pk", filter=ANSWERED),
-            missed=Count("pk", filter=Q(INBOUND, state=CallState.MISSED)),
-            outbound=Count("pk", filter=Q(direction=CallDirection.OUT)),
-            talk_sum=Sum("duration_seconds", filter=ANSWERED),
-            talk_count=Count("duration_seconds", filter=ANSWERED),
+            **{name: Count("pk", filter=CALL_FILTERS[name]) for name in CALL_COUNTS},
+            talk_sum=Sum("duration_seconds", filter=TALK),
+            talk_count=Count("duration_seconds", filter=TALK),
         )
-    }
+    ):
+        cell_add(cells, (bucket_of(row["bucket"]), row["centre_id"]), row)
+    return cells
+
+
+def cell_add(
+    cells: dict[tuple[Any, Any], dict[str, Any]], key: tuple[Any, Any], counts: dict[str, Any]
+) -> None:
+    """Add counts (of the calls or of their daily counts) to the cell of a bucket and centre."""
+    cell = cells.setdefault(
+        key, {**dict.fromkeys(CALL_COUNTS, 0), "talk_sum": None, "talk_count": 0}
+    )
+    for name in (*CALL_COUNTS, "talk_count"):
+        cell[name] += counts.get(name) or 0
+    if counts.get("talk_sum") is not None:
+        cell["talk_sum"] = (cell["talk_sum"] or 0) + counts["talk_sum"]
 
 
 def call_figures_of(

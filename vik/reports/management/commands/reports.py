@@ -1,7 +1,8 @@
 """`vik reports refresh|rebuild|verify`: the reports' rollup from the command line.
 
 - `vik reports refresh`: bring the rollup up to date with what changed (the periodic job).
-- `vik reports rebuild`: recompute the fact of every request.
+- `vik reports rebuild`: recompute the fact of every request and the channel reports' daily
+  counts.
 - `vik reports verify [--from YYYY-MM-DD] [--to YYYY-MM-DD]`: compare the rollup with the raw
   tables; prints every difference, exit status 1 when there is one."""
 
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         elif action == "rebuild":
             result = rollups.rollups_rebuild()
             self.stdout.write(
-                f"{result.examined} requests, {result.written} facts written "
+                f"{result.examined} requests, {result.written} facts written, "
+                f"{result.daily_written} daily counts of the channel reports "
                 f"in {time.monotonic() - started:.1f} s"
             )
         else:

@@ -1,0 +1,291 @@
+"""The channel reports' daily counts (`vik.reports.daily`): the calls, knowledge and audit
+reports built from them show the same figures as built from the raw tables, after the calls,
+usage events and personal-data reads of several days, a call transferred to another centre,
+a caller anonymised, a reader of the region's data without a region in the log; today and the
+days since the refresher last ran come from the raw tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import translation
+from freezegun import freeze_time
+
+from vik.audit.models import AuditEvent
+from vik.audit.services import audit_record
+from vik.channels.core.choices import ChannelKind
+from vik.channels.core.models import ChannelAccount
+from vik.channels.phone.choices import CallDirection, CallState
+from vik.channels.phone.models import Call
+from vik.contacts.models import Contact
+from vik.core import clock
+from vik.knowledge.choices import UsageKind
+from vik.knowledge.models import Article, UsageEvent
+from vik.reports import daily
+from vik.reports.builders.audit import build_audit
+from vik.reports.builders.channels import build_calls
+from vik.reports.builders.knowledge import build_knowledge
+from vik.reports.document import ReportDocument
+from vik.reports.filters import ReportFilters, Scope
+from vik.reports.models import DailyCount, RollupWatermark
+from vik.reports.rollups import rollups_rebuild, rollups_refresh
+from vik.testing.personas import World
+from vik.topics.models import Topic
+
+Builder = Callable[[ReportFilters, Scope], ReportDocument]
+
+
+@pytest.fixture(autouse=True)
+def czech() -> Any:
+    with translation.override("cs"):
+        yield
+
+
+def _days_ago(days: int, hour: int = 10) -> dt.datetime:
+    return (clock.now() - dt.timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
+
+
+def _periods() -> list[ReportFilters]:
+    today = clock.today()
+    return [
+        ReportFilters(date_from=today - dt.timedelta(days=40), date_to=today),
+        # Whole months within (the article and search figures from their monthly sums).
+        ReportFilters(date_from=today - dt.timedelta(days=100), date_to=today),
+        ReportFilters(date_from=today - dt.timedelta(days=40), date_to=today, granularity="week"),
+        ReportFilters(date_from=today - dt.timedelta(days=9), date_to=today, granularity="day"),
+        # Ends before today: the counts only.
+        ReportFilters(
+            date_from=today - dt.timedelta(days=40), date_to=today - dt.timedelta(days=2)
+        ),
+    ]
+
+
+def _scopes(world: World) -> list[Scope]:
+    return [
+        Scope(region_id=world.region.pk, sees_data_access=True),
+        Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_a.pk})),
+        Scope(region_id=world.region.pk, agent_id=world.alice.pk),
+        Scope(region_id=world.other_region.pk, sees_data_access=True),
+    ]
+
+
+def _figures(document: ReportDocument) -> list[Any]:
+    return [
+        (section.slug, section.summary, section.rows, section.totals)
+        for section in document.sections
+    ]
+
+
+def _assert_same_as_raw(
+    world: World, settings: Any, build: Builder, extra: list[ReportFilters] | None = None
+) -> int:
+    """Every period and reader: the document from the counts equals the one from the raw
+    tables. Returns how many documents were compared."""
+    compared = 0
+    for filters in _periods() + (extra or []):
+        for scope in _scopes(world):
+            settings.VIK_REPORTS_DAILY_COUNTS = False
+            raw = _figures(build(filters, scope))
+            settings.VIK_REPORTS_DAILY_COUNTS = True
+            counted = _figures(build(filters, scope))
+            for ours, theirs in zip(counted, raw, strict=True):
+                assert ours == theirs, (filters, scope)
+            compared += 1
+    return compared
+
+
+@pytest.fixture
+def line(world: World) -> ChannelAccount:
+    return ChannelAccount.objects.create(region=world.region, kind=ChannelKind.PHONE, name="l")
+
+
+def _calls(world: World, line: ChannelAccount) -> list[Call]:
+    """Calls of several days: answered (two agents), missed, outgoing, without a centre, today,
+    and another region's."""
+    made = []
+    caller = Contact.objects.create(region=world.region, name="Jana Volající")
+    rows: list[tuple[int, dict[str, Any]]] = [
+        (3, {"state": CallState.ENDED, "answered": 12, "duration_seconds": 60,
+             "agent": world.alice, "contact": caller}),
+        (3, {"state": CallState.ENDED, "answered": 40, "duration_seconds": 185,
+             "agent": world.alice}),
+        (3, {"state": CallState.MISSED}),
+        (10, {"state": CallState.ENDED, "answered": 7, "duration_seconds": 31,
+              "agent": world.bob, "centre": world.centre_b}),
+        (10, {"state": CallState.MISSED, "centre": None}),
+        (20, {"direction": CallDirection.OUT, "state": CallState.ENDED, "answered": 0,
+              "duration_seconds": 44, "agent": world.alice}),
+        (35, {"state": CallState.ENDED, "answered": 3, "duration_seconds": None,
+              "agent": world.alice}),
+        (0, {"state": CallState.ENDED, "answered": 9, "duration_seconds": 20,
+             "agent": world.alice}),
+    ]  # fmt: skip
+    for n, (days, values) in enumerate(rows):
+        started = _days_ago(days, hour=9 if days else 0)
+        answered = values.pop("answered", None)
+        values.setdefault("centre", world.centre_a)
+        made.append(
+            Call.objects.create(
+                account=line,
+                region=world.region,
+                call_id=f"c{n}",
+                started_at=started,
+                answered_at=None if answered is None else started + dt.timedelta(seconds=answered),
+                **values,
+            )
+        )
+    other = ChannelAccount.objects.create(
+        region=world.other_region, kind=ChannelKind.PHONE, name="o"
+    )
+    Call.objects.create(account=other, region=world.other_region, call_id="x",
+                        started_at=_days_ago(3), state=CallState.MISSED)  # fmt: skip
+    return made
+
+
+def test_calls_from_the_counts_equal_the_raw_ones(
+    world: World, line: ChannelAccount, settings: Any
+) -> None:
+    calls = _calls(world, line)
+    rollups_refresh()
+    assert DailyCount.objects.filter(source=daily.CALLS).exists()
+    assert daily.covered_until() is not None
+    assert _assert_same_as_raw(world, settings, build_calls) == 20
+
+    # A call transferred to the other centre three days after it started: recounted there only.
+    transferred = calls[0]
+    transferred.centre = world.centre_b
+    transferred.save()
+    # The caller anonymised: no count changes.
+    assert transferred.contact_id is not None
+    Contact.objects.filter(pk=transferred.contact_id).update(name="anonymizováno")
+    Call.objects.filter(pk=transferred.pk).update(contact=None)
+    rollups_refresh()
+    _assert_same_as_raw(world, settings, build_calls)
+    lead_a = build_calls(
+        _periods()[0], Scope(region_id=world.region.pk, centre_ids=frozenset({world.centre_a.pk}))
+    )
+    by_centre = next(s for s in lead_a.sections if s.slug == "calls_by_centre")
+    assert by_centre.totals is not None
+    assert by_centre.totals["answered"] == 3  # day 3 (one left), day 35, today
+
+
+def test_calls_read_today_and_the_days_since_the_last_refresh_raw(
+    world: World, line: ChannelAccount, settings: Any
+) -> None:
+    _calls(world, line)
+    rollups_refresh()
+    # The refresher stopped five days ago: those days come from the calls themselves.
+    RollupWatermark.objects.filter(name="daily_counts").update(changes_until=_days_ago(5))
+    DailyCount.objects.filter(
+        source=daily.CALLS, day__gte=clock.today() - dt.timedelta(days=4)
+    ).delete()
+    assert daily.covered_until() == (_days_ago(5) - daily.OVERLAP).date()
+    _assert_same_as_raw(world, settings, build_calls)
+
+
+def _usage(world: World) -> None:
+    first = Article.objects.create(slug="prvni")
+    second = Article.objects.create(slug="druhy")
+    rows = [
+        (2, UsageKind.ARTICLE_VIEW, first, "", world.centre_a),
+        (2, UsageKind.ARTICLE_VIEW, first, "", world.centre_a),
+        (2, UsageKind.ARTICLE_VIEW, second, "", None),
+        (2, UsageKind.HELPFUL, first, "", world.centre_a),
+        (5, UsageKind.NOT_HELPFUL, second, "", world.centre_b),
+        (5, UsageKind.USED_IN_REPLY, first, "", world.centre_b),
+        (5, UsageKind.DEFLECTED, None, "", None),
+        (5, UsageKind.SEARCH, None, "parkovani", world.centre_a),
+        (5, UsageKind.SEARCH_EMPTY, None, "psi poplatek", world.centre_a),
+        (6, UsageKind.SEARCH_EMPTY, None, "psi poplatek", None),
+        (6, UsageKind.SEARCH_EMPTY, None, "kotlikove dotace", world.centre_b),
+        (6, UsageKind.SEARCH_EMPTY, None, "", world.centre_b),
+        (30, UsageKind.ARTICLE_VIEW, second, "", world.centre_b),
+        (0, UsageKind.ARTICLE_VIEW, second, "", world.centre_a),
+        (0, UsageKind.SEARCH_EMPTY, None, "kotlikove dotace", world.centre_a),
+    ]
+    topic = Topic.objects.filter(parent__isnull=True).first()
+    for days, kind, article, query, centre in rows:
+        at = _days_ago(days, 0 if not days else 11)
+        # The first article's events and the deflected request are of a topic.
+        of_topic = article == first or kind == UsageKind.DEFLECTED
+        UsageEvent.objects.create(kind=kind, where="portal", article=article, query=query,
+                                  centre=centre, created_at=at,
+                                  topic=topic if of_topic else None)  # fmt: skip
+    UsageEvent.objects.create(kind=UsageKind.ARTICLE_VIEW, where="portal", article=first,
+                              centre=world.other_centre, created_at=_days_ago(2))  # fmt: skip
+
+
+def test_knowledge_from_the_counts_equals_the_raw_one(world: World, settings: Any) -> None:
+    _usage(world)
+    rollups_refresh()
+    assert DailyCount.objects.filter(source=daily.USAGE).exists()
+    topic = Topic.objects.filter(parent__isnull=True).first()
+    assert topic is not None
+    today = clock.today()
+    of_topic = ReportFilters(
+        date_from=today - dt.timedelta(days=40), date_to=today, topic_ids=(topic.pk,)
+    )
+    _assert_same_as_raw(world, settings, build_knowledge, [of_topic])
+    in_replies = next(
+        s
+        for s in build_knowledge(of_topic, Scope(region_id=world.region.pk)).sections
+        if s.slug == "articles_in_replies"
+    )
+    assert [row["used_in_replies"] for row in in_replies.rows] == [1]
+    region = build_knowledge(_periods()[0], Scope(region_id=world.region.pk))
+    searches = next(s for s in region.sections if s.slug == "searches_without_result")
+    assert searches.rows == [
+        {"query": "kotlikove dotace", "count": 2},
+        {"query": "psi poplatek", "count": 2},
+    ]
+    # An event committed late, with a time a little before the refresher's last run, is counted
+    # at the next run (the refresher reads back `OVERLAP`); until then today is read raw.
+    watermark = RollupWatermark.objects.get(name="daily_counts").changes_until
+    UsageEvent.objects.create(kind=UsageKind.HELPFUL, where="portal",
+                              article=Article.objects.get(slug="druhy"), centre=world.centre_a,
+                              created_at=watermark - dt.timedelta(minutes=2))  # fmt: skip
+    rollups_refresh()
+    _assert_same_as_raw(world, settings, build_knowledge)
+
+
+def test_personal_data_reads_from_the_counts_equal_the_raw_ones(
+    world: World, settings: Any
+) -> None:
+    contact = Contact.objects.create(region=world.region, name="Jana")
+    for days, actor, action in (
+        (3, world.alice, "contact.view"),
+        (3, world.alice, "contact.view"),
+        (8, world.carol, "request.search"),
+        (8, world.dave, "contact.view"),
+        (0, world.alice, "contact.view"),
+    ):
+        with freeze_time(_days_ago(days, 0 if not days else 11)):  # logged then
+            audit_record(actor=actor, action=action, target=contact, personal_data=True)
+    # A read by the region's coordinator logged without a region counts for the region.
+    with freeze_time(_days_ago(4)):
+        AuditEvent.objects.create(actor=world.carol, actor_label="c", action="request.search",
+                                  object_type="conversations.request", object_id="1",
+                                  personal_data=True)  # fmt: skip
+    assert AuditEvent.objects.filter(personal_data=True, region_id__isnull=True).exists()
+    rollups_refresh()
+    assert DailyCount.objects.filter(source=daily.DATA_ACCESS).exists()
+    _assert_same_as_raw(world, settings, build_audit)
+
+
+def test_rebuild_recounts_every_day(world: World, line: ChannelAccount, settings: Any) -> None:
+    _calls(world, line)
+    _usage(world)
+    rollups_refresh()
+    counted = sorted(DailyCount.objects.values_list("source", "day", "kind", "n"))
+    # A usage event deleted (retention) keeps its count until the counts are rebuilt.
+    UsageEvent.objects.filter(kind=UsageKind.NOT_HELPFUL).delete()
+    rollups_refresh()
+    assert sorted(DailyCount.objects.values_list("source", "day", "kind", "n")) == counted
+    assert rollups_rebuild().daily_written > 0
+    _assert_same_as_raw(world, settings, build_knowledge)
+    _assert_same_as_raw(world, settings, build_calls)
