@@ -141,16 +141,29 @@ def index_query(
         )
         params: list[Any] = [TITLE_WEIGHT, match, *visible_params, limit]
     else:
-        tsquery = " | ".join(
-            "(" + " | ".join(f"'{term}'" for term in sorted(group)) + ")" for group in groups
-        )
+        alternatives = [" | ".join(f"'{term}'" for term in sorted(group)) for group in groups]
+        tsquery = " | ".join(f"({alternative})" for alternative in alternatives)
+        # ts_rank knows no rarity: thousands of entries with a common query word in their
+        # titles ("domu" in "Pronájem kulturního domu – <obec>") would fill the `limit` best
+        # and crowd out the few with the query's rare words ("obědy" in a body). So each word
+        # also brings its own best entries (the caller ranks them all by every word).
+        best = (
+            "(SELECT e.id FROM knowledge_searchentry e WHERE e.search_vector @@ "
+            "to_tsquery('simple', %s) AND e.id IN ({visible}) "
+            "ORDER BY ts_rank(e.search_vector, to_tsquery('simple', %s)) DESC, e.id LIMIT %s)"
+        ).replace("{visible}", visible_sql)
+        parts = [best]
+        params = [tsquery, *visible_params, tsquery, limit]
+        if len(groups) > 1:
+            for alternative in alternatives:
+                parts.append(best)
+                params += [alternative, *visible_params, alternative, max(limit // 4, 10)]
         sql = (
-            f"SELECT e.id, ts_rank(e.search_vector, q) AS score, {columns} "  # noqa: S608
-            "FROM knowledge_searchentry e, to_tsquery('simple', %s) q "
-            f"WHERE e.search_vector @@ q AND e.id IN ({visible_sql}) "
-            "ORDER BY score DESC, e.id LIMIT %s"
+            f"SELECT e.id, ts_rank(e.search_vector, to_tsquery('simple', %s)) AS score, "  # noqa: S608
+            f"{columns} FROM knowledge_searchentry e WHERE e.id IN ({' UNION '.join(parts)}) "
+            "ORDER BY score DESC, e.id"
         )
-        params = [tsquery, *visible_params, limit]
+        params = [tsquery, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
