@@ -340,33 +340,98 @@ class VectorCache:
 vector_cache = VectorCache()
 
 
+@dataclass(frozen=True)
+class Scores:
+    """Every row of the matrix scored against one query, and the best `take` rows, best first."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    take: int
+    top: np.ndarray
+
+
+def _scored(
+    vector: np.ndarray | str,
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    phrasing: np.ndarray,
+    offset: float,
+    take: int,
+) -> Scores:
+    """`vector`: the query's, or the query to embed (in the thread that scores)."""
+    scores = vectors @ (query_vector(vector) if isinstance(vector, str) else vector)
+    # A phrasing is a question as the query is: e5 puts two questions closer than a question
+    # and a passage, whatever they ask. Its cosine is lowered to the passages' scale.
+    if offset and phrasing.any():
+        scores[phrasing] -= offset
+    return Scores(ids, scores, take, _best(scores, take))
+
+
+def _best(scores: np.ndarray, take: int) -> np.ndarray:
+    """The indexes of the `take` best scores, best first (ties in index order)."""
+    take = min(take, len(scores))
+    top = np.argpartition(-scores, take - 1)[:take] if take < len(scores) else np.arange(take)
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
+def _first_take(limit: int) -> int:
+    return max(limit * 4, 100)
+
+
+def semantic_scores_soon(query: str, *, limit: int, alias: str = "default") -> Future[Scores]:
+    """The query's embedding, its product with the whole matrix and the best rows for
+    `semantic_query(limit=limit)`, computed in a background thread (the model and numpy's
+    product release the GIL), so that a fused search does it while the database runs the
+    lexical search. The matrix is read here, in the caller's thread: its freshness check asks
+    the caller's database connection."""
+    global _pool
+    ids, vectors, phrasing = vector_cache.rows(alias)
+    key = " ".join(query.split())[:500]
+    offset = float(settings.VIK_KNOWLEDGE_PHRASING_OFFSET)
+    with _queries_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vik-e5")
+    if not len(ids) or not key:
+        done: Future[Scores] = Future()
+        done.set_result(Scores(ids, np.zeros(0, dtype=DTYPE), 0, np.zeros(0, dtype=np.int64)))
+        return done
+    return _pool.submit(_scored, key, ids, vectors, phrasing, offset, _first_take(limit))
+
+
 def semantic_query(
     *,
     query: str,
     entries: QuerySet[SearchEntry],
     limit: int,
     vector: np.ndarray | None = None,
+    scored: Scores | None = None,
 ) -> list[tuple[int, int, float]]:
     """(entry id, article id, cosine) of the `entries` closest in meaning to `query`, best first;
     only those at least `VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE` and within
     `VIK_KNOWLEDGE_SEMANTIC_MARGIN` of the best (e5's cosines are compressed: about 0.75 for
-    anything, 0.85+ for a match). `vector`: the query's, when computed already."""
-    alias = entries.db or "default"
-    ids, vectors, phrasing = vector_cache.rows(alias)
+    anything, 0.85+ for a match). `vector`: the query's, when computed already; `scored`: the
+    rows scored already (`semantic_scores_soon`)."""
+    if scored is None:
+        alias = entries.db or "default"
+        ids, vectors, phrasing = vector_cache.rows(alias)
+        if not len(ids) or not query.strip():
+            return []
+        scored = _scored(
+            query_vector(query) if vector is None else vector,
+            ids,
+            vectors,
+            phrasing,
+            float(settings.VIK_KNOWLEDGE_PHRASING_OFFSET),
+            _first_take(limit),
+        )
+    ids, scores = scored.ids, scored.scores
     if not len(ids) or not query.strip():
         return []
-    scores = vectors @ (query_vector(query) if vector is None else vector)
-    # A phrasing is a question as the query is: e5 puts two questions closer than a question
-    # and a passage, whatever they ask. Its cosine is lowered to the passages' scale.
-    offset = settings.VIK_KNOWLEDGE_PHRASING_OFFSET
-    if offset and phrasing.any():
-        scores[phrasing] -= offset
     floor = settings.VIK_KNOWLEDGE_SEMANTIC_MIN_SCORE
-    wanted = max(limit * 4, 100)
+    wanted = _first_take(limit)
     while True:
         take = min(wanted, len(ids))
-        top = np.argpartition(-scores, take - 1)[:take] if take < len(ids) else np.arange(take)
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = scored.top if wanted == scored.take else _best(scores, take)
         top = top[scores[top] >= floor]
         below_floor = len(top) < take  # the rest score lower still: looking further is no use
         # An entry's best row only (its text or one of its phrasings): the rows are sorted,

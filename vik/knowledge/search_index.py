@@ -33,6 +33,9 @@ TITLE_WEIGHT = 10.0  # FTS5 bm25 column weight; PostgreSQL's A vs B weights are 
 # The frequencies are PostgreSQL's own statistics of the tsvector column (ANALYZE).
 MATCH_BUDGET = 3000
 STATISTICS_SECONDS = 300.0
+# A query word estimated to match at most this many entries brings its own best entries to the
+# candidates (`index_query`).
+RARE_MATCHES = 500
 _statistics: dict[str, tuple[float, float, dict[str, float]]] = {}
 _statistics_lock = threading.Lock()
 
@@ -125,8 +128,10 @@ def index_query(
     """The `entries` that contain any term of any group, best first."""
     if not groups:
         return []
+    own_best: Sequence[frozenset[str]] = ()
     if not _is_sqlite():
         groups = _informative(groups, entries.db or "default")
+        own_best = _rare(groups, entries.db or "default") if len(groups) > 1 else ()
     visible_sql, visible_params = entries.values("pk").query.sql_with_params()
     columns = "e.article_id, e.language, e.document_title, e.document_body"
     if _is_sqlite():
@@ -141,16 +146,30 @@ def index_query(
         )
         params: list[Any] = [TITLE_WEIGHT, match, *visible_params, limit]
     else:
-        tsquery = " | ".join(
-            "(" + " | ".join(f"'{term}'" for term in sorted(group)) + ")" for group in groups
-        )
+        alternatives = [" | ".join(f"'{term}'" for term in sorted(group)) for group in groups]
+        tsquery = " | ".join(f"({alternative})" for alternative in alternatives)
+        # ts_rank knows no rarity: thousands of entries with a common query word in their
+        # titles ("domu" in "Pronájem kulturního domu – <obec>") would fill the `limit` best
+        # and crowd out the few with the query's rare words ("obědy" in a body). So each rare
+        # word also brings its own best entries (the caller ranks them all by every word); a
+        # rare word's few entries cost little to rank, a common word's are ranked once only.
+        best = (
+            "(SELECT e.id FROM knowledge_searchentry e WHERE e.search_vector @@ "
+            "to_tsquery('simple', %s) AND e.id IN ({visible}) "
+            "ORDER BY ts_rank(e.search_vector, to_tsquery('simple', %s)) DESC, e.id LIMIT %s)"
+        ).replace("{visible}", visible_sql)
+        parts = [best]
+        params = [tsquery, *visible_params, tsquery, limit]
+        for group, alternative in zip(groups, alternatives, strict=True):
+            if group in own_best:
+                parts.append(best)
+                params += [alternative, *visible_params, alternative, max(limit // 4, 10)]
         sql = (
-            f"SELECT e.id, ts_rank(e.search_vector, q) AS score, {columns} "  # noqa: S608
-            "FROM knowledge_searchentry e, to_tsquery('simple', %s) q "
-            f"WHERE e.search_vector @@ q AND e.id IN ({visible_sql}) "
-            "ORDER BY score DESC, e.id LIMIT %s"
+            f"SELECT e.id, ts_rank(e.search_vector, to_tsquery('simple', %s)) AS score, "  # noqa: S608
+            f"{columns} FROM knowledge_searchentry e WHERE e.id IN ({' UNION '.join(parts)}) "
+            "ORDER BY score DESC, e.id"
         )
-        params = [tsquery, *visible_params, limit]
+        params = [tsquery, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
@@ -182,6 +201,16 @@ def _term_frequencies(alias: str) -> tuple[float, dict[str, float]]:
     with _statistics_lock:
         _statistics[alias] = (now, rows, frequencies)
     return rows, frequencies
+
+
+def _rare(groups: Sequence[frozenset[str]], alias: str) -> list[frozenset[str]]:
+    """The groups estimated to match at most RARE_MATCHES entries (all without statistics)."""
+    rows, frequencies = _term_frequencies(alias)
+    return [
+        group
+        for group in groups
+        if rows * max(frequencies.get(term, 0.0) for term in group) <= RARE_MATCHES
+    ]
 
 
 def _informative(groups: Sequence[frozenset[str]], alias: str) -> Sequence[frozenset[str]]:

@@ -158,6 +158,17 @@ def article_search_explained(
     those below the cut-off too."""
     if mode not in SEARCH_MODES:
         raise ValueError(f"unknown search mode {mode!r}")
+    limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    depth = max(limit * 3, 30)
+    entries = SearchEntry.objects.filter(article__in=articles_for(viewer, territory))
+    alias = entries.db or "default"
+    # The query is embedded and every vector scored in a thread while this one plans the query
+    # and the database runs the lexical search.
+    scored = (
+        None
+        if mode == "lexical" or not query.strip()
+        else embeddings.semantic_scores_soon(query, limit=depth, alias=alias)
+    )
     synonyms = synonyms_for(territory)
     words = lexicon.plan(query, synonyms)
     explanation = SearchExplanation(
@@ -171,22 +182,18 @@ def article_search_explained(
         learning=_learning_boosts() is not None,
     )
     if not words:
+        if scored is not None:
+            scored.cancel()
         return [], explanation
-    limit = max(1, min(limit, SEARCH_LIMIT_MAX))
-    depth = max(limit * 3, 30)
-    entries = SearchEntry.objects.filter(article__in=articles_for(viewer, territory))
-    # The query is embedded in a thread while the database runs the lexical search.
-    vector = None if mode == "lexical" else embeddings.query_vector_soon(query)
-    alias = entries.db or "default"
     if mode != "semantic":
         explanation.corrections = _correct(words, vocabulary.vocabulary_cache.get(alias))
     candidates: dict[int, RankedHit] = {}
     if mode != "semantic":
         for hit in _lexical_ranking(words, entries, depth * 2, language):
             candidates[hit.article_id] = hit
-    if vector is not None:
+    if scored is not None:
         for entry_id, article_id, cosine in _semantic_ranking(
-            query, entries, depth, vector.result()
+            query, entries, depth, scored.result()
         ):
             hit = candidates.setdefault(article_id, RankedHit(article_id, entry_id))
             hit.cosine = cosine
@@ -376,10 +383,10 @@ def _alternatives(word: lexicon.QueryWord) -> list[tuple[str, lexicon.Phrase, st
 
 
 def _semantic_ranking(
-    query: str, entries: QuerySet[SearchEntry], depth: int, vector: Any
+    query: str, entries: QuerySet[SearchEntry], depth: int, scored: embeddings.Scores
 ) -> list[tuple[int, int, float]]:
     """(entry id, article id, cosine): one entry per article, best first."""
-    found = embeddings.semantic_query(query=query, entries=entries, limit=depth, vector=vector)
+    found = embeddings.semantic_query(query=query, entries=entries, limit=depth, scored=scored)
     result: list[tuple[int, int, float]] = []
     seen: set[int] = set()
     for entry_id, article_id, score in found:

@@ -83,3 +83,24 @@ def test_a_published_draft_replaces_the_text_in_the_index(world, id_card):
 def test_a_query_of_stopwords_finds_nothing(world, id_card):
     assert selectors.article_search(query="kde je to a jak", viewer=CITIZEN) == []
     assert selectors.article_search(query="   ", viewer=CITIZEN) == []
+
+
+def test_a_common_word_does_not_crowd_out_the_articles_with_the_rare_ones(world):
+    """Sixty-odd local articles with "dům" in their titles and all over their text match one
+    word of the query; the article with every word of it, in its text only, is still found, and
+    first."""
+    for number in range(65):
+        publish(
+            title=f"Pronájem kulturního domu {number}",
+            body="Sál kulturního domu pronajímá obec. Kulturní dům, dům pro oslavy; dům hasičů.",
+            slug=f"kulturni-dum-{number}",
+        )
+    publish(
+        title="Pečovatelská služba",
+        body="Pomáhá seniorům v domácnosti: dovoz obědů až domů, nákupy a úklid.",
+        slug="pecovatelska-sluzba",
+    )
+
+    hits = selectors.article_search(query="dovoz obědů domů", viewer=CITIZEN, mode="lexical")
+
+    assert titles(hits)[0] == "Pečovatelská služba"
