@@ -281,6 +281,9 @@ class ReplyForm(forms.Form):
         self.fields["route"].choices = [(r.key, route_label(r)) for r in routes]  # type: ignore[attr-defined]
         if routes:
             self.fields["route"].initial = routes[0].key
+        # The limits under the file chooser (request_detail.html) describe the input.
+        attachments = self["attachments"]
+        attachments.field.widget.attrs["aria-describedby"] = f"{attachments.auto_id}_helptext"
 
     def clean_attachments(self) -> list[InboundAttachment]:
         return uploads_as_attachments(self.cleaned_data["attachments"])

@@ -129,3 +129,18 @@ def test_new_entries_arrive_without_a_reload(world, client, citizen_request):
     assert 'data-testid="timeline-poll"' in fresh  # and the page goes on asking
     # What it showed is read like the page itself (one audit event; none for an empty answer).
     assert AuditEvent.objects.filter(action="request.view", actor=world.alice).count() == 1
+
+
+def test_the_reply_offers_files_with_a_czech_chooser(world, client, citizen_request):
+    """Not the browser's English "Choose Files / No file chosen": the portal's drop zone with a
+    Czech button that names the field, the limits describing the input."""
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    zone = page[page.index('data-testid="reply-files"') :]
+    zone = zone[: zone.index("</ul>")]
+    assert 'class="gov-form-file__drop"' in zone
+    assert '<label for="id_attachments"' in zone
+    assert "Vybrat soubory<span" in zone and "— Přílohy</span>" in zone
+    assert "nebo je sem přetáhněte" in zone
+    assert 'aria-describedby="id_attachments_helptext"' in zone
+    assert 'id="id_attachments_helptext">Nejvýše 5 souborů' in zone
