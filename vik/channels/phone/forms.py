@@ -28,8 +28,11 @@ class CallBackForm(forms.Form):
         label=_("What is it about?"),
         queryset=Topic.objects.filter(is_active=True, parent__isnull=True).order_by("position"),
         required=False,
+        empty_label=_("— I don't know —"),
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("— choose —")
+    )
     website = forms.CharField(required=False, label="Website")  # the honeypot
 
     def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:

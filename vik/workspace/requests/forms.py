@@ -337,12 +337,13 @@ class TopicForm(forms.Form):
         label=_("Topic"),
         required=False,
         queryset=Topic.objects.filter(is_active=True).select_related("parent"),
+        empty_label=_("no topic"),
     )
 
 
 class CentreForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Centre"), queryset=None
+        label=_("Centre"), queryset=None, empty_label=_("— choose —")
     )
 
     def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
@@ -352,7 +353,7 @@ class CentreForm(forms.Form):
 
 class TransferForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Transfer to centre"), queryset=None
+        label=_("Transfer to centre"), queryset=None, empty_label=_("— choose —")
     )
     reason = forms.CharField(
         label=_("Reason for the transfer"),
@@ -367,7 +368,7 @@ class TransferForm(forms.Form):
 
 class ConsultForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Ask centre"), queryset=None
+        label=_("Ask centre"), queryset=None, empty_label=_("— choose —")
     )
     question = forms.CharField(
         label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

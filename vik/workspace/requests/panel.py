@@ -56,6 +56,7 @@ class PanelForm(MunicipalityChoiceMixin, forms.Form):
     topic = forms.ModelChoiceField(
         label=gettext_lazy("Topic"), required=False,
         queryset=Topic.objects.filter(is_active=True).select_related("parent"),
+        empty_label=gettext_lazy("no topic"),
     )  # fmt: skip
     municipality = forms.CharField(
         label=gettext_lazy("Municipality"), required=False, max_length=200,

@@ -65,7 +65,8 @@ def network_of(item: Request, user: StaffUser) -> NetworkPanel:
     transfer_form = TransferForm(centres=network.centres, auto_id="transfer_%s")
     consult_form = ConsultForm(centres=network.centres, auto_id="consult_%s")
     # The centres read once for both choosers (the POST validates against the queryset).
-    choices = [("", "---------"), *((centre.pk, centre.name) for centre in centres)]
+    empty = transfer_form.fields["centre"].empty_label  # type: ignore[attr-defined]
+    choices = [("", empty), *((centre.pk, centre.name) for centre in centres)]
     for form in (transfer_form, consult_form):
         form.fields["centre"].choices = choices  # type: ignore[attr-defined]
     return NetworkPanel(
