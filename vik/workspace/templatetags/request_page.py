@@ -24,9 +24,9 @@ from vik.conversations.selectors import (
     request_transferred_from,
 )
 from vik.core import clock
+from vik.core.markdown import reply_html
 from vik.tenancy import permissions
 
-from ..requests.formatting import reply_html
 from ..requests.forms import ConsultForm, MergeForm, StatutoryExtensionForm, TransferForm
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def formatted_message(interaction: Interaction) -> FormattedMessage:
 
 @register.filter
 def reply_markdown(text: str) -> SafeString:
-    """A clerk's reply as its Markdown reads, sanitised (`requests.formatting`)."""
+    """A clerk's reply as its Markdown reads, sanitised (`vik.core.markdown`)."""
     return reply_html(text)
 
 
