@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vik.contacts.identities import InvalidIdentity, normalise_phone
+from vik.core.forms import ErrorSummaryMixin
 from vik.territory.models import Region
 from vik.topics.models import Topic
 
 
-class CallBackForm(forms.Form):
+class CallBackForm(ErrorSummaryMixin, forms.Form):
     """The portal's "call me back"."""
 
     number = forms.CharField(
