@@ -14,6 +14,7 @@ from vik.testing.personas import World
 
 from .test_browser_agent_flow import _log_in
 from .test_browser_bad_input import screenshot
+from .test_browser_web_form import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +47,7 @@ def test_the_coordinators_navigation_is_one_line_at_1280(
     expect(reports).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("nav-visits")).to_be_focused()
+    assert_accessible(page, "the staff bar with 'Více' open")
     screenshot(page, "staff-nav-open")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/staff/visits/")
