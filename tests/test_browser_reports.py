@@ -77,6 +77,7 @@ def test_the_reports_index_and_a_report(
 ) -> None:
     watch = Watch(page)
     _log_in(page, live_server.url, world.carol.username)
+    page.get_by_test_id("nav-more").locator("summary").click()  # "Více"
     expect(page.get_by_test_id("nav-reports")).to_be_visible()
     page.get_by_test_id("nav-reports").click()
     page.wait_for_url("**/staff/reports/")

@@ -107,6 +107,7 @@ def test_answer_a_survey_and_read_the_results(world: World, live_server: Any, pa
     # 1. Alice sees the survey waiting for her in the navigation and answers it.
     _log_in(page, base_url, "alice")
     expect(page.get_by_test_id("unread-count")).to_have_text("1")  # the invitation
+    page.get_by_test_id("nav-more").locator("summary").click()  # "Více"
     page.get_by_test_id("nav-surveys").click()
     page.get_by_test_id("survey-invitation").locator("a").click()
     page.wait_for_url(re.compile(rf"/staff/surveys/rounds/{round.pk}/answer/$"))

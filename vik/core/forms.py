@@ -22,3 +22,12 @@ class MultipleFileField(forms.FileField):
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class ErrorSummaryMixin:
+    """`error_count` for the portal's error summary (`components/error_summary.html`)."""
+
+    errors: Any
+
+    def error_count(self) -> int:
+        return sum(len(errors) for errors in self.errors.values())

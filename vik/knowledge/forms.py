@@ -206,7 +206,9 @@ class ArticleCreateForm(ArticleDetailsForm, ArticleTextForm):
 
 
 class VariantCreateForm(ArticleTextForm):
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=InformationCentre.objects.none())
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=InformationCentre.objects.none(), empty_label=_("— choose —")
+    )
 
     def __init__(self, *args: Any, centres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -320,7 +322,10 @@ class MetricsFilterForm(forms.Form):
     )
     topic = forms.TypedChoiceField(label=_("Topic"), required=False, coerce=int, empty_value=None)
     centre = forms.ModelChoiceField(
-        label=_("Centre"), required=False, queryset=InformationCentre.objects.none()
+        label=_("Centre"),
+        required=False,
+        queryset=InformationCentre.objects.none(),
+        empty_label=_("all"),
     )
 
     def __init__(self, *args: Any, user: StaffUser, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vik.routing.models import Queue
 from vik.tenancy.models import InformationCentre
@@ -72,6 +73,9 @@ class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
         centre_field.queryset = centres
         queue_field: Any = self.fields["escalate_to_queue"]
         queue_field.queryset = Queue.objects.filter(centre__in=centres).select_related("centre")
+        queue_field.empty_label = pgettext("queue", "none")
+        if not self.instance.pk:
+            centre_field.empty_label = _("— choose —")
         kind_field: Any = self.fields["kind"]
         kind_field.choices = [("", _("every kind")), *RequestKind.choices]
         if self.instance.pk:

@@ -15,7 +15,7 @@ from vik.topics.models import Topic
 
 from . import permissions, signin
 from .choices import Role
-from .models import Competence, InformationCentre, User
+from .models import Competence, InformationCentre, PortalIdentity, User
 from .types import Viewer
 
 
@@ -178,3 +178,14 @@ def address_lockouts(viewer: Viewer) -> list[AddressLockout]:
         )
         for row in rows
     ]
+
+
+def portal_regions(user: Viewer) -> QuerySet[Region]:
+    """The regions whose portal identity the user edits, by name."""
+    return Region.objects.filter(permissions.portal_regions_edited(user)).order_by("name")
+
+
+def portal_identity_of(region: Region) -> PortalIdentity:
+    """The region's own portal identity; a new one named after the region if it has none yet."""
+    identity = PortalIdentity.objects.filter(region=region).first()
+    return identity or PortalIdentity(region=region, name=region.name)

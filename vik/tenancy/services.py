@@ -1,4 +1,5 @@
-"""Writes of tenancy: the audit of sign-in lockouts and their release."""
+"""Writes of tenancy: the audit of sign-in lockouts and their release; a region's portal
+identity."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vik.audit.services import audit_record
 from vik.core.errors import PermissionDenied, ValidationFailed
 
 from . import permissions
-from .models import User
+from .models import PortalIdentity, User
 from .types import StaffUser
 
 
@@ -104,3 +106,26 @@ def lockout_release(
             details={"username": username or "", "ip_address": ip_address or "", "rows": count},
         )
     return int(count)
+
+
+# The public portal's identity ------------------------------------------------------------------
+
+
+@transaction.atomic
+def portal_identity_update(
+    *, identity: PortalIdentity, by: StaffUser, changed: list[str]
+) -> PortalIdentity:
+    """Save a region's portal identity as its coordinator or administrator edited it (a new
+    one: the region's first), and audit which fields changed, as other configuration."""
+    if not permissions.can_edit_portal(by, identity.region_id):
+        raise PermissionDenied(_("You may not edit the portal of this region."))
+    created = identity.pk is None
+    identity.save()
+    audit_record(
+        actor=by,
+        action="portal.identity_create" if created else "portal.identity_update",
+        target=identity,
+        region_id=identity.region_id,
+        details={"name": identity.name[:200], "fields": sorted(changed)},
+    )
+    return identity

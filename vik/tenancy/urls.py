@@ -15,6 +15,7 @@ staff_urlpatterns = [
     path("security/lockouts/release", staff.lockout_release, name="lockout_release"),
     path("session/", staff.session_status, name="session_status"),
     path("session/extend", staff.session_extend, name="session_extend"),
+    path("portal/", staff.portal_identity_edit, name="portal_identity"),
 ]
 
 portal_urlpatterns = [

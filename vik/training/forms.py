@@ -36,6 +36,7 @@ class TrainingForm(forms.Form):
         label=_("Topic of the taxonomy"),
         queryset=Topic.objects.filter(is_active=True),
         required=False,
+        empty_label=_("no topic"),
         help_text=_("For the overview of who has been trained on it."),
     )
     description = forms.CharField(
@@ -54,7 +55,10 @@ class TrainingForm(forms.Form):
         label=_("Online link"), max_length=500, required=False, assume_scheme="https"
     )
     trainer = StaffChoiceField(
-        label=_("Trainer from the staff"), queryset=User.objects.none(), required=False
+        label=_("Trainer from the staff"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("nobody"),
     )
     trainer_name = forms.CharField(label=_("External trainer"), max_length=200, required=False)
     audience_centres = forms.ModelMultipleChoiceField(

@@ -31,6 +31,9 @@ from vik.channels.mail.inbound import delivery_report_message, mail_read
 from vik.channels.mail.parser import ParsedMail
 from vik.channels.mail.smtp import (
     answered_message_ids,
+    formatted,
+    reply_document,
+    signature_html,
     smtp_connections,
     smtp_deliver,
     with_signature,
@@ -131,4 +134,10 @@ class EmailAdapter(ChannelAdapter):
             headers=headers,
             smtp=smtp,
             message_id=message_id,
+            # A clerk's Markdown goes formatted too; the plain part keeps the source.
+            html=reply_document(
+                interaction.text, lang=request.language or "cs", after=signature_html(request)
+            )
+            if formatted(interaction)
+            else "",
         )

@@ -16,13 +16,16 @@ from collections.abc import Iterator, Sequence
 from email.utils import formataddr
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from vik.channels.core.base import DeliveryError
 from vik.channels.core.models import MessageReference, OutboundMessage
+from vik.core.markdown import reply_html
 
 if TYPE_CHECKING:
-    from vik.conversations.models import Request
+    from vik.conversations.models import Interaction, Request
 
 
 def smtp_deliver(
@@ -35,14 +38,16 @@ def smtp_deliver(
     headers: dict[str, str],
     smtp: dict[str, Any],
     message_id: str,
+    html: str = "",
 ) -> str:
     """Send one outbound delivery by SMTP with the interaction's attachments, and remember its
     Message-ID, which the caller remembers for the answers and delivery reports that will
     quote it (`remembers_sent_ids`). Shared by the channels that speak e-mail (e-mail, fax
-    through a gateway)."""
+    through a gateway). `html`: a text/html alternative to the plain `body` (a clerk's
+    formatted reply, `reply_document`)."""
     interaction = message.interaction
     request = interaction.request
-    email = EmailMessage(
+    email = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=formataddr((str(request.centre or ""), sender)) if "<" not in sender else sender,
@@ -50,6 +55,8 @@ def smtp_deliver(
         headers=headers,
         connection=_connection(smtp),
     )
+    if html:
+        email.attach_alternative(html, "text/html")
     # An automatic message (an acknowledgement) is VIK's own text and never has attachments.
     for attachment in () if interaction.is_automatic else interaction.attachments.all():
         with attachment.file.open("rb") as handle:
@@ -72,6 +79,34 @@ def with_signature(text: str, request: Request) -> str:
     lines = [text, "", "-- ", centre.name]
     lines += [value for value in (centre.address, centre.phone, centre.email) if value]
     return "\n".join(lines)
+
+
+def formatted(interaction: Interaction) -> bool:
+    """Whether the text is a clerk's reply written in Markdown (not VIK's own message)."""
+    return bool(interaction.author_id) and not interaction.is_automatic
+
+
+def reply_document(text: str, *, lang: str, after: SafeString | str = "") -> str:
+    """The text/html part of a clerk's reply: the Markdown as the composer's preview shows it
+    (`vik.core.markdown`), then `after` (the signature, the tracking link)."""
+    return str(
+        format_html(
+            '<!DOCTYPE html>\n<html lang="{}"><head><meta charset="utf-8"></head>'
+            '<body style="font-family: Arial, sans-serif; line-height: 1.5">{}{}</body></html>',
+            lang, reply_html(text), after,
+        )
+    )  # fmt: skip
+
+
+def signature_html(request: Request) -> SafeString:
+    """`with_signature`'s signature as HTML."""
+    centre = request.centre
+    if centre is None:
+        return SafeString("")
+    lines = [centre.name, *(v for v in (centre.address, centre.phone, centre.email) if v)]
+    return format_html(
+        "<p>-- <br>{}</p>", format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines))
+    )
 
 
 _open_connections: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(

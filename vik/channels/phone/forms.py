@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vik.contacts.identities import InvalidIdentity, normalise_phone
+from vik.core.forms import ErrorSummaryMixin
 from vik.territory.models import Region
 from vik.topics.models import Topic
 
 
-class CallBackForm(forms.Form):
+class CallBackForm(ErrorSummaryMixin, forms.Form):
     """The portal's "call me back"."""
 
     number = forms.CharField(
@@ -28,8 +29,11 @@ class CallBackForm(forms.Form):
         label=_("What is it about?"),
         queryset=Topic.objects.filter(is_active=True, parent__isnull=True).order_by("position"),
         required=False,
+        empty_label=_("— I don't know —"),
     )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("— choose —")
+    )
     website = forms.CharField(required=False, label="Website")  # the honeypot
 
     def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:

@@ -49,6 +49,8 @@ CONFIGURATION_ACTIONS = {
     "sla.policy_create": gettext_lazy("service level policy created"),
     "sla.policy_update": gettext_lazy("service level policy changed"),
     "phone.token_rotated": gettext_lazy("phone line token replaced"),
+    "portal.identity_create": gettext_lazy("portal identity set up"),
+    "portal.identity_update": gettext_lazy("portal identity changed"),
     "sms.gateway_token_rotated": gettext_lazy("SMS gateway token replaced"),
     "config.add": gettext_lazy("added in the administration"),
     "config.change": gettext_lazy("changed in the administration"),

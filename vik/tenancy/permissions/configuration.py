@@ -1,5 +1,5 @@
 """Who configures a centre or a region: the quarantine of its channel accounts, its service
-levels, its routing rules and queues, and who marks whom absent.
+levels, its routing rules and queues, its public portal's identity, and who marks whom absent.
 
 Channel accounts: centre leads review the quarantine of their centre's accounts, coordinators
 and administrators that of the whole region. Service levels: a centre's SLA policies are set by
@@ -7,6 +7,8 @@ its centre lead, and by the coordinators and administrators of its region. Routi
 routing rules are edited by its coordinators and administrators; a centre's queues and
 assignment policy also by the centre's lead. Absence: everybody marks themselves, a centre lead
 marks the agents of their centre, coordinators and administrators anybody of the region.
+Portal: a region's portal identity (name, logo, colour, the texts the law requires) is edited by
+its coordinators and administrators.
 """
 
 from __future__ import annotations
@@ -128,3 +130,27 @@ def can_mark_absent(user: Viewer, person: StaffUser) -> bool:
     if led & set(theirs.centre_roles):
         return True
     return bool(scope.regions_with(ROUTING_REGION_ROLES) & theirs.region_ids)
+
+
+# The public portal -------------------------------------------------------------------------
+
+
+PORTAL_REGION_ROLES = {Role.REGION_COORDINATOR, Role.ADMINISTRATOR}
+
+
+def can_edit_portal(user: Viewer, region_id: int) -> bool:
+    return has_region_role(user, region_id, PORTAL_REGION_ROLES)
+
+
+def portal_regions_edited(user: Viewer) -> Q:
+    """The filter on territory.Region whose portal identity the user edits."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    return Q(pk__in=sorted(scope.regions_with(PORTAL_REGION_ROLES)))
+
+
+def can_edit_any_portal(user: Viewer) -> bool:
+    """Whether the navigation offers the portal identity page."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.regions_with(PORTAL_REGION_ROLES))

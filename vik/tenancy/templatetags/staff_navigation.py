@@ -62,3 +62,9 @@ def session_seconds(which: str) -> int:
         "warning": settings.VIK_SESSION_WARNING_MINUTES,
     }[which]
     return int(minutes * 60)
+
+
+@register.filter
+def edits_portal(user: Viewer) -> bool:
+    """Edits a region's portal identity (`staff:portal_identity`): coordinators, administrators."""
+    return permissions.can_edit_any_portal(user)

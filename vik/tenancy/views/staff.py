@@ -1,5 +1,6 @@
 """Login, logout and password change for staff, in VIK's own layout; the page a locked-out
-sign-in gets, the lockouts a lead releases, and the session's status for the idle warning."""
+sign-in gets, the lockouts a lead releases, the session's status for the idle warning, and a
+region's portal identity, which its coordinators edit."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from vik.core import errors
 
 from .. import permissions, selectors, services, signin
 from ..decorators import staff_member_required
+from ..forms import PortalIdentityForm
 from ..middleware import LAST_ACTIVITY, LOGOUT_REASON, session_limits
 from ..types import StaffRequest
 
@@ -160,3 +162,35 @@ def session_extend(request: HttpRequest) -> JsonResponse:
     if request.user.is_authenticated:
         request.session[LAST_ACTIVITY] = time.time()
     return _session_state(request)
+
+
+@staff_member_required
+def portal_identity_edit(request: StaffRequest) -> HttpResponse:
+    """A region's portal identity (name, logo, colour, the texts the law requires), edited by
+    its coordinators and administrators; `?region=<id>` for one who edits several."""
+    if not permissions.can_edit_any_portal(request.user):
+        raise PermissionDenied
+    regions = selectors.portal_regions(request.user)
+    chosen = request.POST.get("region") or request.GET.get("region") or ""
+    region = regions.filter(pk=chosen).first() if chosen.isdigit() else regions.first()
+    # A region the user does not edit (another region's) is refused, never swapped for theirs.
+    if region is None:
+        raise PermissionDenied
+    identity = selectors.portal_identity_of(region)
+    form = PortalIdentityForm(request.POST or None, request.FILES or None, instance=identity)
+    if request.method == "POST" and form.is_valid():
+        changed = ["logo" if name == "logo_remove" else name for name in form.changed_data]
+        try:
+            services.portal_identity_update(
+                identity=form.save(commit=False), by=request.user, changed=changed
+            )
+        except errors.PermissionDenied as error:
+            raise PermissionDenied from error
+        messages.success(request, _("The portal's identity was saved."))
+        return redirect(f"{reverse('staff:portal_identity')}?region={region.pk}")
+    return TemplateResponse(
+        request,
+        "tenancy/portal_identity_form.html",
+        {"form": form, "identity": identity, "region": region, "regions": regions},
+        status=400 if form.errors else 200,
+    )

@@ -281,6 +281,9 @@ class ReplyForm(forms.Form):
         self.fields["route"].choices = [(r.key, route_label(r)) for r in routes]  # type: ignore[attr-defined]
         if routes:
             self.fields["route"].initial = routes[0].key
+        # The limits under the file chooser (request_detail.html) describe the input.
+        attachments = self["attachments"]
+        attachments.field.widget.attrs["aria-describedby"] = f"{attachments.auto_id}_helptext"
 
     def clean_attachments(self) -> list[InboundAttachment]:
         return uploads_as_attachments(self.cleaned_data["attachments"])
@@ -334,12 +337,13 @@ class TopicForm(forms.Form):
         label=_("Topic"),
         required=False,
         queryset=Topic.objects.filter(is_active=True).select_related("parent"),
+        empty_label=_("no topic"),
     )
 
 
 class CentreForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Centre"), queryset=None
+        label=_("Centre"), queryset=None, empty_label=_("— choose —")
     )
 
     def __init__(self, *args: Any, centres: QuerySet[InformationCentre], **kwargs: Any) -> None:
@@ -349,7 +353,7 @@ class CentreForm(forms.Form):
 
 class TransferForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Transfer to centre"), queryset=None
+        label=_("Transfer to centre"), queryset=None, empty_label=_("— choose —")
     )
     reason = forms.CharField(
         label=_("Reason for the transfer"),
@@ -364,7 +368,7 @@ class TransferForm(forms.Form):
 
 class ConsultForm(forms.Form):
     centre: forms.ModelChoiceField[InformationCentre] = forms.ModelChoiceField(
-        label=_("Ask centre"), queryset=None
+        label=_("Ask centre"), queryset=None, empty_label=_("— choose —")
     )
     question = forms.CharField(
         label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

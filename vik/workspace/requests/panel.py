@@ -3,9 +3,10 @@ municipality, tags and queue.
 
 With script, each field posts itself as it changes (htmx: `field` names it) and the answer is
 the panel again with a message and an "undo" button that posts the value before; without
-script the panel is one form with one save button that posts every field. Either way each
-change goes through its own service in `vik.conversations.services`, which checks the
-permission (the one place it is checked)."""
+script the panel is one form with one save button that posts every field, and the page it
+leads to offers the same "undo" as a plain form (the changes wait in the session for it).
+Either way each change goes through its own service in `vik.conversations.services`, which
+checks the permission (the one place it is checked)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ class PanelForm(MunicipalityChoiceMixin, forms.Form):
     topic = forms.ModelChoiceField(
         label=gettext_lazy("Topic"), required=False,
         queryset=Topic.objects.filter(is_active=True).select_related("parent"),
+        empty_label=gettext_lazy("no topic"),
     )  # fmt: skip
     municipality = forms.CharField(
         label=gettext_lazy("Municipality"), required=False, max_length=200,
@@ -206,6 +208,22 @@ def _posted(name: str, value: Any) -> str:
     return str(value)
 
 
+# The changes saved without script, for the request page to offer their undo once.
+_UNDO_OFFER = "vik_panel_undo"
+
+
+def panel_undo_offer(http_request: StaffRequest, item: Request) -> dict[str, Any]:
+    """The panel's message and "undo" for the changes just saved without script (once)."""
+    offer = http_request.session.pop(_UNDO_OFFER, None)
+    if not offer or offer.get("reference") != item.reference:
+        return {}
+    changes = [Change(*values) for values in offer["changes"]]
+    return {
+        "panel_changes": [(change, _change_message(change, undo=False)) for change in changes],
+        "panel_undo": True,
+    }
+
+
 def panel_context(item: Request, user: StaffUser, form: PanelForm | None = None) -> dict[str, Any]:
     return {
         "item": item,
@@ -243,8 +261,14 @@ def request_fields(request: StaffRequest, reference: str) -> HttpResponse:
     if not htmx:
         if error:
             messages.error(request, error)
-        for change in changes:
-            messages.success(request, _change_message(change, undo=undo))
+        if undo:
+            for change in changes:
+                messages.success(request, _change_message(change, undo=undo))
+        elif changes:  # the page shows them in the panel, each with its undo form
+            request.session[_UNDO_OFFER] = {
+                "reference": reference,
+                "changes": [[c.field, str(c.label), c.before, c.shown] for c in changes],
+            }
         return redirect("staff:request_detail", reference=reference)
     item = selectors.request_get(user=request.user, reference=reference)
     context = panel_context(item, request.user)
@@ -269,4 +293,6 @@ def _change_message(change: Change, *, undo: bool) -> str:
     }  # fmt: skip
 
 
-__all__ = ["FIELDS", "PanelForm", "panel_apply", "panel_context", "request_fields"]
+__all__ = [
+    "FIELDS", "PanelForm", "panel_apply", "panel_context", "panel_undo_offer", "request_fields",
+]  # fmt: skip

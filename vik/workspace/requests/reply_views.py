@@ -19,6 +19,7 @@ from vik.conversations import selectors, services
 from vik.conversations.choices import Status
 from vik.core import clock
 from vik.core.errors import VikError
+from vik.core.markdown import reply_html
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
@@ -29,7 +30,6 @@ from ..collaboration.replies import (
 )
 from ..collaboration.services import reply_send
 from ..models import ReplySignature
-from .formatting import reply_html
 from .forms import ReplyForm
 from .message_facts import message_facts
 

@@ -57,7 +57,7 @@ from .forms import (
     TransferForm,
 )
 from .message_facts import attachment_is_dangerous, message_facts
-from .panel import panel_context
+from .panel import panel_context, panel_undo_offer
 from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows, rows_html
 from .selectors import bulk_choices, sees_one_centre
 
@@ -300,6 +300,7 @@ def _detail_context(request: StaffRequest, item: Request) -> dict[str, Any]:
         "reply_routes": routes,
         "note_form": NoteForm(),
         **panel_context(item, request.user),
+        **panel_undo_offer(request, item),
         "identities": list(item.requester.identities.all()),
         # The interaction whose remote images the agent asked to see (?images=<id>).
         "images_shown": int(images) if images.isdigit() else None,

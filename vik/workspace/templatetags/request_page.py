@@ -24,9 +24,9 @@ from vik.conversations.selectors import (
     request_transferred_from,
 )
 from vik.core import clock
+from vik.core.markdown import reply_html
 from vik.tenancy import permissions
 
-from ..requests.formatting import reply_html
 from ..requests.forms import ConsultForm, MergeForm, StatutoryExtensionForm, TransferForm
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def formatted_message(interaction: Interaction) -> FormattedMessage:
 
 @register.filter
 def reply_markdown(text: str) -> SafeString:
-    """A clerk's reply as its Markdown reads, sanitised (`requests.formatting`)."""
+    """A clerk's reply as its Markdown reads, sanitised (`vik.core.markdown`)."""
     return reply_html(text)
 
 
@@ -65,7 +65,8 @@ def network_of(item: Request, user: StaffUser) -> NetworkPanel:
     transfer_form = TransferForm(centres=network.centres, auto_id="transfer_%s")
     consult_form = ConsultForm(centres=network.centres, auto_id="consult_%s")
     # The centres read once for both choosers (the POST validates against the queryset).
-    choices = [("", "---------"), *((centre.pk, centre.name) for centre in centres)]
+    empty = transfer_form.fields["centre"].empty_label  # type: ignore[attr-defined]
+    choices = [("", empty), *((centre.pk, centre.name) for centre in centres)]
     for form in (transfer_form, consult_form):
         form.fields["centre"].choices = choices  # type: ignore[attr-defined]
     return NetworkPanel(

@@ -14,6 +14,7 @@ from vik.testing.fixtures import run_on_commit
 from vik.workspace.models import ReplyDraft
 
 HTMX = {"HX-Request": "true"}
+LINK = '<a href="https://www.jihlava.cz/urad" rel="noopener noreferrer nofollow">'
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -129,3 +130,47 @@ def test_new_entries_arrive_without_a_reload(world, client, citizen_request):
     assert 'data-testid="timeline-poll"' in fresh  # and the page goes on asking
     # What it showed is read like the page itself (one audit event; none for an empty answer).
     assert AuditEvent.objects.filter(action="request.view", actor=world.alice).count() == 1
+
+
+def test_the_reply_offers_files_with_a_czech_chooser(world, client, citizen_request):
+    """Not the browser's English "Choose Files / No file chosen": the portal's drop zone with a
+    Czech button that names the field, the limits describing the input."""
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    zone = page[page.index('data-testid="reply-files"') :]
+    zone = zone[: zone.index("</ul>")]
+    assert 'class="gov-form-file__drop"' in zone
+    assert '<label for="id_attachments"' in zone
+    assert "Vybrat soubory<span" in zone and "— Přílohy</span>" in zone
+    assert "nebo je sem přetáhněte" in zone
+    assert 'aria-describedby="id_attachments_helptext"' in zone
+    assert 'id="id_attachments_helptext">Nejvýše 5 souborů' in zone
+
+
+def test_a_markdown_reply_reaches_the_citizen_formatted(world, client, citizen_request, smtp_sink):
+    """What the clerk previewed is what the citizen reads: the e-mail's HTML part and the tracking
+    page show the reply formatted (bold, a list, clickable links), sanitised; the plain part is
+    the Markdown source, readable as it is."""
+    client.force_login(world.alice)
+    text = (
+        "Dobrý den,\n\nprůkaz si vyzvedněte **do pátku**:\n\n- občanský průkaz\n- fotografie\n\n"
+        "Otevírací doba je [na webu](https://www.jihlava.cz/urad).\n\n<img src=x onerror=alert(1)>"
+    )
+    with run_on_commit():
+        client.post(f"/staff/requests/{citizen_request.reference}/reply", {"text": text})
+    [mail] = smtp_sink.messages
+    plain = mail.get_body(("plain",)).get_content()
+    assert "průkaz si vyzvedněte **do pátku**" in plain and "/sledovani/" in plain
+    html = mail.get_body(("html",)).get_content()
+    assert "<strong>do pátku</strong>" in html and "<li>fotografie</li>" in html
+    assert f"{LINK}na webu</a>" in html
+    assert "<img" not in html and "&lt;img" in html
+    assert f'/{citizen_request.public_token}/">' in html  # the tracking link, clickable
+
+    client.logout()
+    page = client.get(f"/sledovani/{citizen_request.public_token}/").content.decode()
+    reply = page[page.index('data-testid="tracking-reply"') :]
+    reply = reply[: reply.index("</div>")]
+    assert "<strong>do pátku</strong>" in reply and "<li>fotografie</li>" in reply
+    assert f"{LINK}na webu</a>" in reply
+    assert "**" not in reply and "<img" not in reply

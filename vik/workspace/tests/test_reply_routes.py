@@ -110,7 +110,7 @@ def test_a_phone_request_is_answered_by_e_mail_and_the_answer_threads_back(
     (sent,) = smtp_sink.messages
     assert sent["To"] == "karel@example.cz"
     assert sent["Subject"].strip() == f"Re: [{request.reference}] {request.subject}"
-    assert ANSWER in sent.get_content()
+    assert ANSWER in sent.get_body(("plain",)).get_content()
 
     pipe(monkeypatch, mail, citizen_mail(
         subject=f"Re: [{request.reference}] {request.subject}", in_reply_to=sent["Message-ID"],

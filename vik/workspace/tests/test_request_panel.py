@@ -153,3 +153,38 @@ def test_a_centre_that_only_reads_sees_the_values_and_changes_nothing(
     assert response.status_code == 200 and 'data-testid="undo"' not in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.NEW
+
+
+def test_without_script_the_page_offers_the_undo_as_a_plain_form(world, client, citizen_request):
+    """No htmx: the panel's save button posts the form, the request page comes back with the
+    change in the panel and an "undo" button in a plain POST form, which takes it back."""
+    client.force_login(world.alice)
+    page = client.get(f"/staff/requests/{citizen_request.reference}/").content.decode()
+    assert 'data-testid="undo"' not in page  # nothing changed yet
+    response = _post(
+        client, citizen_request,
+        {"status": Status.RESOLVED, "assignee": "", "priority": str(Priority.NORMAL),
+         "topic": "", "municipality": citizen_request.municipality.label, "tags": "",
+         "queue": ""},
+        htmx=False,
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    panel = page[page.index('data-testid="panel-message"') : page.index('id="request-fields"')]
+    assert "Uloženo: Stav je nyní „vyřešený“." in panel
+    form = panel[panel.index("<form") : panel.index("</form>")]
+    assert f'method="post" action="/staff/requests/{citizen_request.reference}/fields"' in form
+    assert 'name="field" value="status"' in form and f'name="status" value="{Status.NEW}"' in form
+    assert 'name="undo" value="1"' in form and 'type="submit"' in form
+    # The offer is made once: a reload shows the page without it.
+    assert 'data-testid="undo"' not in client.get(response["Location"]).content.decode()
+
+    undone = client.post(
+        f"/staff/requests/{citizen_request.reference}/fields",
+        {"field": "status", "status": Status.NEW, "undo": "1"},
+        follow=True,
+    )
+    citizen_request.refresh_from_db()
+    assert citizen_request.status == Status.NEW
+    html = undone.content.decode()
+    assert "Vráceno zpět: Stav je opět „nový“." in html and 'data-testid="undo"' not in html

@@ -139,8 +139,8 @@ def test_the_reply_leaves_with_threading_headers_and_the_reference(answered):
     assert sent["To"] == "jan.novak@example.cz"
     assert sent["Subject"] == f"Re: [{request.reference}] Dotaz na svoz odpadu"
     assert sent["In-Reply-To"].strip("<>") == citizen_message.inbound_payload.idempotency_key[4:]
-    assert "Bioodpad se vyváží v pondělí." in sent.get_content()
-    assert "Centrum jihlava" in sent.get_content()  # the centre's signature
+    assert "Bioodpad se vyváží v pondělí." in sent.get_body(("plain",)).get_content()
+    assert "Centrum jihlava" in sent.get_body(("plain",)).get_content()  # the centre's signature
     assert set(OutboundMessage.objects.values_list("state", flat=True)) == {OutboundState.SENT}
 
 
@@ -343,3 +343,31 @@ def test_a_resent_reply_keeps_its_message_id(world, mailbox, monkeypatch, answer
     outbound_deliver(message_id=reply.pk)
     assert smtp_sink.messages[-1]["Message-ID"] == sent["Message-ID"]
     assert sent["Message-ID"] == f"<{request.reference}.{reply.pk}@jihlava.example>"
+
+
+def test_a_markdown_reply_is_mailed_formatted_with_its_source_as_plain_text(
+    world, mailbox, monkeypatch, smtp_sink
+):
+    """The clerk writes Markdown (the composer previews it): the citizen's mail program shows the
+    text/html part formatted, links clickable; the text/plain part keeps the readable source."""
+    pipe(monkeypatch, mailbox, mail())
+    request = Request.objects.get()
+    text = (
+        "Dobrý den,\n\nbioodpad se vyváží **v pondělí**:\n\n- hnědá popelnice\n- kompost\n\n"
+        "Více na [webu města](https://www.jihlava.cz/odpady) i na https://www.jihlava.cz/svoz."
+        "\n\n<script>alert(1)</script>"
+    )
+    with run_on_commit():
+        services.request_reply(request=request, by=world.alice, text=text)
+    acknowledgement, sent = smtp_sink.messages
+    assert acknowledgement.get_content_type() == "text/plain"  # VIK's own text stays plain
+    plain = sent.get_body(("plain",)).get_content()
+    assert "bioodpad se vyváží **v pondělí**" in plain and "Centrum jihlava" in plain
+    html = sent.get_body(("html",)).get_content()
+    assert "<strong>v pondělí</strong>" in html
+    assert "<li>hnědá popelnice</li>" in html
+    link = '<a href="https://www.jihlava.cz/odpady" rel="noopener noreferrer nofollow">'
+    assert f"{link}webu města" in html
+    assert '<a href="https://www.jihlava.cz/svoz"' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Centrum jihlava" in html  # the signature

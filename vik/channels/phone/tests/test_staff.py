@@ -316,3 +316,31 @@ def test_the_caller_log_reads_the_same_for_two_calls_or_six(
         return len(queries)
 
     assert queries_with(2) == queries_with(6)
+
+
+def test_the_call_me_back_form_shows_its_errors_like_the_question_form(
+    world: World, line: Line, client: Client
+) -> None:
+    """The design system's form: an error summary first (focused, each error a link to its
+    field), the error beside the field, the field described by it; the topic says "— nevím —"."""
+    page = client.get("/zavolejte-mi/")
+    html = page.content.decode()
+    assert 'class="vik-form gov-form"' in html and "gov-form-control" in html
+    assert '<option value="" selected>— nevím —</option>' in html
+    bad = client.post(
+        "/zavolejte-mi/",
+        {"number": "12", "region": world.region.pk, "website": "",
+         "vik_shown": page.context["guard"].stamp},
+    )  # fmt: skip
+    html = bad.content.decode()
+    assert bad.status_code == 200
+    assert "<title>Chyba: Zavolejte mi" in html
+    summary = html[html.index('data-testid="error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert "Formulář nebyl odeslán: opravte 1 chybu" in summary
+    assert '<a href="#id_number">' in summary
+    assert 'class="gov-form-control gov-form-control--error" data-field="number"' in html
+    assert 'id="id_number_error"' in html
+    field = html[html.index('name="number"') - 200 : html.index('name="number"') + 200]
+    assert 'aria-invalid="true"' in field and "id_number_error" in field
+    assert 'class="vik-error"' not in html and 'class="vik-field' not in html

@@ -98,7 +98,7 @@ def test_the_extension_moves_the_deadline_and_tells_the_applicant_by_e_mail(
     assert (delivery.recipient, delivery.state) == ("jana@example.cz", OutboundState.SENT)
     (sent,) = smtp_sink.messages
     assert sent["To"] == "jana@example.cz"
-    assert NOTICE in sent.get_content()
+    assert NOTICE in sent.get_body(("plain",)).get_content()
 
     (event,) = request.events.filter(kind=EventKind.STATUTORY_EXTENDED)
     assert event.actor == world.alice
