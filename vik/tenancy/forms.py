@@ -4,16 +4,13 @@ and the texts the law requires."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .logos import validate_logo
 from .models import PortalIdentity
-
-LOGO_TYPES = {".png", ".svg"}
-LOGO_MAX_BYTES = 512 * 1024
 
 
 class PortalIdentityForm(forms.ModelForm[PortalIdentity]):
@@ -50,10 +47,7 @@ class PortalIdentityForm(forms.ModelForm[PortalIdentity]):
         logo = self.cleaned_data.get("logo")
         if not logo:
             return self.instance.logo  # none chosen: the logo kept
-        if Path(logo.name).suffix.lower() not in LOGO_TYPES:
-            raise forms.ValidationError(_("The logo must be an SVG or PNG file."))
-        if logo.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(_("The logo may have at most 512 kB."))
+        validate_logo(logo)
         return logo
 
     def save(self, commit: bool = True) -> PortalIdentity:

@@ -12,6 +12,7 @@ from vik.territory.models import Municipality, Orp, Region
 from vik.topics.models import Topic
 
 from .choices import CENTRE_ROLES, AssignmentPolicy, OfficeKind, Role, Weekday
+from .logos import validate_logo
 
 
 class User(AbstractUser):
@@ -214,6 +215,7 @@ class PortalIdentity(TimeStampedModel):
         _("logo"),
         upload_to="portal/",
         blank=True,
+        validators=[validate_logo],
         help_text=_("SVG or PNG, shown at 3 rem height on the coloured header."),
     )
     colour = models.CharField(

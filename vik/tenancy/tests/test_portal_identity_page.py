@@ -90,3 +90,29 @@ def test_an_agent_gets_403_and_another_regions_coordinator_gets_403_for_it(world
     response = client.post("/staff/portal/", _data(region=world.region.pk, name="Cizí kraj"))
     assert response.status_code == 403
     assert not PortalIdentity.objects.exists()
+
+
+def test_an_svg_logo_with_a_script_is_refused_and_a_plain_one_accepted(
+    world, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.carol)
+    active = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4" onload="alert(1)"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>',
+    )
+    for body in active:
+        logo = SimpleUploadedFile("znak.svg", body, content_type="image/svg+xml")
+        response = client.post("/staff/portal/", _data(region=world.region.pk, logo=logo))
+        assert response.status_code == 400, body
+        assert "žádné skripty" in response.content.decode()
+    fake_png = SimpleUploadedFile("znak.png", b"<svg/>", content_type="image/png")
+    response = client.post("/staff/portal/", _data(region=world.region.pk, logo=fake_png))
+    assert response.status_code == 400
+    assert not PortalIdentity.objects.exists()
+    plain = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4" fill="#2362a2"/></svg>'
+    logo = SimpleUploadedFile("znak.svg", plain, content_type="image/svg+xml")
+    response = client.post("/staff/portal/", _data(region=world.region.pk, logo=logo))
+    assert response.status_code == 302
+    assert PortalIdentity.objects.get().logo.read() == plain
