@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from html import escape as html_escape
 
 import nh3
 from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr",
@@ -107,3 +109,21 @@ def subject_from_text(text: str, *, limit: int = 80) -> str:
         return words
     cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[:limit] else words[:limit]
     return cut[:limit].rstrip(" ,.;:-–—") + "…"
+
+
+def _escaped(value: object) -> str:
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else html_escape(str(value))
+
+
+def html_format(template: str, *args: object) -> SafeString:
+    """Django's `format_html` for loops that print thousands of values a page (the request
+    list's rows, drop-downs, tabs): the same escaping (a value with `__html__` as it is,
+    anything else through `html.escape` with quotes, as `django.utils.html.escape` does),
+    without the lazy-argument wrapper around each escape."""
+    return SafeString(template.format(*(_escaped(arg) for arg in args)))
+
+
+def html_join(separator: str, template: str, rows: Iterable[Sequence[object]]) -> SafeString:
+    """`format_html_join` the same way (see `html_format`)."""
+    return SafeString(separator.join(html_format(template, *row) for row in rows))

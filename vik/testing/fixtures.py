@@ -15,6 +15,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from vik.core.memo import forget_lasting
 from vik.core.tasks import forget_deferred
+from vik.core.templatetags.kept_fragments import forget_kept_fragments
 from vik.territory.models import Municipality
 from vik.territory.services import territory_load
 from vik.topics.services import topics_seed
@@ -65,6 +66,7 @@ def _empty_cache() -> None:
     cache.clear()
     forget_lasting()  # and so does the configuration a worker keeps across batches
     forget_deferred()  # and the gathering tasks of a rolled-back test are gone
+    forget_kept_fragments()  # and the navigation kept per user (ids repeat)
 
 
 def run_on_commit() -> Any:

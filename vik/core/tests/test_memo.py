@@ -44,6 +44,7 @@ def test_the_configuration_apps_say_so_themselves():
         "territory",
         "topics",
         "channels.channelaccount",
+        "conversations.tag",  # the request list's tag drop-down (vik.workspace)
         "phone_channel.blockednumber",
         "phone_channel.ctitoken",
         "phone_channel.staffphone",

@@ -41,6 +41,25 @@ class StaffScope:
     def is_member(self) -> bool:
         return self.is_superuser or bool(self.region_roles or self.centre_roles)
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The scope as a hashable value: what is remembered per scope (the list's drop-downs)
+        is looked up by it, so that a change of roles is a new key at once."""
+        return (
+            self.is_superuser,
+            tuple(
+                sorted(
+                    (region, tuple(sorted(roles))) for region, roles in self.region_roles.items()
+                )
+            ),
+            tuple(
+                sorted(
+                    (centre, tuple(sorted(roles))) for centre, roles in self.centre_roles.items()
+                )
+            ),
+            tuple(sorted(self.centre_regions.items())),
+        )
+
 
 def scope_for(user: Viewer) -> StaffScope:
     """The user's memberships, read once and cached on the user object."""

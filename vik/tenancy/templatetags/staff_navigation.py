@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import template
 from django.conf import settings
+from django.utils.translation import get_language
 
 from vik.tenancy import permissions
 
@@ -14,6 +15,24 @@ if TYPE_CHECKING:
     from vik.tenancy.types import Viewer
 
 register = template.Library()
+
+
+@register.filter
+def navigation_key(user: Viewer) -> tuple[object, ...]:
+    """What the navigation shows depends on (`{% kept %}`): whether the user is signed in,
+    their scope (every link's permission is read from it), name, absence and the language."""
+    if not getattr(user, "is_authenticated", False):
+        return (False, get_language())
+    return (
+        True,
+        user.pk,
+        permissions.scope_for(user).key,
+        user.is_superuser,
+        user.is_active,
+        getattr(user, "display_name", ""),
+        getattr(user, "is_absent", False),
+        get_language(),
+    )
 
 
 @register.filter

@@ -24,6 +24,7 @@ from vik.conversations.services import (
 )
 from vik.conversations.states import allowed_next
 from vik.core.forms import MultipleFileField
+from vik.core.text import html_format
 from vik.knowledge.forms import InsertedArticlesField
 from vik.routing.models import Queue
 from vik.sla.statutory import MAX_EXTENSION_DAYS
@@ -32,6 +33,7 @@ from vik.territory.models import Municipality, Orp
 from vik.topics.models import Topic
 
 from .new_forms import uploads_as_attachments
+from .selectors import topic_label
 
 
 class _ModelChoiceOrNoneField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -46,6 +48,10 @@ class QuickSelect(forms.Select):
     prints eleven of them (the topics alone have a hundred options) on every page, and Django's
     widget templates were over half the page's rendering time."""
 
+    # The options as (value, label) pairs read beforehand (`RequestFilterForm.use_choices`: kept
+    # for a few seconds), instead of the field's queryset.
+    ready_choices: list[tuple[Any, Any]] | None = None
+
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
@@ -53,14 +59,28 @@ class QuickSelect(forms.Select):
         final["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
         parts: list[str] = [format_html("<select{}>", flatatt(final))]
-        for option_value, option_label in _choices_read_at_once(self.choices):
+        options = self.ready_choices
+        if options is None:
+            options = _choices_read_at_once(self.choices)
+        for option_value, option_label in options:
             key = "" if option_value is None else str(option_value)
             selected = " selected" if key in chosen else ""
             parts.append(
-                format_html('<option value="{}"{}>{}</option>', key, selected, option_label)
+                html_format('<option value="{}"{}>{}</option>', key, selected, option_label)
             )
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part escaped by format_html
+
+
+def quick_widgets(form: forms.Form) -> None:
+    """Print the form's drop-downs and inputs in Python (QuickSelect, _quick_input)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            quick = QuickSelect(attrs=field.widget.attrs)
+            quick.choices = field.widget.choices
+            field.widget = quick
+        elif isinstance(field.widget, forms.widgets.Input | forms.CheckboxInput):
+            _quick_input(field.widget)
 
 
 def _quick_input(widget: forms.widgets.Input | forms.CheckboxInput) -> None:
@@ -189,14 +209,19 @@ class RequestFilterForm(forms.Form):
             self.fields["queue"].queryset = queues  # type: ignore[attr-defined]
         if tags is not None:
             self.fields["tag"].queryset = tags  # type: ignore[attr-defined]
-        self.fields["topic"].label_from_instance = _topic_label  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                quick = QuickSelect(attrs=field.widget.attrs)
-                quick.choices = field.widget.choices
-                field.widget = quick
-            elif isinstance(field.widget, forms.widgets.Input | forms.CheckboxInput):
-                _quick_input(field.widget)
+        self.fields["topic"].label_from_instance = topic_label  # type: ignore[attr-defined]
+        quick_widgets(self)
+
+    def use_choices(self, choices: dict[str, list[tuple[Any, str]]]) -> None:
+        """Print the model drop-downs (centre, queue, tag, topic) with these options, read
+        beforehand (`selectors.filter_choices`), after the field's own empty choice; the
+        querysets still validate what is sent."""
+        for name, options in choices.items():
+            field = self.fields[name]
+            widget = field.widget
+            if isinstance(widget, QuickSelect):
+                empty = getattr(field, "empty_label", None)
+                widget.ready_choices = [*([("", empty)] if empty is not None else []), *options]
 
     def report_filters_described(self) -> list[str]:
         """The filters only a report's link sets, in words (the list shows them as a note)."""
@@ -223,10 +248,6 @@ class RequestFilterForm(forms.Form):
         if data.get("rating"):
             words.append(str(_("rating %(range)s") % {"range": data["rating"].replace("-", "–")}))
         return words
-
-
-def _topic_label(topic: Topic) -> str:
-    return f"{topic.parent.name} › {topic.name}" if topic.parent_id and topic.parent else topic.name
 
 
 class BulkActionForm(forms.Form):

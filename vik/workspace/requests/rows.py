@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import Priority, Status
 from vik.core import clock
+from vik.core.text import html_format, html_join
 from vik.sla.templatetags.sla import time_left
 from vik.territory.models import Municipality, Orp
 
+from .. import kept
 from ..models import ListColumns
 
 if TYPE_CHECKING:
@@ -55,8 +57,14 @@ NORMAL_PRIORITY = Priority.NORMAL
 
 
 def columns_of(user: StaffUser) -> list[str]:
-    """The columns the user chose (one query), or the default ones."""
-    chosen = ListColumns.objects.filter(user=user).values_list("columns", flat=True).first()
+    """The columns the user chose, or the default ones (kept in the cache per user, `..kept`;
+    one query when not kept)."""
+    key = f"vik:list-columns:{kept.token(kept.COLUMNS_TOKEN_KEY)}:{user.pk}"
+    chosen = cache.get(key)
+    if chosen is None:
+        found = ListColumns.objects.filter(user=user).values_list("columns", flat=True).first()
+        chosen = list(found or ())
+        cache.set(key, chosen, kept.KEPT_SECONDS)
     known = dict(COLUMNS)
     columns = [name for name in chosen or () if name in known]
     return columns or list(DEFAULT_COLUMNS)
@@ -143,15 +151,15 @@ def _cell(text: str, *, title: bool = False) -> SafeString:
     """A cell whose text may be long: one line, cut with an ellipsis (the whole in its title)."""
     shown = text or "—"
     if title and text:
-        return format_html('<td title="{}"><span class="vik-cell">{}</span></td>', text, shown)
-    return format_html('<td><span class="vik-cell">{}</span></td>', shown)
+        return html_format('<td title="{}"><span class="vik-cell">{}</span></td>', text, shown)
+    return html_format('<td><span class="vik-cell">{}</span></td>', shown)
 
 
 def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
     """One `<tr>` of the list with the chosen columns (the markup the tests and the keyboard
     shortcuts read: data-row, data-row-link, the data-testid attributes)."""
     priority = (
-        format_html(
+        html_format(
             '<span class="vik-tag vik-priority--{}" data-testid="priority">{}</span> ',
             row.priority,
             row.priority_label,
@@ -159,11 +167,11 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
         if row.priority_label
         else ""
     )
-    tags = format_html_join(
+    tags = html_join(
         "", ' <span class="vik-tag" data-testid="tag">{}</span>', ((tag,) for tag in row.tags)
     )
     cells = [
-        format_html(
+        html_format(
             '<td class="vik-col-check"><input type="checkbox" name="references" value="{}" '
             'form="bulk-form" data-testid="row-checkbox" aria-label="{}"></td>'
             '<td class="vik-col-ref"><a href="{}" data-row-link>{}</a></td>'
@@ -187,7 +195,7 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
             cells.append(_cell(row.topic, title=True))
         elif column == "status":
             cells.append(
-                format_html(
+                html_format(
                     '<td><span class="vik-tag vik-status--{}">{}</span></td>',
                     row.status,
                     row.status_label,
@@ -196,12 +204,12 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
         elif column == "time_left":
             overdue = row.is_overdue
             when = (
-                format_html('<time datetime="{}">{}</time>', row.due_iso, row.time_left)
+                html_format('<time datetime="{}">{}</time>', row.due_iso, row.time_left)
                 if row.due_iso
                 else row.time_left
             )
             cells.append(
-                format_html(
+                html_format(
                     '<td{} data-testid="time-left"{}>{}</td>',
                     mark_safe(' class="vik-overdue"') if overdue else "",
                     mark_safe(" data-overdue") if overdue else "",
@@ -211,16 +219,16 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
         elif column == "centre":
             cells.append(_cell(row.centre, title=True))
         elif column == "channel":
-            cells.append(format_html("<td>{}</td>", row.channel))
+            cells.append(html_format("<td>{}</td>", row.channel))
         elif column == "assignee":
             cells.append(_cell(row.assignee))
         elif column == "received":
             cells.append(
-                format_html(
+                html_format(
                     '<td><time datetime="{}">{}</time></td>', row.received_iso, row.received
                 )
             )
-    return format_html(
+    return html_format(
         '<tr data-row="{}" data-testid="request-row">{}</tr>',
         row.reference,
         mark_safe("".join(cells)),  # noqa: S308 - each cell built by format_html

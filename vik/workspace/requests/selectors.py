@@ -4,19 +4,23 @@ request may choose."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise_email, normalise_phone
 from vik.contacts.models import Contact
 from vik.contacts.selectors import contacts_for
 from vik.conversations.choices import Status
-from vik.conversations.models import Request
+from vik.conversations.models import Request, Tag
 from vik.conversations.states import OPEN_STATUSES
+from vik.core.memo import configured
+from vik.routing.models import Queue
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
+from vik.topics.models import Topic
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffUser
@@ -35,6 +39,15 @@ class BulkChoices:
 
 
 def bulk_choices(user: StaffUser) -> BulkChoices:
+    """What the action bar offers (`_bulk_choices`), remembered per user, scope and language
+    for VIK_CONFIG_MEMO_SECONDS in this process (`vik.core.memo.configured`): the colleagues
+    and centres are configuration (tenancy), forgotten at once when this process changes it,
+    seen by the other processes within those seconds."""
+    key = ("vik.workspace.bulk_choices", user.pk, permissions.scope_for(user).key, get_language())
+    return configured(key, lambda: _bulk_choices(user))
+
+
+def _bulk_choices(user: StaffUser) -> BulkChoices:
     """Colleagues of the user's centres (and the region's coordinators), the statuses, and the
     centres requests may be transferred to (two queries)."""
     scope = permissions.scope_for(user)
@@ -142,3 +155,52 @@ def sees_one_centre(user: StaffUser) -> bool:
         and not scope.regions_with(permissions.VIEWING_REGION_ROLES)
         and len(scope.centres_with(permissions.VIEWING_CENTRE_ROLES)) == 1
     )
+
+
+# The list's filter drop-downs read from the database --------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterSets:
+    """What the list's model drop-downs offer the user (querysets, not read yet)."""
+
+    centres: QuerySet[InformationCentre]
+    queues: QuerySet[Queue]
+    tags: QuerySet[Tag]
+
+
+def filter_sets(user: StaffUser) -> FilterSets:
+    centres = InformationCentre.objects.filter(permissions.centres_visible(user))
+    return FilterSets(
+        centres=centres,
+        queues=Queue.objects.filter(centre__in=centres).select_related("centre"),
+        tags=Tag.objects.filter(region_id__in=centres.values("region_id")),
+    )
+
+
+def topic_label(topic: Topic) -> str:
+    return f"{topic.parent.name} › {topic.name}" if topic.parent_id and topic.parent else topic.name
+
+
+def topics_for_filter() -> QuerySet[Topic]:
+    return Topic.objects.select_related("parent").order_by("parent__position", "position")
+
+
+def filter_choices(user: StaffUser) -> dict[str, list[tuple[Any, str]]]:
+    """The options of the list's model drop-downs (centre, queue, tag, topic) as (id, label),
+    remembered per scope and language for VIK_CONFIG_MEMO_SECONDS in this process: four
+    queries and a few hundred model instances a page before. Centres, queues and topics are
+    configuration; the tags are counted as such too (`WorkspaceConfig.ready`): a change made in
+    this process is seen at once, in the others within those seconds."""
+    key = ("vik.workspace.filter_choices", permissions.scope_for(user).key, get_language())
+
+    def read() -> dict[str, list[tuple[Any, str]]]:
+        sets = filter_sets(user)
+        return {
+            "centre": [(centre.pk, str(centre)) for centre in sets.centres],
+            "queue": [(queue.pk, str(queue)) for queue in sets.queues],
+            "tag": [(tag.pk, str(tag)) for tag in sets.tags],
+            "topic": [(topic.pk, topic_label(topic)) for topic in topics_for_filter()],
+        }
+
+    return configured(key, read)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from vik.conversations import selectors, services
 from vik.conversations.choices import Direction
-from vik.conversations.models import Attachment, Interaction, Request, Tag
+from vik.conversations.models import Attachment, Interaction, Request
 from vik.core import clock
 from vik.core.downloads import attachment_response
 from vik.core.errors import ValidationFailed, VikError
@@ -31,7 +31,6 @@ from vik.core.middleware import content_security_policy
 from vik.knowledge import selectors as knowledge
 from vik.knowledge.choices import ArticleKind, Audience
 from vik.knowledge.rendering import version_reply_text
-from vik.routing.models import Queue
 from vik.tenancy import permissions
 from vik.tenancy.decorators import staff_member_required
 from vik.tenancy.models import InformationCentre
@@ -40,6 +39,7 @@ from vik.tenancy.selectors import assignable_users
 from ..collaboration.replies import reply_draft_text
 from ..saved_views import selectors as saved_views
 from ..saved_views.forms import SavedViewForm
+from ..saved_views.tabs import view_tabs_html
 from .downloads import dangerous_attachment_page, raw_mail_response
 from .forms import (
     AssignForm,
@@ -55,11 +55,12 @@ from .forms import (
     StatutoryExtensionForm,
     TopicForm,
     TransferForm,
+    quick_widgets,
 )
 from .message_facts import attachment_is_dangerous, message_facts
 from .panel import panel_context, panel_undo_offer
 from .rows import COLUMNS, columns_choose, columns_of, filter_chips, list_rows, rows_html
-from .selectors import bulk_choices, sees_one_centre
+from .selectors import bulk_choices, filter_choices, filter_sets, sees_one_centre
 
 if TYPE_CHECKING:
     from vik.tenancy.types import StaffRequest, StaffUser
@@ -89,15 +90,12 @@ _MAIN_FILTERS = ("status", "assignee", "sort")
 @staff_member_required
 def request_list(request: StaffRequest) -> HttpResponse:
     user = request.user
-    centres = InformationCentre.objects.filter(permissions.centres_visible(user))
     views = saved_views.list_views_for(user)
     active_view = saved_views.list_view_find(views, request.GET.get("view", ""))
     params = _list_params(request, active_view)
+    sets = filter_sets(user)
     form = RequestFilterForm(
-        params or None,
-        centres=centres,
-        queues=Queue.objects.filter(centre__in=centres).select_related("centre"),
-        tags=Tag.objects.filter(region_id__in=centres.values("region_id")),
+        params or None, centres=sets.centres, queues=sets.queues, tags=sets.tags
     )
     filters = (
         selectors.request_filters_from_params(params)
@@ -135,10 +133,14 @@ def request_list(request: StaffRequest) -> HttpResponse:
     if not htmx or htmx.boosted:  # the whole page, not only more rows
         # The counts come after the page (`staff:view_counts`): the list never waits for them.
         hidden_more = {"centre"} if single_centre else set()
+        form.use_choices(filter_choices(user))
+        save_form = SavedViewForm(share_choices=saved_views.view_share_choices_kept(user))
+        quick_widgets(save_form)
         context.update(
             views=[(view, None) for view in views],
+            view_tabs=view_tabs_html(views, active_view),
             active_view=active_view,
-            save_form=SavedViewForm(share_choices=saved_views.view_share_choices(user)),
+            save_form=save_form,
             bulk=bulk_choices(user),
             main_fields=[form[name] for name in _MAIN_FILTERS],
             more_fields=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,13 +13,16 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vik.conversations.selectors import request_filters_from_params, request_ids_capped
+from vik.core.memo import configured
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre
 from vik.territory.models import Region
 
+from .. import kept
 from ..models import SavedView
 
 if TYPE_CHECKING:
@@ -76,9 +80,22 @@ def _as_list_view(view: SavedView) -> ListView:
     return ListView(view.pk, view.name, params, sort=view.sort, saved=view)
 
 
+def _saved_views_kept(user: StaffUser) -> list[SavedView]:
+    """The saved views the user sees, kept in the cache by user and scope (`..kept`: any
+    change of a saved view forgets them; a new membership is a new key)."""
+    scope = hashlib.sha256(repr(permissions.scope_for(user).key).encode()).hexdigest()[:24]
+    key = f"vik:saved-views:{kept.token(kept.VIEWS_TOKEN_KEY)}:{user.pk}:{scope}"
+    views = cache.get(key)
+    if views is None:
+        views = list(SavedView.objects.filter(permissions.saved_views_visible(user)))
+        cache.set(key, views, kept.KEPT_SECONDS)
+    return views  # type: ignore[no-any-return]
+
+
 def list_views_for(user: StaffUser) -> list[ListView]:
-    """The built-in views, then the user's saved views (one query)."""
-    return [*BUILT_IN_VIEWS, *(_as_list_view(view) for view in saved_views_for(user))]
+    """The built-in views, then the user's saved views (kept in the cache; one query when not
+    kept)."""
+    return [*BUILT_IN_VIEWS, *(_as_list_view(view) for view in _saved_views_kept(user))]
 
 
 def list_view_find(views: Sequence[ListView], key: str) -> ListView | None:
@@ -184,3 +201,11 @@ def view_share_choices(user: StaffUser) -> list[tuple[str, str]]:
         for region in Region.objects.filter(pk__in=regions).only("pk", "name")
     ]
     return choices
+
+
+def view_share_choices_kept(user: StaffUser) -> list[tuple[str, str]]:
+    """`view_share_choices` remembered per scope for VIK_CONFIG_MEMO_SECONDS in this process
+    (centres and regions are configuration: a change in this process is seen at once): the
+    list offers them on every page, the form that saves checks against the fresh ones."""
+    key = ("vik.workspace.share_choices", permissions.scope_for(user).key, get_language())
+    return configured(key, lambda: view_share_choices(user))
