@@ -49,6 +49,7 @@ from vik.channels.mail.smtp import smtp_connections, smtp_deliver, with_signatur
 from vik.contacts.choices import IdentityKind
 from vik.contacts.identities import InvalidIdentity, normalise
 from vik.conversations.models import Request
+from vik.core.markdown import reply_plain
 
 from . import ocr
 
@@ -159,7 +160,8 @@ class FaxAdapter(ChannelAdapter):
         if interaction.is_automatic:
             headers["Auto-Submitted"] = "auto-replied"
         # The reference leads the page, so that a fax sent back on our paper finds its request.
-        body = f"[{request.reference}]\n\n" + with_signature(interaction.text, request)
+        # A fax page prints the text as it is: the clerk's Markdown without its markup.
+        body = f"[{request.reference}]\n\n" + with_signature(reply_plain(interaction.text), request)
         return smtp_deliver(
             message,
             subject=f"[{request.reference}] {request.subject}",

@@ -442,6 +442,21 @@ def test_a_reply_goes_to_the_gateways_e_mail_to_fax_address(
     assert (reference.channel, reference.message_id) == ("fax", sent["Message-ID"].strip("<>"))
 
 
+def test_a_markdown_reply_is_faxed_as_plain_text_without_its_markup(
+    world, fax_account, monkeypatch, smtp_sink
+):
+    assert pipe(monkeypatch, fax_account, hylafax_mail(b"%PDF-1.4 broken")) == 0
+    request = Request.objects.get()
+    text = "Průkaz je **připraven**.\n\n- přineste [žádost](https://www.jihlava.cz/zadost)\n- 50 Kč"
+    with run_on_commit():
+        services.request_reply(request=request, by=world.alice, text=text)
+    [sent] = smtp_sink.messages
+    body = sent.get_content().replace("\r\n", "\n")
+    assert "Průkaz je připraven." in body
+    assert "• přineste žádost (https://www.jihlava.cz/zadost)\n• 50 Kč" in body
+    assert "**" not in body and "](" not in body
+
+
 def test_a_refused_gateway_address_fails_at_once_and_shows_on_the_request(
     world, fax_account, monkeypatch, smtp_sink
 ):
