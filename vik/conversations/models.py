@@ -259,6 +259,12 @@ class Interaction(models.Model):
                 name="interaction_reply_author",
                 condition=models.Q(direction="outbound", visibility="public", is_automatic=False),
             ),
+            # The replies written since the reports' refresher last ran (its daily counts).
+            models.Index(
+                fields=["created_at"],
+                name="interaction_reply_created",
+                condition=models.Q(direction="outbound", visibility="public", is_automatic=False),
+            ),
         ]
 
     def __str__(self) -> str:
