@@ -165,8 +165,12 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
     requests = Request.objects.filter(region_id=scope.region_id, assignee_id__in=ids)
     if scope.centre_ids is not None:
         requests = requests.filter(centre_id__in=sorted(scope.centre_ids))
-    open_now = _by(
-        requests.filter(status__in=OPEN_STATUSES, merged_into__isnull=True), "assignee_id"
+    # COUNT(*): counted from the index `request_assignee_open` alone (no request row read).
+    open_now = dict(
+        requests.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+        .order_by()
+        .values_list("assignee_id")
+        .annotate(n=Count("*"))
     )
     resolved, replies, calls = _period_counts(ids, filters, scope)
     chats = _by(
