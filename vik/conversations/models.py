@@ -190,8 +190,10 @@ class Request(TimeStampedModel):
                 name="request_assignee_resolved",
                 condition=models.Q(resolved_at__isnull=False),
             ),
+            # The region and the centre in the index: the open requests per person of a region
+            # or a centre counted from the index alone (half the requests may be open).
             models.Index(
-                fields=["assignee"],
+                fields=["assignee", "region", "centre"],
                 name="request_assignee_open",
                 condition=models.Q(
                     status__in=["new", "open", "waiting_citizen", "waiting_office"],
@@ -257,6 +259,12 @@ class Interaction(models.Model):
             models.Index(
                 fields=["author", "occurred_at"],
                 name="interaction_reply_author",
+                condition=models.Q(direction="outbound", visibility="public", is_automatic=False),
+            ),
+            # The replies written since the reports' refresher last ran (its daily counts).
+            models.Index(
+                fields=["created_at"],
+                name="interaction_reply_created",
                 condition=models.Q(direction="outbound", visibility="public", is_automatic=False),
             ),
         ]

@@ -1,7 +1,11 @@
 """The channel reports' daily counts (`DailyCount`): per Prague day, the calls' counts per
 region, centre and agent; the knowledge usage events per centre, kind, article, topic (and the
-text of a search without a result); the personal-data reads per region, reader and action.
-The calls, knowledge and audit reports read them for whole days instead of a year of raw rows.
+text of a search without a result); the personal-data reads per region, reader and action; the
+public replies sent per author (REPLIES) and the requests resolved per region, centre and
+assignee (RESOLVED, by the day of `resolved_at`). The calls, knowledge, audit and workload
+reports read them for whole days instead of a year of raw rows. What cannot be summed over days
+stays on the raw rows: the calls' and chats' wait percentiles, the workload's median first
+response (of each person's latest requests), its open requests (counted now) and its chats.
 
 How they stay exact:
 - A day's counts are recomputed whole from the raw rows of that day (deleted and inserted in
@@ -10,7 +14,12 @@ How they stay exact:
   recomputes every day in which a row changed since its watermark (minus `OVERLAP`, for late
   commits): a call saved (`Call.updated_at`: answered, ended, transferred to another centre —
   the call then counts at its new centre only, its day recomputed), a usage event or an audit
-  event written (`created_at`; both tables are append-only).
+  event written (`created_at`; both tables are append-only), a public reply written
+  (`Interaction.created_at`: the day of its `occurred_at`; a reply counts for its author
+  whatever later happens to its request, transfer or merge), a request saved or with a timeline
+  event (as the request facts find them: the day of its `resolved_at` — resolved, reassigned,
+  transferred — and the day it was resolved at before, read from its fact before the facts are
+  refreshed: reopened, or resolved again on another day).
 - The reports read the counts only for the days before the watermark's day (`covered_until`):
   today, and every day since the refresher last ran if it lags, come from the raw tables,
   grouped the same way, and the two are added. A change to a past day's call after the
@@ -21,8 +30,11 @@ How they stay exact:
   region (its staff's reads logged without a region) is decided when the report is read, as
   from the raw log.
 - Rows deleted without a trace (usage events past their retention, a centre or an article
-  deleted: its events' centre set to null) keep their counts, as the request facts of deleted
-  requests stay; `vik reports rebuild` recomputes every day from what exists.
+  deleted: its events' centre set to null, a request deleted by retention with its replies)
+  keep their counts, as the request facts of deleted requests stay; `vik reports rebuild`
+  recomputes every day from what exists. A request whose resolution time changes while its fact
+  says it is open (status not resolved or closed, `resolved_at` kept) is recounted at its new
+  day only; `rebuild` corrects that too.
 """
 
 from __future__ import annotations
@@ -50,12 +62,14 @@ from django.db.models.functions import Trunc
 
 from vik.audit.models import AuditEvent
 from vik.channels.phone.models import Call
+from vik.conversations.choices import Direction, Visibility
+from vik.conversations.models import Interaction, Request, TimelineEvent
 from vik.core.clock import PRAGUE
 from vik.knowledge.choices import UsageKind
 from vik.knowledge.models import UsageEvent
 
 from .filters import ReportFilters
-from .models import DAILY_COUNTS, DailyCount, RollupWatermark
+from .models import DAILY_COUNTS, DailyCount, RequestFact, RollupWatermark
 from .selectors.channels import CALL_COUNTS, CALL_FILTERS, TALK
 from .selectors.periods import bucket_of, bucket_trunc
 
@@ -74,10 +88,16 @@ ARTICLE_KINDS = (
     UsageKind.USED_IN_REPLY,
 )
 DATA_ACCESS = "data_access"
-SOURCES = (CALLS, USAGE, DATA_ACCESS)
+# The workload report's: public replies sent per day and author; requests resolved per day of
+# their resolution, region, centre and assignee.
+REPLIES = "replies"
+RESOLVED = "resolved"
+SOURCES = (CALLS, USAGE, DATA_ACCESS, REPLIES, RESOLVED)
 # The counts each source's scan writes.
 WRITTEN = {CALLS: (CALLS,), USAGE: (USAGE, USAGE_ARTICLES, USAGE_SEARCHES, *MONTHLY.values()),
-           DATA_ACCESS: (DATA_ACCESS,)}  # fmt: skip
+           DATA_ACCESS: (DATA_ACCESS,), REPLIES: (REPLIES,), RESOLVED: (RESOLVED,)}  # fmt: skip
+# A reply the workload report counts: sent to the citizen by a person (not VIK itself).
+REPLY = Q(direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC, is_automatic=False)
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 OVERLAP = dt.timedelta(minutes=5)
 BATCH = 2000
@@ -195,7 +215,53 @@ def _data_access_cells(start: dt.datetime, end: dt.datetime) -> Iterable[DailyCo
         )
 
 
-CELLS = {CALLS: _call_cells, USAGE: _usage_cells, DATA_ACCESS: _data_access_cells}
+def _reply_cells(start: dt.datetime, end: dt.datetime) -> Iterable[DailyCount]:
+    rows = (
+        Interaction.objects.filter(
+            REPLY, author__isnull=False, occurred_at__gte=start, occurred_at__lt=end
+        )
+        .annotate(day=bucket_trunc("occurred_at", "day"))
+        .order_by()
+        .values("day", "author_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        yield DailyCount(
+            source=REPLIES,
+            day=bucket_of(row["day"]),
+            person_id=row["author_id"],
+            kind=REPLIES,
+            n=row["n"],
+        )
+
+
+def _resolved_cells(start: dt.datetime, end: dt.datetime) -> Iterable[DailyCount]:
+    rows = (
+        Request.objects.filter(assignee__isnull=False, resolved_at__gte=start, resolved_at__lt=end)
+        .annotate(day=bucket_trunc("resolved_at", "day"))
+        .order_by()
+        .values("day", "region_id", "centre_id", "assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        yield DailyCount(
+            source=RESOLVED,
+            day=bucket_of(row["day"]),
+            region_id=row["region_id"],
+            centre_id=row["centre_id"],
+            person_id=row["assignee_id"],
+            kind=RESOLVED,
+            n=row["n"],
+        )
+
+
+CELLS = {
+    CALLS: _call_cells,
+    USAGE: _usage_cells,
+    DATA_ACCESS: _data_access_cells,
+    REPLIES: _reply_cells,
+    RESOLVED: _resolved_cells,
+}
 
 
 # Keeping them --------------------------------------------------------------------------------
@@ -260,6 +326,48 @@ def _days_of(values: Iterable[dt.datetime | None]) -> set[dt.date]:
     return {bucket_of(value) for value in values if value is not None}
 
 
+def _changed_requests(since: dt.datetime) -> set[int]:
+    """The requests saved, or with a timeline event written, since `since` (as the request
+    facts' refresher finds them)."""
+    ids = set(Request.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    ids |= set(
+        TimelineEvent.objects.filter(created_at__gte=since).values_list("request_id", flat=True)
+    )
+    return ids
+
+
+def _resolution_days(ids: set[int], model: type[Request] | type[RequestFact]) -> set[dt.date]:
+    key = "pk" if model is Request else "request_id"
+    found: set[dt.date] = set()
+    ordered = sorted(ids)
+    for at in range(0, len(ordered), BATCH):
+        found |= _days_of(
+            model.objects.filter(
+                **{f"{key}__in": ordered[at : at + BATCH]}, resolved_at__isnull=False
+            ).values_list("resolved_at", flat=True)
+        )
+    return found
+
+
+def watermark_since(since: dt.datetime) -> dt.datetime:
+    """The earlier of `since` and the daily counts' own watermark (minus `OVERLAP`)."""
+    until = (
+        RollupWatermark.objects.filter(name=DAILY_COUNTS)
+        .values_list("changes_until", flat=True)
+        .first()
+    )
+    if until is None or until <= EPOCH:
+        return since
+    return min(since, until - OVERLAP)
+
+
+def resolved_days_before(since: dt.datetime) -> set[dt.date]:
+    """The days at which the requests changed since `since` were resolved before the change, as
+    their facts still say (called before the facts are refreshed): a request reopened, or
+    resolved again later, is recounted out of its earlier day too."""
+    return _resolution_days(_changed_requests(since), RequestFact)
+
+
 def changed_days(since: dt.datetime) -> dict[str, set[dt.date]]:
     """The days of each source in which a row was written or saved since `since`."""
     return {
@@ -280,6 +388,17 @@ def changed_days(since: dt.datetime) -> dict[str, set[dt.date]]:
             .values_list("day", flat=True)
             .distinct()
         ),
+        # Interactions are written once; a reply counts for its author whatever later happens
+        # to its request (transferred, merged), so only new ones change a day.
+        REPLIES: _days_of(
+            Interaction.objects.filter(REPLY, created_at__gte=since)
+            .annotate(day=bucket_trunc("occurred_at", "day"))
+            .order_by()
+            .values_list("day", flat=True)
+            .distinct()
+        ),
+        # A request resolved, reassigned, transferred: the day of its (current) resolution.
+        RESOLVED: _resolution_days(_changed_requests(since), Request),
     }
 
 
@@ -288,6 +407,14 @@ def _raw_span(source: str) -> tuple[dt.datetime | None, dt.datetime | None]:
         found = Call.objects.aggregate(first=Min("started_at"), last=Max("started_at"))
     elif source == USAGE:
         found = UsageEvent.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    elif source == REPLIES:
+        found = Interaction.objects.filter(REPLY, author__isnull=False).aggregate(
+            first=Min("occurred_at"), last=Max("occurred_at")
+        )
+    elif source == RESOLVED:
+        found = Request.objects.filter(assignee__isnull=False).aggregate(
+            first=Min("resolved_at"), last=Max("resolved_at")
+        )
     else:
         found = AuditEvent.objects.filter(personal_data=True).aggregate(
             first=Min("created_at"), last=Max("created_at")
@@ -319,16 +446,19 @@ def daily_rebuild(until: dt.datetime) -> int:
     return written
 
 
-def daily_refresh(until: dt.datetime) -> int:
+def daily_refresh(until: dt.datetime, resolved_before: Iterable[dt.date] = ()) -> int:
     """Recompute the days that changed since the watermark (all of them the first time);
-    called by `rollups_refresh` under its lock. Returns the cells written."""
+    called by `rollups_refresh` under its lock (`resolved_before`: the days the changed requests
+    were resolved at before, `resolved_days_before`). Returns the cells written."""
     watermark, _created = RollupWatermark.objects.get_or_create(
         name=DAILY_COUNTS, defaults={"changes_until": EPOCH}
     )
     if watermark.changes_until <= EPOCH:
         return daily_rebuild(until)
     written = 0
-    for source, days in changed_days(watermark.changes_until - OVERLAP).items():
+    changed = changed_days(watermark.changes_until - OVERLAP)
+    changed[RESOLVED] |= set(resolved_before)
+    for source, days in changed.items():
         for day in sorted(days):
             written += days_recount(source, day, day)
     watermark.changes_until = max(until, watermark.changes_until)

@@ -94,17 +94,18 @@ REQUEST_FACTS = "request_facts"
 
 class DailyCount(models.Model):
     """Per-day counts of the channel reports' raw tables (calls, knowledge use, personal-data
-    reads), one row per Prague day and combination of the report's dimensions; kept by the
-    same refresher as the request facts (`vik.reports.daily`, see there how they stay exact).
-    Plain ids, no foreign keys, no personal data (a search text without a result, folded, as
-    the knowledge report lists it)."""
+    reads) and of the workload report's (replies, resolutions), one row per Prague day and
+    combination of the report's dimensions; kept by the same refresher as the request facts
+    (`vik.reports.daily`, see there how they stay exact). Plain ids, no foreign keys, no
+    personal data (a search text without a result, folded, as the knowledge report lists
+    it)."""
 
-    # CALLS, USAGE or DATA_ACCESS (`vik.reports.daily`).
+    # CALLS, USAGE, DATA_ACCESS, REPLIES or RESOLVED (`vik.reports.daily`).
     source = models.CharField(max_length=16)
     day = models.DateField()
     region_id = models.BigIntegerField(null=True)
     centre_id = models.BigIntegerField(null=True)
-    # The call's agent, the reader of personal data.
+    # The call's agent, the reader of personal data, the reply's author, the request's assignee.
     person_id = models.BigIntegerField(null=True)
     # The call's figure (offered, answered, missed, outbound), the usage kind, the audit action.
     kind = models.CharField(max_length=64)

@@ -185,14 +185,19 @@ def rollups_refresh() -> int:
         # One refresher at a time; a second one waits and then finds little left to do.
         watermark = RollupWatermark.objects.select_for_update().get(pk=watermark.pk)
         until = clock.now()
+        resolved_before: set[dt.date] = set()
         if watermark.changes_until <= EPOCH:
             result = facts_refresh(None)
         else:
-            result = facts_refresh(changed_since(watermark.changes_until - OVERLAP))
+            since = watermark.changes_until - OVERLAP
+            # The days the changed requests were resolved at until now, read from their facts
+            # before these are recomputed: the workload report's daily counts of those days.
+            resolved_before = daily.resolved_days_before(daily.watermark_since(since))
+            result = facts_refresh(changed_since(since))
         watermark.changes_until = max(until, watermark.changes_until)
         watermark.save(update_fields=["changes_until"])
         # The channel reports' daily counts, under the same lock (`vik.reports.daily`).
-        daily.daily_refresh(until)
+        daily.daily_refresh(until, resolved_before)
     return result.written
 
 

@@ -6,9 +6,10 @@ own row."""
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -24,6 +25,7 @@ from vik.sla.services import hours_for
 from vik.tenancy.choices import Role
 from vik.tenancy.models import Membership
 
+from .. import daily
 from ..document import Chart, Column, ReportDocument, Section
 from ..filters import ReportFilters, Scope
 from ..registry import ReportSpec
@@ -88,17 +90,18 @@ def _median_first_response(user_id: int, filters: ReportFilters, scope: Scope) -
     return statistics.median(minutes) if minutes else None
 
 
-def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
-    people = people_of(filters, scope)
-    ids = sorted(people)
+def _raw_counts(
+    ids: list[int], filters: ReportFilters, scope: Scope
+) -> tuple[Counter[int], Counter[int], Counter[int]]:
+    """Requests resolved, replies sent and calls answered per person in the period, from the
+    raw tables."""
     start, end = period_bounds(filters)
-    requests = Request.objects.filter(region_id=scope.region_id, assignee_id__in=ids)
+    requests = Request.objects.filter(
+        region_id=scope.region_id, assignee_id__in=ids, resolved_at__gte=start, resolved_at__lt=end
+    )
     if scope.centre_ids is not None:
         requests = requests.filter(centre_id__in=sorted(scope.centre_ids))
-    open_now = _by(
-        requests.filter(status__in=OPEN_STATUSES, merged_into__isnull=True), "assignee_id"
-    )
-    resolved = _by(requests.filter(resolved_at__gte=start, resolved_at__lt=end), "assignee_id")
+    resolved = _by(requests, "assignee_id")
     replies = _by(
         Interaction.objects.filter(
             author_id__in=ids,
@@ -110,12 +113,6 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
         ),
         "author_id",
     )
-    chats = _by(
-        ChatSession.objects.filter(
-            agent_id__in=ids, accepted_at__isnull=False, queued_at__gte=start, queued_at__lt=end
-        ),
-        "agent_id",
-    )
     calls = _by(
         Call.objects.filter(
             Q(direction=CallDirection.IN, answered_at__isnull=False),
@@ -123,6 +120,62 @@ def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
             agent_id__in=ids,
             started_at__gte=start,
             started_at__lt=end,
+        ),
+        "agent_id",
+    )
+    return Counter(resolved), Counter(replies), Counter(calls)
+
+
+def _summed(source: str, days: tuple[Any, Any], *conditions: Q) -> Counter[int]:
+    return Counter(
+        dict(
+            daily.counts_of(source, days, *conditions).values_list("person_id").annotate(n=Sum("n"))
+        )
+    )
+
+
+def _period_counts(
+    ids: list[int], filters: ReportFilters, scope: Scope
+) -> tuple[Counter[int], Counter[int], Counter[int]]:
+    """The same, the whole days the refresher counted from their daily counts
+    (`vik.reports.daily`), today and the days since its last run from the raw tables."""
+    counted, rest = daily.split(filters)
+    resolved: Counter[int] = Counter()
+    replies: Counter[int] = Counter()
+    calls: Counter[int] = Counter()
+    if counted is not None:
+        people = Q(person_id__in=ids)
+        region = Q(region_id=scope.region_id)
+        centres = Q(centre_id__in=sorted(scope.centre_ids)) if scope.centre_ids is not None else Q()
+        resolved += _summed(daily.RESOLVED, counted, people, region, centres)
+        replies += _summed(daily.REPLIES, counted, people)
+        calls += _summed(daily.CALLS, counted, people, region, Q(kind="answered"))
+    if rest is not None:
+        raw = _raw_counts(ids, rest, scope)
+        resolved += raw[0]
+        replies += raw[1]
+        calls += raw[2]
+    return resolved, replies, calls
+
+
+def build_workload(filters: ReportFilters, scope: Scope) -> ReportDocument:
+    people = people_of(filters, scope)
+    ids = sorted(people)
+    start, end = period_bounds(filters)
+    requests = Request.objects.filter(region_id=scope.region_id, assignee_id__in=ids)
+    if scope.centre_ids is not None:
+        requests = requests.filter(centre_id__in=sorted(scope.centre_ids))
+    # COUNT(*): counted from the index `request_assignee_open` alone (no request row read).
+    open_now = dict(
+        requests.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+        .order_by()
+        .values_list("assignee_id")
+        .annotate(n=Count("*"))
+    )
+    resolved, replies, calls = _period_counts(ids, filters, scope)
+    chats = _by(
+        ChatSession.objects.filter(
+            agent_id__in=ids, accepted_at__isnull=False, queued_at__gte=start, queued_at__lt=end
         ),
         "agent_id",
     )

@@ -1,8 +1,10 @@
-"""The channel reports' daily counts (`vik.reports.daily`): the calls, knowledge and audit
-reports built from them show the same figures as built from the raw tables, after the calls,
-usage events and personal-data reads of several days, a call transferred to another centre,
-a caller anonymised, a reader of the region's data without a region in the log; today and the
-days since the refresher last ran come from the raw tables."""
+"""The channel reports' daily counts (`vik.reports.daily`): the calls, knowledge, audit and
+workload reports built from them show the same figures as built from the raw tables, after the
+calls, usage events, personal-data reads, resolutions and replies of several days, a call
+transferred to another centre, a caller anonymised, a reader of the region's data without a
+region in the log, a resolved request reassigned, another reopened, a request with an agent's
+replies transferred, a requester anonymised; today and the days since the refresher last ran
+come from the raw tables."""
 
 from __future__ import annotations
 
@@ -21,13 +23,19 @@ from vik.channels.core.models import ChannelAccount
 from vik.channels.phone.choices import CallDirection, CallState
 from vik.channels.phone.models import Call
 from vik.contacts.models import Contact
+from vik.conversations.choices import Direction, Status, Visibility
+from vik.conversations.models import Interaction, Request
+from vik.conversations.services.changes import request_assign, request_set_status
+from vik.conversations.services.network import request_transfer
 from vik.core import clock
+from vik.gdpr.services import contact_anonymise
 from vik.knowledge.choices import UsageKind
 from vik.knowledge.models import Article, UsageEvent
 from vik.reports import daily
 from vik.reports.builders.audit import build_audit
 from vik.reports.builders.channels import build_calls
 from vik.reports.builders.knowledge import build_knowledge
+from vik.reports.builders.workload import build_workload
 from vik.reports.document import ReportDocument
 from vik.reports.filters import ReportFilters, Scope
 from vik.reports.models import DailyCount, RollupWatermark
@@ -289,3 +297,84 @@ def test_rebuild_recounts_every_day(world: World, line: ChannelAccount, settings
     assert rollups_rebuild().daily_written > 0
     _assert_same_as_raw(world, settings, build_knowledge)
     _assert_same_as_raw(world, settings, build_calls)
+
+
+def _workload(world: World) -> dict[str, Request]:
+    """Requests resolved on several days (in both centres, today, in the other region), a
+    request with Alice's replies (and an automatic one, an internal note), calls."""
+    jana = Contact.objects.create(region=world.region, name="Jana Žadatelka")
+    made: dict[str, Request] = {}
+
+    def request(name: str, centre: Any, who: Any, resolved_days: int | None, **values: Any) -> None:
+        resolved = (
+            None
+            if resolved_days is None
+            else _days_ago(resolved_days, 0 if not resolved_days else 14)
+        )
+        made[name] = Request.objects.create(
+            region=values.pop("region", world.region), reference=f"R-{name}", subject="?",
+            requester=values.pop("requester", jana), origin_channel=ChannelKind.EMAIL,
+            centre=centre, assignee=who, created_at=_days_ago(45),
+            status=Status.OPEN if resolved is None else Status.RESOLVED, resolved_at=resolved,
+            **values,
+        )  # fmt: skip
+
+    request("a3", world.centre_a, world.alice, 3)
+    request("a3b", world.centre_a, world.alice, 3)
+    request("b10", world.centre_b, world.alice, 10)  # reassigned to Bob later
+    request("a20", world.centre_a, world.alice, 20)  # reopened later
+    request("b30", world.centre_b, world.bob, 30)
+    request("a0", world.centre_a, world.alice, 0)  # today
+    request("none", None, world.alice, 5)
+    request("open", world.centre_a, world.alice, None)  # Alice's replies; transferred later
+    other = Contact.objects.create(region=world.other_region, name="Jiný")
+    request("x", world.other_centre, world.dave, 3, region=world.other_region, requester=other)
+    replies: list[tuple[int, Any, dict[str, Any]]] = [
+        (3, world.alice, {}), (3, world.alice, {}), (5, world.alice, {}),
+        (5, world.alice, {"is_automatic": True}),
+        (5, world.alice, {"visibility": Visibility.INTERNAL}),
+        (12, world.bob, {}), (0, world.alice, {}),
+    ]  # fmt: skip
+    for days, who, values in replies:
+        Interaction.objects.create(
+            request=made["open"], direction=Direction.OUTBOUND, channel=ChannelKind.EMAIL,
+            author=who, contact=jana, occurred_at=_days_ago(days, 0 if not days else 11),
+            **values,
+        )  # fmt: skip
+    return made
+
+
+def test_workload_from_the_counts_equals_the_raw_one(
+    world: World, line: ChannelAccount, settings: Any
+) -> None:
+    _calls(world, line)
+    made = _workload(world)
+    rollups_refresh()
+    assert DailyCount.objects.filter(source=daily.RESOLVED).exists()
+    assert DailyCount.objects.filter(source=daily.REPLIES).exists()
+    assert _assert_same_as_raw(world, settings, build_workload) == 20
+
+    # Reassigned to Bob ten days after it was resolved: counted for him on that day only.
+    request_assign(request=made["b10"], assignee=world.bob, by=world.carol)
+    # Reopened: its resolution twenty days ago no longer counts.
+    request_set_status(request=made["a20"], status=Status.OPEN, by=world.carol)
+    # The request Alice replied on transferred to the other centre: her replies stay hers.
+    request_transfer(request=made["open"], centre=world.centre_b, reason="patří jim",
+                     by=world.carol)  # fmt: skip
+    # The requester anonymised: no count changes.
+    contact_anonymise(contact=made["a3"].requester, actor=None)
+    assert not Contact.objects.filter(name="Jana Žadatelka").exists()
+    rollups_refresh()
+    _assert_same_as_raw(world, settings, build_workload)
+    rows = {
+        row["person"]: row
+        for row in build_workload(_periods()[0], Scope(region_id=world.region.pk)).sections[0].rows
+    }
+    assert (rows["Alice Test"]["resolved"], rows["Alice Test"]["replies"]) == (4, 4)
+    assert (rows["Bob Test"]["resolved"], rows["Bob Test"]["replies"]) == (2, 1)
+    assert rows["Alice Test"]["calls"] == 4  # days 3 (two), 35, today
+
+    # The refresher stopped five days ago: those days come from the raw tables.
+    RollupWatermark.objects.filter(name="daily_counts").update(changes_until=_days_ago(5))
+    DailyCount.objects.filter(day__gte=clock.today() - dt.timedelta(days=4)).delete()
+    _assert_same_as_raw(world, settings, build_workload)
