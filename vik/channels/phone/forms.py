@@ -17,6 +17,7 @@ class CallBackForm(ErrorSummaryMixin, forms.Form):
     number = forms.CharField(
         label=_("Your phone number"),
         max_length=32,
+        error_messages={"required": _("Write the number we should call you on")},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     preferred_time = forms.CharField(

@@ -220,6 +220,9 @@ def test_the_portal_call_me_back_form(world: World, line: Line, client: Client) 
     assert callback.reference in sent
     bad = client.post("/zavolejte-mi/", {**form, "number": "12"})
     assert bad.status_code == 200 and CallBack.objects.count() == 1
+    empty = client.post("/zavolejte-mi/", {**form, "number": ""}).content.decode()
+    assert "Napište číslo, na které vám máme zavolat" in empty
+    assert "Toto pole je třeba vyplnit" not in empty
     robot = client.post("/zavolejte-mi/", {**form, "website": "http://spam"})
     assert robot.status_code == 302 and CallBack.objects.count() == 1
 
