@@ -91,6 +91,9 @@ def test_the_citizen_by_keyboard_alone_asks_with_a_file_after_a_failed_try_track
     page.goto(f"{base}/")
     expect(page.get_by_test_id("portal-owner")).to_have_text("Kraj Vysočina")
     keys = Keys(page)
+    # Intercept file choosers from the start: expect_file_chooser alone turns interception on
+    # asynchronously, and a key pressed before the browser has it opens an unseen native dialog.
+    page.on("filechooser", lambda chooser: None)
 
     # 1. First try: a mistyped e-mail; the file chosen by keyboard (Space on the file input).
     keys.tab_to_id("id_name")

@@ -88,6 +88,9 @@ def test_keyboard_only_reply_with_a_canned_answer_and_a_file_then_resolve(
     document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     watch = Watch(page)
     _log_in(page, live_server.url, world.alice.username)
+    # Intercept file choosers from the start: expect_file_chooser alone turns interception on
+    # asynchronously, and a key pressed before the browser has it opens an unseen native dialog.
+    page.on("filechooser", lambda chooser: None)
     keys: list[str] = []
 
     def press(key: str) -> None:
