@@ -17,12 +17,15 @@ from vik.conversations.choices import Status
 from vik.conversations.models import Request, Tag
 from vik.conversations.states import OPEN_STATUSES
 from vik.core.memo import configured
+from vik.core.text import html_join
 from vik.routing.models import Queue
 from vik.tenancy import permissions
 from vik.tenancy.models import InformationCentre, User
 from vik.topics.models import Topic
 
 if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
+
     from vik.tenancy.types import StaffUser
 
 WORKING_CENTRE = permissions.WORKING_CENTRE_ROLES
@@ -31,11 +34,12 @@ WORKING_REGION = permissions.WORKING_REGION_ROLES
 
 @dataclass(frozen=True)
 class BulkChoices:
-    """What the list's action bar offers."""
+    """What the list's action bar offers, each as the `<option>`s of its drop-down (printed
+    once when remembered: a template loop over a region's colleagues cost every page)."""
 
-    assignees: list[User]
-    statuses: list[tuple[str, str]]
-    centres: list[InformationCentre]
+    assignee_options: SafeString
+    status_options: SafeString
+    centre_options: SafeString
 
 
 def bulk_choices(user: StaffUser) -> BulkChoices:
@@ -66,14 +70,16 @@ def _bulk_choices(user: StaffUser) -> BulkChoices:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+    centres = InformationCentre.objects.filter(permissions.centres_to_move_to(user)).only(
+        "pk", "name"
+    )
+    option = '<option value="{}">{}</option>'
     return BulkChoices(
-        assignees=list(colleagues),
-        statuses=[(str(value), str(label)) for value, label in Status.choices],
-        centres=list(
-            InformationCentre.objects.filter(permissions.centres_to_move_to(user)).only(
-                "pk", "name"
-            )
+        assignee_options=html_join(
+            "", option, ((colleague.pk, colleague.display_name) for colleague in colleagues)
         ),
+        status_options=html_join("", option, Status.choices),
+        centre_options=html_join("", option, ((centre.pk, centre.name) for centre in centres)),
     )
 
 
