@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,6 @@ from django.utils.translation import gettext_lazy, pgettext
 from vik.channels.core.choices import ChannelKind
 from vik.conversations.choices import Priority, Status
 from vik.core import clock
-from vik.core.text import html_format, html_join
 from vik.sla.templatetags.sla import time_left
 from vik.territory.models import Municipality, Orp
 
@@ -147,44 +147,39 @@ def list_rows(items: Sequence[Request]) -> list[ListRow]:
     return rows
 
 
-def _cell(text: str, *, title: bool = False) -> SafeString:
+def _cell(text: str, *, title: bool = False) -> str:
     """A cell whose text may be long: one line, cut with an ellipsis (the whole in its title)."""
-    shown = text or "—"
-    if title and text:
-        return html_format('<td title="{}"><span class="vik-cell">{}</span></td>', text, shown)
-    return html_format('<td><span class="vik-cell">{}</span></td>', shown)
+    if not text:
+        return '<td><span class="vik-cell">—</span></td>'
+    shown = escape(text)
+    if title:
+        return f'<td title="{shown}"><span class="vik-cell">{shown}</span></td>'
+    return f'<td><span class="vik-cell">{shown}</span></td>'
 
 
 def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
     """One `<tr>` of the list with the chosen columns (the markup the tests and the keyboard
-    shortcuts read: data-row, data-row-link, the data-testid attributes)."""
+    shortcuts read: data-row, data-row-link, the data-testid attributes). Every value is
+    escaped once (`html.escape`, quotes too) and used as often as the row needs it: f-strings
+    rather than `html_format`, whose escapes were a tenth of the page's time."""
+    reference = escape(row.reference)
+    subject = escape(row.subject)
     priority = (
-        html_format(
-            '<span class="vik-tag vik-priority--{}" data-testid="priority">{}</span> ',
-            row.priority,
-            row.priority_label,
-        )
+        f'<span class="vik-tag vik-priority--{row.priority:d}" data-testid="priority">'
+        f"{escape(row.priority_label)}</span> "
         if row.priority_label
         else ""
     )
-    tags = html_join(
-        "", ' <span class="vik-tag" data-testid="tag">{}</span>', ((tag,) for tag in row.tags)
+    tags = "".join(
+        f' <span class="vik-tag" data-testid="tag">{escape(tag)}</span>' for tag in row.tags
     )
+    select = escape(_("Select %(reference)s") % {"reference": row.reference})
     cells = [
-        html_format(
-            '<td class="vik-col-check"><input type="checkbox" name="references" value="{}" '
-            'form="bulk-form" data-testid="row-checkbox" aria-label="{}"></td>'
-            '<td class="vik-col-ref"><a href="{}" data-row-link>{}</a></td>'
-            '<td class="vik-col-subject" title="{}"><span class="vik-cell">{}{}{}</span></td>',
-            row.reference,
-            _("Select %(reference)s") % {"reference": row.reference},
-            row.url,
-            row.reference,
-            row.subject,
-            priority,
-            row.subject,
-            tags,
-        )
+        f'<td class="vik-col-check"><input type="checkbox" name="references" value="{reference}" '
+        f'form="bulk-form" data-testid="row-checkbox" aria-label="{select}"></td>'
+        f'<td class="vik-col-ref"><a href="{escape(row.url)}" data-row-link>{reference}</a></td>'
+        f'<td class="vik-col-subject" title="{subject}"><span class="vik-cell">{priority}'
+        f"{subject}{tags}</span></td>"
     ]
     for column in columns:
         if column == "requester":
@@ -195,43 +190,32 @@ def row_html(row: ListRow, columns: Sequence[str]) -> SafeString:
             cells.append(_cell(row.topic, title=True))
         elif column == "status":
             cells.append(
-                html_format(
-                    '<td><span class="vik-tag vik-status--{}">{}</span></td>',
-                    row.status,
-                    row.status_label,
-                )
+                f'<td><span class="vik-tag vik-status--{escape(row.status)}">'
+                f"{escape(row.status_label)}</span></td>"
             )
         elif column == "time_left":
-            overdue = row.is_overdue
             when = (
-                html_format('<time datetime="{}">{}</time>', row.due_iso, row.time_left)
+                f'<time datetime="{escape(row.due_iso)}">{escape(row.time_left)}</time>'
                 if row.due_iso
-                else row.time_left
+                else escape(row.time_left)
             )
-            cells.append(
-                html_format(
-                    '<td{} data-testid="time-left"{}>{}</td>',
-                    mark_safe(' class="vik-overdue"') if overdue else "",
-                    mark_safe(" data-overdue") if overdue else "",
-                    when,
-                )
-            )
+            overdue = ' class="vik-overdue"' if row.is_overdue else ""
+            flag = " data-overdue" if row.is_overdue else ""
+            cells.append(f'<td{overdue} data-testid="time-left"{flag}>{when}</td>')
         elif column == "centre":
             cells.append(_cell(row.centre, title=True))
         elif column == "channel":
-            cells.append(html_format("<td>{}</td>", row.channel))
+            cells.append(f"<td>{escape(row.channel)}</td>")
         elif column == "assignee":
             cells.append(_cell(row.assignee))
         elif column == "received":
             cells.append(
-                html_format(
-                    '<td><time datetime="{}">{}</time></td>', row.received_iso, row.received
-                )
+                f'<td><time datetime="{escape(row.received_iso)}">{escape(row.received)}</time>'
+                "</td>"
             )
-    return html_format(
-        '<tr data-row="{}" data-testid="request-row">{}</tr>',
-        row.reference,
-        mark_safe("".join(cells)),  # noqa: S308 - each cell built by format_html
+    body = "".join(cells)
+    return mark_safe(  # noqa: S308 - every value above escaped
+        f'<tr data-row="{reference}" data-testid="request-row">{body}</tr>'
     )
 
 
