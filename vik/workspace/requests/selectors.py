@@ -70,7 +70,7 @@ def _bulk_choices(user: StaffUser) -> BulkChoices:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-    centres = InformationCentre.objects.filter(permissions.centres_to_move_to(user)).only(
+    targets = InformationCentre.objects.filter(permissions.centres_to_move_to(user)).only(
         "pk", "name"
     )
     option = '<option value="{}">{}</option>'
@@ -79,7 +79,7 @@ def _bulk_choices(user: StaffUser) -> BulkChoices:
             "", option, ((colleague.pk, colleague.display_name) for colleague in colleagues)
         ),
         status_options=html_join("", option, Status.choices),
-        centre_options=html_join("", option, ((centre.pk, centre.name) for centre in centres)),
+        centre_options=html_join("", option, ((centre.pk, centre.name) for centre in targets)),
     )
 
 
