@@ -192,12 +192,22 @@ def article_search_explained(
         for hit in _lexical_ranking(words, entries, depth * 2, language):
             candidates[hit.article_id] = hit
     if scored is not None:
-        for entry_id, article_id, cosine in _semantic_ranking(
-            query, entries, depth, scored.result()
-        ):
+        rows = scored.result()
+        for entry_id, article_id, cosine in _semantic_ranking(query, entries, depth, rows):
             hit = candidates.setdefault(article_id, RankedHit(article_id, entry_id))
             hit.cosine = cosine
-            hit.semantic = max(0.0, min(1.0, (cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
+        if mode == "fused":
+            # A lexical candidate outside the semantic list (its margin keeps only the few
+            # closest, near copies of one text can fill it) has a cosine all the same: the rows
+            # were scored already. Without it, it would count as meaning nothing.
+            unscored = [hit.entry_id for hit in candidates.values() if hit.cosine is None]
+            cosines = embeddings.entry_cosines(rows, unscored)
+            for hit in candidates.values():
+                if hit.cosine is None:
+                    hit.cosine = cosines.get(hit.entry_id)
+        for hit in candidates.values():
+            if hit.cosine is not None:
+                hit.semantic = max(0.0, min(1.0, (hit.cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
     boosts = _learning_boosts()
     if boosts is not None and mode == "fused" and candidates:
         for article_id, boost in boosts(query, list(candidates)).items():
