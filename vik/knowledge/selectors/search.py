@@ -213,11 +213,14 @@ def article_search_explained(
         for article_id, boost in boosts(query, list(candidates)).items():
             if article_id in candidates:
                 candidates[article_id].boost = float(boost)
+    # Fused, when the words found nothing at all ("rybářák", a question in English), meaning
+    # is all there is: the semantic score alone, as the semantic mode has it, not its share.
+    words_found = any(hit.lexical > 0 for hit in candidates.values())
     for hit in candidates.values():
         if mode == "lexical":
             hit.score = hit.lexical
-        elif mode == "semantic":
-            hit.score = hit.semantic
+        elif mode == "semantic" or not words_found:
+            hit.score = hit.semantic + (hit.boost if mode == "fused" else 0.0)
         else:
             hit.score = LEXICAL_SHARE * hit.lexical + (1 - LEXICAL_SHARE) * hit.semantic + hit.boost
     ranked = sorted(candidates.values(), key=lambda hit: (-hit.score, hit.article_id))

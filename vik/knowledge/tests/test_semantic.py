@@ -135,6 +135,18 @@ def test_fusion_weighs_the_meaning_of_every_lexical_candidate(world, lost_card, 
     assert len(semantic.ranked) == 1  # the semantic mode itself keeps its list as it was
 
 
+def test_fusion_when_no_word_matched_scores_by_meaning_alone(world, lost_card, others):
+    # Not the semantic score's share of a blend, which the cut-off would hide: what the
+    # semantic mode shows, the fused one shows too.
+    query = "Moje doklady jsou pryč"
+    assert selectors.article_search(query=query, viewer=CITIZEN, mode="lexical") == []
+    fused = selectors.article_search(query=query, viewer=CITIZEN)
+    semantic = selectors.article_search(query=query, viewer=CITIZEN, mode="semantic")
+    assert [(hit.article.pk, hit.score) for hit in fused] == [
+        (hit.article.pk, hit.score) for hit in semantic
+    ]
+
+
 def test_entry_cosines_is_each_entry_best_row():
     scored = embeddings.Scores(
         ids=np.array([1, 1, 2, 3]),
