@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from vik.knowledge import lexicon
 from vik.knowledge.models import Synonym
 from vik.knowledge.tests.conftest import publish
 from vik.knowledge.vocabulary import Vocabulary, distance
@@ -213,3 +214,29 @@ def test_typo_correction_over_the_vocabulary():
     assert vocab.corrections("pas") == []  # too short to guess
     assert distance("prukz", "prukaz", 2) == 1
     assert distance("abcdef", "uvwxyz", 2) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expansion"),
+    [
+        ("rybářák", "rybářský lístek"),
+        ("zivnostak", "živnostenský list"),
+        ("stěhuju se k rodičům", "změna trvalého pobytu"),
+        ("exekuce", "dluh"),
+        ("otevírací doba", "úřední hodiny"),
+        ("štěňátko", "štěně"),
+        ("chci se vdávat", "sňatek"),
+        ("podnájmu", "nájem"),
+        ("lost my id card", "občanský průkaz"),
+        ("driving licence", "řidičský průkaz"),
+    ],
+)
+def test_the_lexicon_maps_slang_and_english_to_the_articles_words(query, expansion):
+    words = lexicon.plan(query)
+    assert expansion in [item.text for word in words for item in word.expansions]
+
+
+def test_english_request_words_are_weak():
+    words = {word.text: word for word in lexicon.plan("I need to apply for a passport")}
+    assert words["need"].weak and words["apply"].weak
+    assert not words["passport"].weak
