@@ -27,7 +27,8 @@ from . import analysis
 LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon_cs.txt"
 MAX_KEY_WORDS = 4
 WEAK_WEIGHT = 0.2
-# As lemmas; folded on use. Words of a request, not of its subject.
+# As lemmas; folded on use. Words of a request, not of its subject. The lemmatiser does not know
+# the forms people type without diacritics ("musim", "nemuzu"): the common ones are listed too.
 WEAK_WORDS = frozenset(
     """
     vyřídit vyřízení vyřizovat zařídit zařizovat potřebovat potřeba chtít muset mít udělat
@@ -35,6 +36,8 @@ WEAK_WORDS = frozenset(
     dotaz otázka informace info prosba dobrý den prosím děkovat díky ahoj dobrá dobře rád
     měl mohl šlo jít potřebný nutný nutno jaký jakým kde kdy kolik dá dát jak postup nějak
     need want get apply application please hello thanks
+    musím musim musíme musime nemusím nemusim můžu muzu můžeme muzeme nemůžu nemuzu mám mam
+    nemám nemam chci chceme nevím nevim někde nekde něco neco
     """.split()  # noqa: SIM905 — a list of words reads better as words
 )
 _VOWELS = "aeiouy"

@@ -236,7 +236,14 @@ def test_the_lexicon_maps_slang_and_english_to_the_articles_words(query, expansi
     assert expansion in [item.text for word in words for item in word.expansions]
 
 
-def test_english_request_words_are_weak():
-    words = {word.text: word for word in lexicon.plan("I need to apply for a passport")}
-    assert words["need"].weak and words["apply"].weak
-    assert not words["passport"].weak
+@pytest.mark.parametrize(
+    ("query", "weak", "strong"),
+    [
+        ("I need to apply for a passport", ["need", "apply"], "passport"),
+        ("nemuzu najit obcanku, musim to nekde hlasit", ["nemuzu", "musim", "nekde"], "najit"),
+    ],
+)
+def test_request_words_are_weak_in_english_and_without_diacritics(query, weak, strong):
+    words = {word.text: word for word in lexicon.plan(query)}
+    assert all(words[text].weak for text in weak)
+    assert not words[strong].weak
