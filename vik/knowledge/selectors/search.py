@@ -192,8 +192,8 @@ def article_search_explained(
         for hit in _lexical_ranking(words, entries, depth * 2, language):
             candidates[hit.article_id] = hit
     if scored is not None:
-        rows = scored.result()
-        for entry_id, article_id, cosine in _semantic_ranking(query, entries, depth, rows):
+        scores = scored.result()
+        for entry_id, article_id, cosine in _semantic_ranking(query, entries, depth, scores):
             hit = candidates.setdefault(article_id, RankedHit(article_id, entry_id))
             hit.cosine = cosine
         if mode == "fused":
@@ -201,7 +201,7 @@ def article_search_explained(
             # closest, near copies of one text can fill it) has a cosine all the same: the rows
             # were scored already. Without it, it would count as meaning nothing.
             unscored = [hit.entry_id for hit in candidates.values() if hit.cosine is None]
-            cosines = embeddings.entry_cosines(rows, unscored)
+            cosines = embeddings.entry_cosines(scores, unscored)
             for hit in candidates.values():
                 if hit.cosine is None:
                     hit.cosine = cosines.get(hit.entry_id)
