@@ -118,7 +118,8 @@ def test_search_shows_fewer_better_results_without_padding(client, articles):
 
 
 def test_editors_add_edit_and_delete_synonyms_used_by_the_next_search(client, world, articles):
-    assert public_titles(client, "bumážka na ryby")[0] == []
+    # "bumážka" alone: the shipped lexicon knows "ryby" (rybářský lístek) by itself.
+    assert public_titles(client, "bumážka")[0] == []
     client.force_login(world.carol)
     html = page(client.get("/staff/knowledge/synonyms/"))
     assert "Search synonyms" in html or "Synonyma vyhledávání" in html
@@ -135,7 +136,7 @@ def test_editors_add_edit_and_delete_synonyms_used_by_the_next_search(client, wo
     assert synonym.region == world.region and synonym.created_by == world.carol
     assert "bumážka" in page(client.get("/staff/knowledge/synonyms/"))
     client.logout()
-    assert public_titles(client, "bumážka na ryby")[0][0] == "Rybářský lístek"
+    assert public_titles(client, "bumážka")[0][0] == "Rybářský lístek"
     client.force_login(world.carol)
     response = client.post(
         f"/staff/knowledge/synonyms/{synonym.pk}/",
