@@ -330,8 +330,9 @@ def _lexical_ranking(
     depth: int,
     language: str,
 ) -> list[RankedHit]:
-    """One entry per article (its best language, the reader's on a tie), best first, with its
-    lexical score in 0-1 and which query words it matched where."""
+    """One entry per article (the reader's language's where it matched, else the best), best
+    first, with the article's best lexical score in 0-1 and which query words it matched
+    where."""
     strong = [word.all_terms() for word in words if not word.weak]
     groups = strong or [word.all_terms() for word in words]
     found = search_index.index_query(groups=groups, entries=entries, limit=depth)
@@ -369,13 +370,22 @@ def _lexical_ranking(
         hit = RankedHit(row.article_id, row.pk, lexical=lexical, backend=backend, matches=matches)
         scored.append((lexical, row.language == language[:2], hit))
     scored.sort(key=lambda item: (-item[0], not item[1], item[2].entry_id))
+    # The reader's language's entry of each article that has one among the candidates: an
+    # English reader's "identity card" also matches the Czech text through the lexicon, and
+    # may match it better, but the English version is the one to show.
+    own: dict[int, RankedHit] = {}
+    for _score, same_language, hit in scored:
+        if same_language:
+            own.setdefault(hit.article_id, hit)
     result: list[RankedHit] = []
     seen: set[int] = set()
     for _score, _same_language, hit in scored:
         if hit.article_id in seen:
             continue
         seen.add(hit.article_id)
-        result.append(hit)
+        shown = own.get(hit.article_id, hit)
+        shown.lexical = hit.lexical  # ranked by the article's best entry
+        result.append(shown)
     return result
 
 
