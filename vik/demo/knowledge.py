@@ -124,6 +124,7 @@ def _write_others(writer: _Writer, staff: Staff) -> None:
             title=question,
             question=question,
             body=answer,
+            questions=content.TITLE_PHRASINGS.get(question, []),
             topic=topic,
         )
     for topic, title, body in content.METHODOLOGIES:
@@ -155,6 +156,7 @@ def _write_others(writer: _Writer, staff: Staff) -> None:
             title=title,
             summary=summary,
             body=body,
+            questions=content.TITLE_PHRASINGS.get(title, []),
         )
 
 

@@ -1034,6 +1034,7 @@ PHRASINGS: dict[str, list[str]] = {
         "Přestěhoval jsem se, kde si změním trvalé bydliště?",
         "Co potřebuji k přehlášení trvalého pobytu?",
         "Kolik stojí přihlášení k trvalému pobytu?",
+        "Jak se přihlásit k pobytu v nově koupeném domě?",
     ],
     "ZS002": [
         "Jak odhlásit z bytu člověka, který tam už nebydlí?",
@@ -1046,6 +1047,7 @@ PHRASINGS: dict[str, list[str]] = {
         "Kolik stojí občanka a jak dlouho se na ni čeká?",
         "Jde udělat občanský průkaz na počkání?",
         "Co potřebuje dítě k první občance?",
+        "Musím po sňatku a změně příjmení měnit občanku?",
     ],
     "ZS004": [
         "Ztratil jsem občanku, co mám dělat?",
@@ -1104,11 +1106,13 @@ PHRASINGS: dict[str, list[str]] = {
         "Udělal jsem autoškolu, jak získám řidičák?",
         "Kde si vyzvednu první řidičský průkaz?",
         "Kolik stojí vydání řidičáku?",
+        "Dá se první řidičák vydat zrychleně?",
     ],
     "ZS015": [
         "Jak vyměnit starý řidičský průkaz?",
         "Poškodil se mi řidičák, kde dostanu nový?",
         "Změnilo se mi příjmení, musím měnit řidičský průkaz?",
+        "Musím na výměnu řidičáku do místa trvalého pobytu?",
     ],
     "ZS016": [
         "Jak si zařídit živnostenský list?",
@@ -1141,11 +1145,13 @@ PHRASINGS: dict[str, list[str]] = {
         "Jak požádat úřad o informace podle zákona 106?",
         "Chci od obce zjistit informace, jak napsat žádost?",
         "Musí mi úřad odpovědět na žádost o informaci?",
+        "Jak zjistit, za kolik obec zadala zakázku?",
     ],
     "ZS022": [
         "Úřad mi neodpověděl na žádost o informace, co dělat?",
         "Jak si stěžovat, že obec chce za informace zaplatit?",
         "Dostal jsem jen část požadovaných informací.",
+        "Úřad po mně chce za poskytnutí informací úhradu, je to v pořádku?",
     ],
     "ZS023": [
         "Úřad odmítl poskytnout informace, jak se odvolat?",
@@ -1216,6 +1222,7 @@ PHRASINGS: dict[str, list[str]] = {
         "Jak nahlásit souseda, který ruší noční klid?",
         "Kde oznámit černou skládku?",
         "Jak podat oznámení o přestupku?",
+        "Komu oznámit pálení plastů a odpadu?",
     ],
     "ZS037": [
         "Nesvítí lampa v ulici, komu to nahlásit?",
@@ -1241,3 +1248,183 @@ PHRASINGS: dict[str, list[str]] = {
 }
 # The fee the Třebíč centre set on its variant, in whole crowns (shown above the "Fees" section).
 TREBIC_FEES: dict[str, int] = {"ZS017": 800}
+# How people ask, for the FAQs and the public announcements: keyed by the article's title (a
+# FAQ's question), two a piece, in a citizen's words rather than the title's.
+TITLE_PHRASINGS: dict[str, list[str]] = {
+    "Jak dlouho trvá vyřízení nového občanského průkazu?": [
+        "Za kolik dní si můžu vyzvednout novou občanku?",
+        "Kdy bude hotový nový občanský průkaz po podání žádosti?",
+    ],
+    "Mohu požádat o občanský průkaz v jiném městě, než kde mám trvalý pobyt?": [
+        "Můžu si občanku vyřídit v Praze, když bydlím jinde?",
+        "Musím žádat o průkaz v místě trvalého pobytu?",
+    ],
+    "Co když mi vyprší platnost občanského průkazu?": [
+        "Prošla mi platnost občanky, co teď?",
+        "Můžu používat občanku po konci platnosti?",
+    ],
+    "Potřebuje dítě občanský průkaz?": [
+        "Od kolika let potřebuje dítě vlastní občanku?",
+        "Může mít malé dítě vlastní občanský průkaz na cesty?",
+    ],
+    "Kolik stojí cestovní pas pro dítě?": [
+        "Jaký je poplatek za pas pro dítě do 15 let?",
+        "Musí jít dítě osobně na pas kvůli otiskům?",
+    ],
+    "Jak rychle mohu dostat pas, když odjíždím za týden?": [
+        "Potřebuju pas do několika dní, jde to?",
+        "Jak získat pas ve zkrácené lhůtě před odjezdem?",
+    ],
+    "Kdy musím vyměnit řidičský průkaz?": [
+        "Jak dlouho platí řidičský průkaz?",
+        "Podle čeho poznám konec platnosti řidičáku?",
+    ],
+    "Do kdy musím přepsat koupené auto?": [
+        "Kolik času je na převod auta na nového majitele?",
+        "Kolik dní mám na přepsání ojetého auta?",
+    ],
+    "Jak odhlásit auto z registru, když jej chci sešrotovat?": [
+        "Jak vyřadit auto z registru po ekologické likvidaci?",
+        "Co dělat s papíry od auta, které jde do šrotu?",
+    ],
+    "Mohu mít trvalý pobyt na chatě?": [
+        "Můžu se přihlásit k trvalému pobytu na chalupu?",
+        "Dá se mít trvalé bydliště v rekreačním objektu?",
+    ],
+    "Potřebuji po změně trvalého pobytu nový občanský průkaz?": [
+        "Musím si po přestěhování měnit občanku?",
+        "Je na občance adresa trvalého pobytu?",
+    ],
+    "Jak si zřídím adresu pro doručování?": [
+        "Chci dostávat poštu od úřadů na jinou adresu než trvalý pobyt.",
+        "Jak nastavit doručovací adresu pro úřední dopisy?",
+    ],
+    "Jak získám duplikát rodného listu?": [
+        "Kde si vyřídím nový rodný list místo ztraceného?",
+        "Potřebuji druhé vyhotovení rodného listu.",
+    ],
+    "Můžeme mít svatbu venku na zahradě?": [
+        "Jde mít svatební obřad mimo obřadní síň?",
+        "Kolik stojí oddání venku nebo na zámku?",
+    ],
+    "Kdo zaplatí pohřeb, když zemřelý nemá příbuzné?": [
+        "Kdo zajistí pohřeb osamělého člověka?",
+        "Zemřel někdo bez rodiny, kdo platí pohřeb?",
+    ],
+    "Kolik zaplatím za odpady a dokdy?": [
+        "Kolik se letos platí za popelnice na osobu?",
+        "Do kdy zaplatit poplatek za svoz odpadu?",
+    ],
+    "Platím poplatek za odpady, když studuji v jiném městě?": [
+        "Musí student bydlící na kolejích platit za odpad doma?",
+        "Musím jako student platit popelnice doma?",
+    ],
+    "Kam mohu odvézt objemný odpad nebo starou ledničku?": [
+        "Kam s vysloužilými spotřebiči a starým nábytkem?",
+        "Kde je sběrný dvůr pro velkoobjemový odpad?",
+    ],
+    "Musím přihlásit psa, když je to štěně?": [
+        "Od kolika měsíců se za štěně platí poplatek?",
+        "Kdy přihlásit nového pejska na obci?",
+    ],
+    "Kdy se platí daň z nemovitých věcí?": [
+        "Jaký je termín splatnosti daně z nemovitosti?",
+        "Kdo vybírá daň z nemovitých věcí, obec nebo finanční úřad?",
+    ],
+    "Potřebuji povolení na stavbu pergoly?": [
+        "Potřebuji stavební povolení na zahradní domek nebo přístřešek?",
+        "Jak velkou drobnou stavbu můžu postavit bez povolení?",
+    ],
+    "Kde najdu územní plán obce?": [
+        "Jak zjistit, k čemu je pozemek určen v územním plánu?",
+        "Kde nahlédnout do územního plánu obce?",
+    ],
+    "Mohu bez povolení pokácet strom na své zahradě?": [
+        "Smím pokácet ovocný strom u domu bez povolení?",
+        "Jaký obvod kmene může mít strom, který pokácím sám?",
+    ],
+    "Kde požádám o příspěvek na bydlení?": [
+        "Kde se žádá o příspěvek na nájem a energie?",
+        "Kdo vyplácí příspěvek na bydlení?",
+    ],
+    "Jak dlouho se čeká na příspěvek na péči?": [
+        "Kolik týdnů úřad práce rozhoduje o příspěvku na péči?",
+        "Vyplácí se příspěvek na péči zpětně?",
+    ],
+    "Kdo mi poradí s dluhy a exekucemi?": [
+        "Kde najdu bezplatnou dluhovou poradnu?",
+        "Mám exekuci, kdo mi zdarma poradí?",
+    ],
+    "Jak dlouho se čeká na obecní byt?": [
+        "Jak dlouhý je pořadník na městský byt?",
+        "Kdy dostanu obecní byt, když jsem v pořadníku?",
+    ],
+    "Kde najdu jízdní řády regionální dopravy?": [
+        "Kde najdu spoje autobusů a vlaků na Vysočině?",
+        "Jízdní řády autobusů v kraji.",
+    ],
+    "Jak získám parkovací kartu pro rezidenty?": [
+        "Jak si vyřídit rezidentní parkování u domu?",
+        "Co potřebuji k parkovací kartě pro místní?",
+    ],
+    "Kdo opraví výmol na silnici mezi obcemi?": [
+        "Kdo spravuje silnice mezi vesnicemi?",
+        "Komu nahlásit díru na krajské silnici?",
+    ],
+    "Co když se dítě nedostane do spádové školy?": [
+        "Musí spádová škola dítě přijmout?",
+        "Co dělat, když dítě nevezmou do vybrané školy?",
+    ],
+    "Od kolika let je školka povinná?": [
+        "Musí dítě do školky povinně?",
+        "Je poslední rok školky zdarma?",
+    ],
+    "Mohu volit, když budu v den voleb jinde?": [
+        "Můžu odvolit jinde, když v den voleb nebudu doma?",
+        "Můžu hlasovat v jiném městě s voličským průkazem?",
+    ],
+    "Co je Portál občana a jak se přihlásím?": [
+        "K čemu je Portál občana?",
+        "Čím se přihlásit do Portálu občana?",
+    ],
+    "Kde si ověřím podpis na plné moci?": [
+        "Kde mi úředně ověří podpis na zplnomocnění?",
+        "Musí být plná moc s ověřeným podpisem?",
+    ],
+    "Je datová schránka pro občany povinná?": [
+        "Musí mít každý občan datovou schránku?",
+        "Kdo musí mít datovou schránku povinně?",
+    ],
+    "Musím uvádět, proč informaci chci?": [
+        "Musím úřadu vysvětlovat, proč informaci potřebuji?",
+        "Musí být žádost o informace odůvodněná?",
+    ],
+    "Za jak dlouho musí úřad odpovědět na žádost o informace?": [
+        "Do kolika dnů musí obec odpovědět na žádost o informace?",
+        "Jaká je lhůta na vyřízení žádosti podle zákona 106?",
+    ],
+    "Jak si stěžovat na chování úředníka?": [
+        "Kam podat stížnost na nevhodné chování úřednice?",
+        "Jak se ozvat, když se úředník choval neslušně?",
+    ],
+    "Mohu podnikat při zaměstnání?": [
+        "Můžu mít živnost při zaměstnání na plný úvazek?",
+        "Jde podnikat vedle hlavního pracovního poměru?",
+    ],
+    "Potřebuji povolení na pořádání veřejné akce?": [
+        "Co je potřeba k pořádání akce pro veřejnost v obci?",
+        "Musí se kulturní akce nebo trh ohlásit na úřadě?",
+    ],
+    "Jak se dostanu do informačního centra bezbariérově?": [
+        "Je informační centrum přístupné pro vozíčkáře?",
+        "Dostanu se do infocentra s kočárkem nebo na vozíku?",
+    ],
+    "Změna úředních hodin o vánočních svátcích": [
+        "Jaká je otevírací doba informačních center mezi svátky?",
+        "Máte otevřeno mezi Vánoci a Silvestrem?",
+    ],
+    "Nový stavební zákon od 1. července 2024": [
+        "Co se změnilo s novým stavebním zákonem?",
+        "Kde se podává žádost o stavbu po novém od července 2024?",
+    ],
+}

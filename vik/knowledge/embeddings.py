@@ -398,6 +398,19 @@ def semantic_scores_soon(query: str, *, limit: int, alias: str = "default") -> F
     return _pool.submit(_scored, key, ids, vectors, phrasing, offset, _first_take(limit))
 
 
+def entry_cosines(scored: Scores, entry_ids: Sequence[int]) -> dict[int, float]:
+    """{entry id: its best cosine (its text's or a phrasing's)} of `entry_ids`, read from the
+    rows `scored` already: for candidates the lexical search found outside the closest few."""
+    if not len(scored.ids) or not entry_ids:
+        return {}
+    rows = np.flatnonzero(np.isin(scored.ids, np.asarray(entry_ids, dtype=scored.ids.dtype)))
+    best: dict[int, float] = {}
+    for pk, score in zip(scored.ids[rows].tolist(), scored.scores[rows].tolist(), strict=True):
+        if score > best.get(pk, -2.0):
+            best[pk] = float(score)
+    return best
+
+
 def semantic_query(
     *,
     query: str,

@@ -6,8 +6,9 @@
   psů"). Keys match a query word by its lemmatised, folded terms (`analysis`) or by the same
   stem (the word without its final vowels: "obcanku" is "obcanka"), so inflected and
   unaccented forms match too; multi-word keys match consecutive query words.
-- Weak words ("vyřídit", "potřebuji", "zařídit"): said in every question, about nothing in
-  particular. They stay in the query but weigh `WEAK_WEIGHT` of a word.
+- Weak words ("vyřídit", "potřebuji", "zařídit"; in English "need", "apply"): said in every
+  question, about nothing in particular. They stay in the query but weigh `WEAK_WEIGHT` of a
+  word.
 
 `plan(query, synonyms)` turns a query into `QueryWord`s: for each meaningful word (or matched
 phrase) its alternatives, each a phrase of term groups: the word itself first, then each
@@ -26,13 +27,17 @@ from . import analysis
 LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon_cs.txt"
 MAX_KEY_WORDS = 4
 WEAK_WEIGHT = 0.2
-# As lemmas; folded on use. Words of a request, not of its subject.
+# As lemmas; folded on use. Words of a request, not of its subject. The lemmatiser does not know
+# the forms people type without diacritics ("musim", "nemuzu"): the common ones are listed too.
 WEAK_WORDS = frozenset(
     """
     vyřídit vyřízení vyřizovat zařídit zařizovat potřebovat potřeba chtít muset mít udělat
     dělat řešit vyřešit zajistit získat dostat sehnat zjistit vědět poradit pomoci pomoc
     dotaz otázka informace info prosba dobrý den prosím děkovat díky ahoj dobrá dobře rád
     měl mohl šlo jít potřebný nutný nutno jaký jakým kde kdy kolik dá dát jak postup nějak
+    need want get apply application please hello thanks
+    musím musim musíme musime nemusím nemusim můžu muzu můžeme muzeme nemůžu nemuzu mám mam
+    nemám nemam chci chceme nevím nevim někde nekde něco neco
     """.split()  # noqa: SIM905 — a list of words reads better as words
 )
 _VOWELS = "aeiouy"

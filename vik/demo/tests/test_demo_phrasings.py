@@ -11,3 +11,15 @@ def test_every_life_situation_has_three_to_six_distinct_phrasings():
         assert 3 <= len(phrasings) <= 6, code
         assert len({fold(text) for text in phrasings}) == len(phrasings), code
         assert all(0 < len(text) <= PHRASING_LENGTH for text in phrasings), code
+
+
+def test_every_faq_and_public_announcement_has_phrasings_of_its_own():
+    titles = {question for _topic, question, _answer in content.FAQS} | {
+        title for audience, title, _summary, _body in content.ANNOUNCEMENTS if audience == "public"
+    }
+    assert set(content.TITLE_PHRASINGS) == titles
+    for title, phrasings in content.TITLE_PHRASINGS.items():
+        assert 2 <= len(phrasings) <= 6, title
+        folded = {fold(text) for text in phrasings}
+        assert len(folded) == len(phrasings) and fold(title) not in folded, title
+        assert all(0 < len(text) <= PHRASING_LENGTH for text in phrasings), title

@@ -192,22 +192,35 @@ def article_search_explained(
         for hit in _lexical_ranking(words, entries, depth * 2, language):
             candidates[hit.article_id] = hit
     if scored is not None:
-        for entry_id, article_id, cosine in _semantic_ranking(
-            query, entries, depth, scored.result()
-        ):
+        scores = scored.result()
+        for entry_id, article_id, cosine in _semantic_ranking(query, entries, depth, scores):
             hit = candidates.setdefault(article_id, RankedHit(article_id, entry_id))
             hit.cosine = cosine
-            hit.semantic = max(0.0, min(1.0, (cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
+        if mode == "fused":
+            # A lexical candidate outside the semantic list (its margin keeps only the few
+            # closest, near copies of one text can fill it) has a cosine all the same: the rows
+            # were scored already. Without it, it would count as meaning nothing.
+            unscored = [hit.entry_id for hit in candidates.values() if hit.cosine is None]
+            cosines = embeddings.entry_cosines(scores, unscored)
+            for hit in candidates.values():
+                if hit.cosine is None:
+                    hit.cosine = cosines.get(hit.entry_id)
+        for hit in candidates.values():
+            if hit.cosine is not None:
+                hit.semantic = max(0.0, min(1.0, (hit.cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
     boosts = _learning_boosts()
     if boosts is not None and mode == "fused" and candidates:
         for article_id, boost in boosts(query, list(candidates)).items():
             if article_id in candidates:
                 candidates[article_id].boost = float(boost)
+    # Fused, when the words found nothing at all ("rybářák", a question in English), meaning
+    # is all there is: the semantic score alone, as the semantic mode has it, not its share.
+    words_found = any(hit.lexical > 0 for hit in candidates.values())
     for hit in candidates.values():
         if mode == "lexical":
             hit.score = hit.lexical
-        elif mode == "semantic":
-            hit.score = hit.semantic
+        elif mode == "semantic" or not words_found:
+            hit.score = hit.semantic + (hit.boost if mode == "fused" else 0.0)
         else:
             hit.score = LEXICAL_SHARE * hit.lexical + (1 - LEXICAL_SHARE) * hit.semantic + hit.boost
     ranked = sorted(candidates.values(), key=lambda hit: (-hit.score, hit.article_id))
@@ -317,8 +330,9 @@ def _lexical_ranking(
     depth: int,
     language: str,
 ) -> list[RankedHit]:
-    """One entry per article (its best language, the reader's on a tie), best first, with its
-    lexical score in 0-1 and which query words it matched where."""
+    """One entry per article (the reader's language's where it matched, else the best), best
+    first, with the article's best lexical score in 0-1 and which query words it matched
+    where."""
     strong = [word.all_terms() for word in words if not word.weak]
     groups = strong or [word.all_terms() for word in words]
     found = search_index.index_query(groups=groups, entries=entries, limit=depth)
@@ -356,13 +370,22 @@ def _lexical_ranking(
         hit = RankedHit(row.article_id, row.pk, lexical=lexical, backend=backend, matches=matches)
         scored.append((lexical, row.language == language[:2], hit))
     scored.sort(key=lambda item: (-item[0], not item[1], item[2].entry_id))
+    # The reader's language's entry of each article that has one among the candidates: an
+    # English reader's "identity card" also matches the Czech text through the lexicon, and
+    # may match it better, but the English version is the one to show.
+    own: dict[int, RankedHit] = {}
+    for _score, same_language, hit in scored:
+        if same_language:
+            own.setdefault(hit.article_id, hit)
     result: list[RankedHit] = []
     seen: set[int] = set()
     for _score, _same_language, hit in scored:
         if hit.article_id in seen:
             continue
         seen.add(hit.article_id)
-        result.append(hit)
+        shown = own.get(hit.article_id, hit)
+        shown.lexical = hit.lexical  # ranked by the article's best entry
+        result.append(shown)
     return result
 
 

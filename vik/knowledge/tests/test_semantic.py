@@ -120,6 +120,46 @@ def test_fusion_ranks_an_article_both_find_above_one_found_by_one(world, lost_ca
     assert "<mark>" in fused[0].snippet  # the lexical snippet
 
 
+def test_fusion_weighs_the_meaning_of_every_lexical_candidate(world, lost_card, others, settings):
+    # The semantic list keeps only its closest hit: the other articles the words found are
+    # still scored by meaning (the rows were scored anyway), not counted as meaning nothing.
+    settings.VIK_KNOWLEDGE_SEMANTIC_MARGIN = 0.0
+    query = "poplatek za psa a za odpad"
+    _hits, fused = selectors.article_search_explained(query=query, viewer=CITIZEN)
+    found = [hit for hit in fused.ranked if hit.lexical > 0]
+    assert len(found) >= 2
+    assert all(hit.cosine is not None for hit in found)
+    _hits, semantic = selectors.article_search_explained(
+        query=query, viewer=CITIZEN, mode="semantic"
+    )
+    assert len(semantic.ranked) == 1  # the semantic mode itself keeps its list as it was
+
+
+def test_fusion_when_no_word_matched_scores_by_meaning_alone(world, lost_card, others):
+    # Not the semantic score's share of a blend, which the cut-off would hide: what the
+    # semantic mode shows, the fused one shows too.
+    query = "Moje doklady jsou pryč"
+    assert selectors.article_search(query=query, viewer=CITIZEN, mode="lexical") == []
+    fused = selectors.article_search(query=query, viewer=CITIZEN)
+    semantic = selectors.article_search(query=query, viewer=CITIZEN, mode="semantic")
+    assert [(hit.article.pk, hit.score) for hit in fused] == [
+        (hit.article.pk, hit.score) for hit in semantic
+    ]
+
+
+def test_entry_cosines_is_each_entry_best_row():
+    scored = embeddings.Scores(
+        ids=np.array([1, 1, 2, 3]),
+        scores=np.array([0.8, 0.9, 0.7, 0.95], dtype=np.float32),
+        take=1,
+        top=np.array([3]),
+    )
+    found = embeddings.entry_cosines(scored, [1, 2, 4])
+    assert found.keys() == {1, 2}
+    assert found[1] == pytest.approx(0.9) and found[2] == pytest.approx(0.7)
+    assert embeddings.entry_cosines(scored, []) == {}
+
+
 @pytest.mark.parametrize("mode", ["semantic", "fused"])
 def test_a_citizen_never_finds_a_staff_article_by_meaning(world, lost_card, staff_note, mode):
     query = "Ztratil jsem doklady, co mám dělat na přepážce?"
