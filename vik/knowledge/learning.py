@@ -133,21 +133,23 @@ def weight_of(*, query: str, article: Article) -> float:
     return decayed(row.weight, row.updated_at, clock.now()) if row is not None else 0.0
 
 
-def boosts(query: str, article_ids: Iterable[int]) -> dict[int, float]:
-    """{article id: boost} for the articles `query` has led to helpfully: at most
-    `VIK_KNOWLEDGE_LEARNING_BOOST`, half of it at a weight of SATURATION. One query by the
-    unique index on (query_norm, article); articles without an association are left out, and
-    so are associations the editors dismissed (they judged the query not to be the article's)."""
+def boosts(query: str, article_ids: Iterable[int] | None = None) -> dict[int, float]:
+    """{article id: boost} for the articles `query` has led to helpfully (of `article_ids`;
+    None: of every article): at most `VIK_KNOWLEDGE_LEARNING_BOOST`, half of it at a weight of
+    SATURATION. One query by the unique index on (query_norm, article); articles without an
+    association are left out, and so are associations the editors dismissed (they judged the
+    query not to be the article's)."""
     key = normalise(query)
-    ids = list(article_ids)
-    if not key or not ids or settings.VIK_KNOWLEDGE_LEARNING_BOOST <= 0:
+    ids = None if article_ids is None else list(article_ids)
+    if not key or ids == [] or settings.VIK_KNOWLEDGE_LEARNING_BOOST <= 0:
         return {}
     now = clock.now()
     result: dict[int, float] = {}
-    rows = (
-        QueryAssociation.objects.filter(query_norm=key, article_id__in=ids)
-        .exclude(decision=QueryAssociation.Decision.DISMISSED)
-        .values_list("article_id", "weight", "updated_at")
+    associations = QueryAssociation.objects.filter(query_norm=key)
+    if ids is not None:
+        associations = associations.filter(article_id__in=ids)
+    rows = associations.exclude(decision=QueryAssociation.Decision.DISMISSED).values_list(
+        "article_id", "weight", "updated_at"
     )
     for article_id, weight, updated_at in rows:
         current = decayed(weight, updated_at, now)

@@ -191,6 +191,10 @@ def article_search_explained(
     if mode != "semantic":
         for hit in _lexical_ranking(words, entries, depth * 2, language):
             candidates[hit.article_id] = hit
+    # What was learnt for the query, read before waiting for the embedding: all of the query's
+    # associations (a handful at most), not only the candidates', which are known only after it.
+    boosts = _learning_boosts()
+    learned = boosts(query, None) if boosts is not None and mode == "fused" else {}
     if scored is not None:
         scores = scored.result()
         for entry_id, article_id, cosine in _semantic_ranking(query, entries, depth, scores):
@@ -208,11 +212,9 @@ def article_search_explained(
         for hit in candidates.values():
             if hit.cosine is not None:
                 hit.semantic = max(0.0, min(1.0, (hit.cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN))
-    boosts = _learning_boosts()
-    if boosts is not None and mode == "fused" and candidates:
-        for article_id, boost in boosts(query, list(candidates)).items():
-            if article_id in candidates:
-                candidates[article_id].boost = float(boost)
+    for article_id, boost in learned.items():
+        if article_id in candidates:
+            candidates[article_id].boost = float(boost)
     # Fused, when the words found nothing at all ("rybářák", a question in English), meaning
     # is all there is: the semantic score alone, as the semantic mode has it, not its share.
     words_found = any(hit.lexical > 0 for hit in candidates.values())
@@ -266,8 +268,9 @@ def synonyms_for(territory: Territory | None) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _learning_boosts() -> Any:
-    """`vik.knowledge.learning.boosts(query, article_ids) -> {article id: boost}` when that
-    module exists (learning from use), else None. Looked up by name: the module is optional."""
+    """`vik.knowledge.learning.boosts(query, article_ids | None) -> {article id: boost}` (None:
+    every article the query led to) when that module exists (learning from use), else None.
+    Looked up by name: the module is optional."""
     try:
         module = importlib.import_module("vik.knowledge.learning")
     except ImportError:
