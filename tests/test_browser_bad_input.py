@@ -33,6 +33,10 @@ def screenshot(page: Page, name: str) -> None:
         return
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
+        # Let what redraws on resize (the reports' charts) settle: two animation frames.
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
