@@ -226,6 +226,7 @@ def test_the_request_page_costs_a_fixed_number_of_queries(
     # messages: shortened, flagged), transfers, consultations, macros, assignees, topics,
     # the panel's tags and queues, the agent's reply draft, and the reply's ways to the citizen
     # (the channel's recipient, the contact's identities, the accounts that can send), the
-    # citizen's rating (vik.satisfaction): however long the timeline is.
-    with django_assert_max_num_queries(31):
+    # citizen's rating (vik.satisfaction), what the suggestions' search learnt for the query
+    # (read before its embedding is awaited, candidates or not): however long the timeline is.
+    with django_assert_max_num_queries(32):
         client.get(f"/staff/requests/{citizen_request.reference}/")
