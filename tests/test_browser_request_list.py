@@ -99,6 +99,7 @@ def test_the_list_fits_a_screen_and_its_filters_stay_out_of_the_way(
     page.get_by_test_id("select-all").check()
     expect(page.get_by_test_id("bulk-count")).to_have_text("30")
     assert_accessible(page, "the list with rows ticked")
+    screenshot(page, "request-list-ticked")
     page.get_by_test_id("select-all").uncheck()
     expect(bulk).to_be_hidden()
 
@@ -161,4 +162,10 @@ def test_the_list_on_a_phone(world: World, client: Any, live_server: Any, page: 
     assert width <= 390, width
     expect(page.get_by_test_id("bulk-form")).to_be_hidden()
     assert_accessible(page, "the request list at 390 px")
+    # A row ticked: the bar of bulk actions fits the screen too (its transfer group wraps).
+    rows.nth(0).get_by_test_id("row-checkbox").check()
+    expect(page.get_by_test_id("bulk-form")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    assert_accessible(page, "the request list at 390 px with a row ticked")
     clerk.check()
