@@ -179,6 +179,18 @@ def shipped() -> Lexicon:
     return build(parse(LEXICON_FILE.read_text(encoding="utf-8").splitlines()))
 
 
+@lru_cache(maxsize=16)
+def _editors(synonyms: tuple[tuple[str, str], ...]) -> Lexicon:
+    """The editors' synonyms as a lexicon, built once per set of them (a search reads the same
+    set again and again)."""
+    return build(
+        (term, part.strip(), "synonym")
+        for term, expansion in synonyms
+        for part in expansion.split(";")
+        if part.strip()
+    )
+
+
 @lru_cache(maxsize=1)
 def _weak_terms() -> frozenset[str]:
     return frozenset(
@@ -189,13 +201,7 @@ def _weak_terms() -> frozenset[str]:
 def plan(query: str, synonyms: Iterable[tuple[str, str]] = ()) -> list[QueryWord]:
     """The query's words with their expansions (the shipped lexicon and `synonyms`: (term,
     expansion) of the editors), weak words weighted down. Empty when nothing is meaningful."""
-    editors = (
-        (term, part.strip(), "synonym")
-        for term, expansion in synonyms
-        for part in expansion.split(";")
-        if part.strip()
-    )
-    lexicons = [build(editors), shipped()]
+    lexicons = [_editors(tuple(synonyms)), shipped()]
     typed = [
         (query[word.start : word.end], word.terms)
         for word in analysis.words(query[:500], ("cs", "en"))

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from vik.core import memo
 from vik.core.text import fold
 
 from .. import analysis, embeddings, lexicon, search_index, vocabulary
@@ -257,13 +258,24 @@ def article_search_explained(
     return hits, explanation
 
 
-def synonyms_for(territory: Territory | None) -> list[tuple[str, str]]:
+def synonyms_for(territory: Territory | None) -> tuple[tuple[str, str], ...]:
     """(term, expansion) of the editors' synonyms that apply in `territory`: those of every
     region and of its regions (all of them where the territory is unknown or everywhere)."""
-    rows = Synonym.objects.all()
-    if territory is not None and territory.region_ids is not None:
-        rows = rows.filter(Q(region__isnull=True) | Q(region_id__in=sorted(territory.region_ids)))
-    return list(rows.order_by("term", "pk").values_list("term", "expansion")[:2000])
+    regions = (
+        None
+        if territory is None or territory.region_ids is None
+        else tuple(sorted(territory.region_ids))
+    )
+
+    def read() -> tuple[tuple[str, str], ...]:
+        rows = Synonym.objects.all()
+        if regions is not None:
+            rows = rows.filter(Q(region__isnull=True) | Q(region_id__in=regions))
+        return tuple(rows.order_by("term", "pk").values_list("term", "expansion")[:2000])
+
+    # Read by every search: remembered for `VIK_CONFIG_MEMO_SECONDS` per process, forgotten at
+    # once when this process changes a synonym (`KnowledgeConfig.ready`).
+    return memo.configured(("knowledge.synonyms", regions), read)
 
 
 @lru_cache(maxsize=1)

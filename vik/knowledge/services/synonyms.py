@@ -1,6 +1,7 @@
 """The editors' search synonyms (`models.Synonym`): add, change, delete. They are read at query
-time (`selectors.search.synonyms_for`), so a change applies to the next search; the index is
-not touched."""
+time (`selectors.search.synonyms_for`, remembered for `VIK_CONFIG_MEMO_SECONDS` per process and
+forgotten at once by the process that changes one), so a change applies to the next searches;
+the index is not touched."""
 
 from __future__ import annotations
 
