@@ -613,6 +613,11 @@ VIK_PERIODIC_JOBS = [*VIK_PERIODIC_JOBS, "vik.reports.rollups.rollups_refresh_du
 # A built request report is read again, instead of rebuilt, until a fact changes or time changes
 # a figure; at most this many seconds (the names of centres and topics in it may change). 0: off.
 VIK_REPORTS_CACHE_SECONDS = env_int("VIK_REPORTS_CACHE_SECONDS", 600)
+# A request report's queries on PostgreSQL run at once, each on a database connection of its own
+# (vik.reports.figures.rollup): the exact percentiles sort the facts of every group, and one query
+# sorts on one core. This many queries at most (the database's cores a report may use; each
+# beyond the first opens a short-lived connection); 1: one query after the other.
+VIK_REPORTS_QUERY_LANES = env_int("VIK_REPORTS_QUERY_LANES", 2)
 
 # Knowledge search learning from use (issue 18): a search followed by a helpful click, "was
 # this helpful: yes" or the article inserted into a reply strengthens the query → article

@@ -8,14 +8,16 @@ and results as `reference.reference_figures`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -29,6 +31,7 @@ from .facts import topic_with_subtopics
 from .reference import FACT_COLUMN
 
 WORK_MEM = "64MB"
+T = TypeVar("T")
 PERIOD_COLUMN = {"day": "received_on", "week": "received_week", "month": "received_month"}
 
 
@@ -280,10 +283,11 @@ def rollup_figures_sets(
     are computed for `percentiles` only (None: every grouping; the other groupings get the
     counts only).
 
-    On PostgreSQL the percentiles (ordered-set aggregates: the facts sorted per grouping) are
-    read in a query of their own over the few columns they need, and everything else in a
-    query the planner may answer by hashing (no sort); both in one when the percentiles are
-    all that is asked for."""
+    On PostgreSQL the percentiles of each duration (ordered-set aggregates: the facts sorted
+    per grouping) are read in a query of their own over the few columns they need, and
+    everything else in a query the planner may answer by hashing (no sort); the queries run at
+    once, on connections of their own (`_at_once`). What does not depend on the moment is kept
+    while the facts stand (`_grouping_sets_kept`)."""
     now = now or clock.now()
     groupings = list(dict.fromkeys(groupings))
     with_percentiles = (
@@ -304,19 +308,66 @@ def rollup_figures_sets(
     aggregates = _sql_aggregates(metrics)
     counts = [(name, sql) for name, sql in aggregates if name not in PERCENTILE_NAMES]
     pct = [(name, sql) for name, sql in aggregates if name in PERCENTILE_NAMES]
-    if metrics == frozenset({"times"}) and with_percentiles == groupings:
-        return _grouping_sets_kept(filters, scope, groupings, aggregates, now)
-    found = _grouping_sets(filters, scope, groupings, counts, now)
-    if with_percentiles:
-        ranked = _grouping_sets_kept(filters, scope, with_percentiles, pct, now)
-        for by, keyed in ranked.items():
+    # The queries (groupings, aggregates) run at once on connections of their own (`_at_once`):
+    # a percentile sorts the facts of each group of its grouping, so the groupings with
+    # percentiles are shared out between the lanes, each query sorting only its own.
+    lanes = max(1, settings.VIK_REPORTS_QUERY_LANES)
+    jobs: list[tuple[list[Grouping], list[tuple[str, str]]]]
+    if not with_percentiles:
+        jobs = [(groupings, counts)]
+    elif metrics == frozenset({"times"}) and with_percentiles == groupings:
+        # Every grouping is sorted anyway: its counts come with its percentiles.
+        jobs = [(part, aggregates) for part in _shared_out(groupings, lanes)]
+    else:
+        jobs = [(groupings, counts)]
+        jobs += [(part, pct) for part in _shared_out(with_percentiles, max(1, lanes - 1))]
+    results = _at_once(
+        [
+            functools.partial(_grouping_sets_kept, filters, scope, part, chosen, now)
+            for part, chosen in jobs
+        ]
+    )
+    merged: dict[Grouping, dict[Key, Figures]] = {}
+    for (_part, chosen), result in zip(jobs, results, strict=True):
+        names = [name for name, _sql in chosen]
+        for by, keyed in result.items():
+            if by not in merged:
+                merged[by] = keyed
+                continue
             for key, figures in keyed.items():
-                target = found[by].get(key)
+                target = merged[by].get(key)
                 if target is None:  # only facts with a duration would be missing: impossible
                     continue
-                for name in PERCENTILE_NAMES:
+                for name in names:
                     setattr(target, name, getattr(figures, name))
-    return found
+    return merged
+
+
+def _shared_out(groupings: Sequence[Grouping], lanes: int) -> list[list[Grouping]]:
+    """The groupings dealt out to at most `lanes` parts, in turn."""
+    parts = [list(groupings[index::lanes]) for index in range(min(lanes, len(groupings)))]
+    return [part for part in parts if part]
+
+
+def _at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """The calls' results, the calls run at once, each after the first in a thread of its own
+    with its own database connection (closed at its end): PostgreSQL runs one query on one core,
+    and a percentile query is one long sort. Run one after the other inside a transaction
+    (another connection would not see its rows: the tests) or with `VIK_REPORTS_QUERY_LANES`
+    1."""
+    if len(calls) < 2 or connection.in_atomic_block or settings.VIK_REPORTS_QUERY_LANES < 2:
+        return [call() for call in calls]
+
+    def run(call: Callable[[], T]) -> T:
+        try:
+            return call()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=len(calls) - 1, thread_name_prefix="vik-report") as pool:
+        others = [pool.submit(run, call) for call in calls[1:]]
+        first = calls[0]()
+        return [first, *(future.result() for future in others)]
 
 
 def _grouping_sets_kept(

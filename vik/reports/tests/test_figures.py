@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from vik.channels.core.choices import ChannelKind
 from vik.contacts.models import Contact
@@ -17,7 +19,8 @@ from vik.conversations.models import Request
 from vik.core import clock
 from vik.core.clock import PRAGUE
 from vik.gdpr.services import contact_anonymise
-from vik.reports.figures import Figures, statutory_outcome
+from vik.reports.figures import ALL_METRICS, Figures, statutory_outcome
+from vik.reports.figures import rollup as rollup_module
 from vik.reports.figures.reference import reference_figures
 from vik.reports.figures.rollup import rollup_figures, rollup_figures_sets
 from vik.reports.filters import ReportFilters, Scope
@@ -390,6 +393,74 @@ def test_the_rollup_equals_the_raw_tables_on_random_changes(world, seed):
             both(filters, scope, by)
     assert rollups_refresh() == 0
     assert rollups_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queries_run_at_once_give_the_numbers_of_one_after_the_other(
+    world, settings, monkeypatch
+):
+    """Outside a transaction (as a report page runs) the counts and each lane's percentiles are
+    read on connections of their own at once (PostgreSQL): the same exact numbers as the raw
+    tables and as the queries one after the other, for the overview's and the times report's
+    groupings."""
+    rng = random.Random(7)
+    centres = [world.centre_a, world.centre_b, world.regional_centre]
+    channels = [ChannelKind.EMAIL, ChannelKind.WEB, ChannelKind.PHONE]
+    for number in range(40):
+        received = at("2026-04-01", "07:30") + dt.timedelta(
+            days=rng.randrange(55), minutes=rng.randrange(540)
+        )
+        request = make(
+            world,
+            received=received,
+            centre=centres[number % 3],
+            origin_channel=rng.choice(channels),
+            first_response_due_at=received + dt.timedelta(hours=rng.randrange(1, 40)),
+        )
+        if number % 4:
+            request.first_response_at = received + dt.timedelta(minutes=rng.randrange(5, 3000))
+        if number % 3 == 0:
+            request.status = Status.RESOLVED
+            request.resolved_at = received + dt.timedelta(minutes=rng.randrange(60, 9000))
+        request.save()
+    rollups_refresh()
+    scope = Scope(region_id=world.region.pk)
+    threads: set[str] = set()
+    grouping_sets = rollup_module._grouping_sets
+
+    def spied(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return grouping_sets(*args, **kwargs)
+
+    monkeypatch.setattr(rollup_module, "_grouping_sets", spied)
+    times = [(), ("centre",), ("channel",), ("period",)]
+    overview = [(), ("channel",), ("centre",), ("kind",)]
+    for groupings, metrics, percentiles in (
+        (times, frozenset({"times"}), None),
+        (overview, ALL_METRICS, [(), ("channel",)]),
+    ):
+        settings.VIK_REPORTS_QUERY_LANES = 2
+        at_once = rollup_figures_sets(
+            SPRING, scope, groupings, metrics=metrics, percentiles=percentiles, now=NOW
+        )
+        settings.VIK_REPORTS_QUERY_LANES = 1
+        serial = rollup_figures_sets(
+            SPRING, scope, groupings, metrics=metrics, percentiles=percentiles, now=NOW
+        )
+        for by in groupings:
+            assert figures_differences(at_once[by], serial[by]) == []
+            reference = reference_figures(SPRING, scope, by, now=NOW)
+            if metrics == ALL_METRICS and by not in percentiles:
+                for figures in reference.values():
+                    figures.first_response_median = figures.first_response_p90 = None
+                    figures.resolution_median = figures.resolution_p90 = None
+            for key, figures in reference.items():
+                for name in ("received", "first_response_median", "resolution_p90"):
+                    if name in ("received",) or "times" in metrics:
+                        assert getattr(at_once[by][key], name) == getattr(figures, name)
+        assert at_once[()][()].first_response_median is not None
+    if connection.vendor == "postgresql":
+        assert any(name.startswith("vik-report") for name in threads), threads
 
 
 def test_the_periodic_job_refreshes_once_per_interval(world, settings):
