@@ -8,8 +8,10 @@ stays on the raw rows: the calls' and chats' wait percentiles, the workload's me
 response (of each person's latest requests), its open requests (counted now) and its chats.
 
 How they stay exact:
-- A day's counts are recomputed whole from the raw rows of that day (deleted and inserted in
-  one transaction), never incremented: recomputing twice, or after a crash, gives the same.
+- A day's counts are recomputed whole from the raw rows of that day, never incremented, and
+  compared with the kept ones in one transaction: a cell that differs or vanished is deleted, a
+  changed or new one inserted, the others left as they are (`days_recount`). Recomputing
+  twice, or after a crash, gives the same.
 - The refresher (`rollups_refresh`, the request facts' periodic job, under the same lock)
   recomputes every day in which a row changed since its watermark (minus `OVERLAP`, for late
   commits): a call saved (`Call.updated_at`: answered, ended, transferred to another centre —
@@ -267,17 +269,34 @@ CELLS = {
 # Keeping them --------------------------------------------------------------------------------
 
 
+# What tells a day's cell from the others, and what it counts.
+CELL_KEY = ("source", "day", "region_id", "centre_id", "person_id", "kind", "article_id",
+            "topic_id", "label")  # fmt: skip
+CELL_VALUES = ("n", "seconds_sum", "seconds_count")
+
+
 def days_recount(source: str, first: dt.date, last: dt.date) -> int:
     """Recompute the counts of the days first…last from the raw rows; returns the cells
-    written."""
+    written. Only the cells that differ are written: the kept ones are read and compared, a
+    changed or new cell inserted, a changed or vanished one deleted (a request changed on an
+    old day rewrites a cell or two of that day, not all of them)."""
     start, end = day_bounds(first, last)
     written = 0
+    daily_sources = [name for name in WRITTEN[source] if name not in MONTHLY.values()]
     with transaction.atomic():
-        DailyCount.objects.filter(
-            source__in=WRITTEN[source], day__gte=first, day__lte=last
-        ).delete()
+        kept: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {
+            row[1 : 1 + len(CELL_KEY)]: (row[0], row[1 + len(CELL_KEY) :])
+            for row in DailyCount.objects.filter(
+                source__in=daily_sources, day__gte=first, day__lte=last
+            ).values_list("pk", *CELL_KEY, *CELL_VALUES)
+        }
+        stale = {pk for pk, _values in kept.values()}
         batch: list[DailyCount] = []
         for cell in CELLS[source](start, end):
+            found = kept.get(tuple(getattr(cell, name) for name in CELL_KEY))
+            if found is not None and found[1] == tuple(getattr(cell, n) for n in CELL_VALUES):
+                stale.discard(found[0])  # the same as kept
+                continue
             batch.append(cell)
             if len(batch) >= BATCH:
                 DailyCount.objects.bulk_create(batch)
@@ -285,6 +304,9 @@ def days_recount(source: str, first: dt.date, last: dt.date) -> int:
                 batch = []
         DailyCount.objects.bulk_create(batch)
         written += len(batch)
+        ordered = sorted(stale)
+        for at in range(0, len(ordered), BATCH):
+            DailyCount.objects.filter(pk__in=ordered[at : at + BATCH]).delete()
         if source == USAGE:
             written += _months_recount(first, last)
     return written
