@@ -46,7 +46,10 @@ FILL = [
          author_id, subject, text, html, is_automatic, occurred_at, created_at)
        SELECT r.id, d.direction, d.visibility, r.origin_channel,
          CASE WHEN d.direction = 'inbound' OR d.automatic THEN NULL ELSE r.assignee_id END,
-         '', 'x', '', d.automatic, r.created_at + (d.n * 37) * interval '1 minute', now()
+         '', 'x', '', d.automatic, r.created_at + (d.n * 37) * interval '1 minute',
+         -- written when it occurred, as in service (now() put every reply inside the
+         -- overlap of the refresher, so that its first run recounted every reply day)
+         r.created_at + (d.n * 37) * interval '1 minute'
        FROM conversations_request r,
          (VALUES (0, 'inbound', 'public', false), (1, 'outbound', 'public', true),
                  (2, 'outbound', 'public', false), (3, 'internal', 'internal', false),
