@@ -314,7 +314,8 @@ def rollup_figures_sets(
     lanes = max(1, settings.VIK_REPORTS_QUERY_LANES)
     jobs: list[tuple[list[Grouping], list[tuple[str, str]]]]
     if not with_percentiles:
-        jobs = [(groupings, counts)]
+        # Counting hashes every grouping of the scanned facts: the groupings shared out too.
+        jobs = [(part, counts) for part in _shared_out(groupings, lanes)]
     elif metrics == frozenset({"times"}) and with_percentiles == groupings:
         # Every grouping is sorted anyway: its counts come with its percentiles.
         jobs = [(part, aggregates) for part in _shared_out(groupings, lanes)]
