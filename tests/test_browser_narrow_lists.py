@@ -19,6 +19,7 @@ from vik.testing.personas import World
 
 from .test_browser_agent_flow import _log_in
 from .test_browser_bad_input import screenshot
+from .test_browser_web_form import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +65,8 @@ def test_the_staff_lists_fit_a_phone_screen(world: World, live_server: Any, page
         boxes = page.evaluate(WIDER_THAN_THEIR_BOX)
         if width > 390 or boxes:
             too_wide[name] = (width, boxes)
+        # The tables' scroll shadows (backgrounds of their boxes) hide nothing from axe either.
+        assert_accessible(page, f"{name} at 390 px")
         screenshot(page, f"narrow-{name}")
     # The new token's page, with its long address, fits too.
     page.set_viewport_size({"width": 390, "height": 844})

@@ -284,13 +284,16 @@ def days_recount(source: str, first: dt.date, last: dt.date) -> int:
     written = 0
     daily_sources = [name for name in WRITTEN[source] if name not in MONTHLY.values()]
     with transaction.atomic():
-        kept: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {
-            row[1 : 1 + len(CELL_KEY)]: (row[0], row[1 + len(CELL_KEY) :])
-            for row in DailyCount.objects.filter(
-                source__in=daily_sources, day__gte=first, day__lte=last
-            ).values_list("pk", *CELL_KEY, *CELL_VALUES)
-        }
-        stale = {pk for pk, _values in kept.values()}
+        kept: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
+        stale: set[int] = set()  # every kept row, until a recomputed cell matches it
+        for row in (
+            DailyCount.objects.filter(source__in=daily_sources, day__gte=first, day__lte=last)
+            .order_by("pk")
+            .values_list("pk", *CELL_KEY, *CELL_VALUES)
+        ):
+            # A cell written twice keeps its first row; the copy is stale.
+            kept.setdefault(row[1 : 1 + len(CELL_KEY)], (row[0], row[1 + len(CELL_KEY) :]))
+            stale.add(row[0])
         batch: list[DailyCount] = []
         for cell in CELLS[source](start, end):
             found = kept.get(tuple(getattr(cell, name) for name in CELL_KEY))

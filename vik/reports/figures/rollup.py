@@ -283,11 +283,12 @@ def rollup_figures_sets(
     are computed for `percentiles` only (None: every grouping; the other groupings get the
     counts only).
 
-    On PostgreSQL the percentiles of each duration (ordered-set aggregates: the facts sorted
-    per grouping) are read in a query of their own over the few columns they need, and
-    everything else in a query the planner may answer by hashing (no sort); the queries run at
-    once, on connections of their own (`_at_once`). What does not depend on the moment is kept
-    while the facts stand (`_grouping_sets_kept`)."""
+    On PostgreSQL the groupings' percentiles (ordered-set aggregates: the facts sorted per
+    group) are read in queries of their own over the few columns they need, the groupings
+    shared out between them, and the counts in a query the planner may answer by hashing (no
+    sort); the queries run at once, on connections of their own (`_at_once`,
+    `VIK_REPORTS_QUERY_LANES`). What does not depend on the moment is kept while the facts
+    stand (`_grouping_sets_kept`)."""
     now = now or clock.now()
     groupings = list(dict.fromkeys(groupings))
     with_percentiles = (

@@ -379,6 +379,19 @@ def test_workload_from_the_counts_equals_the_raw_one(
     assert (rows["Bob Test"]["resolved"], rows["Bob Test"]["replies"]) == (2, 1)
     assert rows["Alice Test"]["calls"] == 4  # days 3 (two), 35, today
 
+    # A cell written twice (say, by a crash of an older refresher) is counted once again when
+    # its day is recounted: the copy goes, the right one stays.
+    cell = DailyCount.objects.filter(source=daily.RESOLVED).order_by("day").first()
+    assert cell is not None
+    original = cell.pk
+    cell.pk = None
+    cell.save()
+    daily.days_recount(daily.RESOLVED, cell.day, cell.day)
+    same = DailyCount.objects.filter(source=daily.RESOLVED, day=cell.day, person_id=cell.person_id,
+                                     centre_id=cell.centre_id)  # fmt: skip
+    assert list(same.values_list("pk", flat=True)) == [original]
+    _assert_same_as_raw(world, settings, build_workload)
+
     # The refresher stopped five days ago: those days come from the raw tables.
     RollupWatermark.objects.filter(name="daily_counts").update(changes_until=_days_ago(5))
     DailyCount.objects.filter(day__gte=clock.today() - dt.timedelta(days=4)).delete()
