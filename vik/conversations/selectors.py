@@ -359,13 +359,15 @@ def _identities_typed(text: str) -> list[str]:
 
 def _text_search(text: str) -> Q:
     """What the list's search box finds, without regard to case or diacritics: the reference,
-    the subject, the text of any message, the requester's name, e-mail address or phone number
-    (in any notation), and municipalities whose name starts so.
+    the subject, the text of any message but an automatic one (VIK's acknowledgements and
+    invitations, a mail server's auto-reply: the same words in every request), the requester's
+    name, e-mail address or phone number (in any notation), and municipalities whose name
+    starts so.
 
     The matching requests' ids are first read as one UNION ALL of index look-ups (a reference,
-    a trigram index on the folded subject, message text and contact name, an identity); a
-    common word (more than SEARCH_FEW matches) is tested on each request's subject and
-    requester along the list's order instead, which fills a page soon (its matches only in
+    a trigram index on the folded subject, people's message text and contact name, an
+    identity); a common word (more than SEARCH_FEW matches) is tested on each request's subject
+    and requester along the list's order instead, which fills a page soon (its matches only in
     message text are then not shown)."""
     folded = fold(text)
     contacts = Identity.objects.filter(value__in=_identities_typed(text)).values("contact_id")
@@ -379,7 +381,7 @@ def _text_search(text: str) -> Q:
         named = Contact.objects.filter(Contains(Folded("name"), folded)).values("pk")
         parts += [
             Request.objects.filter(Contains(Folded("subject"), folded)).order_by().values("pk"),
-            Interaction.objects.filter(Contains(Folded("text"), folded))
+            Interaction.objects.filter(Contains(Folded("text"), folded), is_automatic=False)
             .order_by()
             .values("request_id"),
             Request.objects.filter(requester_id__in=named).order_by().values("pk"),

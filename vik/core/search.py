@@ -52,11 +52,12 @@ def folded_sql(column: str) -> str:
     return f"translate(lower({column}), '{_FOLDABLE}', '{_FOLDED}')"
 
 
-def folded_trigram_index_sql(*, name: str, table: str, column: str) -> str:
-    """CREATE INDEX of the trigrams of `Folded(column)` (needs the pg_trgm extension)."""
+def folded_trigram_index_sql(*, name: str, table: str, column: str, where: str = "") -> str:
+    """CREATE INDEX of the trigrams of `Folded(column)` (needs the pg_trgm extension), of the
+    rows `where` holds (SQL; empty: every row)."""
     return (
         f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-        f"USING gin (({folded_sql(column)}) gin_trgm_ops)"
+        f"USING gin (({folded_sql(column)}) gin_trgm_ops)" + (f" WHERE {where}" if where else "")
     )
 
 

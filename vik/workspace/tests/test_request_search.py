@@ -8,7 +8,10 @@ import re
 
 import pytest
 
-from vik.conversations.models import Request
+from vik.conversations.choices import Direction, Visibility
+from vik.conversations.models import Interaction, Request
+from vik.conversations.services.acknowledgements import acknowledgement_text
+from vik.core import clock
 from vik.testing.personas import submit_web_request
 
 ROW = re.compile(r'data-row="([^"]+)"')
@@ -71,3 +74,18 @@ def test_search_by_reference_in_any_case(three, login, world):
     reference = three["bins"].reference
     assert found(login, world, reference.lower()) == {reference}
     assert Request.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_words_of_vik_s_automatic_messages_find_nothing(three, login, world):
+    """Every request got VIK's acknowledgement ("… Zaevidovali jsme ji pod číslem …"): its words
+    are in every request, so they find none; the words a person wrote still find theirs."""
+    for request in three.values():
+        Interaction.objects.create(
+            request=request, direction=Direction.OUTBOUND, visibility=Visibility.PUBLIC,
+            channel=request.origin_channel, contact=request.requester, is_automatic=True,
+            text=acknowledgement_text(request), occurred_at=clock.now(),
+        )  # fmt: skip
+    assert "Zaevidovali" in acknowledgement_text(three["bins"])
+    assert found(login, world, "zaevidovali") == set()
+    assert found(login, world, "kontejner") == {three["bins"].reference}
