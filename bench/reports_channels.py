@@ -59,7 +59,8 @@ FILL = [
          direction, from_number, to_number, citizen_number, state, started_at, answered_at,
          ended_at, duration_seconds, cause, queue, users, agent_id, decision, recording_url,
          summary)
-       SELECT now(), now(), a.id, a.region_id, c.id, 'bench-' || g,
+       SELECT s.started, least(now(), s.started + (200) * interval '1 second'), a.id,
+         a.region_id, c.id, 'bench-' || g,
          CASE WHEN g %% 10 = 0 THEN 'out' ELSE 'in' END, '+420603000000', '800100200', '',
          CASE WHEN g %% 5 = 1 THEN 'missed' ELSE 'ended' END, s.started,
          CASE WHEN g %% 5 = 1 THEN NULL ELSE s.started + (5 + g %% 90) * interval '1 second' END,
