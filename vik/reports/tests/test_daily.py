@@ -396,3 +396,21 @@ def test_workload_from_the_counts_equals_the_raw_one(
     RollupWatermark.objects.filter(name="daily_counts").update(changes_until=_days_ago(5))
     DailyCount.objects.filter(day__gte=clock.today() - dt.timedelta(days=4)).delete()
     _assert_same_as_raw(world, settings, build_workload)
+
+
+def test_changed_days_are_recounted_as_runs_of_neighbours() -> None:
+    """The refresher recounts neighbouring changed days together, never a day not changed."""
+    d = dt.date
+    days = [d(2026, 3, 2), d(2026, 3, 1), d(2026, 3, 3), d(2026, 3, 5), d(2025, 12, 31),
+            d(2026, 1, 1), d(2026, 3, 3)]  # fmt: skip
+    assert daily.day_runs(days) == [
+        (d(2025, 12, 31), d(2026, 1, 1)),
+        (d(2026, 3, 1), d(2026, 3, 3)),
+        (d(2026, 3, 5), d(2026, 3, 5)),
+    ]
+    month = [d(2026, 1, 1) + dt.timedelta(days=n) for n in range(40)]
+    assert daily.day_runs(month, longest=31) == [
+        (d(2026, 1, 1), d(2026, 1, 31)),
+        (d(2026, 2, 1), d(2026, 2, 9)),
+    ]
+    assert daily.day_runs([]) == []
